@@ -1,0 +1,677 @@
+//! Classification: what the portal is made of, and where everything goes.
+//!
+//! Input: the configuration and the [`Sources`]. Output: the [`Catalog`]: integrations with
+//! their versions ordered (current first, then archived newest first; shadowed archives
+//! dropped), and every page and file with its three addresses: where it came from
+//! (integration, version, source path), where it is written (site-relative output path),
+//! and its URL. Also answers "what does this link in this page point at" for `markdown`.
+//! Later stages never recompute an address. No I/O.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::config::{Deployment, IntegrationConfig, ManagedBy, SiteConfig};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::markdown::links::{self, Destination};
+use crate::markdown::{LinkKind, LinkResolver, LinkTarget, Resolution};
+use crate::source::{DocsLayout, Manifest, Origin, PortalContent, RepoSnapshot, SourceFile, Sources};
+use crate::version::VersionLabel;
+
+/// The folder of the integrations index and of every integration's docs.
+pub const INTEGRATIONS_DIR: &str = "integrations";
+/// The stable alias of every integration's current version.
+pub const LATEST: &str = "latest";
+/// Where files a page references from outside its docs folder are copied.
+const OUTSIDE_FILES_DIR: &str = "_repo";
+
+#[derive(Debug)]
+pub struct Catalog {
+    /// Every page of the portal; a page's index here is its id.
+    pub pages: Vec<Page>,
+    /// The portal's own pages (`content/`).
+    pub portal: DocSet,
+    /// The readable integrations, in `site.toml` order.
+    pub integrations: Vec<Integration>,
+    /// Page id by site-relative output path.
+    page_by_output: HashMap<String, usize>,
+}
+
+#[derive(Debug)]
+pub struct Integration {
+    /// Index in `SiteConfig::integrations`.
+    pub config: usize,
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub managed_by: ManagedBy,
+    pub deployments: Vec<Deployment>,
+    pub web_url: Option<String>,
+    pub default_branch: String,
+    /// Current first, then archived versions newest first.
+    pub versions: Vec<Version>,
+    pub skipped_branches: Vec<String>,
+}
+
+impl Integration {
+    pub fn current(&self) -> &Version {
+        &self.versions[0]
+    }
+
+    /// `integrations/<id>/`.
+    pub fn dir(&self) -> String {
+        format!("{INTEGRATIONS_DIR}/{}/", self.id)
+    }
+
+    /// `integrations/<id>/latest/`: the stable address of the current version.
+    pub fn latest_dir(&self) -> String {
+        format!("{INTEGRATIONS_DIR}/{}/{LATEST}/", self.id)
+    }
+}
+
+#[derive(Debug)]
+pub struct Version {
+    pub label: VersionLabel,
+    pub origin: Origin,
+    pub commit: String,
+    pub commit_time: i64,
+    pub manifest: Option<Manifest>,
+    pub layout: DocsLayout,
+    pub summary: Option<SourceFile>,
+    /// Id of the landing page.
+    pub landing: usize,
+    pub docs: DocSet,
+}
+
+impl Version {
+    pub fn is_current(&self) -> bool {
+        self.origin.is_current()
+    }
+
+    /// Whether the version's permanent folder is the `latest/` alias itself (a current
+    /// version without a number), so it is not written twice.
+    pub fn is_latest_alias(&self) -> bool {
+        self.is_current() && self.label.as_str() == LATEST
+    }
+
+    /// `2.3 (branch jira-docs-2.3)`: for diagnostics.
+    pub fn describe(&self) -> String {
+        format!("{} ({})", self.label, self.origin.describe())
+    }
+}
+
+/// Who a page belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Portal,
+    Version { integration: usize, version: usize },
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub owner: Owner,
+    pub source: SourceFile,
+    /// Output path relative to its doc set's folder (`setup/install.html`): the same page
+    /// in another version has the same `rel_path`.
+    pub rel_path: String,
+    /// Site-relative output path (`integrations/jira/3.2/setup/install.html`).
+    pub output_path: String,
+}
+
+/// A file copied next to the pages that reference it.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub source: SourceFile,
+    pub output_path: String,
+}
+
+/// A set of pages and files resolved together: one version of one integration, or the
+/// portal's `content/`.
+#[derive(Debug, Default)]
+pub struct DocSet {
+    /// Site folder, `""` for the portal, `integrations/jira/3.2/` for a version.
+    pub dir: String,
+    /// Source folder of the docs (`docs`), `""` for the repository root or `content/`.
+    pub root: String,
+    /// Page ids, sorted by source path.
+    pub pages: Vec<usize>,
+    pub assets: Vec<Asset>,
+    page_by_path: HashMap<String, usize>,
+    page_by_lowercase_path: HashMap<String, usize>,
+    asset_by_path: HashMap<String, usize>,
+    repo_paths: BTreeSet<String>,
+    /// `(repository web URL, ref)` for links to files that are not published.
+    web_view: Option<(String, String)>,
+    /// Rooted links (`/integrations/`) mean the site root in the portal's pages, and the
+    /// repository root in an integration's docs (as on GitHub).
+    rooted_is_site: bool,
+}
+
+impl DocSet {
+    /// The page a source path means (`setup`, `setup/`, `README.md` in any case).
+    pub fn find_page(&self, path: &str, folder: bool) -> Option<usize> {
+        let candidates = links::candidates(path, folder);
+        candidates
+            .iter()
+            .find_map(|candidate| self.page_by_path.get(candidate.as_str()))
+            .or_else(|| {
+                candidates
+                    .iter()
+                    .find_map(|candidate| self.page_by_lowercase_path.get(&candidate.to_lowercase()))
+            })
+            .copied()
+    }
+
+    fn find_asset(&self, path: &str) -> Option<&Asset> {
+        self.asset_by_path.get(path).map(|&i| &self.assets[i])
+    }
+
+    fn is_inside_root(&self, path: &str) -> bool {
+        self.root.is_empty() || path.starts_with(&format!("{}/", self.root))
+    }
+}
+
+/// Builds the catalog. Integrations that could not be read are skipped here (the caller
+/// decides whether that fails the build).
+pub fn classify(config: &SiteConfig, sources: &Sources) -> (Catalog, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut pages = Vec::new();
+    let portal = classify_portal(config, &sources.content, &mut pages, &mut diagnostics);
+    let mut integrations = Vec::new();
+    for snapshot in sources.integrations.iter().flatten() {
+        let index = integrations.len();
+        let integration = &config.integrations[snapshot.integration];
+        if let Some(classified) = classify_integration(integration, snapshot, index, &mut pages, &mut diagnostics) {
+            integrations.push(classified);
+        }
+    }
+    let page_by_output = pages
+        .iter()
+        .enumerate()
+        .map(|(id, page)| (page.output_path.clone(), id))
+        .collect();
+    (
+        Catalog {
+            pages,
+            portal,
+            integrations,
+            page_by_output,
+        },
+        diagnostics,
+    )
+}
+
+fn classify_portal(
+    config: &SiteConfig,
+    content: &PortalContent,
+    pages: &mut Vec<Page>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> DocSet {
+    let mut set = DocSet {
+        rooted_is_site: true,
+        ..DocSet::default()
+    };
+    let mut taken: HashMap<String, String> = HashMap::new();
+    let mut sources = content.pages.clone();
+    if !sources.iter().any(|page| portal_output_path(&page.path) == "index.html") {
+        sources.insert(0, default_home_page(config));
+    }
+    for file in &sources {
+        let rel_path = portal_output_path(&file.path);
+        if let Some(first) = taken.get(&rel_path) {
+            diagnostics.push(Diagnostic::warning(
+                Location::file(format!("content/{}", file.path)),
+                format!("writes the same page as content/{first} ({rel_path}); rename one of them"),
+            ));
+            continue;
+        }
+        taken.insert(rel_path.clone(), file.path.clone());
+        add_page(&mut set, pages, Owner::Portal, file.clone(), rel_path);
+    }
+    for file in &content.files {
+        set.asset_by_path.insert(file.path.clone(), set.assets.len());
+        set.assets.push(Asset {
+            source: file.clone(),
+            output_path: file.path.clone(),
+        });
+    }
+    set
+}
+
+/// The home page of a portal whose `content/` has none: its title, description and a way in.
+fn default_home_page(config: &SiteConfig) -> SourceFile {
+    let text = format!(
+        "# {}\n\n{}\n\n[Browse the integrations](/{INTEGRATIONS_DIR}/)\n",
+        config.site.title.replace(['\n', '#'], " "),
+        config.site.description
+    );
+    SourceFile {
+        path: "_index.md".to_string(),
+        blob: crate::source::content_hash(text.as_bytes()),
+        bytes: text.into_bytes().into(),
+    }
+}
+
+fn add_page(set: &mut DocSet, pages: &mut Vec<Page>, owner: Owner, source: SourceFile, rel_path: String) -> usize {
+    let id = pages.len();
+    set.page_by_path.insert(source.path.clone(), id);
+    set.page_by_lowercase_path
+        .entry(source.path.to_lowercase())
+        .or_insert(id);
+    set.pages.push(id);
+    pages.push(Page {
+        owner,
+        output_path: format!("{}{rel_path}", set.dir),
+        rel_path,
+        source,
+    });
+    id
+}
+
+/// `_index.md` / `index.md` → `index.html`; `process/branching.md` → `process/branching.html`.
+fn portal_output_path(path: &str) -> String {
+    let (dir, name) = path.rsplit_once('/').map_or(("", path), |(d, n)| (d, n));
+    let stem = strip_markdown_extension(name);
+    let file = if stem == "_index" || stem.eq_ignore_ascii_case("index") {
+        "index.html".to_string()
+    } else {
+        format!("{stem}.html")
+    };
+    if dir.is_empty() { file } else { format!("{dir}/{file}") }
+}
+
+fn strip_markdown_extension(name: &str) -> &str {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".markdown") {
+        &name[..name.len() - ".markdown".len()]
+    } else if lower.ends_with(".md") {
+        &name[..name.len() - ".md".len()]
+    } else {
+        name
+    }
+}
+
+/// A version page's output path relative to the version folder:
+/// `docs/setup/install.md` → `setup/install.html`, `docs/README.md` → `index.html`.
+fn version_output_path(root: &str, path: &str) -> String {
+    let relative = relative_to_root(root, path);
+    let (dir, name) = relative.rsplit_once('/').map_or(("", relative), |(d, n)| (d, n));
+    let file = if links::is_landing_name(name) {
+        "index.html".to_string()
+    } else {
+        format!("{}.html", strip_markdown_extension(name))
+    };
+    if dir.is_empty() { file } else { format!("{dir}/{file}") }
+}
+
+fn relative_to_root<'p>(root: &str, path: &'p str) -> &'p str {
+    if root.is_empty() {
+        path
+    } else {
+        path.strip_prefix(root)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .unwrap_or(path)
+    }
+}
+
+/// Where a referenced file is copied: next to the docs, hidden folders made visible
+/// (`.gitbook/assets/a b.png` → `_gitbook/assets/a b.png`: many hosts skip dot-folders).
+fn asset_output_path(root: &str, path: &str) -> String {
+    let inside = root.is_empty() || path.starts_with(&format!("{root}/"));
+    let relative = if inside {
+        relative_to_root(root, path).to_string()
+    } else {
+        format!("{OUTSIDE_FILES_DIR}/{path}")
+    };
+    relative
+        .split('/')
+        .map(|part| match part.strip_prefix('.') {
+            Some(rest) if !rest.is_empty() => format!("_{rest}"),
+            _ => part.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn classify_integration(
+    config: &IntegrationConfig,
+    snapshot: &RepoSnapshot,
+    index: usize,
+    pages: &mut Vec<Page>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Integration> {
+    let mut snapshots: Vec<_> = snapshot.versions.iter().collect();
+    let current = snapshots.remove(0);
+    snapshots.sort_by(|a, b| b.label.cmp(&a.label));
+    let mut ordered = vec![current];
+    for archived in snapshots {
+        if archived.label == current.label {
+            diagnostics.push(Diagnostic::warning(
+                Location::integration(&config.id).with_version(format!("{} ({})", archived.label, archived.origin.describe())),
+                format!(
+                    "has the same label as the current version ({}, from {}), which shadows it; delete the branch or fix the manifest version",
+                    current.label,
+                    current.origin.describe()
+                ),
+            ));
+            continue;
+        }
+        ordered.push(archived);
+    }
+
+    let mut versions = Vec::new();
+    for (version_index, found) in ordered.into_iter().enumerate() {
+        let dir = format!("{INTEGRATIONS_DIR}/{}/{}/", config.id, found.label);
+        let here = Location::integration(&config.id).with_version(format!("{} ({})", found.label, found.origin.describe()));
+        let mut set = DocSet {
+            dir,
+            root: found.docs.root.clone(),
+            repo_paths: found.docs.repo_paths.clone(),
+            web_view: config
+                .web_url
+                .clone()
+                .map(|url| (url, found.origin.short_name().to_string())),
+            rooted_is_site: false,
+            ..DocSet::default()
+        };
+        let owner = Owner::Version {
+            integration: index,
+            version: version_index,
+        };
+        let mut taken: HashMap<String, String> = HashMap::new();
+        let mut landing = None;
+        // The landing page first, so that README.md wins over index.md for index.html.
+        let mut sources: Vec<&SourceFile> = found.docs.pages.iter().collect();
+        sources.sort_by_key(|file| (file.path != found.docs.landing, file.path.clone()));
+        for file in sources {
+            let rel_path = if file.path == found.docs.landing {
+                "index.html".to_string()
+            } else {
+                version_output_path(&set.root, &file.path)
+            };
+            if let Some(first) = taken.get(&rel_path) {
+                diagnostics.push(Diagnostic::warning(
+                    here.clone().with_file(&file.path),
+                    format!("would be written to {rel_path} like {first}; it is skipped: rename one of them"),
+                ));
+                continue;
+            }
+            taken.insert(rel_path.clone(), file.path.clone());
+            let id = add_page(&mut set, pages, owner, file.clone(), rel_path);
+            if file.path == found.docs.landing {
+                landing = Some(id);
+            }
+        }
+        set.pages.sort_by(|&a, &b| pages[a].source.path.cmp(&pages[b].source.path));
+        for (path, file) in &found.docs.files {
+            set.asset_by_path.insert(path.clone(), set.assets.len());
+            set.assets.push(Asset {
+                output_path: format!("{}{}", set.dir, asset_output_path(&set.root, &file.path)),
+                source: file.clone(),
+            });
+        }
+        let landing = landing?;
+        versions.push(Version {
+            label: found.label.clone(),
+            origin: found.origin.clone(),
+            commit: found.commit.clone(),
+            commit_time: found.commit_time,
+            manifest: found.manifest.clone(),
+            layout: found.docs.layout,
+            summary: found.docs.summary.clone(),
+            landing,
+            docs: set,
+        });
+    }
+
+    let manifest = versions.first().and_then(|v| v.manifest.as_ref());
+    Some(Integration {
+        config: snapshot.integration,
+        id: config.id.clone(),
+        name: config
+            .name
+            .clone()
+            .or_else(|| manifest.and_then(|m| m.name.clone()))
+            .unwrap_or_else(|| config.id.clone()),
+        description: config
+            .description
+            .clone()
+            .or_else(|| manifest.and_then(|m| m.description.clone()))
+            .unwrap_or_default(),
+        managed_by: config.managed_by,
+        deployments: config.deployments.clone(),
+        web_url: config.web_url.clone(),
+        default_branch: snapshot.default_branch.clone(),
+        versions,
+        skipped_branches: snapshot.skipped_branches.clone(),
+    })
+}
+
+impl Catalog {
+    /// The doc set a page belongs to.
+    pub fn doc_set(&self, owner: Owner) -> &DocSet {
+        match owner {
+            Owner::Portal => &self.portal,
+            Owner::Version { integration, version } => &self.integrations[integration].versions[version].docs,
+        }
+    }
+
+    pub fn version(&self, owner: Owner) -> Option<&Version> {
+        match owner {
+            Owner::Portal => None,
+            Owner::Version { integration, version } => Some(&self.integrations[integration].versions[version]),
+        }
+    }
+
+    /// The resolver for links written in `page`.
+    pub fn links_of(&self, page: usize) -> PageLinks<'_> {
+        PageLinks { catalog: self, page }
+    }
+
+    /// The pages every portal has besides the docs: the integrations index and each
+    /// integration's redirect to `latest/`.
+    pub fn is_generated_page(&self, site_path: &str) -> bool {
+        site_path == format!("{INTEGRATIONS_DIR}/index.html")
+            || self
+                .integrations
+                .iter()
+                .any(|integration| site_path == format!("{}index.html", integration.dir()))
+    }
+
+    /// `integrations/<id>/latest/<page>` where the current version has that page.
+    fn is_latest_alias_of_a_page(&self, site_path: &str) -> bool {
+        self.integrations.iter().any(|integration| {
+            site_path
+                .strip_prefix(&integration.latest_dir())
+                .is_some_and(|rest| {
+                    let current = integration.current();
+                    self.page_by_output
+                        .contains_key(&format!("{}{rest}", current.docs.dir))
+                })
+        })
+    }
+}
+
+/// Resolves the links of one page against its doc set.
+pub struct PageLinks<'c> {
+    catalog: &'c Catalog,
+    page: usize,
+}
+
+impl PageLinks<'_> {
+    fn page(&self) -> &Page {
+        &self.catalog.pages[self.page]
+    }
+
+    fn to_page(&self, target: usize, fragment: Option<String>) -> Resolution {
+        let mut href = links::relative_url(&self.page().output_path, &self.catalog.pages[target].output_path);
+        if let Some(fragment) = &fragment {
+            href.push('#');
+            href.push_str(&links::percent_encode_path(fragment));
+        }
+        Resolution::Rewritten {
+            href,
+            target: LinkTarget::Page { page: target, fragment },
+        }
+    }
+
+    fn to_output(&self, output_path: &str, fragment: Option<&str>) -> Resolution {
+        let mut href = links::relative_url(&self.page().output_path, output_path);
+        if let Some(fragment) = fragment {
+            href.push('#');
+            href.push_str(fragment);
+        }
+        Resolution::Rewritten {
+            href,
+            target: LinkTarget::File,
+        }
+    }
+
+    /// A link from a portal page to a site path (`/integrations/`, `/process/branching.md`).
+    fn resolve_site_path(&self, path: &str, fragment: Option<String>) -> Resolution {
+        let folder = links::names_folder(path);
+        if let Some(page) = self.catalog.portal.find_page(path, folder) {
+            return self.to_page(page, fragment);
+        }
+        let trimmed = path.trim_end_matches('/');
+        let output = match (folder, trimmed.is_empty()) {
+            (true, true) => "index.html".to_string(),
+            (true, false) => format!("{trimmed}/index.html"),
+            (false, _) => trimmed.to_string(),
+        };
+        if let Some(&page) = self.catalog.page_by_output.get(&output) {
+            return self.to_page(page, fragment);
+        }
+        if self.catalog.is_generated_page(&output)
+            || self.catalog.is_latest_alias_of_a_page(&output)
+            || self.catalog.portal.find_asset(trimmed).is_some()
+        {
+            return self.to_output(&output, fragment.as_deref());
+        }
+        Resolution::Broken {
+            reason: format!("no page of the portal is at /{path}"),
+        }
+    }
+}
+
+impl LinkResolver for PageLinks<'_> {
+    fn resolve(&self, dest: &str, kind: LinkKind) -> Resolution {
+        let page = self.page();
+        let set = self.catalog.doc_set(page.owner);
+        let (path, fragment) = match links::classify(dest) {
+            Destination::External => return Resolution::Unchanged,
+            Destination::Fragment(fragment) if fragment.is_empty() => return Resolution::Unchanged,
+            Destination::Fragment(fragment) => return self.to_page(self.page, Some(fragment)),
+            Destination::Rooted { path, fragment } if set.rooted_is_site => {
+                return self.resolve_site_path(&path, fragment);
+            }
+            Destination::Rooted { path, fragment } => (links::join("", &path), fragment),
+            Destination::Relative { path, fragment } => {
+                let folder = links::names_folder(&path);
+                let joined = links::join(links::parent_dir(&page.source.path), &path);
+                if let Some(joined) = &joined
+                    && let Some(target) = set.find_page(joined, folder)
+                {
+                    return self.to_page(target, fragment);
+                }
+                (joined, fragment)
+            }
+        };
+        let Some(path) = path else {
+            return Resolution::Broken {
+                reason: "the path leaves the repository".to_string(),
+            };
+        };
+        if let Some(target) = set.find_page(&path, false) {
+            return self.to_page(target, fragment);
+        }
+        let outside = !set.is_inside_root(&path);
+        if let Some(asset) = set.find_asset(&path) {
+            // A link (not an image) to a file outside the docs, such as LICENSE or source
+            // code, is best read in the repository's web view.
+            if kind == LinkKind::Link
+                && outside
+                && let Some((url, reference)) = &set.web_view
+            {
+                return Resolution::Rewritten {
+                    href: format!("{url}/blob/{reference}/{}", links::percent_encode_path(&path)),
+                    target: LinkTarget::File,
+                };
+            }
+            return self.to_output(&asset.output_path, fragment.as_deref());
+        }
+        if set.repo_paths.contains(&path) {
+            if let Some((url, reference)) = &set.web_view {
+                return Resolution::Rewritten {
+                    href: format!("{url}/tree/{reference}/{}", links::percent_encode_path(&path)),
+                    target: LinkTarget::File,
+                };
+            }
+            return Resolution::Broken {
+                reason: format!("{path} is in the repository but not part of the published docs, and the repository has no web_url to link to"),
+            };
+        }
+        Resolution::Broken {
+            reason: match kind {
+                LinkKind::Image => format!("image {path} does not exist on this branch"),
+                LinkKind::Link => format!("no page or file {path} on this branch"),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_pages_map_to_html_with_readmes_as_index() {
+        assert_eq!(version_output_path("docs", "docs/README.md"), "index.html");
+        assert_eq!(version_output_path("docs", "docs/setup/readme.md"), "setup/index.html");
+        assert_eq!(version_output_path("docs", "docs/setup/install.md"), "setup/install.html");
+        assert_eq!(version_output_path("", "docs/usage.md"), "docs/usage.html");
+    }
+
+    #[test]
+    fn portal_pages_map_index_files_to_folder_indexes() {
+        assert_eq!(portal_output_path("_index.md"), "index.html");
+        assert_eq!(portal_output_path("process/_index.md"), "process/index.html");
+        assert_eq!(portal_output_path("process/branching.md"), "process/branching.html");
+    }
+
+    #[test]
+    fn assets_keep_their_names_but_leave_hidden_folders() {
+        assert_eq!(
+            asset_output_path("docs", "docs/.gitbook/assets/image (1).png"),
+            "_gitbook/assets/image (1).png"
+        );
+        assert_eq!(asset_output_path("docs", "images/logo.svg"), "_repo/images/logo.svg");
+        assert_eq!(asset_output_path("", "docs/a.png"), "docs/a.png");
+    }
+}
+
+/// `YYYY-MM-DD` (UTC) of a Unix time, for "last updated" (no time zone database needed).
+pub fn format_date(unix_seconds: i64) -> String {
+    // Howard Hinnant's civil-from-days algorithm.
+    let days = unix_seconds.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::format_date;
+
+    #[test]
+    fn unix_times_format_as_calendar_dates() {
+        assert_eq!(format_date(0), "1970-01-01");
+        assert_eq!(format_date(1_779_235_200), "2026-05-20");
+        assert_eq!(format_date(951_782_400), "2000-02-29");
+    }
+}

@@ -1,0 +1,686 @@
+//! Composition: every output file of the site, in memory.
+//!
+//! Input: the catalog, each page's rendered body and title, the navigation, the theme.
+//! Output: a sorted list of [`OutputFile`]s: every version's pages (the current version
+//! also under `latest/`), copied files, the portal pages, the integrations index, the
+//! per-integration redirects, `404.html`, `sitemap.xml`, `integrations.json`, static files.
+//! Templates only ever see the view structs defined here; only this module marks rendered
+//! markdown as safe HTML. Writes nothing to disk (that is `publish`).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::catalog::{Catalog, INTEGRATIONS_DIR, Integration, Owner, Version};
+use crate::config::{Deployment, ManagedBy, SiteConfig};
+use crate::markdown::links::{path_to_root, relative_url};
+use crate::markdown::{Rendered, TocEntry, highlight};
+use crate::nav::{NavItem, Navigation, SiteNavigation};
+use crate::theme::{Theme, describe_tera_error};
+
+/// Where theme static files and the generated stylesheet are written.
+pub const STATIC_DIR: &str = "_portico";
+
+/// One file of the finished site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Site-relative, `/`-separated.
+    pub path: String,
+    pub bytes: Arc<[u8]>,
+}
+
+impl OutputFile {
+    fn new(path: impl Into<String>, bytes: impl Into<Arc<[u8]>>) -> Self {
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// Everything composition reads.
+pub struct Inputs<'a> {
+    pub config: &'a SiteConfig,
+    pub catalog: &'a Catalog,
+    /// By page id.
+    pub rendered: &'a [Rendered],
+    /// Display title of each page, by page id.
+    pub titles: &'a [String],
+    pub navigation: &'a SiteNavigation,
+    pub theme: &'a Theme,
+}
+
+/// Composes the whole site. Fails only when a template fails to render.
+pub fn compose(inputs: &Inputs) -> anyhow::Result<Vec<OutputFile>> {
+    let catalog = inputs.catalog;
+    let page_files: Vec<Vec<OutputFile>> = (0..catalog.pages.len())
+        .into_par_iter()
+        .map(|page| compose_page(inputs, page))
+        .collect::<anyhow::Result<_>>()?;
+    let mut files: Vec<OutputFile> = page_files.into_iter().flatten().collect();
+
+    for integration in &catalog.integrations {
+        for version in &integration.versions {
+            for asset in &version.docs.assets {
+                files.push(OutputFile::new(asset.output_path.clone(), asset.source.bytes.clone()));
+                if version.is_current() && !version.is_latest_alias() {
+                    files.push(OutputFile::new(
+                        latest_alias(integration, version, &asset.output_path),
+                        asset.source.bytes.clone(),
+                    ));
+                }
+            }
+        }
+        files.push(render_redirect(inputs, integration)?);
+    }
+    for asset in &catalog.portal.assets {
+        files.push(OutputFile::new(asset.output_path.clone(), asset.source.bytes.clone()));
+    }
+    files.push(render_index(inputs)?);
+    files.push(render_not_found(inputs)?);
+    files.push(OutputFile::new("sitemap.xml", sitemap(inputs).into_bytes()));
+    files.push(OutputFile::new("integrations.json", integrations_json(inputs)?));
+    for (name, bytes) in &inputs.theme.static_files {
+        files.push(OutputFile::new(format!("{STATIC_DIR}/{name}"), bytes.clone()));
+    }
+    files.push(OutputFile::new(
+        format!("{STATIC_DIR}/syntax.css"),
+        highlight::stylesheet().into_bytes(),
+    ));
+
+    // Deterministic order; the first writer of a path wins (pages before copied files).
+    let mut seen = BTreeSet::new();
+    files.retain(|file| seen.insert(file.path.clone()));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The same site path under `latest/` for a file of the current version.
+fn latest_alias(integration: &Integration, version: &Version, output_path: &str) -> String {
+    let rest = output_path.strip_prefix(&version.docs.dir).unwrap_or(output_path);
+    format!("{}{rest}", integration.latest_dir())
+}
+
+// ---------------------------------------------------------------------------------------
+// View structs: all templates see.
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    /// Relative way back to the site root from this page (`../../`), or the base path on
+    /// pages served at any depth (404).
+    root: String,
+    static_root: String,
+    home_url: String,
+    integrations_url: String,
+}
+
+impl<'a> SiteView<'a> {
+    fn new(config: &'a SiteConfig, root: String) -> Self {
+        SiteView {
+            title: &config.site.title,
+            description: &config.site.description,
+            base_url: &config.site.base_url.full,
+            static_root: format!("{root}{STATIC_DIR}/"),
+            home_url: format!("{root}index.html"),
+            integrations_url: format!("{root}{INTEGRATIONS_DIR}/index.html"),
+            root,
+        }
+    }
+
+    fn for_page(config: &'a SiteConfig, output_path: &str) -> Self {
+        SiteView::new(config, path_to_root(output_path))
+    }
+}
+
+#[derive(Serialize)]
+struct LinkView {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct DocView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    /// Rendered markdown; marked safe by the templates (this module vouches for it).
+    content: &'a str,
+    toc: &'a [TocEntry],
+    source_path: &'a str,
+    /// True when the content has no H1 of its own, so the template shows the title.
+    show_title: bool,
+    edit_url: Option<String>,
+    /// Canonical URL (absolute).
+    canonical: String,
+}
+
+#[derive(Serialize)]
+struct IntegrationView<'a> {
+    id: &'a str,
+    name: &'a str,
+    description: &'a str,
+    managed_by: ManagedBy,
+    managed_label: &'static str,
+    deployments: Vec<DeploymentView>,
+    /// Relative URL of the integration's `latest/` landing page.
+    url: String,
+    current_version: String,
+    older_versions: usize,
+    web_url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct DeploymentView {
+    id: &'static str,
+    label: &'static str,
+}
+
+#[derive(Serialize)]
+struct VersionView<'a> {
+    label: &'a str,
+    /// Relative URL of this version's landing page.
+    landing_url: String,
+    is_current: bool,
+    ref_name: String,
+    commit: &'a str,
+    min_server_version: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct VersionLink {
+    label: String,
+    url: String,
+    /// The current release (newest), for the "latest" mark.
+    is_current_release: bool,
+    /// The version of the page being shown.
+    is_selected: bool,
+    /// False when that version lacks this page and the link leads to its landing page.
+    has_page: bool,
+}
+
+#[derive(Serialize)]
+struct BannerView {
+    current_label: String,
+    url: String,
+    /// Whether `url` is this same page in the current version (else its landing page).
+    same_page: bool,
+}
+
+#[derive(Serialize)]
+struct NavGroupView {
+    title: Option<String>,
+    items: Vec<NavItemView>,
+}
+
+#[derive(Serialize)]
+struct NavItemView {
+    title: String,
+    url: Option<String>,
+    is_active: bool,
+    /// The active page is this item or below it.
+    is_open: bool,
+    children: Vec<NavItemView>,
+}
+
+#[derive(Serialize)]
+struct DocPageContext<'a> {
+    site: SiteView<'a>,
+    page: DocView<'a>,
+    integration: IntegrationView<'a>,
+    version: VersionView<'a>,
+    versions: Vec<VersionLink>,
+    banner: Option<BannerView>,
+    nav: Vec<NavGroupView>,
+    breadcrumbs: Vec<LinkView>,
+    previous: Option<LinkView>,
+    next: Option<LinkView>,
+}
+
+#[derive(Serialize)]
+struct ContentPageContext<'a> {
+    site: SiteView<'a>,
+    page: DocView<'a>,
+    is_home: bool,
+    nav: Vec<NavGroupView>,
+    groups: Vec<GroupView<'a>>,
+}
+
+#[derive(Serialize)]
+struct GroupView<'a> {
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    integrations: Vec<IntegrationView<'a>>,
+}
+
+// ---------------------------------------------------------------------------------------
+
+fn render(theme: &Theme, template: &str, context: &impl Serialize, output: &str) -> anyhow::Result<Vec<u8>> {
+    let context = tera::Context::from_serialize(context)
+        .map_err(|err| anyhow::anyhow!("cannot prepare the template data for {output}: {err}"))?;
+    theme
+        .templates
+        .render(template, &context)
+        .map(String::into_bytes)
+        .map_err(|err| anyhow::anyhow!("template {template} failed while writing {output}: {}", describe_tera_error(&err)))
+}
+
+fn compose_page(inputs: &Inputs, page_id: usize) -> anyhow::Result<Vec<OutputFile>> {
+    let catalog = inputs.catalog;
+    let page = &catalog.pages[page_id];
+    match page.owner {
+        Owner::Portal => {
+            let context = ContentPageContext {
+                site: SiteView::for_page(inputs.config, &page.output_path),
+                page: doc_view(inputs, page_id, None),
+                is_home: page.output_path == "index.html",
+                nav: nav_view(&inputs.navigation.portal, catalog, page_id, &page.output_path),
+                groups: integration_groups(inputs, &page.output_path),
+            };
+            let bytes = render(inputs.theme, "content.html", &context, &page.output_path)?;
+            Ok(vec![OutputFile::new(page.output_path.clone(), bytes)])
+        }
+        Owner::Version { integration, version } => {
+            let integration_ref = &catalog.integrations[integration];
+            let version_ref = &integration_ref.versions[version];
+            let navigation = &inputs.navigation.versions[integration][version];
+            let context = DocPageContext {
+                site: SiteView::for_page(inputs.config, &page.output_path),
+                page: doc_view(inputs, page_id, Some((integration_ref, version_ref))),
+                integration: integration_view(integration_ref, &page.output_path),
+                version: VersionView {
+                    label: version_ref.label.as_str(),
+                    landing_url: relative_url(&page.output_path, &catalog.pages[version_ref.landing].output_path),
+                    is_current: version_ref.is_current(),
+                    ref_name: version_ref.origin.ref_name(),
+                    commit: &version_ref.commit,
+                    min_server_version: version_ref
+                        .manifest
+                        .as_ref()
+                        .and_then(|m| m.min_server_version.as_deref()),
+                },
+                versions: switcher(catalog, integration_ref, version, &page.rel_path, &page.output_path),
+                banner: banner(catalog, integration_ref, version_ref, &page.rel_path, &page.output_path),
+                nav: nav_view(navigation, catalog, page_id, &page.output_path),
+                breadcrumbs: breadcrumbs(inputs, integration_ref, version_ref, navigation, page_id),
+                previous: navigation.previous(page_id).map(|p| link_to(inputs, p, &page.output_path)),
+                next: navigation.next(page_id).map(|p| link_to(inputs, p, &page.output_path)),
+            };
+            let bytes: Arc<[u8]> = render(inputs.theme, "page.html", &context, &page.output_path)?.into();
+            let mut files = vec![OutputFile::new(page.output_path.clone(), bytes.clone())];
+            if version_ref.is_current() && !version_ref.is_latest_alias() {
+                // All links are relative and `latest/` sits at the same depth, so the
+                // same bytes are correct at both addresses.
+                files.push(OutputFile::new(latest_alias(integration_ref, version_ref, &page.output_path), bytes));
+            }
+            Ok(files)
+        }
+    }
+}
+
+fn doc_view<'a>(inputs: &'a Inputs, page_id: usize, version: Option<(&'a Integration, &'a Version)>) -> DocView<'a> {
+    let page = &inputs.catalog.pages[page_id];
+    let rendered = &inputs.rendered[page_id];
+    let edit_url = version.and_then(|(integration, version)| {
+        let web = integration.web_url.as_deref()?;
+        match &version.origin {
+            crate::source::Origin::Tag { .. } => None,
+            origin => Some(format!(
+                "{web}/edit/{}/{}",
+                origin.short_name(),
+                crate::markdown::links::percent_encode_path(&page.source.path)
+            )),
+        }
+    });
+    DocView {
+        title: &inputs.titles[page_id],
+        description: rendered.front_matter.description.as_deref(),
+        content: &rendered.html,
+        toc: &rendered.toc,
+        source_path: &page.source.path,
+        show_title: rendered.title.is_none(),
+        edit_url,
+        canonical: inputs.config.site.base_url.join(&canonical_path(inputs.catalog, page_id)),
+    }
+}
+
+/// The site path search engines should index for a page: the same page under `latest/`
+/// when the current version has it, else the newest version that has it.
+pub fn canonical_path(catalog: &Catalog, page_id: usize) -> String {
+    let page = &catalog.pages[page_id];
+    let Owner::Version { integration, .. } = page.owner else {
+        return canonical_site_path(&page.output_path);
+    };
+    let integration = &catalog.integrations[integration];
+    for version in &integration.versions {
+        if has_page(catalog, version, &page.rel_path) {
+            let dir = if version.is_current() {
+                integration.latest_dir()
+            } else {
+                version.docs.dir.clone()
+            };
+            return canonical_site_path(&format!("{dir}{}", page.rel_path));
+        }
+    }
+    canonical_site_path(&page.output_path)
+}
+
+/// `a/index.html` is published as `a/`.
+fn canonical_site_path(output_path: &str) -> String {
+    match output_path.strip_suffix("index.html") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => dir.to_string(),
+        _ => output_path.to_string(),
+    }
+}
+
+fn has_page(catalog: &Catalog, version: &Version, rel_path: &str) -> bool {
+    version.docs.pages.iter().any(|&p| catalog.pages[p].rel_path == rel_path)
+}
+
+fn integration_view<'a>(integration: &'a Integration, from: &str) -> IntegrationView<'a> {
+    let managed_label = match integration.managed_by {
+        ManagedBy::Mattermost => "Mattermost-managed",
+        ManagedBy::Community => "Community-managed",
+    };
+    IntegrationView {
+        id: &integration.id,
+        name: &integration.name,
+        description: &integration.description,
+        managed_by: integration.managed_by,
+        managed_label,
+        deployments: integration
+            .deployments
+            .iter()
+            .map(|d| match d {
+                Deployment::Cloud => DeploymentView { id: "cloud", label: "Cloud" },
+                Deployment::SelfManaged => DeploymentView {
+                    id: "self-managed",
+                    label: "Self-managed",
+                },
+            })
+            .collect(),
+        url: relative_url(from, &format!("{}index.html", integration.latest_dir())),
+        current_version: integration.current().label.to_string(),
+        older_versions: integration.versions.len() - 1,
+        web_url: integration.web_url.as_deref(),
+    }
+}
+
+/// Every version of the integration, newest first: this page there, else its landing page.
+fn switcher(catalog: &Catalog, integration: &Integration, selected: usize, rel_path: &str, from: &str) -> Vec<VersionLink> {
+    integration
+        .versions
+        .iter()
+        .enumerate()
+        .map(|(index, version)| {
+            let present = has_page(catalog, version, rel_path);
+            let dir = if version.is_current() {
+                integration.latest_dir()
+            } else {
+                version.docs.dir.clone()
+            };
+            let target = if present {
+                format!("{dir}{rel_path}")
+            } else {
+                format!("{dir}index.html")
+            };
+            VersionLink {
+                label: version.label.to_string(),
+                url: relative_url(from, &target),
+                is_current_release: version.is_current(),
+                is_selected: index == selected,
+                has_page: present,
+            }
+        })
+        .collect()
+}
+
+fn banner(catalog: &Catalog, integration: &Integration, version: &Version, rel_path: &str, from: &str) -> Option<BannerView> {
+    if version.is_current() {
+        return None;
+    }
+    let current = integration.current();
+    let same_page = has_page(catalog, current, rel_path);
+    let target = if same_page {
+        format!("{}{rel_path}", integration.latest_dir())
+    } else {
+        format!("{}index.html", integration.latest_dir())
+    };
+    Some(BannerView {
+        current_label: current.label.to_string(),
+        url: relative_url(from, &target),
+        same_page,
+    })
+}
+
+fn link_to(inputs: &Inputs, page_id: usize, from: &str) -> LinkView {
+    LinkView {
+        title: inputs.titles[page_id].clone(),
+        url: relative_url(from, &inputs.catalog.pages[page_id].output_path),
+    }
+}
+
+fn breadcrumbs(inputs: &Inputs, integration: &Integration, version: &Version, navigation: &Navigation, page_id: usize) -> Vec<LinkView> {
+    let from = &inputs.catalog.pages[page_id].output_path;
+    let mut crumbs = vec![
+        LinkView {
+            title: "Integrations".to_string(),
+            url: relative_url(from, &format!("{INTEGRATIONS_DIR}/index.html")),
+        },
+        LinkView {
+            title: format!("{} {}", integration.name, version.label),
+            url: relative_url(from, &inputs.catalog.pages[version.landing].output_path),
+        },
+    ];
+    for &ancestor in navigation.ancestors(page_id) {
+        if ancestor != version.landing {
+            crumbs.push(link_to(inputs, ancestor, from));
+        }
+    }
+    crumbs
+}
+
+fn nav_view(navigation: &Navigation, catalog: &Catalog, active: usize, from: &str) -> Vec<NavGroupView> {
+    fn views(items: &[NavItem], catalog: &Catalog, active: usize, from: &str) -> Vec<NavItemView> {
+        items
+            .iter()
+            .map(|item| {
+                let children = views(&item.children, catalog, active, from);
+                let is_active = item.page == Some(active);
+                NavItemView {
+                    title: item.title.clone(),
+                    url: item.page.map(|p| relative_url(from, &catalog.pages[p].output_path)),
+                    is_active,
+                    is_open: is_active || children.iter().any(|c| c.is_open),
+                    children,
+                }
+            })
+            .collect()
+    }
+    navigation
+        .groups
+        .iter()
+        .map(|group| NavGroupView {
+            title: group.title.clone(),
+            items: views(&group.items, catalog, active, from),
+        })
+        .collect()
+}
+
+/// Integration cards grouped Mattermost-managed first, then community-managed, by name.
+fn integration_groups<'a>(inputs: &'a Inputs, from: &str) -> Vec<GroupView<'a>> {
+    let groups = [
+        (ManagedBy::Mattermost, "mattermost", "Mattermost-managed", "Maintained and documented by Mattermost."),
+        (ManagedBy::Community, "community", "Community-managed", "Maintained and documented by their authors."),
+    ];
+    groups
+        .into_iter()
+        .map(|(managed_by, id, title, description)| {
+            let mut integrations: Vec<IntegrationView> = inputs
+                .catalog
+                .integrations
+                .iter()
+                .filter(|i| i.managed_by == managed_by)
+                .map(|i| integration_view(i, from))
+                .collect();
+            integrations.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(b.id)));
+            GroupView {
+                id,
+                title,
+                description,
+                integrations,
+            }
+        })
+        .collect()
+}
+
+fn render_index(inputs: &Inputs) -> anyhow::Result<OutputFile> {
+    let path = format!("{INTEGRATIONS_DIR}/index.html");
+    #[derive(Serialize)]
+    struct IndexContext<'a> {
+        site: SiteView<'a>,
+        groups: Vec<GroupView<'a>>,
+        canonical: String,
+    }
+    let context = IndexContext {
+        site: SiteView::for_page(inputs.config, &path),
+        groups: integration_groups(inputs, &path),
+        canonical: inputs.config.site.base_url.join(&format!("{INTEGRATIONS_DIR}/")),
+    };
+    Ok(OutputFile::new(path.clone(), render(inputs.theme, "integrations.html", &context, &path)?))
+}
+
+fn render_redirect(inputs: &Inputs, integration: &Integration) -> anyhow::Result<OutputFile> {
+    let path = format!("{}index.html", integration.dir());
+    #[derive(Serialize)]
+    struct RedirectContext<'a> {
+        site: SiteView<'a>,
+        title: &'a str,
+        target: String,
+        canonical: String,
+    }
+    let context = RedirectContext {
+        site: SiteView::for_page(inputs.config, &path),
+        title: &integration.name,
+        target: format!("{}/", crate::catalog::LATEST),
+        canonical: inputs.config.site.base_url.join(&integration.latest_dir()),
+    };
+    Ok(OutputFile::new(path.clone(), render(inputs.theme, "redirect.html", &context, &path)?))
+}
+
+fn render_not_found(inputs: &Inputs) -> anyhow::Result<OutputFile> {
+    #[derive(Serialize)]
+    struct NotFoundContext<'a> {
+        site: SiteView<'a>,
+    }
+    // Served at any depth: links use the base path, not relative ones.
+    let context = NotFoundContext {
+        site: SiteView::new(inputs.config, inputs.config.site.base_url.path.clone()),
+    };
+    Ok(OutputFile::new("404.html", render(inputs.theme, "404.html", &context, "404.html")?))
+}
+
+fn sitemap(inputs: &Inputs) -> String {
+    let base = &inputs.config.site.base_url;
+    let mut urls: BTreeSet<String> = BTreeSet::new();
+    urls.insert(base.join(&format!("{INTEGRATIONS_DIR}/")));
+    for page_id in 0..inputs.catalog.pages.len() {
+        urls.insert(base.join(&canonical_path(inputs.catalog, page_id)));
+    }
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for url in urls {
+        xml.push_str("  <url><loc>");
+        xml.push_str(&highlight::escape_html(&url));
+        xml.push_str("</loc></url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// Every integration with its versions and URLs, for other tools.
+fn integrations_json(inputs: &Inputs) -> anyhow::Result<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Document<'a> {
+        site: SiteJson<'a>,
+        integrations: Vec<IntegrationJson<'a>>,
+    }
+    #[derive(Serialize)]
+    struct SiteJson<'a> {
+        title: &'a str,
+        base_url: &'a str,
+    }
+    #[derive(Serialize)]
+    struct IntegrationJson<'a> {
+        id: &'a str,
+        name: &'a str,
+        description: &'a str,
+        managed_by: ManagedBy,
+        deployments: &'a [Deployment],
+        web_url: Option<&'a str>,
+        default_branch: &'a str,
+        url: String,
+        current_version: String,
+        versions: Vec<VersionJson<'a>>,
+    }
+    #[derive(Serialize)]
+    struct VersionJson<'a> {
+        label: String,
+        current: bool,
+        kind: &'static str,
+        #[serde(rename = "ref")]
+        ref_name: String,
+        commit: &'a str,
+        updated: i64,
+        min_server_version: Option<&'a str>,
+        url: String,
+        pages: usize,
+    }
+    let base = &inputs.config.site.base_url;
+    let document = Document {
+        site: SiteJson {
+            title: &inputs.config.site.title,
+            base_url: &base.full,
+        },
+        integrations: inputs
+            .catalog
+            .integrations
+            .iter()
+            .map(|integration| IntegrationJson {
+                id: &integration.id,
+                name: &integration.name,
+                description: &integration.description,
+                managed_by: integration.managed_by,
+                deployments: &integration.deployments,
+                web_url: integration.web_url.as_deref(),
+                default_branch: &integration.default_branch,
+                url: base.join(&integration.latest_dir()),
+                current_version: integration.current().label.to_string(),
+                versions: integration
+                    .versions
+                    .iter()
+                    .map(|version| VersionJson {
+                        label: version.label.to_string(),
+                        current: version.is_current(),
+                        kind: match version.origin {
+                            crate::source::Origin::Tag { .. } => "tag",
+                            _ => "branch",
+                        },
+                        ref_name: version.origin.ref_name(),
+                        commit: &version.commit,
+                        updated: version.commit_time,
+                        min_server_version: version.manifest.as_ref().and_then(|m| m.min_server_version.as_deref()),
+                        url: base.join(&version.docs.dir),
+                        pages: version.docs.pages.len(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    let mut json = serde_json::to_vec_pretty(&document)?;
+    json.push(b'\n');
+    Ok(json)
+}

@@ -1,0 +1,655 @@
+//! `site.toml`: its schema, defaults and validation.
+//!
+//! Input: the text of `site.toml` and the folder holding it. Output: a validated
+//! [`SiteConfig`] whose paths are resolved and whose version patterns are parsed, or every
+//! problem found, each naming the key with its line and column. Unknown keys are errors
+//! (a typo must not silently change a published portal). Reads nothing but `site.toml`.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostics::line_and_column;
+use crate::version::VersionPattern;
+
+pub const CONFIG_FILE: &str = "site.toml";
+const DEFAULT_OUTPUT_DIR: &str = "public";
+const DEFAULT_CACHE_DIR: &str = ".portico/cache";
+const DEFAULT_VERSION_BRANCHES: &str = "{version}-docs";
+const DEFAULT_THEME: &str = "default";
+
+/// The whole validated configuration of one portal.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// The folder holding `site.toml`; relative paths in it are resolved against this.
+    pub root: PathBuf,
+    pub site: SiteSettings,
+    pub build: BuildSettings,
+    pub integrations: Vec<IntegrationConfig>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SiteSettings {
+    pub title: String,
+    pub base_url: BaseUrl,
+    pub description: String,
+    pub theme: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildSettings {
+    pub output_dir: PathBuf,
+    pub cache_dir: PathBuf,
+    pub version_branches: Vec<VersionPattern>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IntegrationConfig {
+    pub id: String,
+    pub name: Option<String>,
+    pub repo: RepoLocation,
+    pub managed_by: ManagedBy,
+    pub deployments: Vec<Deployment>,
+    pub description: Option<String>,
+    pub docs_dir: Option<String>,
+    pub branch: Option<String>,
+    pub version_branches: Vec<VersionPattern>,
+    pub version_tags: Vec<VersionPattern>,
+    pub web_url: Option<String>,
+    pub legacy_urls: Vec<String>,
+}
+
+/// Where an integration's repository lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RepoLocation {
+    /// A repository on disk, bare or not (resolved against the portal root).
+    Local(PathBuf),
+    /// A URL (`https://`, `ssh://`, `git@host:path`, `file://`).
+    Remote(String),
+}
+
+impl fmt::Display for RepoLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RepoLocation::Local(path) => write!(f, "{}", path.display()),
+            RepoLocation::Remote(url) => f.write_str(url),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ManagedBy {
+    Mattermost,
+    Community,
+}
+
+impl ManagedBy {
+    /// Mattermost-managed docs are written by staff and trusted; community docs are sanitized.
+    pub fn is_trusted(self) -> bool {
+        self == ManagedBy::Mattermost
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+pub enum Deployment {
+    #[serde(rename = "cloud")]
+    Cloud,
+    #[serde(rename = "self-managed")]
+    SelfManaged,
+}
+
+/// The public address of the portal; its path (`/docs/`) prefixes every URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// Always ends with `/`: `https://integrations.example.com/docs/`.
+    pub full: String,
+    /// The path part, starting and ending with `/`: `/docs/`.
+    pub path: String,
+}
+
+impl BaseUrl {
+    /// Accepts `https://host/`, `https://host/prefix` and a bare path such as `/docs/`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let (origin, path) = if let Some(after_scheme) = text
+            .strip_prefix("https://")
+            .or_else(|| text.strip_prefix("http://"))
+        {
+            let scheme_len = text.len() - after_scheme.len();
+            let host_end = after_scheme.find('/').unwrap_or(after_scheme.len());
+            if host_end == 0 {
+                return Err(format!("base_url {text:?} has no host"));
+            }
+            (
+                &text[..scheme_len + host_end],
+                &after_scheme[host_end..],
+            )
+        } else if text.starts_with('/') {
+            ("", text)
+        } else {
+            return Err(format!(
+                "base_url {text:?} must be an http(s) URL such as \"https://integrations.example.com/\" or a path such as \"/docs/\""
+            ));
+        };
+        if path.contains(['?', '#', ' ']) {
+            return Err(format!(
+                "base_url {text:?} must not contain a query, a fragment or spaces"
+            ));
+        }
+        let mut path = path.to_string();
+        if !path.starts_with('/') {
+            path.insert(0, '/');
+        }
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        Ok(BaseUrl {
+            full: format!("{origin}{path}"),
+            path,
+        })
+    }
+
+    /// The absolute URL of a site-relative path (`integrations/jira/latest/index.html`).
+    pub fn join(&self, site_path: &str) -> String {
+        format!("{}{}", self.full, site_path.trim_start_matches('/'))
+    }
+}
+
+/// One problem in `site.toml`, located by line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+/// Everything wrong with a `site.toml`, reported together so a user fixes it in one pass.
+#[derive(Debug, Clone, thiserror::Error)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    pub problems: Vec<ConfigProblem>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, problem) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file.display(),
+                problem.line,
+                problem.column,
+                problem.message
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads and validates `<root>/site.toml`.
+pub fn load(root: &Path) -> anyhow::Result<SiteConfig> {
+    let file = root.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&file).map_err(|err| {
+        anyhow::anyhow!(
+            "cannot read {}: {err}; run portico in the folder holding site.toml, pass --root DIR, or try `portico demo`",
+            file.display()
+        )
+    })?;
+    Ok(parse(&text, root, &file)?)
+}
+
+/// Parses `site.toml` text; `root` resolves relative paths and `file` names it in errors.
+pub fn parse(text: &str, root: &Path, file: &Path) -> Result<SiteConfig, ConfigError> {
+    let fail = |problems| ConfigError {
+        file: file.to_path_buf(),
+        problems,
+    };
+    let raw: RawConfig = toml::from_str(text).map_err(|err| {
+        let (line, column) = err
+            .span()
+            .map_or((1, 1), |span| line_and_column(text, span.start));
+        fail(vec![ConfigProblem {
+            line,
+            column,
+            message: describe_toml_error(err.message()),
+        }])
+    })?;
+    let mut validator = Validator {
+        text,
+        problems: Vec::new(),
+    };
+    let config = validator.validate(raw, root);
+    if validator.problems.is_empty() {
+        Ok(config)
+    } else {
+        Err(fail(validator.problems))
+    }
+}
+
+fn describe_toml_error(message: &str) -> String {
+    let message = message.trim();
+    if message.starts_with("unknown field") {
+        format!("{message}; remove or correct the key (see SPEC.md for site.toml)")
+    } else if message.starts_with("missing field") {
+        format!("{message}; add it")
+    } else {
+        message.to_string()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The file as written. Spanned fields are those validation may need to point at.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    site: RawSite,
+    #[serde(default)]
+    build: RawBuild,
+    #[serde(default)]
+    integrations: Vec<RawIntegration>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSite {
+    title: String,
+    base_url: Option<Spanned<String>>,
+    #[serde(default)]
+    description: String,
+    theme: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawBuild {
+    output_dir: Option<String>,
+    cache_dir: Option<String>,
+    version_branches: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIntegration {
+    id: Spanned<String>,
+    name: Option<String>,
+    repo: Spanned<String>,
+    managed_by: ManagedBy,
+    deployments: Option<Spanned<Vec<Deployment>>>,
+    description: Option<String>,
+    docs_dir: Option<Spanned<String>>,
+    branch: Option<String>,
+    version_branches: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    version_tags: Vec<Spanned<String>>,
+    web_url: Option<Spanned<String>>,
+    #[serde(default)]
+    legacy_urls: Vec<Spanned<String>>,
+}
+
+struct Validator<'a> {
+    text: &'a str,
+    problems: Vec<ConfigProblem>,
+}
+
+impl Validator<'_> {
+    fn problem(&mut self, span: Range<usize>, message: String) {
+        let (line, column) = line_and_column(self.text, span.start);
+        self.problems.push(ConfigProblem {
+            line,
+            column,
+            message,
+        });
+    }
+
+    fn validate(&mut self, raw: RawConfig, root: &Path) -> SiteConfig {
+        let base_url = match &raw.site.base_url {
+            None => BaseUrl::parse("/").expect("\"/\" is a valid base path"),
+            Some(spanned) => match BaseUrl::parse(spanned.get_ref()) {
+                Ok(url) => url,
+                Err(message) => {
+                    self.problem(spanned.span(), format!("site.base_url: {message}"));
+                    BaseUrl::parse("/").expect("\"/\" is a valid base path")
+                }
+            },
+        };
+        let theme = match raw.site.theme {
+            None => DEFAULT_THEME.to_string(),
+            Some(theme) => {
+                let name = theme.get_ref();
+                if !is_safe_segment(name) {
+                    self.problem(
+                        theme.span(),
+                        format!("site.theme {name:?} must be a folder name under themes/ (letters, digits, '.', '-', '_')"),
+                    );
+                }
+                theme.into_inner()
+            }
+        };
+        let default_branches = match raw.build.version_branches {
+            Some(patterns) => self.patterns("build.version_branches", patterns),
+            None => vec![
+                VersionPattern::parse(DEFAULT_VERSION_BRANCHES).expect("default pattern is valid"),
+            ],
+        };
+        let build = BuildSettings {
+            output_dir: root.join(raw.build.output_dir.as_deref().unwrap_or(DEFAULT_OUTPUT_DIR)),
+            cache_dir: root.join(raw.build.cache_dir.as_deref().unwrap_or(DEFAULT_CACHE_DIR)),
+            version_branches: default_branches.clone(),
+        };
+
+        let mut integrations: Vec<IntegrationConfig> = Vec::new();
+        let mut first_seen: Vec<(String, u32)> = Vec::new();
+        for raw in raw.integrations {
+            let id_span = raw.id.span();
+            let id = raw.id.into_inner();
+            if !is_valid_id(&id) {
+                self.problem(
+                    id_span.clone(),
+                    format!("integrations.id {id:?} is not a valid URL segment: use lowercase letters, digits, '.' and '-', starting with a letter or digit"),
+                );
+            }
+            if let Some((_, line)) = first_seen.iter().find(|(seen, _)| *seen == id) {
+                let line = *line;
+                self.problem(
+                    id_span.clone(),
+                    format!("integrations.id {id:?} is used twice (first at line {line}); every integration needs its own id"),
+                );
+            } else {
+                first_seen.push((id.clone(), line_and_column(self.text, id_span.start).0));
+            }
+            let mut deployments = Vec::new();
+            if let Some(listed) = raw.deployments {
+                let span = listed.span();
+                deployments = listed.into_inner();
+                let before = deployments.len();
+                deployments.sort();
+                deployments.dedup();
+                if deployments.len() != before {
+                    self.problem(span, format!("integrations.deployments of {id:?} lists a value twice"));
+                }
+            }
+            let version_branches = match raw.version_branches {
+                Some(patterns) => self.patterns("integrations.version_branches", patterns),
+                None => default_branches.clone(),
+            };
+            let version_tags = self.patterns("integrations.version_tags", raw.version_tags);
+            let repo = self.repo_location(raw.repo, root);
+            let docs_dir = raw.docs_dir.and_then(|dir| {
+                match normalize_docs_dir(dir.get_ref()) {
+                    Some(normalized) => Some(normalized),
+                    None => {
+                        self.problem(
+                            dir.span(),
+                            format!("integrations.docs_dir {:?} must be a folder inside the repository, such as \"docs\"", dir.get_ref()),
+                        );
+                        None
+                    }
+                }
+            });
+            let web_url = match raw.web_url {
+                Some(url) => {
+                    if !(url.get_ref().starts_with("https://") || url.get_ref().starts_with("http://")) {
+                        self.problem(
+                            url.span(),
+                            format!("integrations.web_url {:?} must be an http(s) URL", url.get_ref()),
+                        );
+                    }
+                    Some(url.into_inner().trim_end_matches('/').to_string())
+                }
+                None => match &repo {
+                    RepoLocation::Remote(url) => web_url_of(url),
+                    RepoLocation::Local(_) => None,
+                },
+            };
+            let mut legacy_urls = Vec::new();
+            for url in raw.legacy_urls {
+                if url.get_ref().starts_with("https://") || url.get_ref().starts_with("http://") {
+                    legacy_urls.push(url.into_inner());
+                } else {
+                    self.problem(
+                        url.span(),
+                        format!("integrations.legacy_urls entry {:?} must be an http(s) URL", url.get_ref()),
+                    );
+                }
+            }
+            integrations.push(IntegrationConfig {
+                id,
+                name: raw.name.filter(|n| !n.trim().is_empty()),
+                repo,
+                managed_by: raw.managed_by,
+                deployments,
+                description: raw.description.filter(|d| !d.trim().is_empty()),
+                docs_dir,
+                branch: raw.branch.filter(|b| !b.trim().is_empty()),
+                version_branches,
+                version_tags,
+                web_url,
+                legacy_urls,
+            });
+        }
+
+        SiteConfig {
+            root: root.to_path_buf(),
+            site: SiteSettings {
+                title: raw.site.title,
+                base_url,
+                description: raw.site.description,
+                theme,
+            },
+            build,
+            integrations,
+        }
+    }
+
+    fn patterns(&mut self, key: &str, raw: Vec<Spanned<String>>) -> Vec<VersionPattern> {
+        let mut patterns = Vec::new();
+        for pattern in raw {
+            match VersionPattern::parse(pattern.get_ref()) {
+                Ok(parsed) => patterns.push(parsed),
+                Err(err) => self.problem(pattern.span(), format!("{key}: {err}")),
+            }
+        }
+        patterns
+    }
+
+    fn repo_location(&mut self, repo: Spanned<String>, root: &Path) -> RepoLocation {
+        let text = repo.get_ref().trim();
+        if text.is_empty() {
+            self.problem(
+                repo.span(),
+                "integrations.repo is empty: give a repository path relative to site.toml or a URL".to_string(),
+            );
+        }
+        if is_url(text) {
+            RepoLocation::Remote(text.to_string())
+        } else {
+            RepoLocation::Local(root.join(text))
+        }
+    }
+}
+
+/// `https://…`, `ssh://…`, `file://…` and scp-like `git@host:owner/repo.git`.
+pub fn is_url(text: &str) -> bool {
+    if text.contains("://") {
+        return true;
+    }
+    // scp-like syntax: user@host:path, with no slash before the colon.
+    match (text.find('@'), text.find(':'), text.find('/')) {
+        (Some(at), Some(colon), slash) => at < colon && slash.is_none_or(|s| colon < s),
+        _ => false,
+    }
+}
+
+/// The browsable address of a repository URL: `https://github.com/o/r.git` → `https://github.com/o/r`.
+fn web_url_of(url: &str) -> Option<String> {
+    if !url.starts_with("https://") {
+        return None;
+    }
+    let trimmed = url.trim_end_matches('/');
+    let trimmed = trimmed.strip_suffix(".git").unwrap_or(trimmed);
+    // Credentials never belong in a published link.
+    if trimmed.contains('@') {
+        return None;
+    }
+    Some(trimmed.to_string())
+}
+
+/// Ids are URL segments: lowercase ASCII letters, digits, '.' and '-'.
+fn is_valid_id(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    !bytes.is_empty()
+        && bytes[0].is_ascii_alphanumeric()
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        && !id.contains("..")
+}
+
+fn is_safe_segment(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+}
+
+/// `./docs/` → `docs`; rejects paths that leave the repository.
+fn normalize_docs_dir(dir: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    for part in dir.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return None,
+            other => parts.push(other),
+        }
+    }
+    if dir.starts_with('/') {
+        return None;
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[site]
+title = "Portal"
+base_url = "https://integrations.example.com/docs"
+
+[[integrations]]
+id = "jira"
+repo = "repos/jira"
+managed_by = "mattermost"
+deployments = ["cloud", "self-managed"]
+"#;
+
+    fn parse_text(text: &str) -> Result<SiteConfig, ConfigError> {
+        parse(text, Path::new("/portal"), Path::new("/portal/site.toml"))
+    }
+
+    fn only_problem(text: &str) -> ConfigProblem {
+        let err = parse_text(text).unwrap_err();
+        assert_eq!(err.problems.len(), 1, "{err}");
+        err.problems[0].clone()
+    }
+
+    #[test]
+    fn a_minimal_site_gets_the_documented_defaults() {
+        let config = parse_text(MINIMAL).unwrap();
+        assert_eq!(config.site.base_url.full, "https://integrations.example.com/docs/");
+        assert_eq!(config.site.base_url.path, "/docs/");
+        assert_eq!(config.site.theme, "default");
+        assert_eq!(config.build.output_dir, Path::new("/portal/public"));
+        let jira = &config.integrations[0];
+        assert_eq!(jira.repo, RepoLocation::Local("/portal/repos/jira".into()));
+        assert_eq!(jira.version_branches.len(), 1);
+        assert!(jira.version_branches[0].match_name("2.1-docs").is_some());
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_naming_the_key_and_line() {
+        let problem = only_problem(&MINIMAL.replace("deployments", "deployment"));
+        assert_eq!(problem.line, 10);
+        assert!(problem.message.contains("deployment"), "{}", problem.message);
+    }
+
+    #[test]
+    fn duplicate_ids_name_both_lines() {
+        let text = format!("{MINIMAL}\n[[integrations]]\nid = \"jira\"\nrepo = \"x\"\nmanaged_by = \"community\"\n");
+        let problem = only_problem(&text);
+        assert_eq!(problem.line, 13);
+        assert!(problem.message.contains("first at line 7"), "{}", problem.message);
+    }
+
+    #[test]
+    fn bad_managed_by_and_deployments_values_are_rejected_with_their_line() {
+        let problem = only_problem(&MINIMAL.replace("\"mattermost\"", "\"staff\""));
+        assert_eq!(problem.line, 9);
+        assert!(problem.message.contains("staff"), "{}", problem.message);
+        let problem = only_problem(&MINIMAL.replace("\"cloud\"", "\"saas\""));
+        assert_eq!(problem.line, 10);
+        assert!(problem.message.contains("saas"), "{}", problem.message);
+    }
+
+    #[test]
+    fn ids_must_be_url_segments() {
+        let problem = only_problem(&MINIMAL.replace("\"jira\"", "\"Jira Plugin\""));
+        assert_eq!(problem.line, 7);
+        assert!(problem.message.contains("Jira Plugin"));
+    }
+
+    #[test]
+    fn version_patterns_need_the_placeholder() {
+        let text = MINIMAL.replace("[[integrations]]", "[build]\nversion_branches = [\"docs\"]\n\n[[integrations]]");
+        let problem = only_problem(&text);
+        assert!(problem.message.contains("{version}"), "{}", problem.message);
+    }
+
+    #[test]
+    fn urls_are_told_apart_from_local_paths() {
+        assert!(is_url("https://github.com/mattermost/mattermost-plugin-jira"));
+        assert!(is_url("git@github.com:mattermost/mattermost-plugin-jira.git"));
+        assert!(is_url("file:///srv/git/jira.git"));
+        assert!(!is_url("repos/jira"));
+        assert!(!is_url("../jira@2/repo"));
+    }
+
+    #[test]
+    fn web_url_is_derived_from_an_https_repository() {
+        let text = MINIMAL.replace("repos/jira", "https://github.com/mattermost/mattermost-plugin-jira.git");
+        let config = parse_text(&text).unwrap();
+        assert_eq!(
+            config.integrations[0].web_url.as_deref(),
+            Some("https://github.com/mattermost/mattermost-plugin-jira")
+        );
+    }
+
+    #[test]
+    fn base_url_accepts_paths_and_rejects_nonsense() {
+        assert_eq!(BaseUrl::parse("/").unwrap().full, "/");
+        assert_eq!(BaseUrl::parse("https://x.org").unwrap().full, "https://x.org/");
+        assert!(BaseUrl::parse("integrations.example.com").is_err());
+        assert_eq!(
+            BaseUrl::parse("https://x.org/a/").unwrap().join("/b.html"),
+            "https://x.org/a/b.html"
+        );
+    }
+
+    #[test]
+    fn docs_dir_may_not_leave_the_repository() {
+        assert_eq!(normalize_docs_dir("./docs/").as_deref(), Some("docs"));
+        assert_eq!(normalize_docs_dir("../secrets"), None);
+        assert_eq!(normalize_docs_dir("/etc"), None);
+    }
+}

@@ -1,0 +1,183 @@
+//! Warnings and errors found by any stage, with where they come from.
+//!
+//! Stages return their diagnostics as values; `lib.rs` gathers them, sorts them so the
+//! report is deterministic, and the binary prints them once. `--strict` counts warnings as
+//! failures. This module never prints and never decides whether a build fails.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// Where a problem is: as much of integration → version (branch) → file → line as is known.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Location {
+    pub integration: Option<String>,
+    /// The version label, with the git ref it was read from: `2.3 (branch jira-docs-2.3)`.
+    pub version: Option<String>,
+    /// Path inside the repository (or inside the portal root for `site.toml` and `content/`).
+    pub file: Option<String>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+}
+
+impl Location {
+    pub fn integration(id: &str) -> Self {
+        Location {
+            integration: Some(id.to_string()),
+            ..Location::default()
+        }
+    }
+
+    pub fn file(path: impl Into<String>) -> Self {
+        Location {
+            file: Some(path.into()),
+            ..Location::default()
+        }
+    }
+
+    pub fn with_version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+
+    pub fn with_file(mut self, path: impl Into<String>) -> Self {
+        self.file = Some(path.into());
+        self
+    }
+
+    pub fn with_line(mut self, line: u32) -> Self {
+        self.line = Some(line);
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(integration) = &self.integration {
+            parts.push(format!("integration {integration}"));
+        }
+        if let Some(version) = &self.version {
+            parts.push(format!("version {version}"));
+        }
+        let mut text = parts.join(", ");
+        if let Some(file) = &self.file {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(file);
+            if let Some(line) = self.line {
+                text.push_str(&format!(":{line}"));
+                if let Some(column) = self.column {
+                    text.push_str(&format!(":{column}"));
+                }
+            }
+        }
+        f.write_str(&text)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Diagnostic {
+    pub location: Location,
+    pub severity: Severity,
+    /// What is wrong and what to do about it.
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn warning(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            location,
+            severity: Severity::Warning,
+            message: message.into(),
+        }
+    }
+
+    pub fn error(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            location,
+            severity: Severity::Error,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        let location = self.location.to_string();
+        if location.is_empty() {
+            write!(f, "{severity}: {}", self.message)
+        } else {
+            write!(f, "{severity}: {location}: {}", self.message)
+        }
+    }
+}
+
+/// Sorts into a stable order (by place, then message) and drops exact repeats, so that the
+/// report reads the same whichever thread found what first.
+pub fn normalize(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort();
+    diagnostics.dedup();
+}
+
+/// 1-based line and column of a byte offset in `text`.
+pub fn line_and_column(text: &str, offset: usize) -> (u32, u32) {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = text
+        .get(line_start..offset)
+        .map_or(offset - line_start, |s| s.chars().count())
+        + 1;
+    (line as u32, column as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_read_from_integration_down_to_line() {
+        let location = Location::integration("jira")
+            .with_version("2.3 (branch jira-docs-2.3)")
+            .with_file("docs/setup.md")
+            .with_line(12);
+        let diagnostic = Diagnostic::warning(location, "broken link");
+        assert_eq!(
+            diagnostic.to_string(),
+            "warning: integration jira, version 2.3 (branch jira-docs-2.3): docs/setup.md:12: broken link"
+        );
+    }
+
+    #[test]
+    fn offsets_map_to_one_based_lines_and_character_columns() {
+        let text = "ab\ncdé\nf";
+        assert_eq!(line_and_column(text, 0), (1, 1));
+        assert_eq!(line_and_column(text, 3), (2, 1));
+        assert_eq!(line_and_column(text, 8), (3, 1));
+        assert_eq!(line_and_column(text, 7), (2, 4));
+    }
+
+    #[test]
+    fn normalize_orders_and_removes_repeats() {
+        let b = Diagnostic::warning(Location::file("b.md"), "x");
+        let a = Diagnostic::warning(Location::file("a.md"), "x");
+        let mut all = vec![b.clone(), a.clone(), b.clone()];
+        normalize(&mut all);
+        assert_eq!(all, vec![a, b]);
+    }
+}

@@ -1,0 +1,310 @@
+//! Portico: a static documentation portal for integrations whose versioned docs live in git.
+//!
+//! The build is a pipeline of named stages (see DESIGN.md); this file is that pipeline on
+//! one screen:
+//!
+//! ```text
+//! site.toml ─► config::load ─► SiteConfig
+//! repos (git) + content/ ─► source::aggregate ─► Sources          (only git2 user)
+//!                           catalog::classify ─► Catalog          (versions, addresses)
+//!                   markdown::convert (rayon) ─► Rendered per page
+//!                           nav::build_site   ─► SiteNavigation
+//!                           linkcheck::check  ─► warnings
+//! themes/<name>/ ─► theme::load ─► Theme
+//!                           compose::compose  ─► Vec<OutputFile>
+//!                            publish::write   ─► output folder    (only writer, atomic)
+//! ```
+
+pub mod catalog;
+pub mod compose;
+pub mod config;
+pub mod demo;
+pub mod diagnostics;
+pub mod linkcheck;
+pub mod markdown;
+pub mod nav;
+pub mod publish;
+pub mod source;
+pub mod theme;
+pub mod version;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use catalog::{Catalog, Owner};
+use config::SiteConfig;
+use diagnostics::{Diagnostic, Location, Severity};
+use markdown::{RenderContext, Rendered};
+
+/// What the command line asked for.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The folder holding `site.toml`.
+    pub root: PathBuf,
+    /// Output folder; default `[build] output_dir`.
+    pub out: Option<PathBuf>,
+    /// Fail on any warning.
+    pub strict: bool,
+    /// Build the other integrations when one cannot be read (and still fail).
+    pub keep_going: bool,
+    /// Overrides `[site] base_url`.
+    pub base_url: Option<String>,
+}
+
+/// What a build (or check) did.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Every warning and error, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    pub integrations: usize,
+    pub versions: usize,
+    pub pages: usize,
+    pub files: usize,
+    /// Where the site was written (`None` for `check`, or when nothing was written).
+    pub output: Option<PathBuf>,
+    pub elapsed: Duration,
+}
+
+impl BuildReport {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+    }
+}
+
+/// A build that did not publish: why, and everything found on the way.
+#[derive(Debug, thiserror::Error)]
+#[error("{reason}")]
+pub struct BuildFailure {
+    pub reason: String,
+    pub report: Option<BuildReport>,
+}
+
+impl BuildFailure {
+    fn early(err: anyhow::Error) -> Self {
+        BuildFailure {
+            reason: format!("{err:#}"),
+            report: None,
+        }
+    }
+}
+
+/// Builds the site and publishes it atomically.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    run(options, true)
+}
+
+/// Validates everything `build` validates, writing nothing.
+pub fn check(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    run(options, false)
+}
+
+/// Loads `site.toml` with the command line's overrides applied.
+pub fn load_config(options: &BuildOptions) -> anyhow::Result<SiteConfig> {
+    let mut config = config::load(&options.root)?;
+    if let Some(base_url) = &options.base_url {
+        config.site.base_url = config::BaseUrl::parse(base_url).map_err(|message| anyhow::anyhow!("--base-url: {message}"))?;
+    }
+    if let Some(out) = &options.out {
+        config.build.output_dir = out.clone();
+    }
+    Ok(config)
+}
+
+fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure> {
+    let started = Instant::now();
+    let config = load_config(options).map_err(BuildFailure::early)?;
+    let theme = theme::load(&config.root, &config.site.theme).map_err(BuildFailure::early)?;
+
+    let sources = source::aggregate(&config);
+    let mut diagnostics = sources.diagnostics.clone();
+    let unreadable: Vec<String> = sources
+        .integrations
+        .iter()
+        .filter_map(|result| result.as_ref().err())
+        .map(|err| err.to_string())
+        .collect();
+    for message in &unreadable {
+        diagnostics.push(Diagnostic::error(Location::default(), message.clone()));
+    }
+
+    let (catalog, found) = catalog::classify(&config, &sources);
+    diagnostics.extend(found);
+    let rendered = render_pages(&config, &catalog, &mut diagnostics);
+    let (navigation, found) = nav::build_site(&catalog, &|page| content_title(&rendered[page]));
+    diagnostics.extend(found);
+    let titles = page_titles(&catalog, &rendered, &navigation);
+    diagnostics.extend(linkcheck::check(&catalog, &rendered));
+
+    let files = compose::compose(&compose::Inputs {
+        config: &config,
+        catalog: &catalog,
+        rendered: &rendered,
+        titles: &titles,
+        navigation: &navigation,
+        theme: &theme,
+    })
+    .map_err(BuildFailure::early)?;
+
+    diagnostics::normalize(&mut diagnostics);
+    let mut report = BuildReport {
+        integrations: catalog.integrations.len(),
+        versions: catalog.integrations.iter().map(|i| i.versions.len()).sum(),
+        pages: catalog.pages.len(),
+        files: files.len(),
+        diagnostics,
+        output: None,
+        elapsed: started.elapsed(),
+    };
+
+    // With --keep-going, unreadable integrations do not block publishing the others,
+    // but the build still fails so that CI notices.
+    let errors = report.count(Severity::Error);
+    let excused = if options.keep_going { unreadable.len() } else { 0 };
+    let warnings = report.count(Severity::Warning);
+    let blocked = if !unreadable.is_empty() && !options.keep_going {
+        Some(format!(
+            "{} integration(s) could not be read, so nothing was published; fix them or pass --keep-going to publish the others",
+            unreadable.len()
+        ))
+    } else if errors > excused {
+        Some(format!("{} error(s), so nothing was published", errors - excused))
+    } else if options.strict && warnings > 0 {
+        Some(format!("{warnings} warning(s) and --strict, so nothing was published"))
+    } else {
+        None
+    };
+    if write && blocked.is_none() {
+        publish::write(&config.build.output_dir, &files).map_err(BuildFailure::early)?;
+        report.output = Some(config.build.output_dir.clone());
+    }
+    let reason = blocked.or_else(|| {
+        (!unreadable.is_empty()).then(|| {
+            format!(
+                "{} integration(s) could not be read; the others were {}",
+                unreadable.len(),
+                if write { "published" } else { "checked" }
+            )
+        })
+    });
+    report.elapsed = started.elapsed();
+    match reason {
+        Some(reason) => Err(BuildFailure {
+            reason,
+            report: Some(report),
+        }),
+        None => Ok(report),
+    }
+}
+
+/// Renders every page in parallel; page-level problems become diagnostics.
+fn render_pages(config: &SiteConfig, catalog: &Catalog, diagnostics: &mut Vec<Diagnostic>) -> Vec<Rendered> {
+    let rendered: Vec<Rendered> = (0..catalog.pages.len())
+        .into_par_iter()
+        .map(|page| {
+            let trusted = match catalog.pages[page].owner {
+                Owner::Portal => true,
+                Owner::Version { integration, .. } => {
+                    let integration = &catalog.integrations[integration];
+                    config.integrations[integration.config].managed_by.is_trusted()
+                }
+            };
+            let resolver = catalog.links_of(page);
+            markdown::convert(
+                &catalog.pages[page].source.text(),
+                &RenderContext {
+                    resolver: &resolver,
+                    trusted,
+                },
+            )
+        })
+        .collect();
+    for (page, output) in rendered.iter().enumerate() {
+        for (line, message) in &output.problems {
+            diagnostics.push(Diagnostic::warning(
+                linkcheck::page_location(catalog, page).with_line(*line),
+                message.clone(),
+            ));
+        }
+    }
+    rendered
+}
+
+/// The title a page gives itself: front matter `title:`, else its first H1.
+fn content_title(rendered: &Rendered) -> Option<String> {
+    rendered.front_matter.title.clone().or_else(|| rendered.title.clone())
+}
+
+/// Display titles: the page's own, else its navigation entry, else its file name.
+fn page_titles(catalog: &Catalog, rendered: &[Rendered], navigation: &nav::SiteNavigation) -> Vec<String> {
+    (0..catalog.pages.len())
+        .map(|page| {
+            let nav = match catalog.pages[page].owner {
+                Owner::Portal => &navigation.portal,
+                Owner::Version { integration, version } => &navigation.versions[integration][version],
+            };
+            content_title(&rendered[page])
+                .or_else(|| nav.title(page).map(str::to_string))
+                .unwrap_or_else(|| nav::humanize(&nav::file_stem(&catalog.pages[page].source.path)))
+        })
+        .collect()
+}
+
+/// `portico list`: every integration and the versions found for it, for CI logs.
+pub fn list(options: &BuildOptions) -> anyhow::Result<String> {
+    use std::fmt::Write;
+    let config = load_config(options)?;
+    let sources = source::aggregate(&config);
+    let (catalog, _) = catalog::classify(&config, &sources);
+    let mut text = String::new();
+    for (index, integration_config) in config.integrations.iter().enumerate() {
+        let deployments: Vec<&str> = integration_config
+            .deployments
+            .iter()
+            .map(|d| match d {
+                config::Deployment::Cloud => "cloud",
+                config::Deployment::SelfManaged => "self-managed",
+            })
+            .collect();
+        let managed = match integration_config.managed_by {
+            config::ManagedBy::Mattermost => "mattermost-managed",
+            config::ManagedBy::Community => "community-managed",
+        };
+        let _ = writeln!(
+            text,
+            "{}  ({managed}; {})  {}",
+            integration_config.id,
+            if deployments.is_empty() { "no deployments".to_string() } else { deployments.join(", ") },
+            integration_config.repo
+        );
+        let Some(integration) = catalog.integrations.iter().find(|i| i.config == index) else {
+            let reason = sources.integrations[index]
+                .as_ref()
+                .err()
+                .map_or_else(|| "no readable version".to_string(), |err| err.message.clone());
+            let _ = writeln!(text, "  cannot be read: {reason}");
+            continue;
+        };
+        for version in &integration.versions {
+            let _ = writeln!(
+                text,
+                "  {:<8} {:<8} {:<32} {}  {}  {} page(s)",
+                version.label.as_str(),
+                if version.is_current() { "current" } else { "archived" },
+                version.origin.describe(),
+                &version.commit[..version.commit.len().min(10)],
+                catalog::format_date(version.commit_time),
+                version.docs.pages.len()
+            );
+        }
+        if !integration.skipped_branches.is_empty() {
+            let _ = writeln!(
+                text,
+                "  skipped (shaped like docs branches, but match no version pattern): {}",
+                integration.skipped_branches.join(", ")
+            );
+        }
+    }
+    Ok(text)
+}

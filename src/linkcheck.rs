@@ -1,0 +1,63 @@
+//! The portal-wide link check: every internal link, anchor and image, checked once.
+//!
+//! Input: the catalog and every page's [`Rendered`] (which recorded each link with its line
+//! and what it resolved to). Output: one warning per problem, naming integration, version,
+//! file, line and the link as written. Runs after rendering because an anchor can only be
+//! checked once the target page's headings are known.
+
+use crate::catalog::{Catalog, Owner};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::markdown::{LinkKind, LinkTarget, Rendered, Resolution};
+
+/// Where a page's problems are reported: integration, version, file.
+pub fn page_location(catalog: &Catalog, page: usize) -> Location {
+    let page_ref = &catalog.pages[page];
+    match page_ref.owner {
+        Owner::Portal => Location::file(format!("{}/{}", crate::source::CONTENT_DIR, page_ref.source.path)),
+        Owner::Version { integration, version } => {
+            let integration = &catalog.integrations[integration];
+            Location::integration(&integration.id)
+                .with_version(integration.versions[version].describe())
+                .with_file(&page_ref.source.path)
+        }
+    }
+}
+
+pub fn check(catalog: &Catalog, rendered: &[Rendered]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for (page, output) in rendered.iter().enumerate() {
+        for link in &output.links {
+            let problem = match &link.resolution {
+                Resolution::Broken { reason } => Some(match link.kind {
+                    LinkKind::Image => format!("missing image {:?}: {reason}", link.written),
+                    LinkKind::Link => format!("broken link {:?}: {reason}", link.written),
+                }),
+                Resolution::Rewritten {
+                    target: LinkTarget::Page { page: target, fragment: Some(fragment) },
+                    ..
+                } if !has_anchor(&rendered[*target], fragment) => Some(if *target == page {
+                    format!("broken link {:?}: this page has no heading or anchor #{fragment}", link.written)
+                } else {
+                    format!(
+                        "broken link {:?}: {} has no heading or anchor #{fragment}",
+                        link.written, catalog.pages[*target].source.path
+                    )
+                }),
+                _ => None,
+            };
+            if let Some(message) = problem {
+                diagnostics.push(Diagnostic::warning(page_location(catalog, page).with_line(link.line), message));
+            }
+        }
+    }
+    diagnostics
+}
+
+/// Anchors match exactly, or ignoring case (GitBook and GitHub disagree on case).
+fn has_anchor(page: &Rendered, fragment: &str) -> bool {
+    fragment.is_empty()
+        || page
+            .anchors
+            .iter()
+            .any(|anchor| anchor == fragment || anchor.eq_ignore_ascii_case(fragment))
+}

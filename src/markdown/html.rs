@@ -1,0 +1,174 @@
+//! Raw HTML inside markdown: finding and rewriting the URLs in `<img src>` and `<a href>`
+//! (GitBook exports are full of `<img width="500" src="../.gitbook/assets/x.png"/>`), and
+//! collecting `id`/`name` attributes as link anchors.
+//!
+//! A small tag scanner, not a full HTML parser: it only needs to find attributes in start
+//! tags, and it leaves everything it does not rewrite byte-for-byte as written.
+
+/// One attribute of one start tag, with where its value is in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    pub tag: String,
+    pub name: String,
+    pub value: String,
+    /// Byte range of the value in the input, quotes excluded.
+    value_range: std::ops::Range<usize>,
+}
+
+/// Every attribute of every start tag in `html`, in order. Tag and attribute names are
+/// lowercased; values have the common character references decoded.
+pub fn attributes(html: &str) -> Vec<Attribute> {
+    let bytes = html.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(found) = html[i..].find('<') {
+        i += found + 1;
+        if html[i..].starts_with("!--") {
+            match html[i..].find("-->") {
+                Some(end) => {
+                    i += end + 3;
+                    continue;
+                }
+                None => break,
+            }
+        }
+        let name_len = html[i..]
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
+            .count();
+        if name_len == 0 || !bytes[i].is_ascii_alphabetic() {
+            continue;
+        }
+        let tag = html[i..i + name_len].to_ascii_lowercase();
+        i += name_len;
+        // Attributes until the end of the start tag.
+        loop {
+            while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+                i += 1;
+            }
+            if i >= bytes.len() || bytes[i] == b'>' || bytes[i] == b'<' {
+                break;
+            }
+            let name_start = i;
+            while i < bytes.len() && !matches!(bytes[i], b'=' | b'>' | b'/' | b'<') && !bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            let name = html[name_start..i].to_ascii_lowercase();
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i >= bytes.len() || bytes[i] != b'=' {
+                continue;
+            }
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i >= bytes.len() {
+                break;
+            }
+            let (value_start, value_end, next) = match bytes[i] {
+                quote @ (b'"' | b'\'') => match html[i + 1..].find(quote as char) {
+                    Some(len) => (i + 1, i + 1 + len, i + 2 + len),
+                    None => (i + 1, bytes.len(), bytes.len()),
+                },
+                _ => {
+                    let len = html[i..]
+                        .bytes()
+                        .take_while(|b| !b.is_ascii_whitespace() && *b != b'>')
+                        .count();
+                    (i, i + len, i + len)
+                }
+            };
+            out.push(Attribute {
+                tag: tag.clone(),
+                name,
+                value: decode_entities(&html[value_start..value_end]),
+                value_range: value_start..value_end,
+            });
+            i = next;
+        }
+    }
+    out
+}
+
+/// True for attributes that hold a URL Portico rewrites.
+pub fn is_url_attribute(attribute: &Attribute) -> bool {
+    matches!(
+        (attribute.tag.as_str(), attribute.name.as_str()),
+        ("a", "href") | ("img", "src") | ("source", "src") | ("video", "src") | ("video", "poster") | ("audio", "src")
+    )
+}
+
+/// `html` with each URL attribute value replaced where `rewrite` returns a new value
+/// (already a URL; it is escaped for the attribute here).
+pub fn rewrite_urls(html: &str, mut rewrite: impl FnMut(&Attribute) -> Option<String>) -> String {
+    let mut out = String::with_capacity(html.len() + 32);
+    let mut copied = 0;
+    for attribute in attributes(html).iter().filter(|a| is_url_attribute(a)) {
+        if let Some(new_value) = rewrite(attribute) {
+            out.push_str(&html[copied..attribute.value_range.start]);
+            out.push_str(&new_value.replace('&', "&amp;").replace('"', "&quot;").replace('\'', "&#39;"));
+            copied = attribute.value_range.end;
+        }
+    }
+    out.push_str(&html[copied..]);
+    out
+}
+
+/// `id` and `name` values: the anchors raw HTML defines.
+pub fn anchors(html: &str) -> Vec<String> {
+    attributes(html)
+        .into_iter()
+        .filter(|a| a.name == "id" || (a.name == "name" && a.tag == "a"))
+        .map(|a| a.value)
+        .collect()
+}
+
+fn decode_entities(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_string();
+    }
+    value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#x20;", " ")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn img_src_is_found_among_other_attributes() {
+        let found = attributes(r#"<img width="500" src="../.gitbook/assets/jira-commands.png"/>"#);
+        let src = found.iter().find(|a| a.name == "src").unwrap();
+        assert_eq!(src.tag, "img");
+        assert_eq!(src.value, "../.gitbook/assets/jira-commands.png");
+    }
+
+    #[test]
+    fn only_url_attributes_are_rewritten_and_the_rest_is_untouched() {
+        let html = r#"<p align=center><a href='setup.md' title="x">s</a> <img src=a.png alt="a.png"></p>"#;
+        let out = rewrite_urls(html, |a| Some(format!("NEW-{}", a.value)));
+        assert_eq!(
+            out,
+            r#"<p align=center><a href='NEW-setup.md' title="x">s</a> <img src=NEW-a.png alt="a.png"></p>"#
+        );
+    }
+
+    #[test]
+    fn comments_are_skipped_and_ids_are_anchors() {
+        let html = r#"<!-- <a href="x.md"> --><a name="old-anchor"></a><div id="details">"#;
+        assert!(attributes(html).iter().all(|a| a.value != "x.md"));
+        assert_eq!(anchors(html), ["old-anchor", "details"]);
+    }
+
+    #[test]
+    fn placeholders_without_attributes_do_not_confuse_the_scanner() {
+        assert!(attributes("use <issue-key> then <your-server-url>").is_empty());
+    }
+}

@@ -1,0 +1,533 @@
+//! Navigation of one doc set: the sidebar tree, reading order, breadcrumbs.
+//!
+//! From `SUMMARY.md` when the docs have one (titles and order as written, `## Group`
+//! headings as groups, `---` as separators, nested lists as children), else from the folder
+//! tree (landing page first, then folders and pages by title). Input: the catalog's version
+//! and the page titles found by rendering. Output: a [`Navigation`]. A SUMMARY problem is a
+//! warning with line and column and never stops the build.
+//!
+//! SUMMARY.md format, as GitBook writes it:
+//!
+//! ```markdown
+//! # Table of Contents            <- title, ignored
+//!
+//! * [Overview](README.md)        <- a page
+//! * [Setup](setup/README.md)
+//!   * [Install](setup/install.md)   <- a child of Setup
+//!
+//! ## Administrator's Guide       <- a group heading
+//!
+//! * [Permissions](admin/permissions.md)
+//!
+//! ---                            <- a separator (an untitled group)
+//!
+//! * [Help](help.md)
+//! ```
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use crate::catalog::{Catalog, DocSet};
+use crate::diagnostics::{Diagnostic, Location, line_and_column};
+use crate::markdown::links::{self, Destination};
+
+/// The navigation of every doc set of the portal.
+#[derive(Debug, Clone, Default)]
+pub struct SiteNavigation {
+    pub portal: Navigation,
+    /// `versions[integration][version]`, as in the catalog.
+    pub versions: Vec<Vec<Navigation>>,
+}
+
+/// Builds the navigation of the portal pages and of every version, in parallel.
+/// `content_title` is the title a page's own content gives it (front matter, first H1).
+pub fn build_site(
+    catalog: &Catalog,
+    content_title: &(dyn Fn(usize) -> Option<String> + Sync),
+) -> (SiteNavigation, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    let title_of = |page: usize| {
+        content_title(page).unwrap_or_else(|| humanize(&file_stem(&catalog.pages[page].source.path)))
+    };
+    let mut diagnostics = Vec::new();
+    let portal_landing = catalog.portal.pages.iter().copied().find(|&p| catalog.pages[p].rel_path == "index.html");
+    let portal = match portal_landing {
+        Some(landing) => {
+            let (nav, found) = build(catalog, &catalog.portal, None, landing, "Home", &title_of, &Location::default());
+            diagnostics.extend(found);
+            nav
+        }
+        None => Navigation::default(),
+    };
+    let per_integration: Vec<(Vec<Navigation>, Vec<Diagnostic>)> = catalog
+        .integrations
+        .par_iter()
+        .map(|integration| {
+            let mut found_all = Vec::new();
+            let navs = integration
+                .versions
+                .iter()
+                .map(|version| {
+                    let here = Location::integration(&integration.id).with_version(version.describe());
+                    let summary = version.summary.as_ref().map(|file| (file.path.clone(), file.text().into_owned()));
+                    // A landing page often opens with a notice ("Disclaimer"): the
+                    // integration's name is the better entry title.
+                    let landing_title = integration.name.clone();
+                    let (nav, found) = build(
+                        catalog,
+                        &version.docs,
+                        summary.as_ref().map(|(path, text)| (path.as_str(), text.as_str())),
+                        version.landing,
+                        &landing_title,
+                        &title_of,
+                        &here,
+                    );
+                    found_all.extend(found);
+                    nav
+                })
+                .collect();
+            (navs, found_all)
+        })
+        .collect();
+    let mut versions = Vec::with_capacity(per_integration.len());
+    for (navs, found) in per_integration {
+        versions.push(navs);
+        diagnostics.extend(found);
+    }
+    (SiteNavigation { portal, versions }, diagnostics)
+}
+
+/// `docs/setup/getting-started.md` → `getting-started`; a folder's README takes the folder's name.
+pub fn file_stem(path: &str) -> String {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    let name = parts.pop().unwrap_or_default();
+    if links::is_landing_name(name)
+        && let Some(folder) = parts.pop()
+    {
+        return folder.to_string();
+    }
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem).to_string()
+}
+
+/// The sidebar of one version (or of the portal's own pages).
+#[derive(Debug, Clone, Default)]
+pub struct Navigation {
+    pub groups: Vec<NavGroup>,
+    /// Pages in reading order (each once), for previous/next.
+    order: Vec<usize>,
+    /// Each page's ancestors in the tree, outermost first (first occurrence wins).
+    ancestors: HashMap<usize, Vec<usize>>,
+    /// Title each page has in the navigation.
+    titles: HashMap<usize, String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NavGroup {
+    /// `None` for the first group and for groups opened by a `---` separator.
+    pub title: Option<String>,
+    pub items: Vec<NavItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NavItem {
+    pub title: String,
+    /// The page this entry opens; `None` for a heading-only entry.
+    pub page: Option<usize>,
+    pub children: Vec<NavItem>,
+}
+
+impl Navigation {
+    pub fn previous(&self, page: usize) -> Option<usize> {
+        let position = self.order.iter().position(|&p| p == page)?;
+        position.checked_sub(1).map(|i| self.order[i])
+    }
+
+    pub fn next(&self, page: usize) -> Option<usize> {
+        let position = self.order.iter().position(|&p| p == page)?;
+        self.order.get(position + 1).copied()
+    }
+
+    /// Ancestor pages of `page` in the navigation tree, outermost first.
+    pub fn ancestors(&self, page: usize) -> &[usize] {
+        self.ancestors.get(&page).map_or(&[], Vec::as_slice)
+    }
+
+    /// The title `page` has in the navigation, if it is listed.
+    pub fn title(&self, page: usize) -> Option<&str> {
+        self.titles.get(&page).map(String::as_str)
+    }
+
+    pub fn contains(&self, page: usize) -> bool {
+        self.titles.contains_key(&page)
+    }
+
+    fn index(mut self) -> Self {
+        fn walk(nav: &mut Navigation, items: &[NavItem], trail: &mut Vec<usize>) {
+            for item in items {
+                if let Some(page) = item.page
+                    && !nav.titles.contains_key(&page)
+                {
+                    nav.titles.insert(page, item.title.clone());
+                    nav.order.push(page);
+                    nav.ancestors.insert(page, trail.clone());
+                }
+                if let Some(page) = item.page {
+                    trail.push(page);
+                }
+                walk(nav, &item.children, trail);
+                if item.page.is_some() {
+                    trail.pop();
+                }
+            }
+        }
+        let groups = std::mem::take(&mut self.groups);
+        for group in &groups {
+            walk(&mut self, &group.items, &mut Vec::new());
+        }
+        self.groups = groups;
+        self
+    }
+}
+
+/// Builds the navigation of a version's docs: from SUMMARY.md if present, else the tree.
+/// `title_of` gives the title a page has from its content (first heading, front matter).
+pub fn build(
+    catalog: &Catalog,
+    set: &DocSet,
+    summary: Option<(&str, &str)>,
+    landing: usize,
+    landing_title: &str,
+    title_of: &dyn Fn(usize) -> String,
+    here: &Location,
+) -> (Navigation, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let groups = match summary {
+        Some((summary_path, text)) => {
+            let parsed = parse_summary(text);
+            let file_location = || here.clone().with_file(summary_path);
+            for problem in &parsed.problems {
+                let mut location = file_location().with_line(problem.line);
+                location.column = Some(problem.column);
+                diagnostics.push(Diagnostic::warning(location, problem.message.clone()));
+            }
+            let resolve = |dest: &str| -> Result<usize, String> {
+                match links::classify(dest) {
+                    Destination::Relative { path, .. } => {
+                        let folder = links::names_folder(&path);
+                        links::join(links::parent_dir(summary_path), &path)
+                            .and_then(|joined| set.find_page(&joined, folder))
+                            .ok_or_else(|| format!("SUMMARY.md lists {dest}, which is not a page of this version; fix the link or add the page"))
+                    }
+                    _ => Err(format!("SUMMARY.md entries must be relative links to pages; {dest} is not")),
+                }
+            };
+            let mut groups = Vec::new();
+            for group in parsed.groups {
+                let items = resolve_items(&group.items, &resolve, &mut |line, message| {
+                    diagnostics.push(Diagnostic::warning(file_location().with_line(line), message));
+                });
+                if !items.is_empty() || group.title.is_some() {
+                    groups.push(NavGroup {
+                        title: group.title,
+                        items,
+                    });
+                }
+            }
+            groups
+        }
+        None => vec![NavGroup {
+            title: None,
+            items: tree_items(catalog, set, landing, landing_title, title_of),
+        }],
+    };
+    (
+        Navigation {
+            groups,
+            ..Navigation::default()
+        }
+        .index(),
+        diagnostics,
+    )
+}
+
+fn resolve_items(
+    items: &[SummaryItem],
+    resolve: &dyn Fn(&str) -> Result<usize, String>,
+    report: &mut dyn FnMut(u32, String),
+) -> Vec<NavItem> {
+    items
+        .iter()
+        .map(|item| {
+            let page = match &item.dest {
+                Some(dest) => match resolve(dest) {
+                    Ok(page) => Some(page),
+                    Err(message) => {
+                        report(item.line, message);
+                        None
+                    }
+                },
+                None => None,
+            };
+            NavItem {
+                title: item.title.clone(),
+                page,
+                children: resolve_items(&item.children, resolve, report),
+            }
+        })
+        .collect()
+}
+
+/// The folder tree as navigation: the landing page first, then each folder (its README as
+/// the entry, its pages as children) and page, ordered by title.
+fn tree_items(
+    catalog: &Catalog,
+    set: &DocSet,
+    landing: usize,
+    landing_title: &str,
+    title_of: &dyn Fn(usize) -> String,
+) -> Vec<NavItem> {
+    #[derive(Default)]
+    struct Folder {
+        index: Option<usize>,
+        pages: Vec<usize>,
+        folders: std::collections::BTreeMap<String, Folder>,
+    }
+    let mut root = Folder::default();
+    for &page in &set.pages {
+        if page == landing {
+            continue;
+        }
+        let rel_path = &catalog.pages[page].rel_path;
+        let mut folder = &mut root;
+        let mut parts: Vec<&str> = rel_path.split('/').collect();
+        let file = parts.pop().unwrap_or_default();
+        for part in parts {
+            folder = folder.folders.entry(part.to_string()).or_default();
+        }
+        if file == "index.html" {
+            folder.index = Some(page);
+        } else {
+            folder.pages.push(page);
+        }
+    }
+    fn items(folder: Folder, title_of: &dyn Fn(usize) -> String) -> Vec<NavItem> {
+        let mut out: Vec<NavItem> = folder
+            .pages
+            .into_iter()
+            .map(|page| NavItem {
+                title: title_of(page),
+                page: Some(page),
+                children: Vec::new(),
+            })
+            .collect();
+        for (name, sub) in folder.folders {
+            let index = sub.index;
+            let children = items(sub, title_of);
+            out.push(NavItem {
+                title: index.map_or_else(|| humanize(&name), title_of),
+                page: index,
+                children,
+            });
+        }
+        out.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()).then(a.page.cmp(&b.page)));
+        out
+    }
+    let mut out = vec![NavItem {
+        title: landing_title.to_string(),
+        page: Some(landing),
+        children: Vec::new(),
+    }];
+    out.extend(items(root, title_of));
+    out
+}
+
+/// `getting-started` → `Getting started`: a title for a page or folder with none.
+pub fn humanize(file_stem: &str) -> String {
+    let words = file_stem.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// SUMMARY.md parsing (pure)
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub groups: Vec<SummaryGroup>,
+    pub problems: Vec<SummaryProblem>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SummaryGroup {
+    pub title: Option<String>,
+    pub items: Vec<SummaryItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryItem {
+    pub title: String,
+    /// The link as written; `None` for an entry that is only a label.
+    pub dest: Option<String>,
+    pub line: u32,
+    pub children: Vec<SummaryItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryProblem {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+/// Parses SUMMARY.md. Never fails: what cannot be understood is reported and skipped.
+pub fn parse_summary(text: &str) -> Summary {
+    let mut summary = Summary {
+        groups: vec![SummaryGroup::default()],
+        problems: Vec::new(),
+    };
+    let mut open_items: Vec<SummaryItem> = Vec::new();
+    // Per open item: whether its title is complete (its link closed).
+    let mut in_link = false;
+    let mut title_done: Vec<bool> = Vec::new();
+    let mut heading: Option<(u32, String)> = None;
+    let mut list_depth = 0usize;
+
+    for (event, range) in Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH).into_offset_iter() {
+        let (line, column) = line_and_column(text, range.start);
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level as u32, String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, title)) = heading.take()
+                    && level >= 2
+                {
+                    summary.groups.push(SummaryGroup {
+                        title: Some(title.trim().to_string()),
+                        items: Vec::new(),
+                    });
+                }
+            }
+            Event::Rule if list_depth == 0 => summary.groups.push(SummaryGroup::default()),
+            Event::Start(Tag::List(_)) => list_depth += 1,
+            Event::End(TagEnd::List(_)) => list_depth = list_depth.saturating_sub(1),
+            Event::Start(Tag::Item) => {
+                open_items.push(SummaryItem {
+                    title: String::new(),
+                    dest: None,
+                    line,
+                    children: Vec::new(),
+                });
+                title_done.push(false);
+            }
+            Event::End(TagEnd::Item) => {
+                title_done.pop();
+                if let Some(mut item) = open_items.pop() {
+                    item.title = item.title.trim().to_string();
+                    if item.title.is_empty() && item.dest.is_none() && item.children.is_empty() {
+                        continue;
+                    }
+                    match open_items.last_mut() {
+                        Some(parent) => parent.children.push(item),
+                        None => {
+                            if let Some(group) = summary.groups.last_mut() {
+                                group.items.push(item);
+                            }
+                        }
+                    }
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(item) = open_items.last_mut()
+                    && item.dest.is_none()
+                    && !title_done.last().copied().unwrap_or(true)
+                {
+                    item.title.clear();
+                    item.dest = Some(dest_url.into_string());
+                    in_link = true;
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if in_link {
+                    in_link = false;
+                    if let Some(done) = title_done.last_mut() {
+                        *done = true;
+                    }
+                }
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, title)) = &mut heading {
+                    title.push_str(&text);
+                } else if let Some(item) = open_items.last_mut() {
+                    if !title_done.last().copied().unwrap_or(true) {
+                        item.title.push_str(&text);
+                    }
+                } else if !text.trim().is_empty() {
+                    summary.problems.push(SummaryProblem {
+                        line,
+                        column,
+                        message: format!("text outside a list is not a navigation entry and is ignored: {:?}", text.trim()),
+                    });
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(item) = open_items.last_mut() {
+                    item.title.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    summary
+        .groups
+        .retain(|group| group.title.is_some() || !group.items.is_empty());
+    summary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GITBOOK_SUMMARY: &str = "# Table of Contents\n\n* [Mattermost/Jira Integration](README.md)\n* [Feature Summary](feature-summary.md)\n\n## Setup\n\n* [Installation \\(Steps 1-2\\)](setup/installation.md)\n* [Notification Management](admin/notifications/README.md)\n  * [Manual Jira Webhooks](admin/notifications/manual.md)\n\n---\n\n* [Help and Support](help-and-support.md)\n";
+
+    #[test]
+    fn summary_groups_titles_and_nesting_are_kept_as_written() {
+        let summary = parse_summary(GITBOOK_SUMMARY);
+        assert!(summary.problems.is_empty(), "{:?}", summary.problems);
+        let titles: Vec<_> = summary.groups.iter().map(|g| g.title.clone()).collect();
+        assert_eq!(titles, [None, Some("Setup".to_string()), None]);
+        let setup = &summary.groups[1].items;
+        assert_eq!(setup[0].title, "Installation (Steps 1-2)");
+        assert_eq!(setup[0].dest.as_deref(), Some("setup/installation.md"));
+        assert_eq!(setup[0].line, 8);
+        assert_eq!(setup[1].children[0].title, "Manual Jira Webhooks");
+        assert_eq!(summary.groups[2].items[0].dest.as_deref(), Some("help-and-support.md"));
+    }
+
+    #[test]
+    fn entries_without_links_are_labels() {
+        let summary = parse_summary("* Guides\n  * [A](a.md)\n");
+        let guides = &summary.groups[0].items[0];
+        assert_eq!(guides.title, "Guides");
+        assert_eq!(guides.dest, None);
+        assert_eq!(guides.children[0].title, "A");
+    }
+
+    #[test]
+    fn stray_text_is_reported_with_line_and_column() {
+        let summary = parse_summary("# Summary\n\nSome prose here.\n\n* [A](a.md)\n");
+        assert_eq!(summary.problems.len(), 1);
+        assert_eq!((summary.problems[0].line, summary.problems[0].column), (3, 1));
+        assert_eq!(summary.groups[0].items.len(), 1);
+    }
+
+    #[test]
+    fn file_names_become_readable_titles() {
+        assert_eq!(humanize("getting-started"), "Getting started");
+        assert_eq!(humanize("faq_and_help"), "Faq and help");
+    }
+}

@@ -1,0 +1,182 @@
+//! Aggregation: every integration's versions read out of git, and the portal's `content/`.
+//!
+//! Input: the validated [`SiteConfig`]. Output: [`Sources`], owned bytes and metadata only,
+//! so every later stage is git-free and can run in parallel. This is the only module that
+//! touches git2. It decides which refs are versions (default branch, `version_branches`,
+//! `version_tags`), which folder of each version holds the docs, and which files the docs
+//! reference; it does not order versions or decide URLs (that is `catalog`).
+
+mod content;
+mod git;
+mod manifest;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+use crate::version::VersionLabel;
+
+pub use content::{CONTENT_DIR, PortalContent, content_hash, is_hidden_or_temporary};
+pub use manifest::Manifest;
+
+/// Everything the build reads, in configuration order.
+#[derive(Debug)]
+pub struct Sources {
+    pub content: PortalContent,
+    /// One entry per configured integration, in `site.toml` order.
+    pub integrations: Vec<Result<RepoSnapshot, SourceError>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A configured integration whose repository cannot be read at all.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("integration {integration}: {message}")]
+pub struct SourceError {
+    pub integration: String,
+    pub message: String,
+}
+
+/// The versions found in one integration's repository.
+#[derive(Debug, Clone)]
+pub struct RepoSnapshot {
+    /// Index of the integration in `SiteConfig::integrations`.
+    pub integration: usize,
+    pub default_branch: String,
+    /// The current version first, then archived versions in the order found (unsorted).
+    pub versions: Vec<VersionSnapshot>,
+    /// Branches shaped like archives (`*-docs*`) that match no pattern, for `portico list`.
+    pub skipped_branches: Vec<String>,
+}
+
+/// One version of one integration: a commit and the docs read from its tree.
+#[derive(Debug, Clone)]
+pub struct VersionSnapshot {
+    pub label: VersionLabel,
+    pub origin: Origin,
+    /// Full commit id.
+    pub commit: String,
+    /// Committer time, seconds since the epoch (for "last updated").
+    pub commit_time: i64,
+    pub manifest: Option<Manifest>,
+    pub docs: DocsSnapshot,
+}
+
+/// Which git ref a version was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The tip of the default branch: the current release.
+    DefaultBranch { branch: String },
+    /// An archive branch, local (`remote: None`) or remote-tracking (`remote: Some("origin")`).
+    Branch { branch: String, remote: Option<String> },
+    /// A release tag (opt-in through `version_tags`).
+    Tag { tag: String },
+}
+
+impl Origin {
+    pub fn is_current(&self) -> bool {
+        matches!(self, Origin::DefaultBranch { .. })
+    }
+
+    /// The ref name as git users write it: `master`, `origin/2.1-docs`, `v1.7.0`.
+    pub fn ref_name(&self) -> String {
+        match self {
+            Origin::DefaultBranch { branch } => branch.clone(),
+            Origin::Branch {
+                branch,
+                remote: None,
+            } => branch.clone(),
+            Origin::Branch {
+                branch,
+                remote: Some(remote),
+            } => format!("{remote}/{branch}"),
+            Origin::Tag { tag } => tag.clone(),
+        }
+    }
+
+    /// The branch or tag name without a remote, for links to the repository's web view.
+    pub fn short_name(&self) -> &str {
+        match self {
+            Origin::DefaultBranch { branch } | Origin::Branch { branch, .. } => branch,
+            Origin::Tag { tag } => tag,
+        }
+    }
+
+    /// `branch jira-docs-2.3`, `tag v1.7.0`: for diagnostics.
+    pub fn describe(&self) -> String {
+        match self {
+            Origin::DefaultBranch { .. } | Origin::Branch { .. } => {
+                format!("branch {}", self.ref_name())
+            }
+            Origin::Tag { tag } => format!("tag {tag}"),
+        }
+    }
+}
+
+/// How a version's docs are laid out in its tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocsLayout {
+    /// A docs folder (configured, `.gitbook.yaml` root, or `docs/`): every markdown file is a page.
+    Folder,
+    /// The repository root: the README and the markdown files reachable from it.
+    RepositoryRoot,
+}
+
+/// The docs of one version, as owned bytes.
+#[derive(Debug, Clone)]
+pub struct DocsSnapshot {
+    /// The docs folder inside the repository, without slashes (`docs`), or `""` for the root.
+    pub root: String,
+    pub layout: DocsLayout,
+    /// Repository path of the landing page (`docs/README.md`).
+    pub landing: String,
+    /// `SUMMARY.md` (or the `.gitbook.yaml` `structure.summary`) when the docs have one.
+    pub summary: Option<SourceFile>,
+    /// Every page, sorted by path.
+    pub pages: Vec<SourceFile>,
+    /// Non-page files the pages reference that exist in the tree, by repository path.
+    pub files: BTreeMap<String, SourceFile>,
+    /// Paths the pages reference that exist in the repository but are neither pages nor
+    /// copied files: markdown outside the docs folder, folders (`server/enterprise`).
+    pub repo_paths: BTreeSet<String>,
+}
+
+/// A file read from git (or from `content/`).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path inside the repository (or inside `content/`), `/`-separated.
+    pub path: String,
+    /// Git blob id (or a content hash for files not from git): a perfect cache key.
+    pub blob: String,
+    pub bytes: Arc<[u8]>,
+}
+
+impl SourceFile {
+    /// The file as text; invalid UTF-8 is replaced rather than failing a whole version.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.bytes)
+    }
+}
+
+/// Reads every integration (in parallel) and the portal's content folder.
+pub fn aggregate(config: &SiteConfig) -> Sources {
+    let (content, mut diagnostics) = content::read(&config.root);
+    let results: Vec<(Result<RepoSnapshot, SourceError>, Vec<Diagnostic>)> = config
+        .integrations
+        .par_iter()
+        .enumerate()
+        .map(|(index, integration)| git::read_integration(config, index, integration))
+        .collect();
+    let mut integrations = Vec::with_capacity(results.len());
+    for (result, found) in results {
+        integrations.push(result);
+        diagnostics.extend(found);
+    }
+    Sources {
+        content,
+        integrations,
+        diagnostics,
+    }
+}
