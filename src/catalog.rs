@@ -13,7 +13,9 @@ use crate::config::{Deployment, IntegrationConfig, ManagedBy, SiteConfig};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::links::{self, Destination};
 use crate::markdown::{LinkKind, LinkResolver, LinkTarget, Resolution};
-use crate::source::{DocsLayout, Manifest, Origin, PortalContent, RepoSnapshot, SourceFile, Sources};
+use crate::source::{
+    DocsLayout, Manifest, Origin, PortalContent, RepoSnapshot, SourceFile, Sources,
+};
 use crate::version::VersionLabel;
 
 /// The folder of the integrations index and of every integration's docs.
@@ -153,9 +155,9 @@ impl DocSet {
             .iter()
             .find_map(|candidate| self.page_by_path.get(candidate.as_str()))
             .or_else(|| {
-                candidates
-                    .iter()
-                    .find_map(|candidate| self.page_by_lowercase_path.get(&candidate.to_lowercase()))
+                candidates.iter().find_map(|candidate| {
+                    self.page_by_lowercase_path.get(&candidate.to_lowercase())
+                })
             })
             .copied()
     }
@@ -179,7 +181,9 @@ pub fn classify(config: &SiteConfig, sources: &Sources) -> (Catalog, Vec<Diagnos
     for snapshot in sources.integrations.iter().flatten() {
         let index = integrations.len();
         let integration = &config.integrations[snapshot.integration];
-        if let Some(classified) = classify_integration(integration, snapshot, index, &mut pages, &mut diagnostics) {
+        if let Some(classified) =
+            classify_integration(integration, snapshot, index, &mut pages, &mut diagnostics)
+        {
             integrations.push(classified);
         }
     }
@@ -211,7 +215,10 @@ fn classify_portal(
     };
     let mut taken: HashMap<String, String> = HashMap::new();
     let mut sources = content.pages.clone();
-    if !sources.iter().any(|page| portal_output_path(&page.path) == "index.html") {
+    if !sources
+        .iter()
+        .any(|page| portal_output_path(&page.path) == "index.html")
+    {
         sources.insert(0, default_home_page(config));
     }
     for file in &sources {
@@ -227,7 +234,8 @@ fn classify_portal(
         add_page(&mut set, pages, Owner::Portal, file.clone(), rel_path);
     }
     for file in &content.files {
-        set.asset_by_path.insert(file.path.clone(), set.assets.len());
+        set.asset_by_path
+            .insert(file.path.clone(), set.assets.len());
         set.assets.push(Asset {
             source: file.clone(),
             output_path: file.path.clone(),
@@ -250,7 +258,13 @@ fn default_home_page(config: &SiteConfig) -> SourceFile {
     }
 }
 
-fn add_page(set: &mut DocSet, pages: &mut Vec<Page>, owner: Owner, source: SourceFile, rel_path: String) -> usize {
+fn add_page(
+    set: &mut DocSet,
+    pages: &mut Vec<Page>,
+    owner: Owner,
+    source: SourceFile,
+    rel_path: String,
+) -> usize {
     let id = pages.len();
     set.page_by_path.insert(source.path.clone(), id);
     set.page_by_lowercase_path
@@ -275,7 +289,11 @@ fn portal_output_path(path: &str) -> String {
     } else {
         format!("{stem}.html")
     };
-    if dir.is_empty() { file } else { format!("{dir}/{file}") }
+    if dir.is_empty() {
+        file
+    } else {
+        format!("{dir}/{file}")
+    }
 }
 
 fn strip_markdown_extension(name: &str) -> &str {
@@ -293,13 +311,19 @@ fn strip_markdown_extension(name: &str) -> &str {
 /// `docs/setup/install.md` → `setup/install.html`, `docs/README.md` → `index.html`.
 fn version_output_path(root: &str, path: &str) -> String {
     let relative = relative_to_root(root, path);
-    let (dir, name) = relative.rsplit_once('/').map_or(("", relative), |(d, n)| (d, n));
+    let (dir, name) = relative
+        .rsplit_once('/')
+        .map_or(("", relative), |(d, n)| (d, n));
     let file = if links::is_landing_name(name) {
         "index.html".to_string()
     } else {
         format!("{}.html", strip_markdown_extension(name))
     };
-    if dir.is_empty() { file } else { format!("{dir}/{file}") }
+    if dir.is_empty() {
+        file
+    } else {
+        format!("{dir}/{file}")
+    }
 }
 
 fn relative_to_root<'p>(root: &str, path: &'p str) -> &'p str {
@@ -344,6 +368,11 @@ fn classify_integration(
     let mut ordered = vec![current];
     for archived in snapshots {
         if archived.label == current.label {
+            // A release tag of the current line is the current version; only a branch
+            // with the current label is a mistake worth a warning.
+            if matches!(archived.origin, Origin::Tag { .. }) {
+                continue;
+            }
             diagnostics.push(Diagnostic::warning(
                 Location::integration(&config.id).with_version(format!("{} ({})", archived.label, archived.origin.describe())),
                 format!(
@@ -360,7 +389,11 @@ fn classify_integration(
     let mut versions = Vec::new();
     for (version_index, found) in ordered.into_iter().enumerate() {
         let dir = format!("{INTEGRATIONS_DIR}/{}/{}/", config.id, found.label);
-        let here = Location::integration(&config.id).with_version(format!("{} ({})", found.label, found.origin.describe()));
+        let here = Location::integration(&config.id).with_version(format!(
+            "{} ({})",
+            found.label,
+            found.origin.describe()
+        ));
         let mut set = DocSet {
             dir,
             root: found.docs.root.clone(),
@@ -400,11 +433,12 @@ fn classify_integration(
                 landing = Some(id);
             }
         }
-        set.pages.sort_by(|&a, &b| pages[a].source.path.cmp(&pages[b].source.path));
+        set.pages
+            .sort_by(|&a, &b| pages[a].source.path.cmp(&pages[b].source.path));
         for (path, file) in &found.docs.files {
             set.asset_by_path.insert(path.clone(), set.assets.len());
             set.assets.push(Asset {
-                output_path: format!("{}{}", set.dir, asset_output_path(&set.root, &file.path)),
+                output_path: format!("{}{}", set.dir, asset_output_path(&set.root, path)),
                 source: file.clone(),
             });
         }
@@ -450,20 +484,29 @@ impl Catalog {
     pub fn doc_set(&self, owner: Owner) -> &DocSet {
         match owner {
             Owner::Portal => &self.portal,
-            Owner::Version { integration, version } => &self.integrations[integration].versions[version].docs,
+            Owner::Version {
+                integration,
+                version,
+            } => &self.integrations[integration].versions[version].docs,
         }
     }
 
     pub fn version(&self, owner: Owner) -> Option<&Version> {
         match owner {
             Owner::Portal => None,
-            Owner::Version { integration, version } => Some(&self.integrations[integration].versions[version]),
+            Owner::Version {
+                integration,
+                version,
+            } => Some(&self.integrations[integration].versions[version]),
         }
     }
 
     /// The resolver for links written in `page`.
     pub fn links_of(&self, page: usize) -> PageLinks<'_> {
-        PageLinks { catalog: self, page }
+        PageLinks {
+            catalog: self,
+            page,
+        }
     }
 
     /// The pages every portal has besides the docs: the integrations index and each
@@ -502,14 +545,20 @@ impl PageLinks<'_> {
     }
 
     fn to_page(&self, target: usize, fragment: Option<String>) -> Resolution {
-        let mut href = links::relative_url(&self.page().output_path, &self.catalog.pages[target].output_path);
+        let mut href = links::relative_url(
+            &self.page().output_path,
+            &self.catalog.pages[target].output_path,
+        );
         if let Some(fragment) = &fragment {
             href.push('#');
             href.push_str(&links::percent_encode_path(fragment));
         }
         Resolution::Rewritten {
             href,
-            target: LinkTarget::Page { page: target, fragment },
+            target: LinkTarget::Page {
+                page: target,
+                fragment,
+            },
         }
     }
 
@@ -592,7 +641,10 @@ impl LinkResolver for PageLinks<'_> {
                 && let Some((url, reference)) = &set.web_view
             {
                 return Resolution::Rewritten {
-                    href: format!("{url}/blob/{reference}/{}", links::percent_encode_path(&path)),
+                    href: format!(
+                        "{url}/blob/{reference}/{}",
+                        links::percent_encode_path(&path)
+                    ),
                     target: LinkTarget::File,
                 };
             }
@@ -601,12 +653,17 @@ impl LinkResolver for PageLinks<'_> {
         if set.repo_paths.contains(&path) {
             if let Some((url, reference)) = &set.web_view {
                 return Resolution::Rewritten {
-                    href: format!("{url}/tree/{reference}/{}", links::percent_encode_path(&path)),
+                    href: format!(
+                        "{url}/tree/{reference}/{}",
+                        links::percent_encode_path(&path)
+                    ),
                     target: LinkTarget::File,
                 };
             }
             return Resolution::Broken {
-                reason: format!("{path} is in the repository but not part of the published docs, and the repository has no web_url to link to"),
+                reason: format!(
+                    "{path} is in the repository but not part of the published docs, and the repository has no web_url to link to"
+                ),
             };
         }
         Resolution::Broken {
@@ -625,16 +682,28 @@ mod tests {
     #[test]
     fn version_pages_map_to_html_with_readmes_as_index() {
         assert_eq!(version_output_path("docs", "docs/README.md"), "index.html");
-        assert_eq!(version_output_path("docs", "docs/setup/readme.md"), "setup/index.html");
-        assert_eq!(version_output_path("docs", "docs/setup/install.md"), "setup/install.html");
+        assert_eq!(
+            version_output_path("docs", "docs/setup/readme.md"),
+            "setup/index.html"
+        );
+        assert_eq!(
+            version_output_path("docs", "docs/setup/install.md"),
+            "setup/install.html"
+        );
         assert_eq!(version_output_path("", "docs/usage.md"), "docs/usage.html");
     }
 
     #[test]
     fn portal_pages_map_index_files_to_folder_indexes() {
         assert_eq!(portal_output_path("_index.md"), "index.html");
-        assert_eq!(portal_output_path("process/_index.md"), "process/index.html");
-        assert_eq!(portal_output_path("process/branching.md"), "process/branching.html");
+        assert_eq!(
+            portal_output_path("process/_index.md"),
+            "process/index.html"
+        );
+        assert_eq!(
+            portal_output_path("process/branching.md"),
+            "process/branching.html"
+        );
     }
 
     #[test]
@@ -643,7 +712,10 @@ mod tests {
             asset_output_path("docs", "docs/.gitbook/assets/image (1).png"),
             "_gitbook/assets/image (1).png"
         );
-        assert_eq!(asset_output_path("docs", "images/logo.svg"), "_repo/images/logo.svg");
+        assert_eq!(
+            asset_output_path("docs", "images/logo.svg"),
+            "_repo/images/logo.svg"
+        );
         assert_eq!(asset_output_path("", "docs/a.png"), "docs/a.png");
     }
 }
@@ -655,11 +727,16 @@ pub fn format_date(unix_seconds: i64) -> String {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
 }

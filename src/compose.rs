@@ -64,7 +64,10 @@ pub fn compose(inputs: &Inputs) -> anyhow::Result<Vec<OutputFile>> {
     for integration in &catalog.integrations {
         for version in &integration.versions {
             for asset in &version.docs.assets {
-                files.push(OutputFile::new(asset.output_path.clone(), asset.source.bytes.clone()));
+                files.push(OutputFile::new(
+                    asset.output_path.clone(),
+                    asset.source.bytes.clone(),
+                ));
                 if version.is_current() && !version.is_latest_alias() {
                     files.push(OutputFile::new(
                         latest_alias(integration, version, &asset.output_path),
@@ -76,14 +79,23 @@ pub fn compose(inputs: &Inputs) -> anyhow::Result<Vec<OutputFile>> {
         files.push(render_redirect(inputs, integration)?);
     }
     for asset in &catalog.portal.assets {
-        files.push(OutputFile::new(asset.output_path.clone(), asset.source.bytes.clone()));
+        files.push(OutputFile::new(
+            asset.output_path.clone(),
+            asset.source.bytes.clone(),
+        ));
     }
     files.push(render_index(inputs)?);
     files.push(render_not_found(inputs)?);
     files.push(OutputFile::new("sitemap.xml", sitemap(inputs).into_bytes()));
-    files.push(OutputFile::new("integrations.json", integrations_json(inputs)?));
+    files.push(OutputFile::new(
+        "integrations.json",
+        integrations_json(inputs)?,
+    ));
     for (name, bytes) in &inputs.theme.static_files {
-        files.push(OutputFile::new(format!("{STATIC_DIR}/{name}"), bytes.clone()));
+        files.push(OutputFile::new(
+            format!("{STATIC_DIR}/{name}"),
+            bytes.clone(),
+        ));
     }
     files.push(OutputFile::new(
         format!("{STATIC_DIR}/syntax.css"),
@@ -99,7 +111,9 @@ pub fn compose(inputs: &Inputs) -> anyhow::Result<Vec<OutputFile>> {
 
 /// The same site path under `latest/` for a file of the current version.
 fn latest_alias(integration: &Integration, version: &Version, output_path: &str) -> String {
-    let rest = output_path.strip_prefix(&version.docs.dir).unwrap_or(output_path);
+    let rest = output_path
+        .strip_prefix(&version.docs.dir)
+        .unwrap_or(output_path);
     format!("{}{rest}", integration.latest_dir())
 }
 
@@ -259,14 +273,24 @@ struct GroupView<'a> {
 
 // ---------------------------------------------------------------------------------------
 
-fn render(theme: &Theme, template: &str, context: &impl Serialize, output: &str) -> anyhow::Result<Vec<u8>> {
+fn render(
+    theme: &Theme,
+    template: &str,
+    context: &impl Serialize,
+    output: &str,
+) -> anyhow::Result<Vec<u8>> {
     let context = tera::Context::from_serialize(context)
         .map_err(|err| anyhow::anyhow!("cannot prepare the template data for {output}: {err}"))?;
     theme
         .templates
         .render(template, &context)
         .map(String::into_bytes)
-        .map_err(|err| anyhow::anyhow!("template {template} failed while writing {output}: {}", describe_tera_error(&err)))
+        .map_err(|err| {
+            anyhow::anyhow!(
+                "template {template} failed while writing {output}: {}",
+                describe_tera_error(&err)
+            )
+        })
 }
 
 fn compose_page(inputs: &Inputs, page_id: usize) -> anyhow::Result<Vec<OutputFile>> {
@@ -278,13 +302,21 @@ fn compose_page(inputs: &Inputs, page_id: usize) -> anyhow::Result<Vec<OutputFil
                 site: SiteView::for_page(inputs.config, &page.output_path),
                 page: doc_view(inputs, page_id, None),
                 is_home: page.output_path == "index.html",
-                nav: nav_view(&inputs.navigation.portal, catalog, page_id, &page.output_path),
+                nav: nav_view(
+                    &inputs.navigation.portal,
+                    catalog,
+                    page_id,
+                    &page.output_path,
+                ),
                 groups: integration_groups(inputs, &page.output_path),
             };
             let bytes = render(inputs.theme, "content.html", &context, &page.output_path)?;
             Ok(vec![OutputFile::new(page.output_path.clone(), bytes)])
         }
-        Owner::Version { integration, version } => {
+        Owner::Version {
+            integration,
+            version,
+        } => {
             let integration_ref = &catalog.integrations[integration];
             let version_ref = &integration_ref.versions[version];
             let navigation = &inputs.navigation.versions[integration][version];
@@ -294,7 +326,10 @@ fn compose_page(inputs: &Inputs, page_id: usize) -> anyhow::Result<Vec<OutputFil
                 integration: integration_view(integration_ref, &page.output_path),
                 version: VersionView {
                     label: version_ref.label.as_str(),
-                    landing_url: relative_url(&page.output_path, &catalog.pages[version_ref.landing].output_path),
+                    landing_url: relative_url(
+                        &page.output_path,
+                        &catalog.pages[version_ref.landing].output_path,
+                    ),
                     is_current: version_ref.is_current(),
                     ref_name: version_ref.origin.ref_name(),
                     commit: &version_ref.commit,
@@ -303,26 +338,50 @@ fn compose_page(inputs: &Inputs, page_id: usize) -> anyhow::Result<Vec<OutputFil
                         .as_ref()
                         .and_then(|m| m.min_server_version.as_deref()),
                 },
-                versions: switcher(catalog, integration_ref, version, &page.rel_path, &page.output_path),
-                banner: banner(catalog, integration_ref, version_ref, &page.rel_path, &page.output_path),
+                versions: switcher(
+                    catalog,
+                    integration_ref,
+                    version,
+                    &page.rel_path,
+                    &page.output_path,
+                ),
+                banner: banner(
+                    catalog,
+                    integration_ref,
+                    version_ref,
+                    &page.rel_path,
+                    &page.output_path,
+                ),
                 nav: nav_view(navigation, catalog, page_id, &page.output_path),
                 breadcrumbs: breadcrumbs(inputs, integration_ref, version_ref, navigation, page_id),
-                previous: navigation.previous(page_id).map(|p| link_to(inputs, p, &page.output_path)),
-                next: navigation.next(page_id).map(|p| link_to(inputs, p, &page.output_path)),
+                previous: navigation
+                    .previous(page_id)
+                    .map(|p| link_to(inputs, p, &page.output_path)),
+                next: navigation
+                    .next(page_id)
+                    .map(|p| link_to(inputs, p, &page.output_path)),
             };
-            let bytes: Arc<[u8]> = render(inputs.theme, "page.html", &context, &page.output_path)?.into();
+            let bytes: Arc<[u8]> =
+                render(inputs.theme, "page.html", &context, &page.output_path)?.into();
             let mut files = vec![OutputFile::new(page.output_path.clone(), bytes.clone())];
             if version_ref.is_current() && !version_ref.is_latest_alias() {
                 // All links are relative and `latest/` sits at the same depth, so the
                 // same bytes are correct at both addresses.
-                files.push(OutputFile::new(latest_alias(integration_ref, version_ref, &page.output_path), bytes));
+                files.push(OutputFile::new(
+                    latest_alias(integration_ref, version_ref, &page.output_path),
+                    bytes,
+                ));
             }
             Ok(files)
         }
     }
 }
 
-fn doc_view<'a>(inputs: &'a Inputs, page_id: usize, version: Option<(&'a Integration, &'a Version)>) -> DocView<'a> {
+fn doc_view<'a>(
+    inputs: &'a Inputs,
+    page_id: usize,
+    version: Option<(&'a Integration, &'a Version)>,
+) -> DocView<'a> {
     let page = &inputs.catalog.pages[page_id];
     let rendered = &inputs.rendered[page_id];
     let edit_url = version.and_then(|(integration, version)| {
@@ -344,7 +403,11 @@ fn doc_view<'a>(inputs: &'a Inputs, page_id: usize, version: Option<(&'a Integra
         source_path: &page.source.path,
         show_title: rendered.title.is_none(),
         edit_url,
-        canonical: inputs.config.site.base_url.join(&canonical_path(inputs.catalog, page_id)),
+        canonical: inputs
+            .config
+            .site
+            .base_url
+            .join(&canonical_path(inputs.catalog, page_id)),
     }
 }
 
@@ -378,7 +441,11 @@ fn canonical_site_path(output_path: &str) -> String {
 }
 
 fn has_page(catalog: &Catalog, version: &Version, rel_path: &str) -> bool {
-    version.docs.pages.iter().any(|&p| catalog.pages[p].rel_path == rel_path)
+    version
+        .docs
+        .pages
+        .iter()
+        .any(|&p| catalog.pages[p].rel_path == rel_path)
 }
 
 fn integration_view<'a>(integration: &'a Integration, from: &str) -> IntegrationView<'a> {
@@ -396,7 +463,10 @@ fn integration_view<'a>(integration: &'a Integration, from: &str) -> Integration
             .deployments
             .iter()
             .map(|d| match d {
-                Deployment::Cloud => DeploymentView { id: "cloud", label: "Cloud" },
+                Deployment::Cloud => DeploymentView {
+                    id: "cloud",
+                    label: "Cloud",
+                },
                 Deployment::SelfManaged => DeploymentView {
                     id: "self-managed",
                     label: "Self-managed",
@@ -411,7 +481,13 @@ fn integration_view<'a>(integration: &'a Integration, from: &str) -> Integration
 }
 
 /// Every version of the integration, newest first: this page there, else its landing page.
-fn switcher(catalog: &Catalog, integration: &Integration, selected: usize, rel_path: &str, from: &str) -> Vec<VersionLink> {
+fn switcher(
+    catalog: &Catalog,
+    integration: &Integration,
+    selected: usize,
+    rel_path: &str,
+    from: &str,
+) -> Vec<VersionLink> {
     integration
         .versions
         .iter()
@@ -439,7 +515,13 @@ fn switcher(catalog: &Catalog, integration: &Integration, selected: usize, rel_p
         .collect()
 }
 
-fn banner(catalog: &Catalog, integration: &Integration, version: &Version, rel_path: &str, from: &str) -> Option<BannerView> {
+fn banner(
+    catalog: &Catalog,
+    integration: &Integration,
+    version: &Version,
+    rel_path: &str,
+    from: &str,
+) -> Option<BannerView> {
     if version.is_current() {
         return None;
     }
@@ -464,7 +546,13 @@ fn link_to(inputs: &Inputs, page_id: usize, from: &str) -> LinkView {
     }
 }
 
-fn breadcrumbs(inputs: &Inputs, integration: &Integration, version: &Version, navigation: &Navigation, page_id: usize) -> Vec<LinkView> {
+fn breadcrumbs(
+    inputs: &Inputs,
+    integration: &Integration,
+    version: &Version,
+    navigation: &Navigation,
+    page_id: usize,
+) -> Vec<LinkView> {
     let from = &inputs.catalog.pages[page_id].output_path;
     let mut crumbs = vec![
         LinkView {
@@ -484,7 +572,12 @@ fn breadcrumbs(inputs: &Inputs, integration: &Integration, version: &Version, na
     crumbs
 }
 
-fn nav_view(navigation: &Navigation, catalog: &Catalog, active: usize, from: &str) -> Vec<NavGroupView> {
+fn nav_view(
+    navigation: &Navigation,
+    catalog: &Catalog,
+    active: usize,
+    from: &str,
+) -> Vec<NavGroupView> {
     fn views(items: &[NavItem], catalog: &Catalog, active: usize, from: &str) -> Vec<NavItemView> {
         items
             .iter()
@@ -493,7 +586,9 @@ fn nav_view(navigation: &Navigation, catalog: &Catalog, active: usize, from: &st
                 let is_active = item.page == Some(active);
                 NavItemView {
                     title: item.title.clone(),
-                    url: item.page.map(|p| relative_url(from, &catalog.pages[p].output_path)),
+                    url: item
+                        .page
+                        .map(|p| relative_url(from, &catalog.pages[p].output_path)),
                     is_active,
                     is_open: is_active || children.iter().any(|c| c.is_open),
                     children,
@@ -514,8 +609,18 @@ fn nav_view(navigation: &Navigation, catalog: &Catalog, active: usize, from: &st
 /// Integration cards grouped Mattermost-managed first, then community-managed, by name.
 fn integration_groups<'a>(inputs: &'a Inputs, from: &str) -> Vec<GroupView<'a>> {
     let groups = [
-        (ManagedBy::Mattermost, "mattermost", "Mattermost-managed", "Maintained and documented by Mattermost."),
-        (ManagedBy::Community, "community", "Community-managed", "Maintained and documented by their authors."),
+        (
+            ManagedBy::Mattermost,
+            "mattermost",
+            "Mattermost-managed",
+            "Maintained and documented by Mattermost.",
+        ),
+        (
+            ManagedBy::Community,
+            "community",
+            "Community-managed",
+            "Maintained and documented by their authors.",
+        ),
     ];
     groups
         .into_iter()
@@ -527,7 +632,12 @@ fn integration_groups<'a>(inputs: &'a Inputs, from: &str) -> Vec<GroupView<'a>> 
                 .filter(|i| i.managed_by == managed_by)
                 .map(|i| integration_view(i, from))
                 .collect();
-            integrations.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(b.id)));
+            integrations.sort_by(|a, b| {
+                a.name
+                    .to_lowercase()
+                    .cmp(&b.name.to_lowercase())
+                    .then(a.id.cmp(b.id))
+            });
             GroupView {
                 id,
                 title,
@@ -549,9 +659,16 @@ fn render_index(inputs: &Inputs) -> anyhow::Result<OutputFile> {
     let context = IndexContext {
         site: SiteView::for_page(inputs.config, &path),
         groups: integration_groups(inputs, &path),
-        canonical: inputs.config.site.base_url.join(&format!("{INTEGRATIONS_DIR}/")),
+        canonical: inputs
+            .config
+            .site
+            .base_url
+            .join(&format!("{INTEGRATIONS_DIR}/")),
     };
-    Ok(OutputFile::new(path.clone(), render(inputs.theme, "integrations.html", &context, &path)?))
+    Ok(OutputFile::new(
+        path.clone(),
+        render(inputs.theme, "integrations.html", &context, &path)?,
+    ))
 }
 
 fn render_redirect(inputs: &Inputs, integration: &Integration) -> anyhow::Result<OutputFile> {
@@ -569,7 +686,10 @@ fn render_redirect(inputs: &Inputs, integration: &Integration) -> anyhow::Result
         target: format!("{}/", crate::catalog::LATEST),
         canonical: inputs.config.site.base_url.join(&integration.latest_dir()),
     };
-    Ok(OutputFile::new(path.clone(), render(inputs.theme, "redirect.html", &context, &path)?))
+    Ok(OutputFile::new(
+        path.clone(),
+        render(inputs.theme, "redirect.html", &context, &path)?,
+    ))
 }
 
 fn render_not_found(inputs: &Inputs) -> anyhow::Result<OutputFile> {
@@ -581,7 +701,10 @@ fn render_not_found(inputs: &Inputs) -> anyhow::Result<OutputFile> {
     let context = NotFoundContext {
         site: SiteView::new(inputs.config, inputs.config.site.base_url.path.clone()),
     };
-    Ok(OutputFile::new("404.html", render(inputs.theme, "404.html", &context, "404.html")?))
+    Ok(OutputFile::new(
+        "404.html",
+        render(inputs.theme, "404.html", &context, "404.html")?,
+    ))
 }
 
 fn sitemap(inputs: &Inputs) -> String {
@@ -591,7 +714,9 @@ fn sitemap(inputs: &Inputs) -> String {
     for page_id in 0..inputs.catalog.pages.len() {
         urls.insert(base.join(&canonical_path(inputs.catalog, page_id)));
     }
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for url in urls {
         xml.push_str("  <url><loc>");
         xml.push_str(&highlight::escape_html(&url));
@@ -672,7 +797,10 @@ fn integrations_json(inputs: &Inputs) -> anyhow::Result<Vec<u8>> {
                         ref_name: version.origin.ref_name(),
                         commit: &version.commit,
                         updated: version.commit_time,
-                        min_server_version: version.manifest.as_ref().and_then(|m| m.min_server_version.as_deref()),
+                        min_server_version: version
+                            .manifest
+                            .as_ref()
+                            .and_then(|m| m.min_server_version.as_deref()),
                         url: base.join(&version.docs.dir),
                         pages: version.docs.pages.len(),
                     })

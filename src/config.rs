@@ -124,10 +124,7 @@ impl BaseUrl {
             if host_end == 0 {
                 return Err(format!("base_url {text:?} has no host"));
             }
-            (
-                &text[..scheme_len + host_end],
-                &after_scheme[host_end..],
-            )
+            (&text[..scheme_len + host_end], &after_scheme[host_end..])
         } else if text.starts_with('/') {
             ("", text)
         } else {
@@ -340,7 +337,12 @@ impl Validator<'_> {
             ],
         };
         let build = BuildSettings {
-            output_dir: root.join(raw.build.output_dir.as_deref().unwrap_or(DEFAULT_OUTPUT_DIR)),
+            output_dir: root.join(
+                raw.build
+                    .output_dir
+                    .as_deref()
+                    .unwrap_or(DEFAULT_OUTPUT_DIR),
+            ),
             cache_dir: root.join(raw.build.cache_dir.as_deref().unwrap_or(DEFAULT_CACHE_DIR)),
             version_branches: default_branches.clone(),
         };
@@ -373,7 +375,10 @@ impl Validator<'_> {
                 deployments.sort();
                 deployments.dedup();
                 if deployments.len() != before {
-                    self.problem(span, format!("integrations.deployments of {id:?} lists a value twice"));
+                    self.problem(
+                        span,
+                        format!("integrations.deployments of {id:?} lists a value twice"),
+                    );
                 }
             }
             let version_branches = match raw.version_branches {
@@ -396,10 +401,15 @@ impl Validator<'_> {
             });
             let web_url = match raw.web_url {
                 Some(url) => {
-                    if !(url.get_ref().starts_with("https://") || url.get_ref().starts_with("http://")) {
+                    if !(url.get_ref().starts_with("https://")
+                        || url.get_ref().starts_with("http://"))
+                    {
                         self.problem(
                             url.span(),
-                            format!("integrations.web_url {:?} must be an http(s) URL", url.get_ref()),
+                            format!(
+                                "integrations.web_url {:?} must be an http(s) URL",
+                                url.get_ref()
+                            ),
                         );
                     }
                     Some(url.into_inner().trim_end_matches('/').to_string())
@@ -416,7 +426,10 @@ impl Validator<'_> {
                 } else {
                     self.problem(
                         url.span(),
-                        format!("integrations.legacy_urls entry {:?} must be an http(s) URL", url.get_ref()),
+                        format!(
+                            "integrations.legacy_urls entry {:?} must be an http(s) URL",
+                            url.get_ref()
+                        ),
                     );
                 }
             }
@@ -465,7 +478,8 @@ impl Validator<'_> {
         if text.is_empty() {
             self.problem(
                 repo.span(),
-                "integrations.repo is empty: give a repository path relative to site.toml or a URL".to_string(),
+                "integrations.repo is empty: give a repository path relative to site.toml or a URL"
+                    .to_string(),
             );
         }
         if is_url(text) {
@@ -567,7 +581,10 @@ deployments = ["cloud", "self-managed"]
     #[test]
     fn a_minimal_site_gets_the_documented_defaults() {
         let config = parse_text(MINIMAL).unwrap();
-        assert_eq!(config.site.base_url.full, "https://integrations.example.com/docs/");
+        assert_eq!(
+            config.site.base_url.full,
+            "https://integrations.example.com/docs/"
+        );
         assert_eq!(config.site.base_url.path, "/docs/");
         assert_eq!(config.site.theme, "default");
         assert_eq!(config.build.output_dir, Path::new("/portal/public"));
@@ -581,15 +598,25 @@ deployments = ["cloud", "self-managed"]
     fn unknown_keys_are_errors_naming_the_key_and_line() {
         let problem = only_problem(&MINIMAL.replace("deployments", "deployment"));
         assert_eq!(problem.line, 10);
-        assert!(problem.message.contains("deployment"), "{}", problem.message);
+        assert!(
+            problem.message.contains("deployment"),
+            "{}",
+            problem.message
+        );
     }
 
     #[test]
     fn duplicate_ids_name_both_lines() {
-        let text = format!("{MINIMAL}\n[[integrations]]\nid = \"jira\"\nrepo = \"x\"\nmanaged_by = \"community\"\n");
+        let text = format!(
+            "{MINIMAL}\n[[integrations]]\nid = \"jira\"\nrepo = \"x\"\nmanaged_by = \"community\"\n"
+        );
         let problem = only_problem(&text);
         assert_eq!(problem.line, 13);
-        assert!(problem.message.contains("first at line 7"), "{}", problem.message);
+        assert!(
+            problem.message.contains("first at line 7"),
+            "{}",
+            problem.message
+        );
     }
 
     #[test]
@@ -611,15 +638,22 @@ deployments = ["cloud", "self-managed"]
 
     #[test]
     fn version_patterns_need_the_placeholder() {
-        let text = MINIMAL.replace("[[integrations]]", "[build]\nversion_branches = [\"docs\"]\n\n[[integrations]]");
+        let text = MINIMAL.replace(
+            "[[integrations]]",
+            "[build]\nversion_branches = [\"docs\"]\n\n[[integrations]]",
+        );
         let problem = only_problem(&text);
         assert!(problem.message.contains("{version}"), "{}", problem.message);
     }
 
     #[test]
     fn urls_are_told_apart_from_local_paths() {
-        assert!(is_url("https://github.com/mattermost/mattermost-plugin-jira"));
-        assert!(is_url("git@github.com:mattermost/mattermost-plugin-jira.git"));
+        assert!(is_url(
+            "https://github.com/mattermost/mattermost-plugin-jira"
+        ));
+        assert!(is_url(
+            "git@github.com:mattermost/mattermost-plugin-jira.git"
+        ));
         assert!(is_url("file:///srv/git/jira.git"));
         assert!(!is_url("repos/jira"));
         assert!(!is_url("../jira@2/repo"));
@@ -627,7 +661,10 @@ deployments = ["cloud", "self-managed"]
 
     #[test]
     fn web_url_is_derived_from_an_https_repository() {
-        let text = MINIMAL.replace("repos/jira", "https://github.com/mattermost/mattermost-plugin-jira.git");
+        let text = MINIMAL.replace(
+            "repos/jira",
+            "https://github.com/mattermost/mattermost-plugin-jira.git",
+        );
         let config = parse_text(&text).unwrap();
         assert_eq!(
             config.integrations[0].web_url.as_deref(),
@@ -638,7 +675,10 @@ deployments = ["cloud", "self-managed"]
     #[test]
     fn base_url_accepts_paths_and_rejects_nonsense() {
         assert_eq!(BaseUrl::parse("/").unwrap().full, "/");
-        assert_eq!(BaseUrl::parse("https://x.org").unwrap().full, "https://x.org/");
+        assert_eq!(
+            BaseUrl::parse("https://x.org").unwrap().full,
+            "https://x.org/"
+        );
         assert!(BaseUrl::parse("integrations.example.com").is_err());
         assert_eq!(
             BaseUrl::parse("https://x.org/a/").unwrap().join("/b.html"),

@@ -69,7 +69,10 @@ pub struct BuildReport {
 
 impl BuildReport {
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 }
 
@@ -104,7 +107,8 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 pub fn load_config(options: &BuildOptions) -> anyhow::Result<SiteConfig> {
     let mut config = config::load(&options.root)?;
     if let Some(base_url) = &options.base_url {
-        config.site.base_url = config::BaseUrl::parse(base_url).map_err(|message| anyhow::anyhow!("--base-url: {message}"))?;
+        config.site.base_url = config::BaseUrl::parse(base_url)
+            .map_err(|message| anyhow::anyhow!("--base-url: {message}"))?;
     }
     if let Some(out) = &options.out {
         config.build.output_dir = out.clone();
@@ -161,7 +165,11 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
     // With --keep-going, unreadable integrations do not block publishing the others,
     // but the build still fails so that CI notices.
     let errors = report.count(Severity::Error);
-    let excused = if options.keep_going { unreadable.len() } else { 0 };
+    let excused = if options.keep_going {
+        unreadable.len()
+    } else {
+        0
+    };
     let warnings = report.count(Severity::Warning);
     let blocked = if !unreadable.is_empty() && !options.keep_going {
         Some(format!(
@@ -169,9 +177,14 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
             unreadable.len()
         ))
     } else if errors > excused {
-        Some(format!("{} error(s), so nothing was published", errors - excused))
+        Some(format!(
+            "{} error(s), so nothing was published",
+            errors - excused
+        ))
     } else if options.strict && warnings > 0 {
-        Some(format!("{warnings} warning(s) and --strict, so nothing was published"))
+        Some(format!(
+            "{warnings} warning(s) and --strict, so nothing was published"
+        ))
     } else {
         None
     };
@@ -199,7 +212,11 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
 }
 
 /// Renders every page in parallel; page-level problems become diagnostics.
-fn render_pages(config: &SiteConfig, catalog: &Catalog, diagnostics: &mut Vec<Diagnostic>) -> Vec<Rendered> {
+fn render_pages(
+    config: &SiteConfig,
+    catalog: &Catalog,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Rendered> {
     let rendered: Vec<Rendered> = (0..catalog.pages.len())
         .into_par_iter()
         .map(|page| {
@@ -207,7 +224,9 @@ fn render_pages(config: &SiteConfig, catalog: &Catalog, diagnostics: &mut Vec<Di
                 Owner::Portal => true,
                 Owner::Version { integration, .. } => {
                     let integration = &catalog.integrations[integration];
-                    config.integrations[integration.config].managed_by.is_trusted()
+                    config.integrations[integration.config]
+                        .managed_by
+                        .is_trusted()
                 }
             };
             let resolver = catalog.links_of(page);
@@ -233,16 +252,27 @@ fn render_pages(config: &SiteConfig, catalog: &Catalog, diagnostics: &mut Vec<Di
 
 /// The title a page gives itself: front matter `title:`, else its first H1.
 fn content_title(rendered: &Rendered) -> Option<String> {
-    rendered.front_matter.title.clone().or_else(|| rendered.title.clone())
+    rendered
+        .front_matter
+        .title
+        .clone()
+        .or_else(|| rendered.title.clone())
 }
 
 /// Display titles: the page's own, else its navigation entry, else its file name.
-fn page_titles(catalog: &Catalog, rendered: &[Rendered], navigation: &nav::SiteNavigation) -> Vec<String> {
+fn page_titles(
+    catalog: &Catalog,
+    rendered: &[Rendered],
+    navigation: &nav::SiteNavigation,
+) -> Vec<String> {
     (0..catalog.pages.len())
         .map(|page| {
             let nav = match catalog.pages[page].owner {
                 Owner::Portal => &navigation.portal,
-                Owner::Version { integration, version } => &navigation.versions[integration][version],
+                Owner::Version {
+                    integration,
+                    version,
+                } => &navigation.versions[integration][version],
             };
             content_title(&rendered[page])
                 .or_else(|| nav.title(page).map(str::to_string))
@@ -275,14 +305,18 @@ pub fn list(options: &BuildOptions) -> anyhow::Result<String> {
             text,
             "{}  ({managed}; {})  {}",
             integration_config.id,
-            if deployments.is_empty() { "no deployments".to_string() } else { deployments.join(", ") },
+            if deployments.is_empty() {
+                "no deployments".to_string()
+            } else {
+                deployments.join(", ")
+            },
             integration_config.repo
         );
         let Some(integration) = catalog.integrations.iter().find(|i| i.config == index) else {
-            let reason = sources.integrations[index]
-                .as_ref()
-                .err()
-                .map_or_else(|| "no readable version".to_string(), |err| err.message.clone());
+            let reason = sources.integrations[index].as_ref().err().map_or_else(
+                || "no readable version".to_string(),
+                |err| err.message.clone(),
+            );
             let _ = writeln!(text, "  cannot be read: {reason}");
             continue;
         };
@@ -291,7 +325,11 @@ pub fn list(options: &BuildOptions) -> anyhow::Result<String> {
                 text,
                 "  {:<8} {:<8} {:<32} {}  {}  {} page(s)",
                 version.label.as_str(),
-                if version.is_current() { "current" } else { "archived" },
+                if version.is_current() {
+                    "current"
+                } else {
+                    "archived"
+                },
                 version.origin.describe(),
                 &version.commit[..version.commit.len().min(10)],
                 catalog::format_date(version.commit_time),

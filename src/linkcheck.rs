@@ -13,8 +13,15 @@ use crate::markdown::{LinkKind, LinkTarget, Rendered, Resolution};
 pub fn page_location(catalog: &Catalog, page: usize) -> Location {
     let page_ref = &catalog.pages[page];
     match page_ref.owner {
-        Owner::Portal => Location::file(format!("{}/{}", crate::source::CONTENT_DIR, page_ref.source.path)),
-        Owner::Version { integration, version } => {
+        Owner::Portal => Location::file(format!(
+            "{}/{}",
+            crate::source::CONTENT_DIR,
+            page_ref.source.path
+        )),
+        Owner::Version {
+            integration,
+            version,
+        } => {
             let integration = &catalog.integrations[integration];
             Location::integration(&integration.id)
                 .with_version(integration.versions[version].describe())
@@ -33,10 +40,17 @@ pub fn check(catalog: &Catalog, rendered: &[Rendered]) -> Vec<Diagnostic> {
                     LinkKind::Link => format!("broken link {:?}: {reason}", link.written),
                 }),
                 Resolution::Rewritten {
-                    target: LinkTarget::Page { page: target, fragment: Some(fragment) },
+                    target:
+                        LinkTarget::Page {
+                            page: target,
+                            fragment: Some(fragment),
+                        },
                     ..
                 } if !has_anchor(&rendered[*target], fragment) => Some(if *target == page {
-                    format!("broken link {:?}: this page has no heading or anchor #{fragment}", link.written)
+                    format!(
+                        "broken link {:?}: this page has no heading or anchor #{fragment}",
+                        link.written
+                    )
                 } else {
                     format!(
                         "broken link {:?}: {} has no heading or anchor #{fragment}",
@@ -46,7 +60,10 @@ pub fn check(catalog: &Catalog, rendered: &[Rendered]) -> Vec<Diagnostic> {
                 _ => None,
             };
             if let Some(message) = problem {
-                diagnostics.push(Diagnostic::warning(page_location(catalog, page).with_line(link.line), message));
+                diagnostics.push(Diagnostic::warning(
+                    page_location(catalog, page).with_line(link.line),
+                    message,
+                ));
             }
         }
     }

@@ -10,7 +10,11 @@ use portico::diagnostics::Severity;
 use portico::{BuildFailure, BuildOptions, BuildReport};
 
 #[derive(Parser)]
-#[command(name = "portico", version, about = "Build a versioned documentation portal from integrations' git repositories")]
+#[command(
+    name = "portico",
+    version,
+    about = "Build a versioned documentation portal from integrations' git repositories"
+)]
 struct Cli {
     /// The folder holding site.toml.
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]
@@ -56,15 +60,33 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Build { out, strict, keep_going, base_url } => finish(
+        Command::Build {
+            out,
+            strict,
+            keep_going,
+            base_url,
+        } => finish(
             "build",
-            portico::build(&BuildOptions { root: cli.root, out, strict, keep_going, base_url }),
+            portico::build(&BuildOptions {
+                root: cli.root,
+                out,
+                strict,
+                keep_going,
+                base_url,
+            }),
         ),
         Command::Check { strict } => finish(
             "check",
-            portico::check(&BuildOptions { root: cli.root, strict, ..BuildOptions::default() }),
+            portico::check(&BuildOptions {
+                root: cli.root,
+                strict,
+                ..BuildOptions::default()
+            }),
         ),
-        Command::List => list(&BuildOptions { root: cli.root, ..BuildOptions::default() }),
+        Command::List => list(&BuildOptions {
+            root: cli.root,
+            ..BuildOptions::default()
+        }),
         Command::Demo { dir } => demo(&dir),
     };
     match outcome {
@@ -96,7 +118,12 @@ fn finish(what: &str, result: Result<BuildReport, BuildFailure>) -> Result<(), (
         Ok(report) => {
             print_diagnostics(&report);
             match &report.output {
-                Some(output) => eprintln!("built {} into {}: {}", what_was_built(&report), output.display(), summary(&report)),
+                Some(output) => eprintln!(
+                    "built {} into {}: {}",
+                    what_was_built(&report),
+                    output.display(),
+                    summary(&report)
+                ),
                 None => eprintln!("{what} passed: {}", summary(&report)),
             }
             Ok(())
@@ -138,11 +165,17 @@ fn demo(dir: &std::path::Path) -> Result<(), ()> {
         return Err(());
     }
     eprintln!("wrote a sample portal into {}", dir.display());
-    let result = portico::build(&BuildOptions { root: dir.to_path_buf(), ..BuildOptions::default() });
+    let result = portico::build(&BuildOptions {
+        root: dir.to_path_buf(),
+        ..BuildOptions::default()
+    });
     let output = result.as_ref().ok().and_then(|r| r.output.clone());
     finish("build", result)?;
     if let Some(output) = output {
-        eprintln!("open {} in a browser, or serve that folder with any static file server", output.join("index.html").display());
+        eprintln!(
+            "open {} in a browser, or serve that folder with any static file server",
+            output.join("index.html").display()
+        );
     }
     Ok(())
 }

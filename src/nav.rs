@@ -48,13 +48,27 @@ pub fn build_site(
 ) -> (SiteNavigation, Vec<Diagnostic>) {
     use rayon::prelude::*;
     let title_of = |page: usize| {
-        content_title(page).unwrap_or_else(|| humanize(&file_stem(&catalog.pages[page].source.path)))
+        content_title(page)
+            .unwrap_or_else(|| humanize(&file_stem(&catalog.pages[page].source.path)))
     };
     let mut diagnostics = Vec::new();
-    let portal_landing = catalog.portal.pages.iter().copied().find(|&p| catalog.pages[p].rel_path == "index.html");
+    let portal_landing = catalog
+        .portal
+        .pages
+        .iter()
+        .copied()
+        .find(|&p| catalog.pages[p].rel_path == "index.html");
     let portal = match portal_landing {
         Some(landing) => {
-            let (nav, found) = build(catalog, &catalog.portal, None, landing, "Home", &title_of, &Location::default());
+            let (nav, found) = build(
+                catalog,
+                &catalog.portal,
+                None,
+                landing,
+                "Home",
+                &title_of,
+                &Location::default(),
+            );
             diagnostics.extend(found);
             nav
         }
@@ -69,15 +83,21 @@ pub fn build_site(
                 .versions
                 .iter()
                 .map(|version| {
-                    let here = Location::integration(&integration.id).with_version(version.describe());
-                    let summary = version.summary.as_ref().map(|file| (file.path.clone(), file.text().into_owned()));
+                    let here =
+                        Location::integration(&integration.id).with_version(version.describe());
+                    let summary = version
+                        .summary
+                        .as_ref()
+                        .map(|file| (file.path.clone(), file.text().into_owned()));
                     // A landing page often opens with a notice ("Disclaimer"): the
                     // integration's name is the better entry title.
                     let landing_title = integration.name.clone();
                     let (nav, found) = build(
                         catalog,
                         &version.docs,
-                        summary.as_ref().map(|(path, text)| (path.as_str(), text.as_str())),
+                        summary
+                            .as_ref()
+                            .map(|(path, text)| (path.as_str(), text.as_str())),
                         version.landing,
                         &landing_title,
                         &title_of,
@@ -107,7 +127,9 @@ pub fn file_stem(path: &str) -> String {
     {
         return folder.to_string();
     }
-    name.rsplit_once('.').map_or(name, |(stem, _)| stem).to_string()
+    name.rsplit_once('.')
+        .map_or(name, |(stem, _)| stem)
+        .to_string()
 }
 
 /// The sidebar of one version (or of the portal's own pages).
@@ -219,13 +241,18 @@ pub fn build(
                             .and_then(|joined| set.find_page(&joined, folder))
                             .ok_or_else(|| format!("SUMMARY.md lists {dest}, which is not a page of this version; fix the link or add the page"))
                     }
-                    _ => Err(format!("SUMMARY.md entries must be relative links to pages; {dest} is not")),
+                    _ => Err(format!(
+                        "SUMMARY.md entries must be relative links to pages; {dest} is not"
+                    )),
                 }
             };
             let mut groups = Vec::new();
             for group in parsed.groups {
                 let items = resolve_items(&group.items, &resolve, &mut |line, message| {
-                    diagnostics.push(Diagnostic::warning(file_location().with_line(line), message));
+                    diagnostics.push(Diagnostic::warning(
+                        file_location().with_line(line),
+                        message,
+                    ));
                 });
                 if !items.is_empty() || group.title.is_some() {
                     groups.push(NavGroup {
@@ -330,7 +357,12 @@ fn tree_items(
                 children,
             });
         }
-        out.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()).then(a.page.cmp(&b.page)));
+        out.sort_by(|a, b| {
+            a.title
+                .to_lowercase()
+                .cmp(&b.title.to_lowercase())
+                .then(a.page.cmp(&b.page))
+        });
         out
     }
     let mut out = vec![NavItem {
@@ -451,12 +483,10 @@ pub fn parse_summary(text: &str) -> Summary {
                     in_link = true;
                 }
             }
-            Event::End(TagEnd::Link) => {
-                if in_link {
-                    in_link = false;
-                    if let Some(done) = title_done.last_mut() {
-                        *done = true;
-                    }
+            Event::End(TagEnd::Link) if in_link => {
+                in_link = false;
+                if let Some(done) = title_done.last_mut() {
+                    *done = true;
                 }
             }
             Event::Text(text) | Event::Code(text) => {
@@ -470,7 +500,10 @@ pub fn parse_summary(text: &str) -> Summary {
                     summary.problems.push(SummaryProblem {
                         line,
                         column,
-                        message: format!("text outside a list is not a navigation entry and is ignored: {:?}", text.trim()),
+                        message: format!(
+                            "text outside a list is not a navigation entry and is ignored: {:?}",
+                            text.trim()
+                        ),
                     });
                 }
             }
@@ -505,7 +538,10 @@ mod tests {
         assert_eq!(setup[0].dest.as_deref(), Some("setup/installation.md"));
         assert_eq!(setup[0].line, 8);
         assert_eq!(setup[1].children[0].title, "Manual Jira Webhooks");
-        assert_eq!(summary.groups[2].items[0].dest.as_deref(), Some("help-and-support.md"));
+        assert_eq!(
+            summary.groups[2].items[0].dest.as_deref(),
+            Some("help-and-support.md")
+        );
     }
 
     #[test]
@@ -521,7 +557,10 @@ mod tests {
     fn stray_text_is_reported_with_line_and_column() {
         let summary = parse_summary("# Summary\n\nSome prose here.\n\n* [A](a.md)\n");
         assert_eq!(summary.problems.len(), 1);
-        assert_eq!((summary.problems[0].line, summary.problems[0].column), (3, 1));
+        assert_eq!(
+            (summary.problems[0].line, summary.problems[0].column),
+            (3, 1)
+        );
         assert_eq!(summary.groups[0].items.len(), 1);
     }
 

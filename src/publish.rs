@@ -60,7 +60,10 @@ fn ensure_replaceable(out: &Path) -> anyhow::Result<()> {
         Err(err) => return Err(err).with_context(|| format!("cannot inspect {}", out.display())),
     };
     if !metadata.is_dir() {
-        bail!("the output path {} exists and is not a folder; remove it or choose another --out", out.display());
+        bail!(
+            "the output path {} exists and is not a folder; remove it or choose another --out",
+            out.display()
+        );
     }
     let empty = fs::read_dir(out)
         .with_context(|| format!("cannot read {}", out.display()))?
@@ -77,11 +80,19 @@ fn ensure_replaceable(out: &Path) -> anyhow::Result<()> {
 
 /// Staging and retired folders of builds that were interrupted.
 fn remove_leftovers(parent: &Path, name: &str) {
-    let Ok(entries) = fs::read_dir(parent) else { return };
-    let prefixes = [format!(".{name}.{STAGING_TAG}-"), format!(".{name}.{RETIRED_TAG}-")];
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [
+        format!(".{name}.{STAGING_TAG}-"),
+        format!(".{name}.{RETIRED_TAG}-"),
+    ];
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        if prefixes.iter().any(|prefix| file_name.starts_with(prefix.as_str())) {
+        if prefixes
+            .iter()
+            .any(|prefix| file_name.starts_with(prefix.as_str()))
+        {
             let _ = fs::remove_dir_all(entry.path());
         }
     }
@@ -100,11 +111,13 @@ fn write_all(staging: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     folders.sort();
     folders.dedup();
     for folder in &folders {
-        fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
+        fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
     }
     files.par_iter().try_for_each(|file| {
         let target = site_path(staging, &file.path)?;
-        fs::write(&target, &file.bytes).with_context(|| format!("cannot write {}", target.display()))
+        fs::write(&target, &file.bytes)
+            .with_context(|| format!("cannot write {}", target.display()))
     })
 }
 
@@ -132,10 +145,12 @@ fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> anyhow::Res
         return Ok(());
     }
     let retired = parent.join(format!(".{name}.{RETIRED_TAG}-{}", std::process::id()));
-    fs::rename(out, &retired).with_context(|| format!("cannot move the previous site {} aside", out.display()))?;
+    fs::rename(out, &retired)
+        .with_context(|| format!("cannot move the previous site {} aside", out.display()))?;
     if let Err(err) = fs::rename(staging, out) {
         let _ = fs::rename(&retired, out);
-        return Err(err).with_context(|| format!("cannot move the new site into {}", out.display()));
+        return Err(err)
+            .with_context(|| format!("cannot move the new site into {}", out.display()));
     }
     let _ = fs::remove_dir_all(&retired);
     Ok(())
@@ -150,14 +165,27 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     let b = CString::new(b.as_os_str().as_bytes())?;
     // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
     let result = unsafe {
-        libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE)
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
     };
-    if result == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
 }
 
 #[cfg(not(target_os = "linux"))]
 fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
-    Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic exchange"))
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
 }
 
 #[cfg(test)]
@@ -175,11 +203,23 @@ mod tests {
     fn a_second_publish_replaces_the_whole_site() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write(&out, &[file("integrations.json", "{}"), file("old.html", "old")]).unwrap();
-        write(&out, &[file("integrations.json", "{}"), file("a/new.html", "new")]).unwrap();
+        write(
+            &out,
+            &[file("integrations.json", "{}"), file("old.html", "old")],
+        )
+        .unwrap();
+        write(
+            &out,
+            &[file("integrations.json", "{}"), file("a/new.html", "new")],
+        )
+        .unwrap();
         assert!(!out.join("old.html").exists());
         assert_eq!(fs::read_to_string(out.join("a/new.html")).unwrap(), "new");
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(leftovers, ["public"]);
     }
 

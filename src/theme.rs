@@ -16,19 +16,46 @@ pub const DEFAULT_THEME: &str = "default";
 
 /// (name, contents) of the built-in templates.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../themes/default/templates/base.html")),
-    ("macros.html", include_str!("../themes/default/templates/macros.html")),
-    ("page.html", include_str!("../themes/default/templates/page.html")),
-    ("content.html", include_str!("../themes/default/templates/content.html")),
-    ("integrations.html", include_str!("../themes/default/templates/integrations.html")),
-    ("redirect.html", include_str!("../themes/default/templates/redirect.html")),
-    ("404.html", include_str!("../themes/default/templates/404.html")),
+    (
+        "base.html",
+        include_str!("../themes/default/templates/base.html"),
+    ),
+    (
+        "macros.html",
+        include_str!("../themes/default/templates/macros.html"),
+    ),
+    (
+        "page.html",
+        include_str!("../themes/default/templates/page.html"),
+    ),
+    (
+        "content.html",
+        include_str!("../themes/default/templates/content.html"),
+    ),
+    (
+        "integrations.html",
+        include_str!("../themes/default/templates/integrations.html"),
+    ),
+    (
+        "redirect.html",
+        include_str!("../themes/default/templates/redirect.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../themes/default/templates/404.html"),
+    ),
 ];
 
 /// (name, contents) of the built-in static files.
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[
-    ("portico.css", include_bytes!("../themes/default/static/portico.css")),
-    ("portico.js", include_bytes!("../themes/default/static/portico.js")),
+    (
+        "portico.css",
+        include_bytes!("../themes/default/static/portico.css"),
+    ),
+    (
+        "portico.js",
+        include_bytes!("../themes/default/static/portico.js"),
+    ),
 ];
 
 pub struct Theme {
@@ -55,8 +82,12 @@ pub fn load(root: &Path, name: &str) -> anyhow::Result<Theme> {
         .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
         .collect();
     for (relative, bytes) in read_folder(&dir.join("templates"))? {
-        let text = String::from_utf8(bytes)
-            .with_context(|| format!("template {} is not UTF-8", dir.join("templates").join(&relative).display()))?;
+        let text = String::from_utf8(bytes).with_context(|| {
+            format!(
+                "template {} is not UTF-8",
+                dir.join("templates").join(&relative).display()
+            )
+        })?;
         replace_or_add(&mut templates, relative, text);
     }
     for (relative, bytes) in read_folder(&dir.join("static"))? {
@@ -66,9 +97,16 @@ pub fn load(root: &Path, name: &str) -> anyhow::Result<Theme> {
 
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's default also escapes `/`, which is valid but makes every URL unreadable.
+    tera.set_escape_fn(crate::markdown::highlight::escape_html);
     tera.add_raw_templates(templates)
         .map_err(|err| anyhow::anyhow!("{}", describe_tera_error(&err)))
-        .with_context(|| format!("cannot load the templates of theme {name:?} ({})", dir.display()))?;
+        .with_context(|| {
+            format!(
+                "cannot load the templates of theme {name:?} ({})",
+                dir.display()
+            )
+        })?;
     Ok(Theme {
         templates: tera,
         static_files,
@@ -90,8 +128,7 @@ fn read_folder(dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     for entry in WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
-        if !entry.file_type().is_file()
-            || crate::source::is_hidden_or_temporary(entry.file_name())
+        if !entry.file_type().is_file() || crate::source::is_hidden_or_temporary(entry.file_name())
         {
             continue;
         }
@@ -101,7 +138,8 @@ fn read_folder(dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
             .unwrap_or(entry.path())
             .to_string_lossy()
             .replace('\\', "/");
-        let bytes = std::fs::read(entry.path()).with_context(|| format!("cannot read {}", entry.path().display()))?;
+        let bytes = std::fs::read(entry.path())
+            .with_context(|| format!("cannot read {}", entry.path().display()))?;
         files.push((relative, bytes));
     }
     Ok(files)

@@ -126,7 +126,9 @@ pub struct VersionPattern {
 /// Why a pattern string is not usable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PatternError {
-    #[error("pattern {0:?} must contain {VERSION_PLACEHOLDER} exactly once (for example \"{{version}}-docs\")")]
+    #[error(
+        "pattern {0:?} must contain {VERSION_PLACEHOLDER} exactly once (for example \"{{version}}-docs\")"
+    )]
     Placeholder(String),
 }
 
@@ -186,7 +188,7 @@ mod tests {
 
     #[test]
     fn archive_branches_sort_numerically_not_lexically() {
-        let mut labels = vec![label("2.9"), label("2.10"), label("10.0"), label("2.1.4")];
+        let mut labels = [label("2.9"), label("2.10"), label("10.0"), label("2.1.4")];
         labels.sort_by(|a, b| b.cmp(a));
         let texts: Vec<_> = labels.iter().map(|l| l.as_str()).collect();
         assert_eq!(texts, ["10.0", "2.10", "2.9", "2.1.4"]);
@@ -216,7 +218,10 @@ mod tests {
         assert!(docs.match_name("1.2-docs-old").is_none());
 
         let jira = VersionPattern::parse("jira-docs-{version}").unwrap();
-        assert_eq!(jira.match_name("jira-docs-3.0.1").unwrap().as_str(), "3.0.1");
+        assert_eq!(
+            jira.match_name("jira-docs-3.0.1").unwrap().as_str(),
+            "3.0.1"
+        );
         assert!(jira.match_name("jira-docs-next").is_none());
     }
 

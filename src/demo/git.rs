@@ -25,30 +25,41 @@ pub struct RepoWriter {
 impl RepoWriter {
     /// A new non-bare repository at `path` whose HEAD will name `default_branch`.
     pub fn init(path: &Path, default_branch: &str) -> anyhow::Result<Self> {
-        let repo = Repository::init(path).with_context(|| format!("cannot create a git repository at {}", path.display()))?;
+        let repo = Repository::init(path)
+            .with_context(|| format!("cannot create a git repository at {}", path.display()))?;
         repo.set_head(&format!("refs/heads/{default_branch}"))?;
         Ok(RepoWriter { repo })
     }
 
     /// A new bare repository at `path`.
     pub fn init_bare(path: &Path, default_branch: &str) -> anyhow::Result<Self> {
-        let repo = Repository::init_bare(path).with_context(|| format!("cannot create a git repository at {}", path.display()))?;
+        let repo = Repository::init_bare(path)
+            .with_context(|| format!("cannot create a git repository at {}", path.display()))?;
         repo.set_head(&format!("refs/heads/{default_branch}"))?;
         Ok(RepoWriter { repo })
     }
 
     /// Commits `files` (the whole tree) on top of `parent`; returns the commit id.
     /// `time` is seconds since the epoch.
-    pub fn commit(&self, files: &FileSet, parent: Option<Oid>, message: &str, time: i64) -> anyhow::Result<Oid> {
+    pub fn commit(
+        &self,
+        files: &FileSet,
+        parent: Option<Oid>,
+        message: &str,
+        time: i64,
+    ) -> anyhow::Result<Oid> {
         let tree_id = self.write_tree(files)?;
         let tree = self.repo.find_tree(tree_id)?;
-        let signature = Signature::new("Portico Demo", "demo@portico.invalid", &Time::new(time, 0))?;
+        let signature =
+            Signature::new("Portico Demo", "demo@portico.invalid", &Time::new(time, 0))?;
         let parents = match parent {
             Some(id) => vec![self.repo.find_commit(id)?],
             None => Vec::new(),
         };
         let parent_refs: Vec<&git2::Commit> = parents.iter().collect();
-        Ok(self.repo.commit(None, &signature, &signature, message, &tree, &parent_refs)?)
+        Ok(self
+            .repo
+            .commit(None, &signature, &signature, message, &tree, &parent_refs)?)
     }
 
     /// Points `refs/heads/<branch>` (or any full ref name starting with `refs/`) at `commit`.

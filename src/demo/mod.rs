@@ -85,22 +85,35 @@ const SAMPLES: &[Sample] = &[
 /// The portal's own pages, shared with this repository's `content/`.
 const CONTENT: &[(&str, &str)] = &[
     ("_index.md", include_str!("../../content/_index.md")),
-    ("process/documentation-process.md", include_str!("../../content/process/documentation-process.md")),
-    ("process/branching.md", include_str!("../../content/process/branching.md")),
-    ("process/contributing.md", include_str!("../../content/process/contributing.md")),
+    (
+        "process/documentation-process.md",
+        include_str!("../../content/process/documentation-process.md"),
+    ),
+    (
+        "process/branching.md",
+        include_str!("../../content/process/branching.md"),
+    ),
+    (
+        "process/contributing.md",
+        include_str!("../../content/process/contributing.md"),
+    ),
 ];
 
 /// Writes the demo portal into `dir` (replacing a previous demo there).
 pub fn write(dir: &Path) -> anyhow::Result<()> {
     prepare_folder(dir)?;
-    std::fs::write(dir.join(DEMO_MARKER), "written by `portico demo`; safe to delete\n")?;
+    std::fs::write(
+        dir.join(DEMO_MARKER),
+        "written by `portico demo`; safe to delete\n",
+    )?;
     std::fs::write(dir.join(crate::config::CONFIG_FILE), site_toml())?;
     for (path, text) in CONTENT {
         let target = dir.join("content").join(path);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(&target, text).with_context(|| format!("cannot write {}", target.display()))?;
+        std::fs::write(&target, text)
+            .with_context(|| format!("cannot write {}", target.display()))?;
     }
     for sample in SAMPLES {
         write_repository(&dir.join("repos").join(sample.id), sample)
@@ -122,7 +135,9 @@ fn prepare_folder(dir: &Path) -> anyhow::Result<()> {
                     dir.display()
                 );
             }
-            std::fs::remove_dir_all(dir).with_context(|| format!("cannot replace the previous demo in {}", dir.display()))?;
+            std::fs::remove_dir_all(dir).with_context(|| {
+                format!("cannot replace the previous demo in {}", dir.display())
+            })?;
         }
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))
@@ -137,8 +152,15 @@ fn site_toml() -> String {
         if let Some(name) = sample.name {
             text.push_str(&format!("name = \"{name}\"\n"));
         }
-        text.push_str(&format!("repo = \"repos/{}\"\nmanaged_by = \"{}\"\n", sample.id, sample.managed_by));
-        let deployments: Vec<String> = sample.deployments.iter().map(|d| format!("\"{d}\"")).collect();
+        text.push_str(&format!(
+            "repo = \"repos/{}\"\nmanaged_by = \"{}\"\n",
+            sample.id, sample.managed_by
+        ));
+        let deployments: Vec<String> = sample
+            .deployments
+            .iter()
+            .map(|d| format!("\"{d}\""))
+            .collect();
         text.push_str(&format!("deployments = [{}]\n", deployments.join(", ")));
         if let Some(description) = sample.description {
             text.push_str(&format!("description = \"{description}\"\n"));
@@ -149,7 +171,8 @@ fn site_toml() -> String {
 }
 
 fn write_repository(path: &Path, sample: &Sample) -> anyhow::Result<()> {
-    let commits = parse_bundle(sample.bundle).with_context(|| format!("sample bundle {}", sample.id))?;
+    let commits =
+        parse_bundle(sample.bundle).with_context(|| format!("sample bundle {}", sample.id))?;
     let writer = RepoWriter::init(path, sample.default_branch)?;
     let mut files = FileSet::new();
     let mut parent = None;
@@ -232,7 +255,8 @@ fn parse_bundle(text: &str) -> anyhow::Result<Vec<BundleCommit>> {
                     } else if let Some(tag) = word.strip_prefix("tag=") {
                         commit.tag = Some(tag.to_string());
                     } else if let Some(date) = word.strip_prefix("date=") {
-                        commit.time = parse_date(date).with_context(|| format!("line {}: bad date {date}", index + 1))?;
+                        commit.time = parse_date(date)
+                            .with_context(|| format!("line {}: bad date {date}", index + 1))?;
                     } else {
                         message.push(word);
                     }
@@ -246,9 +270,9 @@ fn parse_bundle(text: &str) -> anyhow::Result<Vec<BundleCommit>> {
                 None => bail!("line {}: delete before any commit", index + 1),
             },
             "symlink" => {
-                let (link, target) = rest
-                    .split_once(" -> ")
-                    .with_context(|| format!("line {}: expected `symlink PATH -> TARGET`", index + 1))?;
+                let (link, target) = rest.split_once(" -> ").with_context(|| {
+                    format!("line {}: expected `symlink PATH -> TARGET`", index + 1)
+                })?;
                 let mut bytes = SYMLINK_PREFIX.to_vec();
                 bytes.extend_from_slice(target.trim().as_bytes());
                 match commits.last_mut() {
@@ -311,10 +335,23 @@ mod tests {
     #[test]
     fn every_sample_bundle_parses_and_ends_on_its_default_branch() {
         for sample in SAMPLES {
-            let commits = parse_bundle(sample.bundle).unwrap_or_else(|e| panic!("{}: {e:#}", sample.id));
-            assert_eq!(commits.last().unwrap().branch, sample.default_branch, "{}", sample.id);
-            let archives = commits.iter().filter(|c| c.branch.contains("-docs")).count();
-            assert!(archives >= 2, "{} has {archives} archived versions", sample.id);
+            let commits =
+                parse_bundle(sample.bundle).unwrap_or_else(|e| panic!("{}: {e:#}", sample.id));
+            assert_eq!(
+                commits.last().unwrap().branch,
+                sample.default_branch,
+                "{}",
+                sample.id
+            );
+            let archives = commits
+                .iter()
+                .filter(|c| c.branch.contains("-docs"))
+                .count();
+            assert!(
+                archives >= 2,
+                "{} has {archives} archived versions",
+                sample.id
+            );
         }
     }
 }

@@ -66,7 +66,9 @@ pub fn preprocess(text: &str, first_line: u32) -> Preprocessed {
         if let Some(marker) = fence_marker(trimmed) {
             match fence {
                 None => fence = Some(marker),
-                Some((ch, len)) if marker.0 == ch && marker.1 >= len && is_closing(trimmed) => fence = None,
+                Some((ch, len)) if marker.0 == ch && marker.1 >= len && is_closing(trimmed) => {
+                    fence = None
+                }
                 Some(_) => {}
             }
             push_line(&mut out, line, line_no);
@@ -161,7 +163,11 @@ impl Tag {
 fn parse_tag(trimmed: &str) -> Option<Tag> {
     let inner = trimmed.strip_prefix("{%")?.strip_suffix("%}")?.trim();
     let (name, body) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         return None;
     }
     Some(Tag {
@@ -176,8 +182,15 @@ mod tests {
 
     #[test]
     fn hints_become_callouts_with_markdown_inside() {
-        let out = preprocess("a\n{% hint style=\"warning\" %}\n**Careful**\n{% endhint %}\nb", 1);
-        assert!(out.text.contains("<div class=\"hint hint-warning\" role=\"note\">\n\n**Careful**\n\n</div>"));
+        let out = preprocess(
+            "a\n{% hint style=\"warning\" %}\n**Careful**\n{% endhint %}\nb",
+            1,
+        );
+        assert!(
+            out.text.contains(
+                "<div class=\"hint hint-warning\" role=\"note\">\n\n**Careful**\n\n</div>"
+            )
+        );
         assert!(!out.text.contains("{%"));
     }
 

@@ -50,7 +50,10 @@ pub fn attributes(html: &str) -> Vec<Attribute> {
                 break;
             }
             let name_start = i;
-            while i < bytes.len() && !matches!(bytes[i], b'=' | b'>' | b'/' | b'<') && !bytes[i].is_ascii_whitespace() {
+            while i < bytes.len()
+                && !matches!(bytes[i], b'=' | b'>' | b'/' | b'<')
+                && !bytes[i].is_ascii_whitespace()
+            {
                 i += 1;
             }
             let name = html[name_start..i].to_ascii_lowercase();
@@ -96,7 +99,12 @@ pub fn attributes(html: &str) -> Vec<Attribute> {
 pub fn is_url_attribute(attribute: &Attribute) -> bool {
     matches!(
         (attribute.tag.as_str(), attribute.name.as_str()),
-        ("a", "href") | ("img", "src") | ("source", "src") | ("video", "src") | ("video", "poster") | ("audio", "src")
+        ("a", "href")
+            | ("img", "src")
+            | ("source", "src")
+            | ("video", "src")
+            | ("video", "poster")
+            | ("audio", "src")
     )
 }
 
@@ -108,7 +116,12 @@ pub fn rewrite_urls(html: &str, mut rewrite: impl FnMut(&Attribute) -> Option<St
     for attribute in attributes(html).iter().filter(|a| is_url_attribute(a)) {
         if let Some(new_value) = rewrite(attribute) {
             out.push_str(&html[copied..attribute.value_range.start]);
-            out.push_str(&new_value.replace('&', "&amp;").replace('"', "&quot;").replace('\'', "&#39;"));
+            out.push_str(
+                &new_value
+                    .replace('&', "&amp;")
+                    .replace('"', "&quot;")
+                    .replace('\'', "&#39;"),
+            );
             copied = attribute.value_range.end;
         }
     }
@@ -152,7 +165,8 @@ mod tests {
 
     #[test]
     fn only_url_attributes_are_rewritten_and_the_rest_is_untouched() {
-        let html = r#"<p align=center><a href='setup.md' title="x">s</a> <img src=a.png alt="a.png"></p>"#;
+        let html =
+            r#"<p align=center><a href='setup.md' title="x">s</a> <img src=a.png alt="a.png"></p>"#;
         let out = rewrite_urls(html, |a| Some(format!("NEW-{}", a.value)));
         assert_eq!(
             out,

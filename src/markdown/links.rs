@@ -216,7 +216,10 @@ mod tests {
         assert_eq!(classify("https://x.org/a.md"), Destination::External);
         assert_eq!(classify("mailto:a@b.c"), Destination::External);
         assert_eq!(classify("//cdn.example.com/x.js"), Destination::External);
-        assert_eq!(classify("#get-help"), Destination::Fragment("get-help".into()));
+        assert_eq!(
+            classify("#get-help"),
+            Destination::Fragment("get-help".into())
+        );
         assert_eq!(
             classify("../setup.md#install"),
             Destination::Relative {
@@ -248,7 +251,10 @@ mod tests {
 
     #[test]
     fn joining_resolves_dots_and_refuses_to_leave_the_root() {
-        assert_eq!(join("docs/setup", "../README.md").as_deref(), Some("docs/README.md"));
+        assert_eq!(
+            join("docs/setup", "../README.md").as_deref(),
+            Some("docs/README.md")
+        );
         assert_eq!(join("docs", "./a/./b.md").as_deref(), Some("docs/a/b.md"));
         assert_eq!(join("docs", "../../etc/passwd"), None);
     }
@@ -272,14 +278,23 @@ mod tests {
     #[test]
     fn relative_urls_between_output_files() {
         assert_eq!(relative_url("a/b/c.html", "a/d.html"), "../d.html");
-        assert_eq!(relative_url("index.html", "setup/install.html"), "setup/install.html");
-        assert_eq!(relative_url("setup/install.html", "setup/config.html"), "config.html");
+        assert_eq!(
+            relative_url("index.html", "setup/install.html"),
+            "setup/install.html"
+        );
+        assert_eq!(
+            relative_url("setup/install.html", "setup/config.html"),
+            "config.html"
+        );
         assert_eq!(relative_url("x/index.html", "x/index.html"), "index.html");
         assert_eq!(
             relative_url("index.html", "_gitbook/assets/image (1).png"),
             "_gitbook/assets/image%20%281%29.png"
         );
-        assert_eq!(path_to_root("integrations/jira/2.1/index.html"), "../../../");
+        assert_eq!(
+            path_to_root("integrations/jira/2.1/index.html"),
+            "../../../"
+        );
     }
 
     #[test]

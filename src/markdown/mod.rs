@@ -38,7 +38,10 @@ pub enum Resolution {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
     /// A page of the portal, by its index in the catalog, and the anchor asked for.
-    Page { page: usize, fragment: Option<String> },
+    Page {
+        page: usize,
+        fragment: Option<String>,
+    },
     /// A copied file, or a file shown in the repository's web view.
     File,
 }
@@ -102,7 +105,10 @@ fn parser_options() -> Options {
 
 /// Splits YAML front matter off the top of a page: (front matter, body, body's first line).
 fn split_front_matter(text: &str) -> (Option<&str>, &str, u32) {
-    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
         return (None, text, 1);
     };
     let mut offset = 0;
@@ -137,10 +143,16 @@ pub fn references(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for event in Parser::new_ext(&pre.text, parser_options()) {
         match event {
-            Event::Start(Tag::Link { link_type, dest_url, .. })
-            | Event::Start(Tag::Image { link_type, dest_url, .. })
-                if !matches!(link_type, LinkType::Email) =>
-            {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            })
+            | Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            }) if !matches!(link_type, LinkType::Email) => {
                 out.push(dest_url.into_string());
             }
             Event::Html(raw) | Event::InlineHtml(raw) => out.extend(
@@ -163,7 +175,10 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
         Some(yaml) => match serde_yaml_ng::from_str::<Option<FrontMatter>>(yaml) {
             Ok(found) => found.unwrap_or_default(),
             Err(err) => {
-                problems.push((1, format!("front matter is not valid YAML ({err}); it is ignored")));
+                problems.push((
+                    1,
+                    format!("front matter is not valid YAML ({err}); it is ignored"),
+                ));
                 FrontMatter::default()
             }
         },
@@ -259,13 +274,33 @@ impl<'a> Renderer<'a, '_> {
                 };
                 self.code = Some((lang, String::new()));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = self.resolve(link_type, dest_url, LinkKind::Link, offset);
-                self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                self.emit(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = self.resolve(link_type, dest_url, LinkKind::Image, offset);
-                self.emit(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                self.emit(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             Event::Html(raw) => {
                 let rewritten = self.rewrite_raw_html(&raw, offset);
@@ -291,7 +326,13 @@ impl<'a> Renderer<'a, '_> {
         }
     }
 
-    fn resolve(&mut self, link_type: LinkType, dest: CowStr<'a>, kind: LinkKind, offset: usize) -> CowStr<'a> {
+    fn resolve(
+        &mut self,
+        link_type: LinkType,
+        dest: CowStr<'a>,
+        kind: LinkKind,
+        offset: usize,
+    ) -> CowStr<'a> {
         if matches!(link_type, LinkType::Email) {
             return dest;
         }
@@ -315,7 +356,11 @@ impl<'a> Renderer<'a, '_> {
         let resolver = self.context.resolver;
         let links = &mut self.links;
         html::rewrite_urls(raw, |attribute| {
-            let kind = if attribute.name == "href" { LinkKind::Link } else { LinkKind::Image };
+            let kind = if attribute.name == "href" {
+                LinkKind::Link
+            } else {
+                LinkKind::Image
+            };
             let resolution = resolver.resolve(&attribute.value, kind);
             let href = match &resolution {
                 Resolution::Rewritten { href, .. } => Some(href.clone()),
@@ -332,7 +377,9 @@ impl<'a> Renderer<'a, '_> {
     }
 
     fn finish_heading(&mut self) {
-        let Some(heading) = self.heading.take() else { return };
+        let Some(heading) = self.heading.take() else {
+            return;
+        };
         let text = heading.text.trim().to_string();
         let id = self.unique_id(&slugify(&text));
         let level = heading_number(heading.level);
@@ -348,10 +395,14 @@ impl<'a> Renderer<'a, '_> {
         }
         self.anchors.push(id.clone());
         let escaped = highlight::escape_html(&id);
-        self.events.push(Event::Html(format!("<h{level} id=\"{escaped}\">").into()));
+        self.events
+            .push(Event::Html(format!("<h{level} id=\"{escaped}\">").into()));
         self.events.extend(heading.events);
         self.events.push(Event::Html(
-            format!("<a class=\"anchor\" href=\"#{escaped}\" aria-hidden=\"true\">#</a></h{level}>\n").into(),
+            format!(
+                "<a class=\"anchor\" href=\"#{escaped}\" aria-hidden=\"true\">#</a></h{level}>\n"
+            )
+            .into(),
         ));
     }
 
@@ -409,7 +460,9 @@ mod tests {
             if dest.starts_with("http") {
                 Resolution::Unchanged
             } else if dest.contains("missing") {
-                Resolution::Broken { reason: "no such file".into() }
+                Resolution::Broken {
+                    reason: "no such file".into(),
+                }
             } else {
                 Resolution::Rewritten {
                     href: dest.replace(".md", ".html"),
@@ -420,22 +473,42 @@ mod tests {
     }
 
     fn render(text: &str, trusted: bool) -> Rendered {
-        convert(text, &RenderContext { resolver: &TestResolver, trusted })
+        convert(
+            text,
+            &RenderContext {
+                resolver: &TestResolver,
+                trusted,
+            },
+        )
     }
 
     #[test]
     fn headings_get_github_style_ids_toc_and_title() {
-        let out = render("# Jira Plugin\n\n## 2. Configuration\n\n### Sub\n\n## Sub\n\n## Sub\n", true);
+        let out = render(
+            "# Jira Plugin\n\n## 2. Configuration\n\n### Sub\n\n## Sub\n\n## Sub\n",
+            true,
+        );
         assert_eq!(out.title.as_deref(), Some("Jira Plugin"));
-        assert!(out.html.contains("<h2 id=\"2-configuration\">"), "{}", out.html);
+        assert!(
+            out.html.contains("<h2 id=\"2-configuration\">"),
+            "{}",
+            out.html
+        );
         let ids: Vec<_> = out.toc.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["2-configuration", "sub", "sub-1", "sub-2"]);
     }
 
     #[test]
     fn links_are_rewritten_and_recorded_with_their_source_line() {
-        let out = render("intro\n\n{% hint style=\"info\" %}\nsee [setup](setup.md#install)\n{% endhint %}\n\n![x](missing.png)\n", true);
-        assert!(out.html.contains("href=\"setup.html#install\""), "{}", out.html);
+        let out = render(
+            "intro\n\n{% hint style=\"info\" %}\nsee [setup](setup.md#install)\n{% endhint %}\n\n![x](missing.png)\n",
+            true,
+        );
+        assert!(
+            out.html.contains("href=\"setup.html#install\""),
+            "{}",
+            out.html
+        );
         assert_eq!(out.links[0].line, 4);
         assert_eq!(out.links[1].line, 7);
         assert!(matches!(out.links[1].resolution, Resolution::Broken { .. }));
@@ -451,22 +524,35 @@ mod tests {
 
     #[test]
     fn gfm_features_render() {
-        let out = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ and a note[^1]\n\n[^1]: the note\n", true);
+        let out = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ and a note[^1]\n\n[^1]: the note\n",
+            true,
+        );
         for expected in ["<table>", "type=\"checkbox\"", "<del>old</del>", "footnote"] {
-            assert!(out.html.contains(expected), "{expected} missing in {}", out.html);
+            assert!(
+                out.html.contains(expected),
+                "{expected} missing in {}",
+                out.html
+            );
         }
     }
 
     #[test]
     fn code_blocks_are_highlighted() {
         let out = render("```go\npackage main\n```\n", true);
-        assert!(out.html.contains("<pre class=\"code\"><code class=\"language-go\">"));
+        assert!(
+            out.html
+                .contains("<pre class=\"code\"><code class=\"language-go\">")
+        );
         assert!(out.html.contains("hl-"));
     }
 
     #[test]
     fn community_pages_lose_scripts_but_keep_structure() {
-        let out = render("# T\n\n<script>alert(1)</script>\n\n<a href=\"x\" onclick=\"y()\">x</a>\n", false);
+        let out = render(
+            "# T\n\n<script>alert(1)</script>\n\n<a href=\"x\" onclick=\"y()\">x</a>\n",
+            false,
+        );
         assert!(!out.html.contains("<script"));
         assert!(!out.html.contains("onclick"));
         assert!(out.html.contains("<h1 id=\"t\">"));
@@ -474,7 +560,10 @@ mod tests {
 
     #[test]
     fn front_matter_is_parsed_and_stripped() {
-        let out = render("---\ndescription: Set it up\n---\n\n# Setup\n\n[a](missing.md)\n", true);
+        let out = render(
+            "---\ndescription: Set it up\n---\n\n# Setup\n\n[a](missing.md)\n",
+            true,
+        );
         assert_eq!(out.front_matter.description.as_deref(), Some("Set it up"));
         assert!(!out.html.contains("description"));
         assert_eq!(out.links[0].line, 7);

@@ -41,7 +41,14 @@ mod tests {
     fn scripts_handlers_and_javascript_urls_are_removed() {
         let dirty = r#"<p onclick="steal()">hi<script>alert(1)</script></p><a href="javascript:alert(1)">x</a><img src="a.png" onerror="x()"><iframe src="https://evil"></iframe>"#;
         let clean = sanitize(dirty);
-        for bad in ["onclick", "<script", "alert", "javascript:", "onerror", "<iframe"] {
+        for bad in [
+            "onclick",
+            "<script",
+            "alert",
+            "javascript:",
+            "onerror",
+            "<iframe",
+        ] {
             assert!(!clean.contains(bad), "{bad} survived in {clean}");
         }
         assert!(clean.contains("<img src=\"a.png\">"));
@@ -51,7 +58,13 @@ mod tests {
     fn portico_markup_survives() {
         let ours = r#"<h2 id="setup">Setup</h2><pre class="code"><code class="language-go"><span class="hl-source hl-go">x</span></code></pre><div class="hint hint-info" role="note"><p>n</p></div><ul><li><input disabled="" type="checkbox" checked=""> done</li></ul><details><summary>More</summary>x</details>"#;
         let clean = sanitize(ours);
-        for kept in ["id=\"setup\"", "class=\"hl-source hl-go\"", "hint-info", "type=\"checkbox\"", "<details>"] {
+        for kept in [
+            "id=\"setup\"",
+            "class=\"hl-source hl-go\"",
+            "hint-info",
+            "type=\"checkbox\"",
+            "<details>",
+        ] {
             assert!(clean.contains(kept), "{kept} lost in {clean}");
         }
     }

@@ -58,17 +58,21 @@ pub(super) fn read_integration(
     let result = read_refs(&path, integration, &mut diagnostics)
         .map_err(fail)
         .and_then(|plan| {
-            read_versions(&path, integration, plan, &mut diagnostics).map_err(|message| SourceError {
-                integration: integration.id.clone(),
-                message,
+            read_versions(&path, integration, plan, &mut diagnostics).map_err(|message| {
+                SourceError {
+                    integration: integration.id.clone(),
+                    message,
+                }
             })
         })
-        .map(|(default_branch, versions, skipped_branches)| RepoSnapshot {
-            integration: index,
-            default_branch,
-            versions,
-            skipped_branches,
-        });
+        .map(
+            |(default_branch, versions, skipped_branches)| RepoSnapshot {
+                integration: index,
+                default_branch,
+                versions,
+                skipped_branches,
+            },
+        );
     (result, diagnostics)
 }
 
@@ -89,14 +93,18 @@ struct ReadPlan {
 fn open(path: &Path) -> Result<Repository, String> {
     // NO_SEARCH: a folder that is not a repository must be an error, not silently the
     // enclosing repository (the portal's own, for example).
-    Repository::open_ext(path, RepositoryOpenFlags::NO_SEARCH, std::iter::empty::<&str>())
-        .map_err(|err| {
-            format!(
-                "cannot open the git repository at {}: {}; check `repo` in site.toml",
-                path.display(),
-                err.message()
-            )
-        })
+    Repository::open_ext(
+        path,
+        RepositoryOpenFlags::NO_SEARCH,
+        std::iter::empty::<&str>(),
+    )
+    .map_err(|err| {
+        format!(
+            "cannot open the git repository at {}: {}; check `repo` in site.toml",
+            path.display(),
+            err.message()
+        )
+    })
 }
 
 fn read_refs(
@@ -111,15 +119,21 @@ fn read_refs(
     let mut branches: Vec<(VersionLabel, Origin, Oid)> = Vec::new();
     let mut skipped = BTreeSet::new();
     let mut tags: Vec<(VersionLabel, String, Oid)> = Vec::new();
-    let references = repo
-        .references()
-        .map_err(|err| format!("cannot list the branches of {}: {}", path.display(), err.message()))?;
+    let references = repo.references().map_err(|err| {
+        format!(
+            "cannot list the branches of {}: {}",
+            path.display(),
+            err.message()
+        )
+    })?;
     for reference in references.flatten() {
         let Ok(name) = reference.name() else { continue };
         let (branch, remote) = if let Some(local) = name.strip_prefix("refs/heads/") {
             (local.to_string(), None)
         } else if let Some(rest) = name.strip_prefix("refs/remotes/") {
-            let Some((remote, branch)) = rest.split_once('/') else { continue };
+            let Some((remote, branch)) = rest.split_once('/') else {
+                continue;
+            };
             if branch == "HEAD" {
                 continue;
             }
@@ -231,7 +245,10 @@ fn origin_preference(origin: &Origin) -> (u8, String) {
 /// have) falls back to the remote's HEAD, then to the detached commit itself.
 fn default_branch(repo: &Repository, configured: Option<&str>) -> Result<(String, Oid), String> {
     if let Some(branch) = configured {
-        for candidate in [format!("refs/heads/{branch}"), format!("refs/remotes/origin/{branch}")] {
+        for candidate in [
+            format!("refs/heads/{branch}"),
+            format!("refs/remotes/origin/{branch}"),
+        ] {
             if let Ok(reference) = repo.find_reference(&candidate)
                 && let Ok(commit) = reference.peel_to_commit()
             {
@@ -284,7 +301,8 @@ fn read_versions(
                 Ok(repo) => read_version(&repo, integration, planned, &blobs, &mut found),
                 Err(message) => {
                     found.push(Diagnostic::error(
-                        Location::integration(&integration.id).with_version(planned.origin.describe()),
+                        Location::integration(&integration.id)
+                            .with_version(planned.origin.describe()),
                         message,
                     ));
                     None
@@ -339,7 +357,11 @@ fn current_label(
     let mut tags: Vec<(VersionLabel, Oid)> = Vec::new();
     if let Ok(references) = repo.references_glob("refs/tags/*") {
         for reference in references.flatten() {
-            let Some(name) = reference.name().ok().and_then(|n| n.strip_prefix("refs/tags/")) else {
+            let Some(name) = reference
+                .name()
+                .ok()
+                .and_then(|n| n.strip_prefix("refs/tags/"))
+            else {
                 continue;
             };
             if let Some(label) = version::match_any(&patterns, name)
@@ -351,7 +373,9 @@ fn current_label(
     }
     tags.sort_by(|a, b| b.0.cmp(&a.0));
     tags.into_iter()
-        .find(|(_, commit)| *commit == tip || repo.graph_descendant_of(tip, *commit).unwrap_or(false))
+        .find(|(_, commit)| {
+            *commit == tip || repo.graph_descendant_of(tip, *commit).unwrap_or(false)
+        })
         .map(|(label, _)| label.to_major_minor())
         .unwrap_or_else(VersionLabel::latest)
 }
@@ -545,7 +569,10 @@ fn read_version(
     let tree = match commit.tree() {
         Ok(tree) => tree,
         Err(err) => {
-            diagnostics.push(Diagnostic::error(here, format!("cannot read the tree: {}", err.message())));
+            diagnostics.push(Diagnostic::error(
+                here,
+                format!("cannot read the tree: {}", err.message()),
+            ));
             return None;
         }
     };
@@ -624,7 +651,11 @@ fn read_docs(
             here.clone(),
             format!(
                 "no landing page (README.md or index.md) in {}; this version is left out: add one",
-                if root.is_empty() { "the repository root".to_string() } else { format!("{root}/") }
+                if root.is_empty() {
+                    "the repository root".to_string()
+                } else {
+                    format!("{root}/")
+                }
             ),
         ));
         return None;
@@ -633,15 +664,23 @@ fn read_docs(
     let mut pages: BTreeMap<String, SourceFile> = BTreeMap::new();
     let mut files: BTreeMap<String, SourceFile> = BTreeMap::new();
     let summary_real = summary.as_ref().map(|s| s.path.clone());
+    // Old navigation files left beside SUMMARY.md (`SUMMARY2.md`) are pages only if linked.
+    let mut stray_summaries: BTreeMap<String, SourceFile> = BTreeMap::new();
     match layout {
         DocsLayout::Folder => {
             for path in reader.list_blobs(&root) {
                 let relative = path.strip_prefix(&format!("{root}/")).unwrap_or(&path);
                 let hidden = relative.split('/').any(|part| part.starts_with('.'));
-                if links::is_markdown(&path) && !hidden && Some(&path) != summary_real.as_ref() {
-                    if let Some(file) = reader.read(&path) {
-                        pages.insert(path, file);
-                    }
+                if !links::is_markdown(&path) || hidden || Some(&path) == summary_real.as_ref() {
+                    continue;
+                }
+                let Some(file) = reader.read(&path) else {
+                    continue;
+                };
+                if is_stray_summary(relative) {
+                    stray_summaries.insert(path, file);
+                } else {
+                    pages.insert(path, file);
                 }
             }
         }
@@ -657,11 +696,15 @@ fn read_docs(
             }
             queue.extend(seeds_from_summary);
             while let Some(candidate) = queue.pop_front() {
-                let Some(found) = find_page(reader, &candidate) else { continue };
+                let Some(found) = find_page(reader, &candidate) else {
+                    continue;
+                };
                 if pages.contains_key(&found.path) {
                     continue;
                 }
-                let Some(file) = reader.read(&found.path) else { continue };
+                let Some(file) = reader.read(&found.path) else {
+                    continue;
+                };
                 for dest in markdown::references(&file.text()) {
                     if let Some(target) = resolve_in_repo(&file.path, &dest) {
                         queue.push_back(target);
@@ -675,6 +718,23 @@ fn read_docs(
         // A structure.readme outside the usual names is still the landing page.
         if let Some(file) = reader.read(&landing.path) {
             pages.insert(landing.path.clone(), file);
+        }
+    }
+
+    if !stray_summaries.is_empty() {
+        let linked: BTreeSet<String> = pages
+            .values()
+            .flat_map(|page| {
+                markdown::references(&page.text())
+                    .into_iter()
+                    .filter_map(|dest| resolve_in_repo(&page.path, &dest))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for (path, file) in stray_summaries {
+            if linked.contains(&path) {
+                pages.insert(path, file);
+            }
         }
     }
 
@@ -717,6 +777,11 @@ fn read_docs(
     })
 }
 
+/// `SUMMARY2.md`, `summary-old.md` at the top of the docs folder: leftovers of GitBook syncs.
+fn is_stray_summary(relative: &str) -> bool {
+    !relative.contains('/') && relative.to_ascii_lowercase().starts_with("summary")
+}
+
 /// A markdown page a resolved link may mean (`setup` → `setup.md` or `setup/README.md`).
 fn find_page(reader: &TreeReader, path: &str) -> Option<FoundBlob> {
     links::candidates(path, false)
@@ -752,8 +817,9 @@ fn read_gitbook_config(
     }
 }
 
-/// SPEC.md's order: `docs_dir`, else `.gitbook.yaml` root when it exists on this branch,
-/// else `docs/` when it holds a README.md or SUMMARY.md, else the repository root.
+/// SPEC.md's order: `docs_dir`, else `.gitbook.yaml` root when it exists on this branch
+/// (and holds a landing page or SUMMARY.md), else `docs/` when it holds a README.md or
+/// SUMMARY.md, else the repository root.
 fn find_docs_root(
     reader: &TreeReader,
     integration: &IntegrationConfig,
@@ -770,17 +836,28 @@ fn find_docs_root(
             format!("docs_dir {dir:?} does not exist on this branch; looking for the docs as if it were not set"),
         ));
     }
+    // A folder counts only when it holds docs: repositories that moved their docs into the
+    // README often keep a stale `.gitbook.yaml` or a `docs/` folder of loose pages.
+    let structure = gitbook.map(|g| &g.structure);
+    let holds_docs = |dir: &str| {
+        let readme = structure
+            .and_then(|s| s.readme.as_deref())
+            .unwrap_or("README.md");
+        let summary = structure
+            .and_then(|s| s.summary.as_deref())
+            .unwrap_or(SUMMARY_FILE);
+        [readme, summary, "README.md", "index.md", SUMMARY_FILE]
+            .iter()
+            .filter_map(|name| links::join(dir, name))
+            .any(|path| reader.find_blob(&path).is_some())
+    };
     if let Some(root) = gitbook.and_then(|g| g.root.as_deref()) {
         let root = links::join("", root).unwrap_or_default();
-        if !root.is_empty() && reader.is_dir(&root) {
+        if !root.is_empty() && reader.is_dir(&root) && holds_docs(&root) {
             return (root, DocsLayout::Folder);
         }
     }
-    if reader.is_dir("docs")
-        && ["docs/README.md", "docs/SUMMARY.md"]
-            .iter()
-            .any(|path| reader.find_blob(path).is_some())
-    {
+    if reader.is_dir("docs") && holds_docs("docs") {
         return ("docs".to_string(), DocsLayout::Folder);
     }
     (String::new(), DocsLayout::RepositoryRoot)

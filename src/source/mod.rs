@@ -70,7 +70,10 @@ pub enum Origin {
     /// The tip of the default branch: the current release.
     DefaultBranch { branch: String },
     /// An archive branch, local (`remote: None`) or remote-tracking (`remote: Some("origin")`).
-    Branch { branch: String, remote: Option<String> },
+    Branch {
+        branch: String,
+        remote: Option<String>,
+    },
     /// A release tag (opt-in through `version_tags`).
     Tag { tag: String },
 }

@@ -1,0 +1,640 @@
+//! `portico build`, `check`, `list`, `demo`: the site SPEC.md describes, end to end.
+
+use crate::fixture::{Fixture, strip_tags, switcher, symlink, tree_snapshot};
+
+const JIRA_MANIFEST: &str = r#"{"id": "jira", "name": "Jira", "description": "Jira from the manifest", "version": "3.2.1", "min_server_version": "7.1.0"}"#;
+
+const JIRA_SUMMARY: &str = "# Table of Contents\n\n* [Overview](README.md)\n\n## Setup\n\n* [Installation \\(Steps 1-2\\)](setup/installation.md)\n  * [Advanced](setup/advanced.md)\n\n---\n\n* [Help](help.md)\n";
+
+const JIRA_README: &str = "# Jira Integration\n\nRead the [installation guide](setup/installation.md#step-1) first.\n\n## Features\n\n{% hint style=\"warning\" %}\nBack up **first**.\n{% endhint %}\n\n```go\npackage main\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
+
+const INSTALL: &str = "# Installation\n\n## Step 1\n\n![Screenshot](<../.gitbook/assets/image (1).png>)\n\n![Encoded](../.gitbook/assets/image%20%281%29.png)\n\nBack to the [overview](../README.md#features). Café naïve 日本語.\n";
+
+const PNG: &str = "not really a png, but bytes all the same";
+
+/// A portal with a Mattermost-managed GitBook integration (current 3.2 and an archived
+/// 2.1 that lacks a page) and a community-managed README-only integration.
+fn standard_portal() -> Fixture {
+    let fx = Fixture::new();
+    let mut jira = fx.repo("jira", "master");
+    jira.commit(
+        "2.1-docs",
+        &[
+            (
+                "plugin.json",
+                r#"{"version": "2.1.0", "min_server_version": "5.0.0"}"#,
+            ),
+            (
+                "docs/README.md",
+                "# Jira Integration 2.1\n\nSee [installation](setup/installation.md).\n",
+            ),
+            (
+                "docs/SUMMARY.md",
+                "* [Overview](README.md)\n* [Installation](setup/installation.md)\n",
+            ),
+            (
+                "docs/setup/installation.md",
+                "# Installation\n\nOld steps.\n",
+            ),
+            ("docs/only-in-2.1.md", "# Legacy\n"),
+        ],
+    );
+    jira.commit(
+        "master",
+        &[
+            ("plugin.json", JIRA_MANIFEST),
+            ("docs/README.md", JIRA_README),
+            ("docs/SUMMARY.md", JIRA_SUMMARY),
+            ("docs/setup/installation.md", INSTALL),
+            (
+                "docs/setup/advanced.md",
+                "# Advanced\n\n[Up](installation.md)\n",
+            ),
+            ("docs/help.md", "# Help\n"),
+            ("docs/.gitbook/assets/image (1).png", PNG),
+        ],
+    );
+    let mut community = fx.repo("poll", "main");
+    community.commit(
+        "main",
+        &[
+            ("plugin.yaml", "id: poll\nname: Poll\ndescription: Polls from YAML\nversion: 1.5.0\n"),
+            (
+                "README.md",
+                "# Poll\n\n<script>alert('x')</script>\n\n<a href=\"https://example.com\" onclick=\"steal()\">site</a> <a href=\"javascript:alert(1)\">js</a>\n\n<img src=\"docs/shot.png\" width=\"300\">\n\nSee [usage](docs/usage.md) and [contributing](CONTRIBUTING.md).\n",
+            ),
+            ("docs/usage.md", "# Usage\n\n`/poll \"Lunch?\" Pizza Sushi`\n"),
+            ("docs/shot.png", PNG),
+            ("CONTRIBUTING.md", "# Contributing\n"),
+            ("CHANGELOG.md", "# Changelog\n"),
+            ("server/README.md", "# Server internals\n"),
+        ],
+    );
+    fx.site(
+        "[[integrations]]\nid = \"jira\"\nrepo = \"repos/jira\"\nmanaged_by = \"mattermost\"\ndeployments = [\"cloud\", \"self-managed\"]\nweb_url = \"https://github.com/example/jira\"\n\n\
+         [[integrations]]\nid = \"poll\"\nrepo = \"repos/poll\"\nmanaged_by = \"community\"\ndeployments = [\"self-managed\"]\n",
+    );
+    fx.write("content/_index.md", "# Welcome\n\nGo to [the integrations](/integrations/) or read [the process](process/branching.md).\n");
+    fx.write(
+        "content/process/branching.md",
+        "# Branching\n\nBack [home](../_index.md).\n",
+    );
+    fx
+}
+
+#[test]
+fn a_portal_has_every_page_spec_md_lists() {
+    let fx = standard_portal();
+    let run = fx.build_ok(&[]);
+    assert!(run.warnings().is_empty(), "{}", run.stderr);
+    for path in [
+        "index.html",
+        "process/branching.html",
+        "integrations/index.html",
+        "integrations/jira/index.html",
+        "integrations/jira/3.2/index.html",
+        "integrations/jira/3.2/setup/installation.html",
+        "integrations/jira/latest/setup/installation.html",
+        "integrations/jira/2.1/only-in-2.1.html",
+        "integrations/poll/1.5/index.html",
+        "integrations/poll/1.5/docs/usage.html",
+        "sitemap.xml",
+        "404.html",
+        "integrations.json",
+    ] {
+        assert!(fx.has_output(path), "{path} missing");
+    }
+    // The stable address shows the current docs byte for byte.
+    assert_eq!(
+        fx.output("integrations/jira/3.2/setup/installation.html"),
+        fx.output("integrations/jira/latest/setup/installation.html")
+    );
+    let redirect = fx.output("integrations/jira/index.html");
+    assert!(
+        redirect.contains("http-equiv=\"refresh\" content=\"0; url=latest/\""),
+        "{redirect}"
+    );
+    assert!(redirect.contains("<a href=\"latest/\">"));
+}
+
+#[test]
+fn the_switcher_links_the_same_page_or_the_landing_page() {
+    let fx = standard_portal();
+    fx.build_ok(&[]);
+    let page = fx.output("integrations/jira/2.1/setup/installation.html");
+    assert_eq!(
+        switcher(&page),
+        [
+            (
+                "3.2".to_string(),
+                "../../latest/setup/installation.html".to_string(),
+                false
+            ),
+            ("2.1".to_string(), "installation.html".to_string(), false),
+        ]
+    );
+    let legacy = fx.output("integrations/jira/2.1/only-in-2.1.html");
+    assert_eq!(
+        switcher(&legacy)[0],
+        ("3.2".to_string(), "../latest/index.html".to_string(), true)
+    );
+    // Without JavaScript: the switcher is a details element with plain links.
+    assert!(legacy.contains("<details class=\"version-switcher\">"));
+}
+
+#[test]
+fn archived_pages_have_a_banner_and_canonical_urls_point_at_the_newest_copy() {
+    let fx = standard_portal();
+    fx.build_ok(&[]);
+    let archived = fx.output("integrations/jira/2.1/setup/installation.html");
+    let banner = strip_tags(
+        &archived
+            [archived.find("archived-banner").unwrap()..archived.find("class=\"layout\"").unwrap()],
+    );
+    assert!(
+        banner.contains("Jira 2.1") && banner.contains("The current version is 3.2"),
+        "{banner}"
+    );
+    assert!(
+        archived
+            .contains("<a href=\"../../latest/setup/installation.html\">read this page in 3.2</a>")
+    );
+    assert!(archived.contains("<link rel=\"canonical\" href=\"https://docs.example.com/integrations/jira/latest/setup/installation.html\">"));
+    let legacy = fx.output("integrations/jira/2.1/only-in-2.1.html");
+    assert!(legacy.contains("<link rel=\"canonical\" href=\"https://docs.example.com/integrations/jira/2.1/only-in-2.1.html\">"));
+    assert!(legacy.contains("go to the 3.2 docs"));
+    let current = fx.output("integrations/jira/3.2/index.html");
+    assert!(!current.contains("archived-banner"));
+    assert!(current.contains("href=\"https://docs.example.com/integrations/jira/latest/\""));
+}
+
+#[test]
+fn markdown_renders_with_links_images_hints_code_and_tables() {
+    let fx = standard_portal();
+    fx.build_ok(&[]);
+    let readme = fx.output("integrations/jira/3.2/index.html");
+    assert!(
+        readme.contains("<a href=\"setup/installation.html#step-1\">installation guide</a>"),
+        "{readme}"
+    );
+    assert!(readme.contains("<div class=\"hint hint-warning\" role=\"note\">"));
+    assert!(readme.contains("<strong>first</strong>"));
+    assert!(!readme.contains("{%"));
+    assert!(readme.contains("<pre class=\"code\"><code class=\"language-go\"><span class=\"hl-"));
+    assert!(readme.contains("<table>"));
+    assert!(readme.contains("<h2 id=\"features\">"));
+
+    let install = fx.output("integrations/jira/3.2/setup/installation.html");
+    assert_eq!(
+        install
+            .matches("src=\"../_gitbook/assets/image%20%281%29.png\"")
+            .count(),
+        2,
+        "{install}"
+    );
+    assert!(install.contains("href=\"../index.html#features\""));
+    assert!(install.contains("Café naïve 日本語"));
+    assert_eq!(
+        fx.output("integrations/jira/3.2/_gitbook/assets/image (1).png"),
+        PNG
+    );
+    assert_eq!(
+        fx.output("integrations/jira/latest/_gitbook/assets/image (1).png"),
+        PNG
+    );
+}
+
+#[test]
+fn navigation_follows_summary_with_groups_breadcrumbs_and_previous_next() {
+    let fx = standard_portal();
+    fx.build_ok(&[]);
+    let advanced = fx.output("integrations/jira/3.2/setup/advanced.html");
+    let sidebar = &advanced
+        [advanced.find("<nav class=\"sidebar\"").unwrap()..advanced.find("<main").unwrap()];
+    let text = strip_tags(sidebar);
+    let order: Vec<&str> = text.split_whitespace().collect();
+    assert_eq!(
+        order.join(" "),
+        "Overview Setup Installation (Steps 1-2) Advanced Help"
+    );
+    assert!(sidebar.contains("<p class=\"nav-group-title\">Setup</p>"));
+    assert!(sidebar.contains(
+        "<li class=\"active open\"><a href=\"advanced.html\" aria-current=\"page\">Advanced</a>"
+    ));
+    let crumbs = strip_tags(
+        &advanced[advanced.find("<nav class=\"breadcrumbs\"").unwrap()
+            ..advanced.find("<article").unwrap()],
+    );
+    let crumbs: Vec<&str> = crumbs.split_whitespace().collect();
+    assert_eq!(
+        crumbs.join(" "),
+        "Integrations Jira 3.2 Installation Advanced"
+    );
+    assert!(advanced.contains(
+        "<a class=\"prev\" href=\"installation.html\"><span>Previous</span>Installation</a>"
+    ));
+    assert!(advanced.contains("<a class=\"next\" href=\"../help.html\"><span>Next</span>Help</a>"));
+    // The table of contents lists the page's headings with anchors.
+    let install = fx.output("integrations/jira/3.2/setup/installation.html");
+    assert!(install.contains("<li class=\"toc-level-2\"><a href=\"#step-1\">Step 1</a></li>"));
+}
+
+#[test]
+fn folder_tree_navigation_when_there_is_no_summary() {
+    let fx = Fixture::new();
+    fx.repo("zoom", "main").commit(
+        "main",
+        &[
+            ("docs/README.md", "# Disclaimer\n\nCommunity plugin.\n"),
+            ("docs/usage.md", "# Using Zoom\n"),
+            ("docs/admin/README.md", "# Administration\n"),
+            ("docs/admin/settings.md", "no heading here\n"),
+        ],
+    );
+    fx.site("[[integrations]]\nid = \"zoom\"\nname = \"Zoom\"\nrepo = \"repos/zoom\"\nmanaged_by = \"mattermost\"\ndeployments = [\"cloud\"]\n");
+    fx.build_ok(&[]);
+    let page = fx.output("integrations/zoom/latest/usage.html");
+    let sidebar = strip_tags(
+        &page[page.find("<nav class=\"sidebar\"").unwrap()..page.find("<main").unwrap()],
+    );
+    let order: Vec<&str> = sidebar.split_whitespace().collect();
+    // Landing first (named after the integration), then by title; folders hold their pages.
+    assert_eq!(order.join(" "), "Zoom Administration Settings Using Zoom");
+    let settings = fx.output("integrations/zoom/latest/admin/settings.html");
+    assert!(
+        settings.contains("<h1>Settings</h1>"),
+        "a page without a heading gets its file name as title"
+    );
+}
+
+#[test]
+fn repository_root_docs_publish_the_readme_and_what_it_links_to() {
+    let fx = standard_portal();
+    fx.build_ok(&[]);
+    assert!(fx.has_output("integrations/poll/1.5/CONTRIBUTING.html"));
+    assert!(!fx.has_output("integrations/poll/1.5/CHANGELOG.html"));
+    assert!(!fx.has_output("integrations/poll/1.5/server/index.html"));
+    assert_eq!(fx.output("integrations/poll/1.5/docs/shot.png"), PNG);
+    let json: serde_json::Value = serde_json::from_str(&fx.output("integrations.json")).unwrap();
+    let poll = &json["integrations"][1];
+    assert_eq!(poll["name"], "Poll", "name from plugin.yaml");
+    assert_eq!(poll["description"], "Polls from YAML");
+}
+
+#[test]
+fn community_html_is_sanitized_and_mattermost_html_is_trusted() {
+    let fx = standard_portal();
+    fx.repo("trusted", "master").commit(
+        "master",
+        &[(
+            "README.md",
+            "# Trusted\n\n<div style=\"color: red\" onclick=\"go()\">kept as written</div>\n",
+        )],
+    );
+    let site = std::fs::read_to_string(fx.path("site.toml")).unwrap();
+    fx.write(
+        "site.toml",
+        &format!("{site}\n[[integrations]]\nid = \"trusted\"\nrepo = \"repos/trusted\"\nmanaged_by = \"mattermost\"\ndeployments = [\"cloud\"]\n"),
+    );
+    fx.build_ok(&[]);
+    let poll = fx.output("integrations/poll/1.5/index.html");
+    let article = &poll[poll.find("<article").unwrap()..poll.find("</article>").unwrap()];
+    for bad in ["<script", "alert(", "onclick", "javascript:"] {
+        assert!(!article.contains(bad), "{bad} reached the page: {article}");
+    }
+    assert!(
+        article.contains("<img src=\"docs/shot.png\" width=\"300\">"),
+        "{article}"
+    );
+    let trusted = fx.output("integrations/trusted/latest/index.html");
+    assert!(trusted.contains("<div style=\"color: red\" onclick=\"go()\">kept as written</div>"));
+}
+
+#[test]
+fn the_index_groups_integrations_by_who_manages_them() {
+    let fx = standard_portal();
+    fx.build_ok(&[]);
+    let index = fx.output("integrations/index.html");
+    let mattermost = index.find("Mattermost-managed").unwrap();
+    let community = index.find("Community-managed").unwrap();
+    let jira = index.find(">Jira</a>").unwrap();
+    let poll = index.find(">Poll</a>").unwrap();
+    assert!(mattermost < jira && jira < community && community < poll);
+    let jira_card = strip_tags(&index[jira..community]);
+    for expected in [
+        "Jira from the manifest",
+        "v3.2",
+        "+1 older version",
+        "Cloud",
+        "Self-managed",
+    ] {
+        assert!(
+            jira_card.contains(expected),
+            "{expected} missing from {jira_card}"
+        );
+    }
+    assert!(index.contains("href=\"jira/latest/index.html\""));
+}
+
+#[test]
+fn sitemap_json_and_404_are_written_at_the_root() {
+    let fx = standard_portal();
+    fx.build_ok(&["--base-url", "https://example.org/docs"]);
+    let sitemap = fx.output("sitemap.xml");
+    assert!(sitemap.contains(
+        "<loc>https://example.org/docs/integrations/jira/latest/setup/installation.html</loc>"
+    ));
+    assert!(
+        sitemap
+            .contains("<loc>https://example.org/docs/integrations/jira/2.1/only-in-2.1.html</loc>")
+    );
+    assert!(
+        !sitemap.contains("/jira/2.1/setup/installation.html"),
+        "old copies are not indexed"
+    );
+    assert!(
+        !sitemap.contains("/jira/3.2/"),
+        "the current version is indexed under latest/"
+    );
+    let not_found = fx.output("404.html");
+    assert!(
+        not_found.contains("href=\"/docs/integrations/index.html\""),
+        "{not_found}"
+    );
+    assert!(not_found.contains("href=\"/docs/_portico/portico.css\""));
+    let json: serde_json::Value = serde_json::from_str(&fx.output("integrations.json")).unwrap();
+    let jira = &json["integrations"][0];
+    assert_eq!(
+        jira["url"],
+        "https://example.org/docs/integrations/jira/latest/"
+    );
+    assert_eq!(jira["current_version"], "3.2");
+    assert_eq!(jira["versions"][1]["ref"], "2.1-docs");
+    assert_eq!(jira["versions"][1]["min_server_version"], "5.0.0");
+    assert_eq!(jira["versions"][0]["commit"].as_str().unwrap().len(), 40);
+}
+
+#[test]
+fn portal_pages_link_to_each_other_and_to_the_index() {
+    let fx = standard_portal();
+    fx.build_ok(&[]);
+    let home = fx.output("index.html");
+    assert!(
+        home.contains("href=\"integrations/index.html\">the integrations</a>"),
+        "{home}"
+    );
+    assert!(home.contains("href=\"process/branching.html\""));
+    assert!(
+        fx.output("process/branching.html")
+            .contains("href=\"../index.html\">home</a>")
+    );
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let fx = standard_portal();
+    fx.build_ok(&[]);
+    let first = tree_snapshot(&fx.path("public"));
+    fx.build_ok(&[]);
+    assert_eq!(first, tree_snapshot(&fx.path("public")));
+    let other = fx.path("elsewhere");
+    fx.build_ok(&["--out", other.to_str().unwrap()]);
+    assert_eq!(first, tree_snapshot(&other));
+}
+
+#[test]
+fn broken_links_are_warnings_with_place_and_strict_fails_without_touching_the_site() {
+    let fx = standard_portal();
+    fx.build_ok(&[]);
+    let before = tree_snapshot(&fx.path("public"));
+
+    let mut jira = crate::fixture::Repo::open(&fx.path("repos/jira"));
+    jira.commit_on_top(
+        "3.0-docs",
+        "2.1-docs",
+        &[
+            ("docs/README.md", "# Jira 3.0\n\nline 3\n[gone](setup/missing.md) and [anchor](#nowhere)\n\n![pic](img/none.png)\n"),
+        ],
+    );
+    let run = fx.run(&["build", "--strict"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let warnings = run.warnings();
+    assert_eq!(warnings.len(), 3, "{}", run.stderr);
+    assert!(warnings.iter().any(|w| w.contains("integration jira, version 3.0 (branch 3.0-docs): docs/README.md:4: broken link \"setup/missing.md\"")), "{warnings:?}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("docs/README.md:4: broken link \"#nowhere\"")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("docs/README.md:6: missing image \"img/none.png\"")),
+        "{warnings:?}"
+    );
+    assert!(run.stderr.contains("--strict"), "{}", run.stderr);
+    assert_eq!(
+        before,
+        tree_snapshot(&fx.path("public")),
+        "a failed build must leave the site alone"
+    );
+
+    // Without --strict the same problems are warnings and the site is published.
+    let run = fx.build_ok(&[]);
+    assert_eq!(run.warnings().len(), 3);
+    assert!(fx.has_output("integrations/jira/3.0/index.html"));
+}
+
+#[test]
+fn a_bad_site_toml_fails_naming_the_line_and_writes_nothing() {
+    let fx = standard_portal();
+    let site = std::fs::read_to_string(fx.path("site.toml")).unwrap();
+    fx.write(
+        "site.toml",
+        &site.replace("managed_by = \"community\"", "managed_by = \"someone\""),
+    );
+    let run = fx.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("site.toml:16:14"), "{}", run.stderr);
+    assert!(run.stderr.contains("someone"), "{}", run.stderr);
+    assert!(!fx.path("public").exists());
+
+    fx.write(
+        "site.toml",
+        &site.replace(
+            "deployments = [\"self-managed\"]",
+            "deployments = [\"self-managed\"]\ncolour = \"blue\"",
+        ),
+    );
+    let run = fx.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("site.toml:18:1") && run.stderr.contains("colour"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_missing_repository_fails_the_build_naming_it_and_keep_going_builds_the_rest() {
+    let fx = standard_portal();
+    let site = std::fs::read_to_string(fx.path("site.toml")).unwrap();
+    fx.write(
+        "site.toml",
+        &format!("{site}\n[[integrations]]\nid = \"ghost\"\nrepo = \"repos/ghost\"\nmanaged_by = \"community\"\ndeployments = [\"cloud\"]\n"),
+    );
+    let run = fx.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("integration ghost"), "{}", run.stderr);
+    assert!(run.stderr.contains("repos/ghost"), "{}", run.stderr);
+    assert!(!fx.path("public").exists(), "nothing is published");
+
+    let run = fx.run(&["build", "--keep-going"]);
+    assert_eq!(run.code, 1, "the build still fails so that CI notices");
+    assert!(run.stderr.contains("integration ghost"), "{}", run.stderr);
+    assert!(fx.has_output("integrations/jira/latest/index.html"));
+    assert!(!fx.output("integrations/index.html").contains("ghost"));
+}
+
+#[test]
+fn check_validates_without_writing_and_list_names_versions() {
+    let fx = standard_portal();
+    let run = fx.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!fx.path("public").exists());
+    let list = fx.run(&["list"]);
+    assert_eq!(list.code, 0);
+    assert!(
+        list.stdout
+            .contains("jira  (mattermost-managed; cloud, self-managed)"),
+        "{}",
+        list.stdout
+    );
+    assert!(
+        list.stdout.contains("3.2      current  branch master"),
+        "{}",
+        list.stdout
+    );
+    assert!(
+        list.stdout.contains("2.1      archived branch 2.1-docs"),
+        "{}",
+        list.stdout
+    );
+}
+
+#[test]
+fn an_output_folder_that_is_not_a_site_is_never_replaced() {
+    let fx = standard_portal();
+    fx.write("precious/notes.txt", "keep me");
+    let run = fx.run(&["build", "--out", fx.path("precious").to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("refusing to replace"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(fx.path("precious/notes.txt")).unwrap(),
+        "keep me"
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let fx = Fixture::new();
+    assert_eq!(fx.run(&["build", "--no-such-flag"]).code, 2);
+    assert_eq!(fx.run(&["frobnicate"]).code, 2);
+}
+
+#[test]
+fn a_missing_site_toml_says_what_to_do() {
+    let fx = Fixture::new();
+    let run = fx.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("site.toml") && run.stderr.contains("portico demo"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_demo_builds_a_complete_portal_without_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("tour");
+    let run = crate::fixture::run_in(dir.path(), &["demo", target.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.warnings().is_empty(), "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(target.join("public/integrations.json")).unwrap(),
+    )
+    .unwrap();
+    let integrations = json["integrations"].as_array().unwrap();
+    assert!(integrations.len() >= 5);
+    for integration in integrations {
+        assert!(
+            integration["versions"].as_array().unwrap().len() >= 3,
+            "{}",
+            integration["id"]
+        );
+    }
+    let managed: Vec<&str> = integrations
+        .iter()
+        .map(|i| i["managed_by"].as_str().unwrap())
+        .collect();
+    assert!(managed.contains(&"mattermost") && managed.contains(&"community"));
+    // Running it again replaces the previous demo.
+    let again = crate::fixture::run_in(dir.path(), &["demo", target.to_str().unwrap()]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+}
+
+#[test]
+fn symlinked_files_resolve_inside_the_repository_only() {
+    let fx = Fixture::new();
+    let inside = symlink("../../assets/logo.svg");
+    let outside = symlink("../../../../../etc/hostname");
+    fx.repo("jira", "master").commit(
+        "master",
+        &[
+            (
+                "assets/logo.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            ),
+            (
+                "docs/README.md",
+                "# Jira\n\n![logo](img/logo.svg)\n\n![escape](img/escape.png)\n",
+            ),
+            ("docs/img/logo.svg", &inside),
+            ("docs/img/escape.png", &outside),
+        ],
+    );
+    fx.site("[[integrations]]\nid = \"jira\"\nrepo = \"repos/jira\"\nmanaged_by = \"mattermost\"\ndeployments = [\"cloud\"]\n");
+    let run = fx.build_ok(&[]);
+    assert_eq!(
+        fx.output("integrations/jira/latest/img/logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+    );
+    assert!(!fx.has_output("integrations/jira/latest/img/escape.png"));
+    let warnings = run.warnings();
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert!(
+        warnings[0].contains("docs/README.md:5: missing image \"img/escape.png\""),
+        "{}",
+        warnings[0]
+    );
+}
+
+#[test]
+fn this_repository_s_own_site_toml_is_valid() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = portico::config::load(root).unwrap();
+    assert!(config.integrations.len() >= 40);
+    let jira = config.integrations.iter().find(|i| i.id == "jira").unwrap();
+    assert_eq!(
+        jira.web_url.as_deref(),
+        Some("https://github.com/mattermost/mattermost-plugin-jira")
+    );
+    assert!(
+        config
+            .integrations
+            .iter()
+            .any(|i| i.managed_by == portico::config::ManagedBy::Community)
+    );
+}

@@ -1,0 +1,7 @@
+//! End-to-end tests: real git repositories in temporary folders, the real `portico`
+//! binary, assertions on the files it writes.
+
+mod build;
+mod corpus;
+mod fixture;
+mod versions;
