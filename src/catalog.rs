@@ -101,7 +101,7 @@ impl Version {
 }
 
 /// Who a page belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Owner {
     Portal,
     Version { integration: usize, version: usize },
@@ -138,6 +138,7 @@ pub struct DocSet {
     pub assets: Vec<Asset>,
     page_by_path: HashMap<String, usize>,
     page_by_lowercase_path: HashMap<String, usize>,
+    page_by_rel_path: HashMap<String, usize>,
     asset_by_path: HashMap<String, usize>,
     repo_paths: BTreeSet<String>,
     /// `(repository web URL, ref)` for links to files that are not published.
@@ -162,8 +163,14 @@ impl DocSet {
             .copied()
     }
 
-    fn find_asset(&self, path: &str) -> Option<&Asset> {
-        self.asset_by_path.get(path).map(|&i| &self.assets[i])
+    /// The page written at `rel_path` inside this doc set (`setup/install.html`): the
+    /// same page in another version.
+    pub fn page_at(&self, rel_path: &str) -> Option<usize> {
+        self.page_by_rel_path.get(rel_path).copied()
+    }
+
+    fn find_asset(&self, path: &str) -> Option<(usize, &Asset)> {
+        self.asset_by_path.get(path).map(|&i| (i, &self.assets[i]))
     }
 
     fn is_inside_root(&self, path: &str) -> bool {
@@ -271,6 +278,7 @@ fn add_page(
         .entry(source.path.to_lowercase())
         .or_insert(id);
     set.pages.push(id);
+    set.page_by_rel_path.insert(rel_path.clone(), id);
     pages.push(Page {
         owner,
         output_path: format!("{}{rel_path}", set.dir),
@@ -387,7 +395,8 @@ fn classify_integration(
     }
 
     let mut versions = Vec::new();
-    for (version_index, found) in ordered.into_iter().enumerate() {
+    for found in ordered {
+        let version_index = versions.len();
         let dir = format!("{INTEGRATIONS_DIR}/{}/{}/", config.id, found.label);
         let here = Location::integration(&config.id).with_version(format!(
             "{} ({})",
@@ -442,7 +451,11 @@ fn classify_integration(
                 source: file.clone(),
             });
         }
-        let landing = landing?;
+        let Some(landing) = landing else {
+            // Cannot happen: `source` leaves out versions without a landing page, and the
+            // landing page is classified first. Leaving the version out is the safe answer.
+            continue;
+        };
         versions.push(Version {
             label: found.label.clone(),
             origin: found.origin.clone(),
@@ -456,6 +469,9 @@ fn classify_integration(
         });
     }
 
+    if versions.first().is_none_or(|v| !v.is_current()) {
+        return None;
+    }
     let manifest = versions.first().and_then(|v| v.manifest.as_ref());
     Some(Integration {
         config: snapshot.integration,
@@ -562,16 +578,30 @@ impl PageLinks<'_> {
         }
     }
 
-    fn to_output(&self, output_path: &str, fragment: Option<&str>) -> Resolution {
+    fn to_output(
+        &self,
+        output_path: &str,
+        fragment: Option<&str>,
+        target: LinkTarget,
+    ) -> Resolution {
         let mut href = links::relative_url(&self.page().output_path, output_path);
         if let Some(fragment) = fragment {
             href.push('#');
-            href.push_str(fragment);
+            href.push_str(&links::percent_encode_path(fragment));
         }
-        Resolution::Rewritten {
-            href,
-            target: LinkTarget::File,
-        }
+        Resolution::Rewritten { href, target }
+    }
+
+    /// A file of the repository in its web view (`blob` for files, `tree` for folders).
+    fn to_web_view(set: &DocSet, kind: &str, path: &str) -> Option<Resolution> {
+        let (url, reference) = set.web_view.as_ref()?;
+        Some(Resolution::Rewritten {
+            href: format!(
+                "{url}/{kind}/{reference}/{}",
+                links::percent_encode_path(path)
+            ),
+            target: LinkTarget::Elsewhere,
+        })
     }
 
     /// A link from a portal page to a site path (`/integrations/`, `/process/branching.md`).
@@ -589,11 +619,17 @@ impl PageLinks<'_> {
         if let Some(&page) = self.catalog.page_by_output.get(&output) {
             return self.to_page(page, fragment);
         }
+        if let Some((index, asset)) = self.catalog.portal.find_asset(trimmed) {
+            return self.to_output(
+                &asset.output_path,
+                fragment.as_deref(),
+                LinkTarget::Asset(index),
+            );
+        }
         if self.catalog.is_generated_page(&output)
             || self.catalog.is_latest_alias_of_a_page(&output)
-            || self.catalog.portal.find_asset(trimmed).is_some()
         {
-            return self.to_output(&output, fragment.as_deref());
+            return self.to_output(&output, fragment.as_deref(), LinkTarget::Elsewhere);
         }
         Resolution::Broken {
             reason: format!("no page of the portal is at /{path}"),
@@ -633,38 +669,27 @@ impl LinkResolver for PageLinks<'_> {
             return self.to_page(target, fragment);
         }
         let outside = !set.is_inside_root(&path);
-        if let Some(asset) = set.find_asset(&path) {
+        if let Some((index, asset)) = set.find_asset(&path) {
             // A link (not an image) to a file outside the docs, such as LICENSE or source
             // code, is best read in the repository's web view.
             if kind == LinkKind::Link
                 && outside
-                && let Some((url, reference)) = &set.web_view
+                && let Some(web) = Self::to_web_view(set, "blob", &path)
             {
-                return Resolution::Rewritten {
-                    href: format!(
-                        "{url}/blob/{reference}/{}",
-                        links::percent_encode_path(&path)
-                    ),
-                    target: LinkTarget::File,
-                };
+                return web;
             }
-            return self.to_output(&asset.output_path, fragment.as_deref());
+            return self.to_output(
+                &asset.output_path,
+                fragment.as_deref(),
+                LinkTarget::Asset(index),
+            );
         }
         if set.repo_paths.contains(&path) {
-            if let Some((url, reference)) = &set.web_view {
-                return Resolution::Rewritten {
-                    href: format!(
-                        "{url}/tree/{reference}/{}",
-                        links::percent_encode_path(&path)
-                    ),
-                    target: LinkTarget::File,
-                };
-            }
-            return Resolution::Broken {
+            return Self::to_web_view(set, "tree", &path).unwrap_or_else(|| Resolution::Broken {
                 reason: format!(
                     "{path} is in the repository but not part of the published docs, and the repository has no web_url to link to"
                 ),
-            };
+            });
         }
         Resolution::Broken {
             reason: match kind {

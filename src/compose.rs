@@ -61,9 +61,17 @@ pub fn compose(inputs: &Inputs) -> anyhow::Result<Vec<OutputFile>> {
         .collect::<anyhow::Result<_>>()?;
     let mut files: Vec<OutputFile> = page_files.into_iter().flatten().collect();
 
-    for integration in &catalog.integrations {
-        for version in &integration.versions {
-            for asset in &version.docs.assets {
+    let used = used_assets(inputs);
+    for (integration_index, integration) in catalog.integrations.iter().enumerate() {
+        for (version_index, version) in integration.versions.iter().enumerate() {
+            let owner = Owner::Version {
+                integration: integration_index,
+                version: version_index,
+            };
+            for (index, asset) in version.docs.assets.iter().enumerate() {
+                if !used.contains(&(owner, index)) {
+                    continue;
+                }
                 files.push(OutputFile::new(
                     asset.output_path.clone(),
                     asset.source.bytes.clone(),
@@ -107,6 +115,25 @@ pub fn compose(inputs: &Inputs) -> anyhow::Result<Vec<OutputFile>> {
     files.retain(|file| seen.insert(file.path.clone()));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The assets some page links to, as (doc set, asset index): only those are published
+/// (a link to LICENSE may go to the repository's web view instead of a copy).
+fn used_assets(inputs: &Inputs) -> std::collections::HashSet<(Owner, usize)> {
+    let mut used = std::collections::HashSet::new();
+    for (page, rendered) in inputs.rendered.iter().enumerate() {
+        let owner = inputs.catalog.pages[page].owner;
+        for link in &rendered.links {
+            if let crate::markdown::Resolution::Rewritten {
+                target: crate::markdown::LinkTarget::Asset(index),
+                ..
+            } = link.resolution
+            {
+                used.insert((owner, index));
+            }
+        }
+    }
+    used
 }
 
 /// The same site path under `latest/` for a file of the current version.
@@ -338,15 +365,8 @@ fn compose_page(inputs: &Inputs, page_id: usize) -> anyhow::Result<Vec<OutputFil
                         .as_ref()
                         .and_then(|m| m.min_server_version.as_deref()),
                 },
-                versions: switcher(
-                    catalog,
-                    integration_ref,
-                    version,
-                    &page.rel_path,
-                    &page.output_path,
-                ),
+                versions: switcher(integration_ref, version, &page.rel_path, &page.output_path),
                 banner: banner(
-                    catalog,
                     integration_ref,
                     version_ref,
                     &page.rel_path,
@@ -420,7 +440,7 @@ pub fn canonical_path(catalog: &Catalog, page_id: usize) -> String {
     };
     let integration = &catalog.integrations[integration];
     for version in &integration.versions {
-        if has_page(catalog, version, &page.rel_path) {
+        if has_page(version, &page.rel_path) {
             let dir = if version.is_current() {
                 integration.latest_dir()
             } else {
@@ -440,12 +460,8 @@ fn canonical_site_path(output_path: &str) -> String {
     }
 }
 
-fn has_page(catalog: &Catalog, version: &Version, rel_path: &str) -> bool {
-    version
-        .docs
-        .pages
-        .iter()
-        .any(|&p| catalog.pages[p].rel_path == rel_path)
+fn has_page(version: &Version, rel_path: &str) -> bool {
+    version.docs.page_at(rel_path).is_some()
 }
 
 fn integration_view<'a>(integration: &'a Integration, from: &str) -> IntegrationView<'a> {
@@ -482,7 +498,6 @@ fn integration_view<'a>(integration: &'a Integration, from: &str) -> Integration
 
 /// Every version of the integration, newest first: this page there, else its landing page.
 fn switcher(
-    catalog: &Catalog,
     integration: &Integration,
     selected: usize,
     rel_path: &str,
@@ -493,7 +508,7 @@ fn switcher(
         .iter()
         .enumerate()
         .map(|(index, version)| {
-            let present = has_page(catalog, version, rel_path);
+            let present = has_page(version, rel_path);
             let dir = if version.is_current() {
                 integration.latest_dir()
             } else {
@@ -516,7 +531,6 @@ fn switcher(
 }
 
 fn banner(
-    catalog: &Catalog,
     integration: &Integration,
     version: &Version,
     rel_path: &str,
@@ -526,7 +540,7 @@ fn banner(
         return None;
     }
     let current = integration.current();
-    let same_page = has_page(catalog, current, rel_path);
+    let same_page = has_page(current, rel_path);
     let target = if same_page {
         format!("{}{rel_path}", integration.latest_dir())
     } else {

@@ -5,7 +5,8 @@
 //! Dockerfile, … that real plugin docs use) is loaded once per process. Unknown languages
 //! fall back to plain, escaped text without a warning: a fence label is a hint, not a contract.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
@@ -56,9 +57,34 @@ pub fn fence_language(info: &str) -> &str {
         .unwrap_or_default()
 }
 
+/// Highlighted blocks by (language, code). Archived versions repeat most code blocks of
+/// the versions around them, and highlighting is the costliest part of rendering.
+type BlockCache = Mutex<HashMap<(String, String), Arc<str>>>;
+
+fn block_cache() -> &'static BlockCache {
+    static CACHE: OnceLock<BlockCache> = OnceLock::new();
+    CACHE.get_or_init(BlockCache::default)
+}
+
 /// A complete `<pre>` block for `code` in `lang` (plain text when unknown).
-pub fn code_block(code: &str, lang: &str) -> String {
+pub fn code_block(code: &str, lang: &str) -> Arc<str> {
     let lang = fence_language(lang);
+    let key = (lang.to_string(), code.to_string());
+    if let Some(html) = block_cache()
+        .lock()
+        .ok()
+        .and_then(|cache| cache.get(&key).cloned())
+    {
+        return html;
+    }
+    let html: Arc<str> = render_block(code, lang).into();
+    if let Ok(mut cache) = block_cache().lock() {
+        cache.insert(key, html.clone());
+    }
+    html
+}
+
+fn render_block(code: &str, lang: &str) -> String {
     let body = find_syntax(lang)
         .and_then(|syntax| highlight(code, syntax))
         .unwrap_or_else(|| escape_html(code));

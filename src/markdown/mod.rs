@@ -42,8 +42,12 @@ pub enum LinkTarget {
         page: usize,
         fragment: Option<String>,
     },
-    /// A copied file, or a file shown in the repository's web view.
-    File,
+    /// A file copied next to the pages, by its index among the linking page's doc set's
+    /// assets (only referenced files are published).
+    Asset(usize),
+    /// Something that exists but is not checked further: a generated page (the
+    /// integrations index), a file in the repository's web view.
+    Elsewhere,
 }
 
 /// Resolves the destinations written in one page.
@@ -252,7 +256,9 @@ impl<'a> Renderer<'a, '_> {
                 Event::Text(text) => code.push_str(&text),
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, code) = self.code.take().unwrap_or_default();
-                    self.emit(Event::Html(highlight::code_block(&code, &lang).into()));
+                    self.emit(Event::Html(
+                        highlight::code_block(&code, &lang).to_string().into(),
+                    ));
                 }
                 _ => {}
             }
@@ -466,7 +472,7 @@ mod tests {
             } else {
                 Resolution::Rewritten {
                     href: dest.replace(".md", ".html"),
-                    target: LinkTarget::File,
+                    target: LinkTarget::Elsewhere,
                 }
             }
         }

@@ -6,7 +6,7 @@ const JIRA_MANIFEST: &str = r#"{"id": "jira", "name": "Jira", "description": "Ji
 
 const JIRA_SUMMARY: &str = "# Table of Contents\n\n* [Overview](README.md)\n\n## Setup\n\n* [Installation \\(Steps 1-2\\)](setup/installation.md)\n  * [Advanced](setup/advanced.md)\n\n---\n\n* [Help](help.md)\n";
 
-const JIRA_README: &str = "# Jira Integration\n\nRead the [installation guide](setup/installation.md#step-1) first.\n\n## Features\n\n{% hint style=\"warning\" %}\nBack up **first**.\n{% endhint %}\n\n```go\npackage main\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
+const JIRA_README: &str = "# Jira Integration\n\nRead the [installation guide](setup/installation.md#step-1) first. [License](../LICENSE).\n\n## Features\n\n{% hint style=\"warning\" %}\nBack up **first**.\n{% endhint %}\n\n```go\npackage main\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
 
 const INSTALL: &str = "# Installation\n\n## Step 1\n\n![Screenshot](<../.gitbook/assets/image (1).png>)\n\n![Encoded](../.gitbook/assets/image%20%281%29.png)\n\nBack to the [overview](../README.md#features). Café naïve 日本語.\n";
 
@@ -43,6 +43,7 @@ fn standard_portal() -> Fixture {
         "master",
         &[
             ("plugin.json", JIRA_MANIFEST),
+            ("LICENSE", "Apache-2.0"),
             ("docs/README.md", JIRA_README),
             ("docs/SUMMARY.md", JIRA_SUMMARY),
             ("docs/setup/installation.md", INSTALL),
@@ -183,6 +184,9 @@ fn markdown_renders_with_links_images_hints_code_and_tables() {
     assert!(readme.contains("<pre class=\"code\"><code class=\"language-go\"><span class=\"hl-"));
     assert!(readme.contains("<table>"));
     assert!(readme.contains("<h2 id=\"features\">"));
+    // A file outside the docs folder is linked in the repository's web view, not copied.
+    assert!(readme.contains("<a href=\"https://github.com/example/jira/blob/master/LICENSE\">License</a>"), "{readme}");
+    assert!(!fx.has_output("integrations/jira/3.2/_repo/LICENSE"));
 
     let install = fx.output("integrations/jira/3.2/setup/installation.html");
     assert_eq!(
