@@ -420,9 +420,17 @@ fn classify_integration(
         };
         let mut taken: HashMap<String, String> = HashMap::new();
         let mut landing = None;
-        // The landing page first, so that README.md wins over index.md for index.html.
+        // The landing page first, then READMEs, so that a README wins over an index.md
+        // in the same folder for index.html.
         let mut sources: Vec<&SourceFile> = found.docs.pages.iter().collect();
-        sources.sort_by_key(|file| (file.path != found.docs.landing, file.path.clone()));
+        sources.sort_by_key(|file| {
+            let name = file.path.rsplit('/').next().unwrap_or_default();
+            (
+                file.path != found.docs.landing,
+                !name.to_ascii_lowercase().starts_with("readme"),
+                file.path.clone(),
+            )
+        });
         for file in sources {
             let rel_path = if file.path == found.docs.landing {
                 "index.html".to_string()

@@ -18,7 +18,7 @@ use super::manifest::{self, MANIFEST_FILES, Manifest};
 use super::{
     DocsLayout, DocsSnapshot, Origin, RepoSnapshot, SourceError, SourceFile, VersionSnapshot,
 };
-use crate::config::{IntegrationConfig, RepoLocation, SiteConfig};
+use crate::config::{IntegrationConfig, RepoLocation};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown;
 use crate::markdown::links::{self, Destination};
@@ -33,11 +33,7 @@ type Outcome = (Result<RepoSnapshot, SourceError>, Vec<Diagnostic>);
 
 /// Reads every version of one integration. Fatal problems (no repository, no default
 /// branch) are the `Err`; problems with single versions or files are diagnostics.
-pub(super) fn read_integration(
-    config: &SiteConfig,
-    index: usize,
-    integration: &IntegrationConfig,
-) -> Outcome {
+pub(super) fn read_integration(index: usize, integration: &IntegrationConfig) -> Outcome {
     let mut diagnostics = Vec::new();
     let fail = |message: String| SourceError {
         integration: integration.id.clone(),
@@ -46,7 +42,6 @@ pub(super) fn read_integration(
     let path = match &integration.repo {
         RepoLocation::Local(path) => path.clone(),
         RepoLocation::Remote(url) => {
-            let _ = config;
             return (
                 Err(fail(format!(
                     "repository {url} is a URL, and this build reads local repositories only: clone it and set `repo` to the clone's path"
@@ -385,6 +380,8 @@ fn current_label(
 #[derive(Default)]
 struct BlobCache {
     blobs: Mutex<HashMap<Oid, Arc<[u8]>>>,
+    /// The link destinations each markdown blob writes, parsed once per blob.
+    references: Mutex<HashMap<String, Arc<Vec<String>>>>,
 }
 
 impl BlobCache {
@@ -398,6 +395,23 @@ impl BlobCache {
             blobs.insert(oid, bytes.clone());
         }
         Some(bytes)
+    }
+
+    /// The destinations `file` links to (see `markdown::references`).
+    fn references(&self, file: &SourceFile) -> Arc<Vec<String>> {
+        if let Some(found) = self
+            .references
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(&file.blob).cloned())
+        {
+            return found;
+        }
+        let found = Arc::new(markdown::references(&file.text()));
+        if let Ok(mut cache) = self.references.lock() {
+            cache.insert(file.blob.clone(), found.clone());
+        }
+        found
     }
 }
 
@@ -689,9 +703,11 @@ fn read_docs(
             let mut queue: VecDeque<String> = VecDeque::from([landing.path.clone()]);
             let mut seeds_from_summary = Vec::new();
             if let Some(summary) = &summary {
-                seeds_from_summary = markdown::references(&summary.text())
-                    .into_iter()
-                    .filter_map(|dest| resolve_in_repo(&summary.path, &dest))
+                seeds_from_summary = reader
+                    .blobs
+                    .references(summary)
+                    .iter()
+                    .filter_map(|dest| resolve_in_repo(&summary.path, dest))
                     .collect();
             }
             queue.extend(seeds_from_summary);
@@ -705,8 +721,8 @@ fn read_docs(
                 let Some(file) = reader.read(&found.path) else {
                     continue;
                 };
-                for dest in markdown::references(&file.text()) {
-                    if let Some(target) = resolve_in_repo(&file.path, &dest) {
+                for dest in reader.blobs.references(&file).iter() {
+                    if let Some(target) = resolve_in_repo(&file.path, dest) {
                         queue.push_back(target);
                     }
                 }
@@ -725,9 +741,11 @@ fn read_docs(
         let linked: BTreeSet<String> = pages
             .values()
             .flat_map(|page| {
-                markdown::references(&page.text())
-                    .into_iter()
-                    .filter_map(|dest| resolve_in_repo(&page.path, &dest))
+                reader
+                    .blobs
+                    .references(page)
+                    .iter()
+                    .filter_map(|dest| resolve_in_repo(&page.path, dest))
                     .collect::<Vec<_>>()
             })
             .collect();
@@ -741,8 +759,8 @@ fn read_docs(
     // Files the pages reference: images, downloads, and links to files outside the docs.
     let mut referenced = BTreeSet::new();
     for page in pages.values().chain(summary.iter()) {
-        for dest in markdown::references(&page.text()) {
-            if let Some(target) = resolve_in_repo(&page.path, &dest) {
+        for dest in reader.blobs.references(page).iter() {
+            if let Some(target) = resolve_in_repo(&page.path, dest) {
                 referenced.insert(target);
             }
         }

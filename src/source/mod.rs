@@ -170,7 +170,7 @@ pub fn aggregate(config: &SiteConfig) -> Sources {
         .integrations
         .par_iter()
         .enumerate()
-        .map(|(index, integration)| git::read_integration(config, index, integration))
+        .map(|(index, integration)| git::read_integration(index, integration))
         .collect();
     let mut integrations = Vec::with_capacity(results.len());
     for (result, found) in results {

@@ -185,7 +185,12 @@ fn markdown_renders_with_links_images_hints_code_and_tables() {
     assert!(readme.contains("<table>"));
     assert!(readme.contains("<h2 id=\"features\">"));
     // A file outside the docs folder is linked in the repository's web view, not copied.
-    assert!(readme.contains("<a href=\"https://github.com/example/jira/blob/master/LICENSE\">License</a>"), "{readme}");
+    assert!(
+        readme.contains(
+            "<a href=\"https://github.com/example/jira/blob/master/LICENSE\">License</a>"
+        ),
+        "{readme}"
+    );
     assert!(!fx.has_output("integrations/jira/3.2/_repo/LICENSE"));
 
     let install = fx.output("integrations/jira/3.2/setup/installation.html");
