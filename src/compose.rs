@@ -13,15 +13,12 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::catalog::{Catalog, INTEGRATIONS_DIR, Integration, Owner, Version};
+use crate::catalog::{Catalog, INTEGRATIONS_DIR, Integration, Owner, STATIC_DIR, Version};
 use crate::config::{Deployment, ManagedBy, SiteConfig};
 use crate::markdown::links::{path_to_root, relative_url};
 use crate::markdown::{Rendered, TocEntry, highlight};
 use crate::nav::{NavItem, Navigation, SiteNavigation};
 use crate::theme::{Theme, describe_tera_error};
-
-/// Where theme static files and the generated stylesheet are written.
-pub const STATIC_DIR: &str = "_portico";
 
 /// One file of the finished site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,6 +194,8 @@ struct DocView<'a> {
     edit_url: Option<String>,
     /// Canonical URL (absolute).
     canonical: String,
+    /// False when the canonical URL is another page's: search engines should skip this copy.
+    indexable: bool,
 }
 
 #[derive(Serialize)]
@@ -404,6 +403,10 @@ fn doc_view<'a>(
 ) -> DocView<'a> {
     let page = &inputs.catalog.pages[page_id];
     let rendered = &inputs.rendered[page_id];
+    let canonical = canonical_path(inputs.catalog, page_id);
+    // The current version's pages are indexed under latest/, which holds the same bytes.
+    let indexable = canonical == canonical_site_path(&page.output_path)
+        || version.is_some_and(|(_, version)| version.is_current());
     let edit_url = version.and_then(|(integration, version)| {
         let web = integration.web_url.as_deref()?;
         match &version.origin {
@@ -423,11 +426,8 @@ fn doc_view<'a>(
         source_path: &page.source.path,
         show_title: rendered.title.is_none(),
         edit_url,
-        canonical: inputs
-            .config
-            .site
-            .base_url
-            .join(&canonical_path(inputs.catalog, page_id)),
+        canonical: inputs.config.site.base_url.join(&canonical),
+        indexable,
     }
 }
 
@@ -465,28 +465,18 @@ fn has_page(version: &Version, rel_path: &str) -> bool {
 }
 
 fn integration_view<'a>(integration: &'a Integration, from: &str) -> IntegrationView<'a> {
-    let managed_label = match integration.managed_by {
-        ManagedBy::Mattermost => "Mattermost-managed",
-        ManagedBy::Community => "Community-managed",
-    };
     IntegrationView {
         id: &integration.id,
         name: &integration.name,
         description: &integration.description,
         managed_by: integration.managed_by,
-        managed_label,
+        managed_label: integration.managed_by.label(),
         deployments: integration
             .deployments
             .iter()
-            .map(|d| match d {
-                Deployment::Cloud => DeploymentView {
-                    id: "cloud",
-                    label: "Cloud",
-                },
-                Deployment::SelfManaged => DeploymentView {
-                    id: "self-managed",
-                    label: "Self-managed",
-                },
+            .map(|d| DeploymentView {
+                id: d.id(),
+                label: d.label(),
             })
             .collect(),
         url: relative_url(from, &format!("{}index.html", integration.latest_dir())),

@@ -92,6 +92,14 @@ impl ManagedBy {
     pub fn is_trusted(self) -> bool {
         self == ManagedBy::Mattermost
     }
+
+    /// `Mattermost-managed` / `Community-managed`.
+    pub fn label(self) -> &'static str {
+        match self {
+            ManagedBy::Mattermost => "Mattermost-managed",
+            ManagedBy::Community => "Community-managed",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
@@ -100,6 +108,24 @@ pub enum Deployment {
     Cloud,
     #[serde(rename = "self-managed")]
     SelfManaged,
+}
+
+impl Deployment {
+    /// The value as written in `site.toml`: `cloud`, `self-managed`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Deployment::Cloud => "cloud",
+            Deployment::SelfManaged => "self-managed",
+        }
+    }
+
+    /// `Cloud`, `Self-managed`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Deployment::Cloud => "Cloud",
+            Deployment::SelfManaged => "Self-managed",
+        }
+    }
 }
 
 /// The public address of the portal; its path (`/docs/`) prefixes every URL.
@@ -150,9 +176,19 @@ impl BaseUrl {
         })
     }
 
-    /// The absolute URL of a site-relative path (`integrations/jira/latest/index.html`).
+    /// The absolute URL of a site-relative path (`integrations/jira/latest/my page.html`
+    /// → `…/latest/my%20page.html`).
     pub fn join(&self, site_path: &str) -> String {
-        format!("{}{}", self.full, site_path.trim_start_matches('/'))
+        format!(
+            "{}{}",
+            self.full,
+            crate::markdown::links::percent_encode_path(site_path.trim_start_matches('/'))
+        )
+    }
+
+    /// Whether the URL names a host; without one, canonical and sitemap URLs are paths.
+    pub fn has_host(&self) -> bool {
+        self.full.contains("://")
     }
 }
 
@@ -200,6 +236,33 @@ pub fn load(root: &Path) -> anyhow::Result<SiteConfig> {
         )
     })?;
     Ok(parse(&text, root, &file)?)
+}
+
+/// What is valid but probably not what the author wants.
+pub fn warnings(config: &SiteConfig) -> Vec<crate::diagnostics::Diagnostic> {
+    use crate::diagnostics::{Diagnostic, Location};
+    let mut found = Vec::new();
+    if !config.site.base_url.has_host() {
+        found.push(Diagnostic::warning(
+            Location::file(CONFIG_FILE),
+            format!(
+                "site.base_url {:?} has no host, so canonical links and sitemap.xml hold paths only; set it to the portal's public address (https://…)",
+                config.site.base_url.full
+            ),
+        ));
+    }
+    for integration in &config.integrations {
+        if integration.deployments.is_empty() {
+            found.push(Diagnostic::warning(
+                Location::file(CONFIG_FILE),
+                format!(
+                    "integration {} lists no deployments; add deployments = [\"cloud\", \"self-managed\"] (or one of them)",
+                    integration.id
+                ),
+            ));
+        }
+    }
+    found
 }
 
 /// Parses `site.toml` text; `root` resolves relative paths and `file` names it in errors.

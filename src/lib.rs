@@ -21,6 +21,7 @@ pub mod config;
 pub mod demo;
 pub mod diagnostics;
 pub mod linkcheck;
+pub mod list;
 pub mod markdown;
 pub mod nav;
 pub mod publish;
@@ -119,10 +120,11 @@ pub fn load_config(options: &BuildOptions) -> anyhow::Result<SiteConfig> {
 fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
     let config = load_config(options).map_err(BuildFailure::early)?;
+    let mut diagnostics = config::warnings(&config);
     let theme = theme::load(&config.root, &config.site.theme).map_err(BuildFailure::early)?;
 
     let sources = source::aggregate(&config);
-    let mut diagnostics = sources.diagnostics.clone();
+    diagnostics.extend(sources.diagnostics.iter().cloned());
     let unreadable: Vec<String> = sources
         .integrations
         .iter()
@@ -136,6 +138,8 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
     let (catalog, found) = catalog::classify(&config, &sources);
     diagnostics.extend(found);
     let rendered = render_pages(&config, &catalog, &mut diagnostics);
+    // Titles come from content (first heading) or navigation, so navigation is built
+    // between rendering and composing.
     let (navigation, found) = nav::build_site(&catalog, &|page| content_title(&rendered[page]));
     diagnostics.extend(found);
     let titles = page_titles(&catalog, &rendered, &navigation);
@@ -279,70 +283,4 @@ fn page_titles(
                 .unwrap_or_else(|| nav::humanize(&nav::file_stem(&catalog.pages[page].source.path)))
         })
         .collect()
-}
-
-/// `portico list`: every integration and the versions found for it, for CI logs.
-pub fn list(options: &BuildOptions) -> anyhow::Result<String> {
-    use std::fmt::Write;
-    let config = load_config(options)?;
-    let sources = source::aggregate(&config);
-    let (catalog, _) = catalog::classify(&config, &sources);
-    let mut text = String::new();
-    for (index, integration_config) in config.integrations.iter().enumerate() {
-        let deployments: Vec<&str> = integration_config
-            .deployments
-            .iter()
-            .map(|d| match d {
-                config::Deployment::Cloud => "cloud",
-                config::Deployment::SelfManaged => "self-managed",
-            })
-            .collect();
-        let managed = match integration_config.managed_by {
-            config::ManagedBy::Mattermost => "mattermost-managed",
-            config::ManagedBy::Community => "community-managed",
-        };
-        let _ = writeln!(
-            text,
-            "{}  ({managed}; {})  {}",
-            integration_config.id,
-            if deployments.is_empty() {
-                "no deployments".to_string()
-            } else {
-                deployments.join(", ")
-            },
-            integration_config.repo
-        );
-        let Some(integration) = catalog.integrations.iter().find(|i| i.config == index) else {
-            let reason = sources.integrations[index].as_ref().err().map_or_else(
-                || "no readable version".to_string(),
-                |err| err.message.clone(),
-            );
-            let _ = writeln!(text, "  cannot be read: {reason}");
-            continue;
-        };
-        for version in &integration.versions {
-            let _ = writeln!(
-                text,
-                "  {:<8} {:<8} {:<32} {}  {}  {} page(s)",
-                version.label.as_str(),
-                if version.is_current() {
-                    "current"
-                } else {
-                    "archived"
-                },
-                version.origin.describe(),
-                &version.commit[..version.commit.len().min(10)],
-                catalog::format_date(version.commit_time),
-                version.docs.pages.len()
-            );
-        }
-        if !integration.skipped_branches.is_empty() {
-            let _ = writeln!(
-                text,
-                "  skipped (shaped like docs branches, but match no version pattern): {}",
-                integration.skipped_branches.join(", ")
-            );
-        }
-    }
-    Ok(text)
 }

@@ -46,15 +46,15 @@ pub fn check(catalog: &Catalog, rendered: &[Rendered]) -> Vec<Diagnostic> {
                             fragment: Some(fragment),
                         },
                     ..
-                } if !has_anchor(&rendered[*target], fragment) => Some(if *target == page {
+                } => missing_anchor(&rendered[*target], fragment).map(|hint| {
+                    let on = if *target == page {
+                        "this page".to_string()
+                    } else {
+                        catalog.pages[*target].source.path.clone()
+                    };
                     format!(
-                        "broken link {:?}: this page has no heading or anchor #{fragment}",
+                        "broken link {:?}: {on} has no heading or anchor #{fragment}{hint}",
                         link.written
-                    )
-                } else {
-                    format!(
-                        "broken link {:?}: {} has no heading or anchor #{fragment}",
-                        link.written, catalog.pages[*target].source.path
                     )
                 }),
                 _ => None,
@@ -70,11 +70,18 @@ pub fn check(catalog: &Catalog, rendered: &[Rendered]) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// Anchors match exactly, or ignoring case (GitBook and GitHub disagree on case).
-fn has_anchor(page: &Rendered, fragment: &str) -> bool {
-    fragment.is_empty()
-        || page
-            .anchors
-            .iter()
-            .any(|anchor| anchor == fragment || anchor.eq_ignore_ascii_case(fragment))
+/// `None` when the page defines the anchor; else a hint (possibly empty) for the warning.
+/// Browsers match fragments exactly, so `#Intro` does not reach `id="intro"`.
+fn missing_anchor(page: &Rendered, fragment: &str) -> Option<String> {
+    if fragment.is_empty() || page.anchors.iter().any(|anchor| anchor == fragment) {
+        return None;
+    }
+    let same_but_case = page
+        .anchors
+        .iter()
+        .find(|anchor| anchor.eq_ignore_ascii_case(fragment));
+    Some(match same_but_case {
+        Some(anchor) => format!(" (anchors are case-sensitive: did you mean #{anchor}?)"),
+        None => String::new(),
+    })
 }

@@ -147,9 +147,16 @@ fn what_was_built(report: &BuildReport) -> String {
 }
 
 fn list(options: &BuildOptions) -> Result<(), ()> {
-    match portico::list(options) {
-        Ok(text) => {
-            print!("{text}");
+    match portico::list::list(options) {
+        Ok(listing) => {
+            print!("{}", listing.text);
+            if listing.unreadable > 0 {
+                eprintln!(
+                    "error: {} integration(s) could not be read",
+                    listing.unreadable
+                );
+                return Err(());
+            }
             Ok(())
         }
         Err(err) => {

@@ -54,6 +54,34 @@ pub fn classify(dest: &str) -> Destination {
     }
 }
 
+/// Where a link written in a repository file points inside the repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoTarget {
+    /// Normalized repository path: no `.`/`..`, no leading or trailing `/` (`""` is the root).
+    pub path: String,
+    /// Written as a folder (`setup/`): the folder's landing page is meant.
+    pub folder: bool,
+    pub fragment: Option<String>,
+}
+
+/// Resolves a destination written in the repository file `from`: relative paths against
+/// its folder, rooted paths (`/docs/a.md`) against the repository root (as GitHub does).
+/// `None` for other sites, same-page anchors, and paths that would leave the repository.
+/// This is the one place that decides what a link in the docs means; `source` uses it to
+/// know which files to read, `catalog` to know what URL a link becomes.
+pub fn resolve_in_repo(from: &str, dest: &str) -> Option<RepoTarget> {
+    let (base, path, fragment) = match classify(dest) {
+        Destination::Relative { path, fragment } => (parent_dir(from), path, fragment),
+        Destination::Rooted { path, fragment } => ("", path, fragment),
+        Destination::External | Destination::Fragment(_) => return None,
+    };
+    Some(RepoTarget {
+        folder: names_folder(&path),
+        path: join(base, &path)?,
+        fragment,
+    })
+}
+
 /// True for `https:`, `mailto:`, `javascript:` … (a scheme is letters then `:` before any `/`).
 pub fn has_scheme(dest: &str) -> bool {
     match dest.find(':') {
@@ -142,13 +170,14 @@ pub fn names_folder(relative: &str) -> bool {
 
 /// The files a resolved link may mean, most literal first: the path itself, then as a
 /// markdown page without its extension, then as a folder's landing page. A link written
-/// as a folder (`setup/`) only means the folder's landing page.
+/// as a folder (`setup/`) means the folder's landing page (or, as on GitHub, the
+/// markdown file itself when it names one: `README.md/`).
 pub fn candidates(path: &str, folder: bool) -> Vec<String> {
     let path = path.trim_end_matches('/');
     let mut out = Vec::with_capacity(5);
-    if !path.is_empty() && !folder {
+    if !path.is_empty() && (!folder || is_markdown(path)) {
         out.push(path.to_string());
-        if !is_markdown(path) {
+        if !folder && !is_markdown(path) {
             out.push(format!("{path}.md"));
         }
     }
@@ -247,6 +276,29 @@ mod tests {
         );
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("caf%C3%A9"), "café");
+    }
+
+    #[test]
+    fn repository_links_resolve_relative_and_rooted_paths() {
+        let target = resolve_in_repo("docs/setup/a.md", "../b.md#x").unwrap();
+        assert_eq!(
+            (
+                target.path.as_str(),
+                target.folder,
+                target.fragment.as_deref()
+            ),
+            ("docs/b.md", false, Some("x"))
+        );
+        assert_eq!(
+            resolve_in_repo("docs/a.md", "/assets/logo.png")
+                .unwrap()
+                .path,
+            "assets/logo.png"
+        );
+        assert!(resolve_in_repo("docs/a.md", "setup/").unwrap().folder);
+        assert_eq!(resolve_in_repo("docs/a.md", "../../x.md"), None);
+        assert_eq!(resolve_in_repo("a.md", "https://x.org/a.md"), None);
+        assert_eq!(resolve_in_repo("a.md", "#top"), None);
     }
 
     #[test]

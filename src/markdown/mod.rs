@@ -200,7 +200,11 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
         title: None,
         toc: Vec::new(),
         anchors: Vec::new(),
-        used_ids: std::collections::HashMap::new(),
+        // The theme's own landmark ids are taken: a heading "Content" gets `content-1`.
+        used_ids: sanitize::RESERVED_IDS
+            .iter()
+            .map(|id| (id.to_string(), 1))
+            .collect(),
         links: Vec::new(),
     };
     for (event, range) in Parser::new_ext(&pre.text, parser_options()).into_offset_iter() {

@@ -21,7 +21,7 @@ use super::{
 use crate::config::{IntegrationConfig, RepoLocation};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown;
-use crate::markdown::links::{self, Destination};
+use crate::markdown::links::{self, RepoTarget};
 use crate::version::{self, VersionLabel, VersionPattern};
 
 /// How many symlinks may be followed in a row before giving up (loops).
@@ -147,8 +147,13 @@ fn read_refs(
             continue;
         }
         let Some(label) = version::match_any(&integration.version_branches, &branch) else {
-            if version::looks_like_docs_branch(&branch) {
-                skipped.insert(branch);
+            if version::looks_like_docs_branch(&branch) && skipped.insert(branch.clone()) {
+                diagnostics.push(Diagnostic::warning(
+                    Location::integration(&integration.id),
+                    format!(
+                        "branch {branch} looks like a docs archive but matches no version_branches pattern, so it is not published; rename it (for example 2.1-docs) or add a pattern"
+                    ),
+                ));
             }
             continue;
         };
@@ -452,9 +457,12 @@ impl TreeReader<'_> {
     }
 
     /// The blob at `path`, following symlinks that stay inside the repository; a landing
-    /// file name (`README.md`) also matches in any case (`readme.md`, `Readme.md`).
+    /// file name (`README.md`) also matches in any case (`readme.md`, `Readme.md`). The
+    /// path found is where the file appears (a symlink keeps its own name), with its case
+    /// as committed.
     fn find_blob(&self, path: &str) -> Option<FoundBlob> {
         let mut path = path.to_string();
+        let mut shown: Option<String> = None;
         for _ in 0..MAX_SYMLINK_HOPS {
             let entry = match self.tree.get_path(Path::new(&path)) {
                 Ok(entry) => entry,
@@ -471,9 +479,10 @@ impl TreeReader<'_> {
             if entry.kind() != Some(ObjectType::Blob) {
                 return None;
             }
+            let shown = shown.get_or_insert_with(|| path.clone()).clone();
             if entry.filemode() != 0o120000 {
                 return Some(FoundBlob {
-                    path,
+                    path: shown,
                     oid: entry.id(),
                 });
             }
@@ -700,17 +709,14 @@ fn read_docs(
         }
         DocsLayout::RepositoryRoot => {
             // The README and what it links to, transitively (plus SUMMARY.md's entries).
-            let mut queue: VecDeque<String> = VecDeque::from([landing.path.clone()]);
-            let mut seeds_from_summary = Vec::new();
+            let mut queue: VecDeque<RepoTarget> = VecDeque::from([RepoTarget {
+                path: landing.path.clone(),
+                folder: false,
+                fragment: None,
+            }]);
             if let Some(summary) = &summary {
-                seeds_from_summary = reader
-                    .blobs
-                    .references(summary)
-                    .iter()
-                    .filter_map(|dest| resolve_in_repo(&summary.path, dest))
-                    .collect();
+                queue.extend(targets_of(reader, summary));
             }
-            queue.extend(seeds_from_summary);
             while let Some(candidate) = queue.pop_front() {
                 let Some(found) = find_page(reader, &candidate) else {
                     continue;
@@ -721,11 +727,7 @@ fn read_docs(
                 let Some(file) = reader.read(&found.path) else {
                     continue;
                 };
-                for dest in reader.blobs.references(&file).iter() {
-                    if let Some(target) = resolve_in_repo(&file.path, dest) {
-                        queue.push_back(target);
-                    }
-                }
+                queue.extend(targets_of(reader, &file));
                 pages.insert(found.path.clone(), file);
             }
         }
@@ -740,14 +742,9 @@ fn read_docs(
     if !stray_summaries.is_empty() {
         let linked: BTreeSet<String> = pages
             .values()
-            .flat_map(|page| {
-                reader
-                    .blobs
-                    .references(page)
-                    .iter()
-                    .filter_map(|dest| resolve_in_repo(&page.path, dest))
-                    .collect::<Vec<_>>()
-            })
+            .chain(summary.iter())
+            .flat_map(|page| targets_of(reader, page))
+            .map(|target| target.path)
             .collect();
         for (path, file) in stray_summaries {
             if linked.contains(&path) {
@@ -757,20 +754,18 @@ fn read_docs(
     }
 
     // Files the pages reference: images, downloads, and links to files outside the docs.
-    let mut referenced = BTreeSet::new();
-    for page in pages.values().chain(summary.iter()) {
-        for dest in reader.blobs.references(page).iter() {
-            if let Some(target) = resolve_in_repo(&page.path, dest) {
-                referenced.insert(target);
-            }
-        }
-    }
+    let referenced: BTreeSet<(String, bool)> = pages
+        .values()
+        .chain(summary.iter())
+        .flat_map(|page| targets_of(reader, page))
+        .map(|target| (target.path, target.folder))
+        .collect();
     let mut repo_paths = BTreeSet::new();
-    for target in referenced {
-        let is_page = links::candidates(&target, false)
+    for (target, folder) in referenced {
+        let is_page = links::candidates(&target, folder)
             .iter()
             .any(|candidate| pages.contains_key(candidate));
-        if is_page {
+        if is_page || folder && !reader.is_dir(&target) {
             continue;
         }
         if reader.is_dir(&target) {
@@ -801,20 +796,21 @@ fn is_stray_summary(relative: &str) -> bool {
 }
 
 /// A markdown page a resolved link may mean (`setup` → `setup.md` or `setup/README.md`).
-fn find_page(reader: &TreeReader, path: &str) -> Option<FoundBlob> {
-    links::candidates(path, false)
+fn find_page(reader: &TreeReader, target: &RepoTarget) -> Option<FoundBlob> {
+    links::candidates(&target.path, target.folder)
         .iter()
         .filter(|candidate| links::is_markdown(candidate))
         .find_map(|candidate| reader.find_blob(candidate))
 }
 
-/// The repository path a destination written in `from` refers to, if it is a relative
-/// link that stays inside the repository.
-fn resolve_in_repo(from: &str, dest: &str) -> Option<String> {
-    match links::classify(dest) {
-        Destination::Relative { path, .. } => links::join(links::parent_dir(from), &path),
-        _ => None,
-    }
+/// Where the links of a markdown file point inside the repository.
+fn targets_of(reader: &TreeReader, file: &SourceFile) -> Vec<RepoTarget> {
+    reader
+        .blobs
+        .references(file)
+        .iter()
+        .filter_map(|dest| links::resolve_in_repo(&file.path, dest))
+        .collect()
 }
 
 fn read_gitbook_config(
@@ -871,7 +867,17 @@ fn find_docs_root(
     };
     if let Some(root) = gitbook.and_then(|g| g.root.as_deref()) {
         let root = links::join("", root).unwrap_or_default();
-        if !root.is_empty() && reader.is_dir(&root) && holds_docs(&root) {
+        if root.is_empty() {
+            // `root: ./`: the repository itself is the GitBook space when it has the
+            // space's SUMMARY.md; otherwise every README would make the whole repository
+            // (vendored code included) the docs.
+            let summary = structure
+                .and_then(|s| s.summary.as_deref())
+                .unwrap_or(SUMMARY_FILE);
+            if reader.find_blob(summary.trim_start_matches("./")).is_some() {
+                return (root, DocsLayout::Folder);
+            }
+        } else if reader.is_dir(&root) && holds_docs(&root) {
             return (root, DocsLayout::Folder);
         }
     }

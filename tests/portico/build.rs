@@ -647,3 +647,227 @@ fn this_repository_s_own_site_toml_is_valid() {
             .any(|i| i.managed_by == portico::config::ManagedBy::Community)
     );
 }
+
+/// A single-integration portal from one commit of files.
+fn single(managed_by: &str, extra: &str, files: &[(&str, &str)]) -> Fixture {
+    let fx = Fixture::new();
+    fx.repo("x", "master").commit("master", files);
+    fx.site(&format!(
+        "[[integrations]]\nid = \"x\"\nrepo = \"repos/x\"\nmanaged_by = \"{managed_by}\"\ndeployments = [\"cloud\"]\n{extra}\n"
+    ));
+    fx
+}
+
+#[test]
+fn community_repositories_cannot_publish_active_files() {
+    const EVIL_SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>";
+    const LOGO_SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"4\"/></svg>";
+    let files: &[(&str, &str)] = &[
+        (
+            "README.md",
+            "# X\n\n[demo](demo.html) ![evil](evil.svg) ![logo](logo.svg)\n",
+        ),
+        ("demo.html", "<script>alert(document.cookie)</script>"),
+        ("evil.svg", EVIL_SVG),
+        ("logo.svg", LOGO_SVG),
+    ];
+    let fx = single(
+        "community",
+        "web_url = \"https://github.com/example/x\"",
+        files,
+    );
+    let run = fx.build_ok(&[]);
+    assert!(!fx.has_output("integrations/x/latest/demo.html"));
+    assert!(!fx.has_output("integrations/x/latest/evil.svg"));
+    assert_eq!(fx.output("integrations/x/latest/logo.svg"), LOGO_SVG);
+    let page = fx.output("integrations/x/latest/index.html");
+    assert!(
+        page.contains("href=\"https://github.com/example/x/blob/master/demo.html\""),
+        "{page}"
+    );
+    let warnings = run.warnings();
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert!(
+        warnings[0].contains("missing image \"evil.svg\"") && warnings[0].contains("event handler"),
+        "{}",
+        warnings[0]
+    );
+
+    // The same files from a Mattermost-managed repository are trusted.
+    let fx = single("mattermost", "", files);
+    let run = fx.build_ok(&[]);
+    assert!(run.warnings().is_empty(), "{}", run.stderr);
+    assert!(fx.has_output("integrations/x/latest/demo.html"));
+}
+
+#[test]
+fn symlinked_pages_keep_their_own_name() {
+    let alias = symlink("guide.md");
+    let fx = single(
+        "mattermost",
+        "",
+        &[
+            (
+                "docs/README.md",
+                "# X\n\n[alias](alias.md) and [guide](guide.md)\n",
+            ),
+            ("docs/guide.md", "# Guide\n"),
+            ("docs/alias.md", &alias),
+        ],
+    );
+    let run = fx.build_ok(&[]);
+    assert!(run.warnings().is_empty(), "{}", run.stderr);
+    assert!(
+        fx.output("integrations/x/latest/alias.html")
+            .contains("<h1 id=\"guide\">Guide")
+    );
+    assert!(fx.has_output("integrations/x/latest/guide.html"));
+}
+
+#[test]
+fn rooted_links_in_docs_mean_the_repository_root_as_on_github() {
+    let fx = single(
+        "mattermost",
+        "",
+        &[
+            (
+                "README.md",
+                "# X\n\n[setup](/docs/setup.md) ![logo](/assets/logo.png) [q](docs/setup.md?plain=1#top)\n",
+            ),
+            ("docs/setup.md", "# Top\n"),
+            ("assets/logo.png", "png"),
+        ],
+    );
+    let run = fx.build_ok(&[]);
+    assert!(run.warnings().is_empty(), "{}", run.stderr);
+    let page = fx.output("integrations/x/latest/index.html");
+    assert!(page.contains("href=\"docs/setup.html\""), "{page}");
+    assert!(page.contains("href=\"docs/setup.html#top\""), "{page}");
+    assert!(page.contains("src=\"assets/logo.png\""), "{page}");
+    assert_eq!(fx.output("integrations/x/latest/assets/logo.png"), "png");
+}
+
+#[test]
+fn anchors_are_checked_case_sensitively_with_a_hint() {
+    let fx = single(
+        "mattermost",
+        "",
+        &[("README.md", "# X\n\n## Intro\n\n[a](#Intro) [b](#intro)\n")],
+    );
+    let run = fx.build_ok(&[]);
+    let warnings = run.warnings();
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert!(
+        warnings[0].contains("did you mean #intro?"),
+        "{}",
+        warnings[0]
+    );
+}
+
+#[test]
+fn non_ascii_and_spaced_file_names_are_published_and_encoded() {
+    let fx = single(
+        "mattermost",
+        "",
+        &[
+            (
+                "docs/README.md",
+                "# X\n\n[café](café.md) [spaced](<my page.md>)\n",
+            ),
+            ("docs/café.md", "# Café\n"),
+            ("docs/my page.md", "# Spaced\n"),
+        ],
+    );
+    let run = fx.build_ok(&[]);
+    assert!(run.warnings().is_empty(), "{}", run.stderr);
+    assert!(fx.has_output("integrations/x/latest/café.html"));
+    let page = fx.output("integrations/x/latest/index.html");
+    assert!(page.contains("href=\"caf%C3%A9.html\""), "{page}");
+    assert!(page.contains("href=\"my%20page.html\""), "{page}");
+    let sitemap = fx.output("sitemap.xml");
+    assert!(
+        sitemap.contains("/latest/my%20page.html</loc>")
+            && sitemap.contains("/latest/caf%C3%A9.html</loc>"),
+        "{sitemap}"
+    );
+}
+
+#[test]
+fn a_readme_wins_over_an_index_md_in_the_same_folder() {
+    let fx = single(
+        "mattermost",
+        "",
+        &[
+            ("docs/README.md", "# X\n\n[sub](sub/)\n"),
+            ("docs/sub/index.md", "# Index\n"),
+            ("docs/sub/readme.md", "# Readme\n"),
+        ],
+    );
+    let run = fx.build_ok(&[]);
+    assert!(
+        fx.output("integrations/x/latest/sub/index.html")
+            .contains("Readme")
+    );
+    assert_eq!(run.warnings().len(), 1, "{}", run.stderr);
+    assert!(
+        run.warnings()[0].contains("docs/sub/index.md") && run.warnings()[0].contains("rename"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn only_the_newest_copy_of_a_page_is_indexed() {
+    let fx = standard_portal();
+    fx.build_ok(&[]);
+    let archived = fx.output("integrations/jira/2.1/setup/installation.html");
+    assert!(archived.contains("<meta name=\"robots\" content=\"noindex\">"));
+    let archive_only = fx.output("integrations/jira/2.1/only-in-2.1.html");
+    assert!(
+        !archive_only.contains("noindex"),
+        "the only copy of a page must stay indexable"
+    );
+    assert!(
+        !fx.output("integrations/jira/latest/index.html")
+            .contains("noindex")
+    );
+}
+
+#[test]
+fn content_may_not_overwrite_generated_files() {
+    let fx = standard_portal();
+    fx.write("content/integrations.json", "{}");
+    fx.write("content/integrations/index.md", "# Mine\n");
+    let run = fx.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/integrations/index.md")
+            && run.stderr.contains("generates itself"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/integrations.json"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_gitbook_root_at_the_repository_root_publishes_every_page() {
+    let fx = single(
+        "mattermost",
+        "",
+        &[
+            (".gitbook.yaml", "root: ./\n"),
+            ("README.md", "# X\n"),
+            ("SUMMARY.md", "* [X](README.md)\n"),
+            ("faq.md", "# FAQ\n"),
+        ],
+    );
+    fx.build_ok(&[]);
+    assert!(
+        fx.has_output("integrations/x/latest/faq.html"),
+        "unlisted pages of a docs folder are published"
+    );
+}

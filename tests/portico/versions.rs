@@ -190,11 +190,17 @@ fn shadowed_archives_warn_and_odd_docs_branches_are_listed() {
     let run = fx.build_ok(&[]);
     assert_eq!(labels(&fx, "jira"), ["3.2", "3.1"]);
     let warnings = run.warnings();
-    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert_eq!(warnings.len(), 2, "{}", run.stderr);
     assert!(
-        warnings[0].contains("branch 3.2-docs") && warnings[0].contains("shadows"),
-        "{}",
-        warnings[0]
+        warnings
+            .iter()
+            .any(|w| w.contains("branch 3.2-docs") && w.contains("shadows")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("branch jira-setup-docs")
+            && w.contains("matches no version_branches pattern")),
+        "{warnings:?}"
     );
     assert!(
         fx.output("integrations/jira/3.2/index.html")
@@ -274,4 +280,74 @@ fn bare_repositories_and_configured_branches_work() {
         fx.output("integrations/jira/latest/index.html")
             .contains("Release branch")
     );
+}
+
+#[test]
+fn annotated_tags_and_a_detached_head_work_like_a_ci_checkout() {
+    let fx = Fixture::new();
+    let mut repo = fx.repo("jira", "master");
+    repo.commit("1.0-docs", &[("docs/README.md", "# One\n")]);
+    repo.commit(
+        "master",
+        &[
+            ("plugin.json", r#"{"id": "jira"}"#),
+            ("docs/README.md", "# Two\n"),
+        ],
+    );
+    let git = git2::Repository::open(fx.path("repos/jira")).unwrap();
+    let head = git.head().unwrap().peel_to_commit().unwrap();
+    let signature = git2::Signature::new(
+        "Release",
+        "r@example.com",
+        &git2::Time::new(1_700_000_000, 0),
+    )
+    .unwrap();
+    git.tag(
+        "v2.4.1",
+        head.as_object(),
+        &signature,
+        "Release 2.4.1",
+        false,
+    )
+    .unwrap();
+    // CI checks out a commit, not a branch; the branch exists as origin/master.
+    git.reference("refs/remotes/origin/master", head.id(), true, "ci")
+        .unwrap();
+    git.reference_symbolic(
+        "refs/remotes/origin/HEAD",
+        "refs/remotes/origin/master",
+        true,
+        "ci",
+    )
+    .unwrap();
+    git.set_head_detached(head.id()).unwrap();
+    git.find_reference("refs/heads/master")
+        .unwrap()
+        .delete()
+        .unwrap();
+    fx.site(&integration("jira", "mattermost", ""));
+    fx.build_ok(&[]);
+    assert_eq!(labels(&fx, "jira"), ["2.4", "1.0"]);
+    let json: serde_json::Value = serde_json::from_str(&fx.output("integrations.json")).unwrap();
+    assert_eq!(json["integrations"][0]["default_branch"], "master");
+}
+
+#[test]
+fn an_empty_repository_fails_naming_the_integration() {
+    let fx = Fixture::new();
+    git2::Repository::init(fx.path("repos/empty")).unwrap();
+    fx.site(&integration("empty", "community", ""));
+    let run = fx.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("integration empty") && run.stderr.contains("no default branch"),
+        "{}",
+        run.stderr
+    );
+    let list = fx.run(&["list"]);
+    assert_eq!(
+        list.code, 1,
+        "list fails too when an integration cannot be read"
+    );
+    assert!(list.stdout.contains("cannot be read"), "{}", list.stdout);
 }
