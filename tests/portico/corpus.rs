@@ -9,8 +9,17 @@ use serde::Deserialize;
 
 use crate::fixture::{Fixture, Repo};
 
+/// `../shared/corpus` next to this repository (CI mounts it there), or `$PORTICO_CORPUS`.
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+    let dir = std::env::var_os("PORTICO_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    assert!(
+        dir.join("sources.json").is_file(),
+        "the corpus is not at {}: check out ../shared next to this repository or set PORTICO_CORPUS",
+        dir.display()
+    );
+    dir
 }
 
 #[derive(Deserialize)]
