@@ -51,6 +51,8 @@ pub struct Integration {
     pub managed_by: ManagedBy,
     pub deployments: Vec<Deployment>,
     pub web_url: Option<String>,
+    /// Addresses the docs were published at before (the old GitBook site), each ending in `/`.
+    pub legacy_urls: Vec<String>,
     pub default_branch: String,
     /// Current first, then archived versions newest first.
     pub versions: Vec<Version>,
@@ -85,6 +87,9 @@ pub struct Version {
     /// Id of the landing page.
     pub landing: usize,
     pub docs: DocSet,
+    /// `.gitbook.yaml` redirects that lead to a page: (old output path inside the version
+    /// folder, such as `old/page.html`, target page id).
+    pub redirects: Vec<(String, usize)>,
 }
 
 impl Version {
@@ -153,6 +158,8 @@ pub struct DocSet {
     /// Referenced files that are not published, with the reason (active content from an
     /// untrusted repository).
     withheld: HashMap<String, String>,
+    /// Files inlined by `{% include %}`, by source path.
+    includes: HashMap<String, SourceFile>,
     /// `(repository web URL, ref)` for links to files that are not published.
     web_view: Option<(String, String)>,
     /// Rooted links (`/integrations/`) mean the site root in the portal's pages, and the
@@ -275,6 +282,42 @@ fn classify_portal(
         });
     }
     set
+}
+
+/// `.gitbook.yaml` redirects (`old/page: new/page.md`) as output paths inside the version
+/// folder, each to a page of the version; a redirect to nothing is a warning.
+fn classify_redirects(
+    set: &DocSet,
+    pages: &[Page],
+    redirects: &[(String, String)],
+    here: &Location,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for (from, to) in redirects {
+        let target = links::join(&set.root, to)
+            .and_then(|path| set.find_page(&path, links::names_folder(to)));
+        let Some(target) = target else {
+            diagnostics.push(Diagnostic::warning(
+                here.clone().with_file(".gitbook.yaml"),
+                format!("redirect {from} → {to}: {to} is not a page of this version; fix or remove the redirect"),
+            ));
+            continue;
+        };
+        let Some(from) = links::join("", from) else {
+            continue;
+        };
+        let stem = from.strip_suffix(".md").unwrap_or(&from).to_string();
+        for output in [format!("{stem}.html"), format!("{stem}/index.html")] {
+            // A redirect never replaces a real page.
+            if set.page_at(&output).is_none() && pages[target].rel_path != output {
+                out.push((output, target));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Site paths Portico writes itself: `content/` may not use them.
@@ -498,6 +541,13 @@ fn classify_integration(
                 source: file.clone(),
             });
         }
+        set.includes = found
+            .docs
+            .includes
+            .iter()
+            .map(|(path, file)| (path.clone(), file.clone()))
+            .collect();
+        let redirects = classify_redirects(&set, pages, &found.docs.redirects, &here, diagnostics);
         let Some(landing) = landing else {
             // Cannot happen: `source` leaves out versions without a landing page, and the
             // landing page is classified first. Leaving the version out is the safe answer.
@@ -513,6 +563,7 @@ fn classify_integration(
             summary: found.docs.summary.clone(),
             landing,
             docs: set,
+            redirects,
         });
     }
 
@@ -536,6 +587,11 @@ fn classify_integration(
         managed_by: config.managed_by,
         deployments: config.deployments.clone(),
         web_url: config.web_url.clone(),
+        legacy_urls: config
+            .legacy_urls
+            .iter()
+            .map(|url| format!("{}/", url.trim_end_matches('/')))
+            .collect(),
         default_branch: snapshot.default_branch.clone(),
         versions,
         skipped_branches: snapshot.skipped_branches.clone(),
@@ -608,10 +664,15 @@ impl PageLinks<'_> {
     }
 
     fn to_page(&self, target: usize, fragment: Option<String>) -> Resolution {
-        let mut href = links::relative_url(
-            &self.page().output_path,
-            &self.catalog.pages[target].output_path,
-        );
+        // An anchor on the same page stays `#anchor`.
+        let mut href = if target == self.page && fragment.is_some() {
+            String::new()
+        } else {
+            links::relative_url(
+                &self.page().output_path,
+                &self.catalog.pages[target].output_path,
+            )
+        };
         if let Some(fragment) = &fragment {
             href.push('#');
             href.push_str(&links::percent_encode_path(fragment));
@@ -684,12 +745,93 @@ impl PageLinks<'_> {
     }
 }
 
+impl PageLinks<'_> {
+    /// An absolute link to where some integration's docs were published before
+    /// (`legacy_urls`), mapped to the same page in the portal: in this version when the
+    /// link is to this integration's old site, else in that integration's current version.
+    fn resolve_legacy_url(&self, dest: &str) -> Option<Resolution> {
+        let bare = |url: &str| {
+            url.trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .to_string()
+        };
+        let dest_bare = bare(dest);
+        let (index, rest) =
+            self.catalog
+                .integrations
+                .iter()
+                .enumerate()
+                .find_map(|(index, integration)| {
+                    integration.legacy_urls.iter().find_map(|prefix| {
+                        let prefix = bare(prefix);
+                        let rest = dest_bare.strip_prefix(&prefix).or_else(|| {
+                            (dest_bare == prefix.trim_end_matches('/')).then_some("")
+                        })?;
+                        Some((index, rest.to_string()))
+                    })
+                })?;
+        let (path, fragment) = match rest.split_once('#') {
+            Some((path, fragment)) => (path.to_string(), Some(links::percent_decode(fragment))),
+            None => (rest, None),
+        };
+        let path = links::percent_decode(path.split('?').next().unwrap_or_default());
+        let page = self.page();
+        let integration = &self.catalog.integrations[index];
+        let version = match page.owner {
+            Owner::Version {
+                integration: own,
+                version,
+            } if own == index => &integration.versions[version],
+            _ => integration.current(),
+        };
+        let found = links::join(&version.docs.root, &path)
+            .and_then(|joined| version.docs.find_page(&joined, links::names_folder(&path)));
+        Some(match found {
+            Some(target) => self.to_page(target, fragment),
+            None => Resolution::Broken {
+                reason: format!(
+                    "this is the old address of {} docs, and {} {} has no page {path:?}",
+                    integration.name, integration.name, version.label
+                ),
+            },
+        })
+    }
+}
+
 impl LinkResolver for PageLinks<'_> {
+    fn include(&self, target: &str) -> Result<String, String> {
+        let page = self.page();
+        let set = self.catalog.doc_set(page.owner);
+        let target = links::resolve_in_repo(&page.source.path, target)
+            .ok_or_else(|| "the path leaves the repository".to_string())?;
+        if let Some(file) = set.includes.get(&target.path) {
+            return Ok(file.text().into_owned());
+        }
+        set.find_page(&target.path, false)
+            .map(|found| self.catalog.pages[found].source.text().into_owned())
+            .ok_or_else(|| format!("{} does not exist on this branch", target.path))
+    }
+
+    fn page_title(&self, page: usize) -> Option<String> {
+        let source = &self.catalog.pages[page].source;
+        crate::markdown::title_hint(&source.text())
+            .or_else(|| Some(crate::nav::humanize(&crate::nav::file_stem(&source.path))))
+    }
+
+    fn asset_size(&self, asset: usize) -> Option<u64> {
+        let set = self.catalog.doc_set(self.page().owner);
+        set.assets.get(asset).map(|a| a.source.bytes.len() as u64)
+    }
+
     fn resolve(&self, dest: &str, kind: LinkKind) -> Resolution {
         let page = self.page();
         let set = self.catalog.doc_set(page.owner);
         match links::classify(dest) {
-            Destination::External => return Resolution::Unchanged,
+            Destination::External => {
+                return self
+                    .resolve_legacy_url(dest)
+                    .unwrap_or(Resolution::Unchanged);
+            }
             Destination::Fragment(fragment) if fragment.is_empty() => return Resolution::Unchanged,
             Destination::Fragment(fragment) => return self.to_page(self.page, Some(fragment)),
             Destination::Rooted { path, fragment } if set.rooted_is_site => {

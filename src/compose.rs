@@ -82,6 +82,9 @@ pub fn compose(inputs: &Inputs) -> anyhow::Result<Vec<OutputFile>> {
             }
         }
         files.push(render_redirect(inputs, integration)?);
+        for version in &integration.versions {
+            files.extend(version_redirects(inputs, integration, version)?);
+        }
     }
     for asset in &catalog.portal.assets {
         files.push(OutputFile::new(
@@ -675,8 +678,20 @@ fn render_index(inputs: &Inputs) -> anyhow::Result<OutputFile> {
     ))
 }
 
+/// `integrations/<id>/index.html`: on to `latest/`.
 fn render_redirect(inputs: &Inputs, integration: &Integration) -> anyhow::Result<OutputFile> {
     let path = format!("{}index.html", integration.dir());
+    let target = format!("{}index.html", integration.latest_dir());
+    redirect_page(inputs, &path, &integration.name, &target)
+}
+
+/// A page at `path` that sends readers (and search engines) on to the site path `target`.
+fn redirect_page(
+    inputs: &Inputs,
+    path: &str,
+    title: &str,
+    target: &str,
+) -> anyhow::Result<OutputFile> {
     #[derive(Serialize)]
     struct RedirectContext<'a> {
         site: SiteView<'a>,
@@ -685,15 +700,40 @@ fn render_redirect(inputs: &Inputs, integration: &Integration) -> anyhow::Result
         canonical: String,
     }
     let context = RedirectContext {
-        site: SiteView::for_page(inputs.config, &path),
-        title: &integration.name,
-        target: format!("{}/", crate::catalog::LATEST),
-        canonical: inputs.config.site.base_url.join(&integration.latest_dir()),
+        site: SiteView::for_page(inputs.config, path),
+        title,
+        target: crate::markdown::links::relative_url(path, target),
+        canonical: inputs
+            .config
+            .site
+            .base_url
+            .join(&canonical_site_path(target)),
     };
     Ok(OutputFile::new(
-        path.clone(),
-        render(inputs.theme, "redirect.html", &context, &path)?,
+        path.to_string(),
+        render(inputs.theme, "redirect.html", &context, path)?,
     ))
+}
+
+/// `.gitbook.yaml` redirects of one version, also under `latest/` for the current one.
+fn version_redirects(
+    inputs: &Inputs,
+    integration: &Integration,
+    version: &Version,
+) -> anyhow::Result<Vec<OutputFile>> {
+    let mut files = Vec::new();
+    for (from, target) in &version.redirects {
+        let title = &inputs.titles[*target];
+        let page = &inputs.catalog.pages[*target];
+        let path = format!("{}{from}", version.docs.dir);
+        files.push(redirect_page(inputs, &path, title, &page.output_path)?);
+        if version.is_current() && !version.is_latest_alias() {
+            let alias = latest_alias(integration, version, &path);
+            let alias_target = latest_alias(integration, version, &page.output_path);
+            files.push(redirect_page(inputs, &alias, title, &alias_target)?);
+        }
+    }
+    Ok(files)
 }
 
 fn render_not_found(inputs: &Inputs) -> anyhow::Result<OutputFile> {

@@ -37,6 +37,9 @@ pub struct SiteSettings {
     pub base_url: BaseUrl,
     pub description: String,
     pub theme: String,
+    /// Whether GitBook `{% embed %}` blocks of video sites become players (iframes to a
+    /// third party) instead of link cards.
+    pub allow_embeds: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -325,6 +328,8 @@ struct RawSite {
     #[serde(default)]
     description: String,
     theme: Option<Spanned<String>>,
+    #[serde(default)]
+    allow_embeds: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -519,6 +524,7 @@ impl Validator<'_> {
                 base_url,
                 description: raw.site.description,
                 theme,
+                allow_embeds: raw.site.allow_embeds,
             },
             build,
             integrations,

@@ -63,6 +63,8 @@ pub struct BuildReport {
     pub versions: usize,
     pub pages: usize,
     pub files: usize,
+    /// Broken links, anchors and images found by the link check (also among the warnings).
+    pub broken_links: usize,
     /// Where the site was written (`None` for `check`, or when nothing was written).
     pub output: Option<PathBuf>,
     pub elapsed: Duration,
@@ -82,7 +84,7 @@ impl BuildReport {
 #[error("{reason}")]
 pub struct BuildFailure {
     pub reason: String,
-    pub report: Option<BuildReport>,
+    pub report: Option<Box<BuildReport>>,
 }
 
 impl BuildFailure {
@@ -140,10 +142,13 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
     let rendered = render_pages(&config, &catalog, &mut diagnostics);
     // Titles come from content (first heading) or navigation, so navigation is built
     // between rendering and composing.
-    let (navigation, found) = nav::build_site(&catalog, &|page| content_title(&rendered[page]));
+    let (navigation, found) =
+        nav::build_site(&catalog, &|page| nav::content_title(&rendered[page]));
     diagnostics.extend(found);
-    let titles = page_titles(&catalog, &rendered, &navigation);
-    diagnostics.extend(linkcheck::check(&catalog, &rendered));
+    let titles = nav::page_titles(&catalog, &rendered, &navigation);
+    let link_problems = linkcheck::check(&catalog, &rendered);
+    let broken_links = link_problems.len();
+    diagnostics.extend(link_problems);
 
     let files = compose::compose(&compose::Inputs {
         config: &config,
@@ -161,6 +166,7 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
         versions: catalog.integrations.iter().map(|i| i.versions.len()).sum(),
         pages: catalog.pages.len(),
         files: files.len(),
+        broken_links,
         diagnostics,
         output: None,
         elapsed: started.elapsed(),
@@ -209,7 +215,7 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
     match reason {
         Some(reason) => Err(BuildFailure {
             reason,
-            report: Some(report),
+            report: Some(Box::new(report)),
         }),
         None => Ok(report),
     }
@@ -239,6 +245,7 @@ fn render_pages(
                 &RenderContext {
                     resolver: &resolver,
                     trusted,
+                    allow_embeds: config.site.allow_embeds,
                 },
             )
         })
@@ -252,35 +259,4 @@ fn render_pages(
         }
     }
     rendered
-}
-
-/// The title a page gives itself: front matter `title:`, else its first H1.
-fn content_title(rendered: &Rendered) -> Option<String> {
-    rendered
-        .front_matter
-        .title
-        .clone()
-        .or_else(|| rendered.title.clone())
-}
-
-/// Display titles: the page's own, else its navigation entry, else its file name.
-fn page_titles(
-    catalog: &Catalog,
-    rendered: &[Rendered],
-    navigation: &nav::SiteNavigation,
-) -> Vec<String> {
-    (0..catalog.pages.len())
-        .map(|page| {
-            let nav = match catalog.pages[page].owner {
-                Owner::Portal => &navigation.portal,
-                Owner::Version {
-                    integration,
-                    version,
-                } => &navigation.versions[integration][version],
-            };
-            content_title(&rendered[page])
-                .or_else(|| nav.title(page).map(str::to_string))
-                .unwrap_or_else(|| nav::humanize(&nav::file_stem(&catalog.pages[page].source.path)))
-        })
-        .collect()
 }

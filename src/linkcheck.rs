@@ -7,6 +7,7 @@
 
 use crate::catalog::{Catalog, Owner};
 use crate::diagnostics::{Diagnostic, Location};
+use crate::markdown::links;
 use crate::markdown::{LinkKind, LinkTarget, Rendered, Resolution};
 
 /// Where a page's problems are reported: integration, version, file.
@@ -35,10 +36,17 @@ pub fn check(catalog: &Catalog, rendered: &[Rendered]) -> Vec<Diagnostic> {
     for (page, output) in rendered.iter().enumerate() {
         for link in &output.links {
             let problem = match &link.resolution {
-                Resolution::Broken { reason } => Some(match link.kind {
-                    LinkKind::Image => format!("missing image {:?}: {reason}", link.written),
-                    LinkKind::Link => format!("broken link {:?}: {reason}", link.written),
-                }),
+                Resolution::Broken { reason } => {
+                    let hint = suggestion(catalog, page, &link.written)
+                        .map(|close| format!(" (did you mean {close}?)"))
+                        .unwrap_or_default();
+                    Some(match link.kind {
+                        LinkKind::Image => {
+                            format!("missing image {:?}: {reason}{hint}", link.written)
+                        }
+                        LinkKind::Link => format!("broken link {:?}: {reason}{hint}", link.written),
+                    })
+                }
                 Resolution::Rewritten {
                     target:
                         LinkTarget::Page {
@@ -70,6 +78,64 @@ pub fn check(catalog: &Catalog, rendered: &[Rendered]) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// The page or file of the same doc set closest to what a broken link names, written
+/// relative to the linking page: a renamed folder, a typo, a moved file.
+fn suggestion(catalog: &Catalog, page: usize, written: &str) -> Option<String> {
+    let source = &catalog.pages[page].source.path;
+    let wanted = links::resolve_in_repo(source, written)?.path;
+    let set = catalog.doc_set(catalog.pages[page].owner);
+    let known = set
+        .pages
+        .iter()
+        .map(|&p| catalog.pages[p].source.path.as_str())
+        .chain(set.assets.iter().map(|a| a.source.path.as_str()));
+    let comparable = |path: &str| {
+        let lower = path.to_lowercase();
+        lower
+            .strip_suffix(".md")
+            .map(str::to_string)
+            .unwrap_or(lower)
+    };
+    let wanted_key = comparable(&wanted);
+    let wanted_name = wanted_key
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let limit = (wanted_key.chars().count() / 4).max(2);
+    let mut best: Option<(usize, &str)> = None;
+    let mut same_name: Vec<&str> = Vec::new();
+    for path in known {
+        let key = comparable(path);
+        if key.rsplit('/').next() == Some(wanted_name.as_str()) {
+            same_name.push(path);
+        }
+        let distance = edit_distance(&wanted_key, &key);
+        if distance <= limit && best.is_none_or(|(d, p)| (distance, path) < (d, p)) {
+            best = Some((distance, path));
+        }
+    }
+    let close = best
+        .map(|(_, path)| path)
+        .or_else(|| (same_name.len() == 1).then(|| same_name[0]))?;
+    Some(links::relative_path(source, close))
+}
+
+/// Levenshtein distance by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
 /// `None` when the page defines the anchor; else a hint (possibly empty) for the warning.
 /// Browsers match fragments exactly, so `#Intro` does not reach `id="intro"`.
 fn missing_anchor(page: &Rendered, fragment: &str) -> Option<String> {
@@ -84,4 +150,19 @@ fn missing_anchor(page: &Rendered, fragment: &str) -> Option<String> {
         Some(anchor) => format!(" (anchors are case-sensitive: did you mean #{anchor}?)"),
         None => String::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn edit_distance_counts_single_character_edits() {
+        assert_eq!(
+            edit_distance("admininstrator-guide", "administrator-guide"),
+            1
+        );
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("setup/config", "setup/config"), 0);
+    }
 }

@@ -103,10 +103,11 @@ fn print_diagnostics(report: &BuildReport) {
 
 fn summary(report: &BuildReport) -> String {
     format!(
-        "{} integration(s), {} version(s), {} page(s); {} warning(s), {} error(s); {:.2}s",
+        "{} integration(s), {} version(s), {} page(s); {} broken link(s); {} warning(s), {} error(s); {:.2}s",
         report.integrations,
         report.versions,
         report.pages,
+        report.broken_links,
         report.count(Severity::Warning),
         report.count(Severity::Error),
         report.elapsed.as_secs_f64()

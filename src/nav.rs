@@ -28,8 +28,9 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use crate::catalog::{Catalog, DocSet};
+use crate::catalog::{Catalog, DocSet, Owner};
 use crate::diagnostics::{Diagnostic, Location, line_and_column};
+use crate::markdown::Rendered;
 use crate::markdown::links::{self, Destination};
 
 /// The navigation of every doc set of the portal.
@@ -116,6 +117,70 @@ pub fn build_site(
         diagnostics.extend(found);
     }
     (SiteNavigation { portal, versions }, diagnostics)
+}
+
+/// The title a page gives itself: front matter `title:`, else its first H1.
+pub fn content_title(rendered: &Rendered) -> Option<String> {
+    rendered
+        .front_matter
+        .title
+        .clone()
+        .or_else(|| rendered.title.clone())
+}
+
+/// Display titles of every page: its own, else its navigation entry, else its file name.
+/// A landing page that opens with a notice ("# Disclaimer") is titled after the integration.
+pub fn page_titles(
+    catalog: &Catalog,
+    rendered: &[Rendered],
+    navigation: &SiteNavigation,
+) -> Vec<String> {
+    (0..catalog.pages.len())
+        .map(|page| {
+            let (nav, landing_of) = match catalog.pages[page].owner {
+                Owner::Portal => (&navigation.portal, None),
+                Owner::Version {
+                    integration,
+                    version,
+                } => {
+                    let integration_ref = &catalog.integrations[integration];
+                    let is_landing = integration_ref.versions[version].landing == page;
+                    (
+                        &navigation.versions[integration][version],
+                        is_landing.then_some(integration_ref.name.as_str()),
+                    )
+                }
+            };
+            match (content_title(&rendered[page]), landing_of) {
+                (Some(title), Some(name)) if is_notice_heading(&title) => name.to_string(),
+                (Some(title), _) => title,
+                (None, _) => nav
+                    .title(page)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| humanize(&file_stem(&catalog.pages[page].source.path))),
+            }
+        })
+        .collect()
+}
+
+/// Headings that open a page with a notice rather than naming it.
+fn is_notice_heading(title: &str) -> bool {
+    matches!(
+        title
+            .trim()
+            .trim_end_matches([':', '!'])
+            .to_lowercase()
+            .as_str(),
+        "disclaimer"
+            | "notice"
+            | "note"
+            | "important"
+            | "warning"
+            | "attention"
+            | "caution"
+            | "deprecated"
+            | "deprecation notice"
+    )
 }
 
 /// `docs/setup/getting-started.md` → `getting-started`; a folder's README takes the folder's name.
@@ -297,7 +362,10 @@ fn resolve_items(
                 None => None,
             };
             NavItem {
-                title: item.title.clone(),
+                title: item
+                    .sidebar_title
+                    .clone()
+                    .unwrap_or_else(|| item.title.clone()),
                 page,
                 children: resolve_items(&item.children, resolve, report),
             }
@@ -402,6 +470,8 @@ pub struct SummaryGroup {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SummaryItem {
     pub title: String,
+    /// The link's own title (`[Page](page.md "Sidebar title")`): GitBook's sidebar label.
+    pub sidebar_title: Option<String>,
     /// The link as written; `None` for an entry that is only a label.
     pub dest: Option<String>,
     pub line: u32,
@@ -450,6 +520,7 @@ pub fn parse_summary(text: &str) -> Summary {
             Event::Start(Tag::Item) => {
                 open_items.push(SummaryItem {
                     title: String::new(),
+                    sidebar_title: None,
                     dest: None,
                     line,
                     children: Vec::new(),
@@ -473,13 +544,16 @@ pub fn parse_summary(text: &str) -> Summary {
                     }
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. }) => {
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) => {
                 if let Some(item) = open_items.last_mut()
                     && item.dest.is_none()
                     && !title_done.last().copied().unwrap_or(true)
                 {
                     item.title.clear();
                     item.dest = Some(dest_url.into_string());
+                    item.sidebar_title = Some(title.trim().to_string()).filter(|t| !t.is_empty());
                     in_link = true;
                 }
             }
@@ -542,6 +616,14 @@ mod tests {
             summary.groups[2].items[0].dest.as_deref(),
             Some("help-and-support.md")
         );
+    }
+
+    #[test]
+    fn link_titles_are_sidebar_labels() {
+        let summary = parse_summary("* [Configuring the plugin](setup.md \"Configuration\")\n");
+        let item = &summary.groups[0].items[0];
+        assert_eq!(item.title, "Configuring the plugin");
+        assert_eq!(item.sidebar_title.as_deref(), Some("Configuration"));
     }
 
     #[test]

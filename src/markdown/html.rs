@@ -138,6 +138,157 @@ pub fn anchors(html: &str) -> Vec<String> {
         .collect()
 }
 
+/// HTML elements (and the SVG/MathML roots) a docs page may contain; any other
+/// `<name>` in raw HTML is a placeholder such as `<issue-key>` and is shown as text.
+const KNOWN_ELEMENTS: &[&str] = &[
+    "a",
+    "abbr",
+    "address",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "label",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "map",
+    "mark",
+    "math",
+    "meta",
+    "meter",
+    "nav",
+    "noscript",
+    "object",
+    "ol",
+    "optgroup",
+    "option",
+    "output",
+    "p",
+    "param",
+    "picture",
+    "pre",
+    "progress",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "script",
+    "section",
+    "select",
+    "small",
+    "source",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "track",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+];
+
+/// `raw` with the `<` of every tag that is not a known element escaped, so that
+/// placeholders (`<your-server-url>`) read as text instead of vanishing as unknown tags.
+pub fn escape_unknown_tags(raw: &str) -> std::borrow::Cow<'_, str> {
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    for (at, _) in raw.match_indices('<') {
+        let rest = &raw[at + 1..];
+        let name_part = rest.strip_prefix('/').unwrap_or(rest);
+        let name_len = name_part
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_' || *b == b'.')
+            .count();
+        if name_len == 0 || !name_part.as_bytes()[0].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = name_part[..name_len].to_ascii_lowercase();
+        if KNOWN_ELEMENTS.contains(&name.as_str()) {
+            continue;
+        }
+        let buffer = out.get_or_insert_with(|| String::with_capacity(raw.len() + 16));
+        buffer.push_str(&raw[copied..at]);
+        buffer.push_str("&lt;");
+        copied = at + 1;
+    }
+    match out {
+        Some(mut buffer) => {
+            buffer.push_str(&raw[copied..]);
+            std::borrow::Cow::Owned(buffer)
+        }
+        None => std::borrow::Cow::Borrowed(raw),
+    }
+}
+
 fn decode_entities(value: &str) -> String {
     if !value.contains('&') {
         return value.to_string();
@@ -179,6 +330,19 @@ mod tests {
         let html = r#"<!-- <a href="x.md"> --><a name="old-anchor"></a><div id="details">"#;
         assert!(attributes(html).iter().all(|a| a.value != "x.md"));
         assert_eq!(anchors(html), ["old-anchor", "details"]);
+    }
+
+    #[test]
+    fn placeholders_are_escaped_and_real_elements_kept() {
+        assert_eq!(escape_unknown_tags("<issue-key>"), "&lt;issue-key>");
+        assert_eq!(
+            escape_unknown_tags("<kbd>Ctrl</kbd> <your-server-url> </state>"),
+            "<kbd>Ctrl</kbd> &lt;your-server-url> &lt;/state>"
+        );
+        assert_eq!(
+            escape_unknown_tags("<details><summary>x</summary>"),
+            "<details><summary>x</summary>"
+        );
     }
 
     #[test]

@@ -205,8 +205,13 @@ pub fn is_landing_name(file_name: &str) -> bool {
 }
 
 /// The relative URL from one output file to another, both site-relative
-/// (`a/b/c.html` → `a/d.html` gives `../d.html`).
+/// (`a/b/c.html` → `a/d.html` gives `../d.html`), percent-encoded.
 pub fn relative_url(from_file: &str, to_file: &str) -> String {
+    percent_encode_path(&relative_path(from_file, to_file))
+}
+
+/// The relative path from one file to another (`docs/a/b.md` → `docs/c.md` gives `../c.md`).
+pub fn relative_path(from_file: &str, to_file: &str) -> String {
     let from_dir: Vec<&str> = parent_dir(from_file)
         .split('/')
         .filter(|p| !p.is_empty())
@@ -228,7 +233,7 @@ pub fn relative_url(from_file: &str, to_file: &str) -> String {
         // Linking a folder's index from inside that folder.
         out.push_str("./");
     }
-    percent_encode_path(&out)
+    out
 }
 
 /// `../` repeated once per folder of `file`: the way back to the site root.

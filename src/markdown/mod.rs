@@ -50,9 +50,34 @@ pub enum LinkTarget {
     Elsewhere,
 }
 
-/// Resolves the destinations written in one page.
+/// What a page may ask of the rest of the portal while it is rendered.
 pub trait LinkResolver {
+    /// What a destination written in the page points at.
     fn resolve(&self, dest: &str, kind: LinkKind) -> Resolution;
+
+    /// The text of a file named by `{% include %}` (relative to the page), or why not.
+    fn include(&self, target: &str) -> Result<String, String> {
+        Err(format!("{target} cannot be included here"))
+    }
+
+    /// The title of another page, for `{% content-ref %}` cards.
+    fn page_title(&self, _page: usize) -> Option<String> {
+        None
+    }
+
+    /// The size in bytes of one of the page's files, for `{% file %}` download links.
+    fn asset_size(&self, _asset: usize) -> Option<u64> {
+        None
+    }
+}
+
+/// A resolver's includes, as the GitBook preprocessor wants them.
+struct ResolverIncludes<'a>(&'a dyn LinkResolver);
+
+impl gitbook::Includes for ResolverIncludes<'_> {
+    fn include(&self, target: &str) -> Result<String, String> {
+        self.0.include(target)
+    }
 }
 
 /// How to render one page.
@@ -60,6 +85,8 @@ pub struct RenderContext<'a> {
     pub resolver: &'a dyn LinkResolver,
     /// Mattermost-managed docs are trusted; community-managed docs are sanitized.
     pub trusted: bool,
+    /// Whether `{% embed %}` of a video may become an iframe (`[site] allow_embeds`).
+    pub allow_embeds: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,23 +155,46 @@ fn split_front_matter(text: &str) -> (Option<&str>, &str, u32) {
     (None, text, 1)
 }
 
-/// Front matter and the body text of a page (used for titles without rendering).
-pub fn front_matter(text: &str) -> FrontMatter {
-    match split_front_matter(text).0 {
-        Some(yaml) => serde_yaml_ng::from_str::<Option<FrontMatter>>(yaml)
-            .ok()
-            .flatten()
-            .unwrap_or_default(),
-        None => FrontMatter::default(),
+/// A page's title without rendering it: front matter `title:`, else the first `# Heading`
+/// outside code. For cards that name another page (`{% content-ref %}`).
+pub fn title_hint(text: &str) -> Option<String> {
+    let (yaml, body, _) = split_front_matter(text);
+    if let Some(title) = yaml
+        .and_then(|yaml| serde_yaml_ng::from_str::<Option<FrontMatter>>(yaml).ok())
+        .flatten()
+        .and_then(|front| front.title)
+    {
+        return Some(title);
     }
+    let mut in_fence = false;
+    for line in body.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+        } else if !in_fence && let Some(heading) = trimmed.strip_prefix("# ") {
+            let heading = heading.trim().trim_end_matches('#').trim();
+            if !heading.is_empty() {
+                return Some(heading.to_string());
+            }
+        }
+    }
+    None
 }
 
-/// Every link and image destination a page writes (markdown and raw HTML), as written.
-/// `source` uses this to find the files a page needs before anything is rendered.
-pub fn references(text: &str) -> Vec<String> {
+/// Every link and image destination a page writes (markdown, raw HTML and GitBook blocks,
+/// included files' too), as written. `source` uses this to find the files a page needs
+/// before anything is rendered.
+pub fn references(text: &str, includes: &dyn gitbook::Includes) -> Vec<String> {
     let (_, body, first_line) = split_front_matter(text);
-    let pre = gitbook::preprocess(body, first_line);
-    let mut out = Vec::new();
+    let pre = gitbook::preprocess(
+        body,
+        first_line,
+        &gitbook::Options {
+            includes,
+            allow_embeds: false,
+        },
+    );
+    let mut out = pre.references.clone();
     for event in Parser::new_ext(&pre.text, parser_options()) {
         match event {
             Event::Start(Tag::Link {
@@ -188,7 +238,14 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
         },
         None => FrontMatter::default(),
     };
-    let pre = gitbook::preprocess(body, first_line);
+    let pre = gitbook::preprocess(
+        body,
+        first_line,
+        &gitbook::Options {
+            includes: &ResolverIncludes(context.resolver),
+            allow_embeds: context.allow_embeds,
+        },
+    );
     problems.extend(pre.problems.iter().cloned());
 
     let mut renderer = Renderer {
@@ -197,6 +254,7 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
         events: Vec::new(),
         heading: None,
         code: None,
+        code_options: None,
         title: None,
         toc: Vec::new(),
         anchors: Vec::new(),
@@ -226,6 +284,14 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
     }
 }
 
+/// What `{% code title="…" lineNumbers="true" overflow="wrap" %}` asks of a code block.
+#[derive(Debug, Default)]
+struct CodeOptions {
+    title: Option<String>,
+    line_numbers: bool,
+    wrap: bool,
+}
+
 struct HeadingBuffer<'a> {
     level: HeadingLevel,
     events: Vec<Event<'a>>,
@@ -239,6 +305,8 @@ struct Renderer<'a, 'c> {
     heading: Option<HeadingBuffer<'a>>,
     /// Language and text of the fenced code block being read.
     code: Option<(String, String)>,
+    /// `{% code %}` options for the next code block.
+    code_options: Option<CodeOptions>,
     title: Option<String>,
     toc: Vec<TocEntry>,
     anchors: Vec<String>,
@@ -260,9 +328,8 @@ impl<'a> Renderer<'a, '_> {
                 Event::Text(text) => code.push_str(&text),
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, code) = self.code.take().unwrap_or_default();
-                    self.emit(Event::Html(
-                        highlight::code_block(&code, &lang).to_string().into(),
-                    ));
+                    let block = self.code_block(&code, &lang);
+                    self.emit(Event::Html(block.into()));
                 }
                 _ => {}
             }
@@ -312,6 +379,10 @@ impl<'a> Renderer<'a, '_> {
                     id,
                 }));
             }
+            Event::Html(raw) if raw.trim_start().starts_with(gitbook::MARKER) => {
+                let html = self.complete_marker(&raw, offset);
+                self.emit(Event::Html(html.into()));
+            }
             Event::Html(raw) => {
                 let rewritten = self.rewrite_raw_html(&raw, offset);
                 self.emit(Event::Html(rewritten.into()));
@@ -360,7 +431,127 @@ impl<'a> Renderer<'a, '_> {
         href.map_or(dest, CowStr::from)
     }
 
+    /// Resolves a destination written by a GitBook block and records it like a link.
+    fn block_link(&mut self, dest: &str, kind: LinkKind, line: u32) -> Resolution {
+        let resolution = self.context.resolver.resolve(dest, kind);
+        self.links.push(LinkUse {
+            line,
+            written: dest.to_string(),
+            kind,
+            resolution: resolution.clone(),
+        });
+        resolution
+    }
+
+    /// The HTML for a `<!--portico:…-->` marker left by the GitBook preprocessor.
+    fn complete_marker(&mut self, raw: &str, offset: usize) -> String {
+        let line = self.pre.source_line(offset);
+        let Some((kind, marker)) = gitbook::parse_marker(raw) else {
+            return String::new();
+        };
+        let attribute = |key: &str| marker.attribute(key).map(|v| decode_attribute(&v));
+        match kind.as_str() {
+            "code" => {
+                self.code_options = Some(CodeOptions {
+                    title: attribute("title"),
+                    line_numbers: marker.has_flag("line-numbers"),
+                    wrap: marker.has_flag("wrap"),
+                });
+                String::new()
+            }
+            "content-ref" => {
+                let url = attribute("url").unwrap_or_default();
+                let resolution = self.block_link(&url, LinkKind::Link, line);
+                let (href, title) = match &resolution {
+                    Resolution::Rewritten { href, target } => {
+                        let title = match target {
+                            LinkTarget::Page { page, .. } => {
+                                self.context.resolver.page_title(*page)
+                            }
+                            _ => None,
+                        };
+                        (href.clone(), title.unwrap_or_else(|| url.clone()))
+                    }
+                    _ => (url.clone(), url.clone()),
+                };
+                format!(
+                    "<div class=\"content-ref\"><a href=\"{}\"><span class=\"content-ref-title\">{}</span></a></div>\n",
+                    highlight::escape_html(&href),
+                    highlight::escape_html(&title)
+                )
+            }
+            "file" => {
+                let src = attribute("src").unwrap_or_default();
+                let caption = attribute("caption").filter(|c| !c.is_empty());
+                let resolution = self.block_link(&src, LinkKind::Link, line);
+                let name = src.rsplit('/').next().unwrap_or(&src).to_string();
+                let name = links::percent_decode(&name);
+                let (href, size) = match &resolution {
+                    Resolution::Rewritten { href, target } => {
+                        let size = match target {
+                            LinkTarget::Asset(asset) => self.context.resolver.asset_size(*asset),
+                            _ => None,
+                        };
+                        (href.clone(), size)
+                    }
+                    _ => (src.clone(), None),
+                };
+                let size = size
+                    .map(|bytes| format!(" <span class=\"file-size\">{}</span>", human_size(bytes)))
+                    .unwrap_or_default();
+                let caption = caption
+                    .map(|c| {
+                        format!(
+                            " <span class=\"file-caption\">{}</span>",
+                            highlight::escape_html(&c)
+                        )
+                    })
+                    .unwrap_or_default();
+                format!(
+                    "<div class=\"file-download\"><a href=\"{}\" download>{}</a>{size}{caption}</div>\n",
+                    highlight::escape_html(&href),
+                    highlight::escape_html(&name)
+                )
+            }
+            _ => String::new(),
+        }
+    }
+
+    /// A highlighted code block, in a captioned figure when `{% code %}` asked for one.
+    fn code_block(&mut self, code: &str, lang: &str) -> String {
+        let block = highlight::code_block(code, lang);
+        let Some(options) = self.code_options.take() else {
+            return block.to_string();
+        };
+        let mut classes = String::from("code-block");
+        if options.wrap {
+            classes.push_str(" code-wrap");
+        }
+        let mut out = format!("<figure class=\"{classes}\">");
+        if let Some(title) = &options.title {
+            out.push_str(&format!(
+                "<figcaption>{}</figcaption>",
+                highlight::escape_html(title)
+            ));
+        }
+        if options.line_numbers {
+            let lines = code.trim_end_matches('\n').lines().count().max(1);
+            let numbers: Vec<String> = (1..=lines).map(|n| n.to_string()).collect();
+            out.push_str(&format!(
+                "<div class=\"code-numbered\"><pre class=\"code-gutter\" aria-hidden=\"true\">{}</pre>{}</div>",
+                numbers.join("\n"),
+                block.trim_end()
+            ));
+        } else {
+            out.push_str(block.trim_end());
+        }
+        out.push_str("</figure>\n");
+        out
+    }
+
     fn rewrite_raw_html(&mut self, raw: &str, offset: usize) -> String {
+        // `<issue-key>` in prose is a placeholder, not an element: show it as text.
+        let raw = &html::escape_unknown_tags(raw);
         self.anchors.extend(html::anchors(raw));
         let line = self.pre.source_line(offset);
         let resolver = self.context.resolver;
@@ -429,6 +620,32 @@ impl<'a> Renderer<'a, '_> {
     }
 }
 
+/// Undoes the escaping the preprocessor applied to marker attribute values.
+fn decode_attribute(value: &str) -> String {
+    value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// `1536` → `1.5 KB`.
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["bytes", "KB", "MB", "GB"];
+    let mut size = bytes as f64;
+    let mut unit = 0;
+    while size >= 1024.0 && unit < UNITS.len() - 1 {
+        size /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} bytes")
+    } else {
+        format!("{size:.1} {}", UNITS[unit])
+    }
+}
+
 fn heading_number(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
@@ -488,6 +705,7 @@ mod tests {
             &RenderContext {
                 resolver: &TestResolver,
                 trusted,
+                allow_embeds: false,
             },
         )
     }
@@ -581,8 +799,11 @@ mod tests {
 
     #[test]
     fn references_include_raw_html_and_skip_emails() {
-        let refs = references("[a](a.md) <img src=\"b.png\"> <me@example.com> ![c](<c d.png>)\n");
-        assert_eq!(refs, ["a.md", "b.png", "c d.png"]);
+        let refs = references(
+            "[a](a.md) <img src=\"b.png\"> <me@example.com> ![c](<c d.png>)\n\n{% file src=\"d.pdf\" %}\n",
+            &gitbook::NoIncludes,
+        );
+        assert_eq!(refs, ["d.pdf", "a.md", "b.png", "c d.png"]);
     }
 
     #[test]

@@ -23,6 +23,11 @@ const ALLOWED_CLASS_PREFIXES: &[&str] = &[
     "footnote-",
     "markdown-alert",
     "task-list",
+    "tab",
+    "embed",
+    "content-ref",
+    "file-",
+    "api-",
 ];
 
 /// Ids the theme uses for its own landmarks; a page must not repeat them.
@@ -33,8 +38,18 @@ fn sanitizer() -> &'static Builder<'static> {
     SANITIZER.get_or_init(|| {
         let mut builder = Builder::default();
         builder
-            .add_tags(["input"])
-            .add_generic_attributes(["class", "id", "title", "role", "aria-hidden", "aria-label"])
+            .add_tags(["input", "section"])
+            .add_generic_attributes([
+                "class",
+                "id",
+                "title",
+                "role",
+                "aria-hidden",
+                "aria-label",
+                "aria-level",
+            ])
+            .add_tag_attributes("table", ["data-view"])
+            .add_tag_attributes("a", ["download"])
             .add_tag_attributes("img", ["width", "height", "align", "loading"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
             .add_tag_attributes("td", ["align"])

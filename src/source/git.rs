@@ -21,6 +21,7 @@ use super::{
 use crate::config::{IntegrationConfig, RepoLocation};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown;
+use crate::markdown::gitbook;
 use crate::markdown::links::{self, RepoTarget};
 use crate::version::{self, VersionLabel, VersionPattern};
 
@@ -385,8 +386,8 @@ fn current_label(
 #[derive(Default)]
 struct BlobCache {
     blobs: Mutex<HashMap<Oid, Arc<[u8]>>>,
-    /// The link destinations each markdown blob writes, parsed once per blob.
-    references: Mutex<HashMap<String, Arc<Vec<String>>>>,
+    /// What each markdown file links to and includes, parsed once per (path, blob).
+    references: Mutex<HashMap<(String, String), Arc<PageReferences>>>,
 }
 
 impl BlobCache {
@@ -401,22 +402,33 @@ impl BlobCache {
         }
         Some(bytes)
     }
+}
 
-    /// The destinations `file` links to (see `markdown::references`).
-    fn references(&self, file: &SourceFile) -> Arc<Vec<String>> {
-        if let Some(found) = self
-            .references
-            .lock()
-            .ok()
-            .and_then(|cache| cache.get(&file.blob).cloned())
-        {
-            return found;
-        }
-        let found = Arc::new(markdown::references(&file.text()));
-        if let Ok(mut cache) = self.references.lock() {
-            cache.insert(file.blob.clone(), found.clone());
-        }
-        found
+/// What a markdown file refers to: link destinations as written, and the files its
+/// `{% include %}` blocks pulled in (their links are part of `destinations`).
+struct PageReferences {
+    destinations: Vec<String>,
+    included: Vec<SourceFile>,
+}
+
+/// `{% include %}` targets read from the tree, relative to the page being scanned.
+struct TreeIncludes<'a, 'r> {
+    reader: &'a TreeReader<'r>,
+    page: &'a str,
+    read: std::cell::RefCell<Vec<SourceFile>>,
+}
+
+impl gitbook::Includes for TreeIncludes<'_, '_> {
+    fn include(&self, target: &str) -> Result<String, String> {
+        let target = links::resolve_in_repo(self.page, target)
+            .ok_or_else(|| "the path leaves the repository".to_string())?;
+        let file = self
+            .reader
+            .read(&target.path)
+            .ok_or_else(|| format!("{} does not exist on this branch", target.path))?;
+        let text = file.text().into_owned();
+        self.read.borrow_mut().push(file);
+        Ok(text)
     }
 }
 
@@ -426,6 +438,9 @@ struct GitbookConfig {
     root: Option<String>,
     #[serde(default)]
     structure: GitbookStructure,
+    /// Old page path → new page file, both inside the docs folder.
+    #[serde(default)]
+    redirects: BTreeMap<String, serde_yaml_ng::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -518,6 +533,34 @@ impl TreeReader<'_> {
         } else {
             format!("{dir}/{found}")
         })
+    }
+
+    /// What `file` links to and includes (see `markdown::references`), cached per blob.
+    fn references(&self, file: &SourceFile) -> Arc<PageReferences> {
+        let key = (file.path.clone(), file.blob.clone());
+        if let Some(found) = self
+            .blobs
+            .references
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(&key).cloned())
+        {
+            return found;
+        }
+        let includes = TreeIncludes {
+            reader: self,
+            page: &file.path,
+            read: Default::default(),
+        };
+        let destinations = markdown::references(&file.text(), &includes);
+        let found = Arc::new(PageReferences {
+            destinations,
+            included: includes.read.into_inner(),
+        });
+        if let Ok(mut cache) = self.blobs.references.lock() {
+            cache.insert(key, found.clone());
+        }
+        found
     }
 
     fn read(&self, path: &str) -> Option<SourceFile> {
@@ -643,6 +686,14 @@ fn read_docs(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<DocsSnapshot> {
     let gitbook = read_gitbook_config(reader, here, diagnostics);
+    let gitbook_redirects: Vec<(String, String)> = gitbook
+        .iter()
+        .flat_map(|config| config.redirects.iter())
+        .filter_map(|(from, to)| {
+            Some((from.trim_matches('/').to_string(), to.as_str()?.to_string()))
+        })
+        .filter(|(from, to)| !from.is_empty() && !to.is_empty())
+        .collect();
     let (root, layout) = find_docs_root(reader, integration, gitbook.as_ref(), here, diagnostics);
     let in_root = |name: &str| {
         let name = name.trim_start_matches("./").trim_start_matches('/');
@@ -779,6 +830,13 @@ fn read_docs(
         }
     }
 
+    // Files pulled in by `{% include %}` (often under the hidden `.gitbook/includes/`).
+    let includes: BTreeMap<String, SourceFile> = pages
+        .values()
+        .flat_map(|page| reader.references(page).included.clone())
+        .map(|file| (file.path.clone(), file))
+        .collect();
+
     Some(DocsSnapshot {
         root,
         layout,
@@ -786,7 +844,9 @@ fn read_docs(
         summary,
         pages: pages.into_values().collect(),
         files,
+        includes,
         repo_paths,
+        redirects: gitbook_redirects,
     })
 }
 
@@ -806,8 +866,8 @@ fn find_page(reader: &TreeReader, target: &RepoTarget) -> Option<FoundBlob> {
 /// Where the links of a markdown file point inside the repository.
 fn targets_of(reader: &TreeReader, file: &SourceFile) -> Vec<RepoTarget> {
     reader
-        .blobs
         .references(file)
+        .destinations
         .iter()
         .filter_map(|dest| links::resolve_in_repo(&file.path, dest))
         .collect()

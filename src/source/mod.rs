@@ -141,6 +141,10 @@ pub struct DocsSnapshot {
     pub pages: Vec<SourceFile>,
     /// Non-page files the pages reference that exist in the tree, by repository path.
     pub files: BTreeMap<String, SourceFile>,
+    /// Files inlined by `{% include %}`, by repository path.
+    pub includes: BTreeMap<String, SourceFile>,
+    /// `.gitbook.yaml` `redirects`: (old path inside the docs, target page as written).
+    pub redirects: Vec<(String, String)>,
     /// Paths the pages reference that exist in the repository but are neither pages nor
     /// copied files: markdown outside the docs folder, folders (`server/enterprise`).
     pub repo_paths: BTreeSet<String>,

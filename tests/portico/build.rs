@@ -112,10 +112,10 @@ fn a_portal_has_every_page_spec_md_lists() {
     );
     let redirect = fx.output("integrations/jira/index.html");
     assert!(
-        redirect.contains("http-equiv=\"refresh\" content=\"0; url=latest/\""),
+        redirect.contains("http-equiv=\"refresh\" content=\"0; url=latest/index.html\""),
         "{redirect}"
     );
-    assert!(redirect.contains("<a href=\"latest/\">"));
+    assert!(redirect.contains("<a href=\"latest/index.html\">"));
 }
 
 #[test]

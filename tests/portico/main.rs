@@ -4,4 +4,5 @@
 mod build;
 mod corpus;
 mod fixture;
+mod gitbook;
 mod versions;
