@@ -588,6 +588,8 @@ fn the_demo_builds_a_complete_portal_without_warnings() {
         .iter()
         .map(|i| i["managed_by"].as_str().unwrap())
         .collect();
+    let dangling = crate::fixture::dangling_links(&target.join("public"), &[]);
+    assert!(dangling.is_empty(), "links to nothing: {dangling:#?}");
     assert!(managed.contains(&"mattermost") && managed.contains(&"community"));
     // Running it again replaces the previous demo.
     let again = crate::fixture::run_in(dir.path(), &["demo", target.to_str().unwrap()]);

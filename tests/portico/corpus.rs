@@ -246,6 +246,12 @@ fn every_corpus_integration_builds_with_only_the_source_s_own_broken_links() {
     assert_eq!(labels("com.mattermost.gcal"), ["1.5", "1.3"]);
     assert_eq!(labels("com.github.matterpoll.matterpoll"), ["1.8", "1.5"]);
 
+    // Every link and image on every page leads to a file of the site (images that exist in
+    // the sources are displayed), except the links the sources themselves break.
+    let allowed: Vec<&str> = EXPECTED_WARNINGS.iter().map(|(_, _, link, _)| *link).collect();
+    let dangling = crate::fixture::dangling_links(&fx.path("public"), &allowed);
+    assert!(dangling.is_empty(), "links to nothing: {dangling:#?}");
+
     // Every page has a title and no GitBook tag reaches it.
     for entry in walkdir::WalkDir::new(fx.path("public"))
         .into_iter()

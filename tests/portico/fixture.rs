@@ -264,3 +264,44 @@ pub fn strip_tags(html: &str) -> String {
     }
     out
 }
+
+/// Every relative `href`/`src` in the site's HTML that points at no file of the site, as
+/// (page, link). Links written in `allowed` (left as written because the source is
+/// broken) are skipped.
+pub fn dangling_links(site: &Path, allowed: &[&str]) -> Vec<(String, String)> {
+    let mut dangling = Vec::new();
+    for entry in walkdir::WalkDir::new(site).into_iter().flatten() {
+        if entry.path().extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).unwrap();
+        let page = entry.path().strip_prefix(site).unwrap().to_string_lossy().into_owned();
+        for attribute in ["href=\"", "src=\""] {
+            for (at, _) in html.match_indices(attribute) {
+                let value = &html[at + attribute.len()..];
+                let value = &value[..value.find('"').unwrap_or(value.len())];
+                if value.is_empty()
+                    || value.starts_with('#')
+                    || value.contains("://")
+                    || value.starts_with("mailto:")
+                    || value.starts_with('/')
+                    || allowed.contains(&value)
+                {
+                    continue;
+                }
+                let path = value.split(['#', '?']).next().unwrap_or_default();
+                let decoded = portico::markdown::links::percent_decode(path);
+                let mut target = entry.path().parent().unwrap().join(&decoded);
+                if decoded.ends_with('/') || decoded.is_empty() {
+                    target = target.join("index.html");
+                }
+                if !target.exists() {
+                    dangling.push((page.clone(), value.to_string()));
+                }
+            }
+        }
+    }
+    dangling.sort();
+    dangling.dedup();
+    dangling
+}
