@@ -165,6 +165,9 @@ pub struct DocSet {
     /// Rooted links (`/integrations/`) mean the site root in the portal's pages, and the
     /// repository root in an integration's docs (as on GitHub).
     rooted_is_site: bool,
+    /// A docs folder (configured or found) rather than the README-reachable pages of a
+    /// repository root.
+    docs_folder: bool,
 }
 
 impl DocSet {
@@ -192,8 +195,23 @@ impl DocSet {
         self.asset_by_path.get(path).map(|&i| (i, &self.assets[i]))
     }
 
-    fn is_inside_root(&self, path: &str) -> bool {
-        self.root.is_empty() || path.starts_with(&format!("{}/", self.root))
+    /// Whether a file is part of the docs (copied with them) rather than of the code (seen
+    /// in the repository): everything in a docs folder; at a repository root, media and
+    /// downloads only.
+    fn is_docs_material(&self, path: &str) -> bool {
+        if self.docs_folder {
+            return path.starts_with(&format!("{}/", self.root)) || self.root.is_empty();
+        }
+        const DOWNLOADS: &[&str] = &[
+            "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp", "ico", "pdf", "csv", "tsv",
+            "zip", "gz", "tgz", "xlsx", "xls", "docx", "doc", "pptx", "odt", "ods", "mp4", "webm",
+            "mov", "mp3", "wav",
+        ];
+        let extension = path
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        DOWNLOADS.contains(&extension.as_str())
     }
 }
 
@@ -488,6 +506,7 @@ fn classify_integration(
                 .clone()
                 .map(|url| (url, found.origin.short_name().to_string())),
             rooted_is_site: false,
+            docs_folder: found.docs.layout == DocsLayout::Folder,
             ..DocSet::default()
         };
         let owner = Owner::Version {
@@ -852,12 +871,11 @@ impl LinkResolver for PageLinks<'_> {
         if let Some(found) = set.find_page(&path, folder) {
             return self.to_page(found, fragment);
         }
-        let outside = !set.is_inside_root(&path);
         if let Some((index, asset)) = set.find_asset(&path) {
-            // A link (not an image) to a file outside the docs, such as LICENSE or source
-            // code, is best read in the repository's web view.
+            // A link (not an image) to a repository file that is not docs material, such as
+            // LICENSE or source code, is best read in the repository's web view.
             if kind == LinkKind::Link
-                && outside
+                && !set.is_docs_material(&path)
                 && let Some(web) = Self::to_web_view(set, "blob", &path)
             {
                 return web;

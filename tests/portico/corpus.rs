@@ -248,7 +248,10 @@ fn every_corpus_integration_builds_with_only_the_source_s_own_broken_links() {
 
     // Every link and image on every page leads to a file of the site (images that exist in
     // the sources are displayed), except the links the sources themselves break.
-    let allowed: Vec<&str> = EXPECTED_WARNINGS.iter().map(|(_, _, link, _)| *link).collect();
+    let allowed: Vec<&str> = EXPECTED_WARNINGS
+        .iter()
+        .map(|(_, _, link, _)| *link)
+        .collect();
     let dangling = crate::fixture::dangling_links(&fx.path("public"), &allowed);
     assert!(dangling.is_empty(), "links to nothing: {dangling:#?}");
 

@@ -275,7 +275,12 @@ pub fn dangling_links(site: &Path, allowed: &[&str]) -> Vec<(String, String)> {
             continue;
         }
         let html = std::fs::read_to_string(entry.path()).unwrap();
-        let page = entry.path().strip_prefix(site).unwrap().to_string_lossy().into_owned();
+        let page = entry
+            .path()
+            .strip_prefix(site)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         for attribute in ["href=\"", "src=\""] {
             for (at, _) in html.match_indices(attribute) {
                 let value = &html[at + attribute.len()..];

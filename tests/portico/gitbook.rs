@@ -499,3 +499,36 @@ fn gitbook_era_html_looks_right_and_placeholders_stay_visible() {
     assert!(html.contains("<strong>markdown</strong>"));
     assert!(html.contains("<figure><img src=\"_gitbook/assets/a.png\" alt=\"Shot\"><figcaption><p>A <mark>caption</mark></p></figcaption></figure>"), "{html}");
 }
+
+#[test]
+fn a_readme_s_links_to_code_go_to_the_repository_and_its_media_are_copied() {
+    let fx = portal(
+        &[
+            (
+                "README.md",
+                "# X\n\n[license](LICENSE) [build](Makefile) [diagram](docs/flow.png) [sheet](docs/settings.pdf)\n",
+            ),
+            ("LICENSE", "Apache"),
+            ("Makefile", "all:"),
+            ("docs/flow.png", "png"),
+            ("docs/settings.pdf", "pdf"),
+        ],
+        "web_url = \"https://github.com/example/x\"",
+    );
+    fx.build_ok(&[]);
+    let html = article(&fx, "index.html");
+    assert!(
+        html.contains("href=\"https://github.com/example/x/blob/master/LICENSE\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("href=\"https://github.com/example/x/blob/master/Makefile\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("href=\"docs/flow.png\"") && html.contains("href=\"docs/settings.pdf\""),
+        "{html}"
+    );
+    assert!(!fx.has_output("integrations/x/latest/LICENSE"));
+    assert!(fx.has_output("integrations/x/latest/docs/settings.pdf"));
+}
