@@ -639,6 +639,11 @@ impl Catalog {
         }
     }
 
+    /// The page written at a site-relative output path.
+    pub fn page_at_output(&self, output_path: &str) -> Option<usize> {
+        self.page_by_output.get(output_path).copied()
+    }
+
     /// The resolver for links written in `page`.
     pub fn links_of(&self, page: usize) -> PageLinks<'_> {
         PageLinks {
@@ -699,7 +704,7 @@ impl PageLinks<'_> {
         Resolution::Rewritten {
             href,
             target: LinkTarget::Page {
-                page: target,
+                output_path: self.catalog.pages[target].output_path.clone(),
                 fragment,
             },
         }
@@ -831,8 +836,8 @@ impl LinkResolver for PageLinks<'_> {
             .ok_or_else(|| format!("{} does not exist on this branch", target.path))
     }
 
-    fn page_title(&self, page: usize) -> Option<String> {
-        let source = &self.catalog.pages[page].source;
+    fn page_title(&self, output_path: &str) -> Option<String> {
+        let source = &self.catalog.pages[self.catalog.page_at_output(output_path)?].source;
         crate::markdown::title_hint(&source.text())
             .or_else(|| Some(crate::nav::humanize(&crate::nav::file_stem(&source.path))))
     }

@@ -50,21 +50,26 @@ pub fn check(catalog: &Catalog, rendered: &[Rendered]) -> Vec<Diagnostic> {
                 Resolution::Rewritten {
                     target:
                         LinkTarget::Page {
-                            page: target,
+                            output_path,
                             fragment: Some(fragment),
                         },
                     ..
-                } => missing_anchor(&rendered[*target], fragment).map(|hint| {
-                    let on = if *target == page {
-                        "this page".to_string()
-                    } else {
-                        catalog.pages[*target].source.path.clone()
-                    };
-                    format!(
-                        "broken link {:?}: {on} has no heading or anchor #{fragment}{hint}",
-                        link.written
-                    )
-                }),
+                } => catalog
+                    .page_at_output(output_path)
+                    .and_then(|target| {
+                        missing_anchor(&rendered[target], fragment).map(|hint| (target, hint))
+                    })
+                    .map(|(target, hint)| {
+                        let on = if target == page {
+                            "this page".to_string()
+                        } else {
+                            catalog.pages[target].source.path.clone()
+                        };
+                        format!(
+                            "broken link {:?}: {on} has no heading or anchor #{fragment}{hint}",
+                            link.written
+                        )
+                    }),
                 _ => None,
             };
             if let Some(message) = problem {

@@ -37,9 +37,11 @@ pub enum Resolution {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
-    /// A page of the portal, by its index in the catalog, and the anchor asked for.
+    /// A page of the portal, by its site-relative output path, and the anchor asked for.
+    /// (An address, not an index, so that a rendering stays valid when other pages come
+    /// and go while serving.)
     Page {
-        page: usize,
+        output_path: String,
         fragment: Option<String>,
     },
     /// A file copied next to the pages, by its index among the linking page's doc set's
@@ -60,8 +62,8 @@ pub trait LinkResolver {
         Err(format!("{target} cannot be included here"))
     }
 
-    /// The title of another page, for `{% content-ref %}` cards.
-    fn page_title(&self, _page: usize) -> Option<String> {
+    /// The title of another page (by output path), for `{% content-ref %}` cards.
+    fn page_title(&self, _output_path: &str) -> Option<String> {
         None
     }
 
@@ -465,8 +467,8 @@ impl<'a> Renderer<'a, '_> {
                 let (href, title) = match &resolution {
                     Resolution::Rewritten { href, target } => {
                         let title = match target {
-                            LinkTarget::Page { page, .. } => {
-                                self.context.resolver.page_title(*page)
+                            LinkTarget::Page { output_path, .. } => {
+                                self.context.resolver.page_title(output_path)
                             }
                             _ => None,
                         };
