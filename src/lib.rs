@@ -126,7 +126,7 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
     let theme = theme::load(&config.root, &config.site.theme).map_err(BuildFailure::early)?;
 
     let sources = source::aggregate(&config);
-    diagnostics.extend(sources.diagnostics.iter().cloned());
+    diagnostics.extend(sources.diagnostics().cloned());
     let unreadable: Vec<String> = sources
         .integrations
         .iter()

@@ -7,8 +7,11 @@
 //! reference; it does not order versions or decide URLs (that is `catalog`).
 
 mod content;
-mod git;
+mod docs;
 mod manifest;
+mod refs;
+mod repo;
+mod tree;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -26,9 +29,20 @@ pub use manifest::Manifest;
 #[derive(Debug)]
 pub struct Sources {
     pub content: PortalContent,
+    pub content_diagnostics: Vec<Diagnostic>,
     /// One entry per configured integration, in `site.toml` order.
     pub integrations: Vec<Result<RepoSnapshot, SourceError>>,
-    pub diagnostics: Vec<Diagnostic>,
+    /// What reading each integration found, in the same order.
+    pub integration_diagnostics: Vec<Vec<Diagnostic>>,
+}
+
+impl Sources {
+    /// Every problem found while reading.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.content_diagnostics
+            .iter()
+            .chain(self.integration_diagnostics.iter().flatten())
+    }
 }
 
 /// A configured integration whose repository cannot be read at all.
@@ -60,6 +74,8 @@ pub struct VersionSnapshot {
     pub commit: String,
     /// Committer time, seconds since the epoch (for "last updated").
     pub commit_time: i64,
+    /// Read from the working tree (uncommitted edits included) rather than the commit.
+    pub from_work_tree: bool,
     pub manifest: Option<Manifest>,
     pub docs: DocsSnapshot,
 }
@@ -169,21 +185,54 @@ impl SourceFile {
 
 /// Reads every integration (in parallel) and the portal's content folder.
 pub fn aggregate(config: &SiteConfig) -> Sources {
-    let (content, mut diagnostics) = content::read(&config.root);
+    aggregate_with(config, ReadOptions::default(), None)
+}
+
+/// How sources are read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// Read each current version from its repository's working tree when its default
+    /// branch is checked out (`portico serve`: uncommitted edits show). `build` never does.
+    pub work_trees: bool,
+}
+
+/// What changed since the previous read, so that the rest is reused (`portico serve`).
+#[derive(Debug, Clone, Default)]
+pub struct Reread {
+    pub content: bool,
+    /// Indexes in `SiteConfig::integrations`.
+    pub integrations: BTreeSet<usize>,
+}
+
+/// Reads the sources, reusing from `previous` whatever `reread` does not name.
+pub fn aggregate_with(
+    config: &SiteConfig,
+    options: ReadOptions,
+    previous: Option<(&Sources, &Reread)>,
+) -> Sources {
+    let (content, content_diagnostics) = match previous {
+        Some((sources, reread)) if !reread.content => {
+            (sources.content.clone(), sources.content_diagnostics.clone())
+        }
+        _ => content::read(&config.root),
+    };
     let results: Vec<(Result<RepoSnapshot, SourceError>, Vec<Diagnostic>)> = config
         .integrations
         .par_iter()
         .enumerate()
-        .map(|(index, integration)| git::read_integration(index, integration))
+        .map(|(index, integration)| match previous {
+            Some((sources, reread)) if !reread.integrations.contains(&index) => (
+                sources.integrations[index].clone(),
+                sources.integration_diagnostics[index].clone(),
+            ),
+            _ => repo::read_integration(index, integration, options),
+        })
         .collect();
-    let mut integrations = Vec::with_capacity(results.len());
-    for (result, found) in results {
-        integrations.push(result);
-        diagnostics.extend(found);
-    }
+    let (integrations, integration_diagnostics) = results.into_iter().unzip();
     Sources {
         content,
+        content_diagnostics,
         integrations,
-        diagnostics,
+        integration_diagnostics,
     }
 }

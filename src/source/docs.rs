@@ -1,0 +1,306 @@
+//! Where a version's docs are and which files they are made of.
+//!
+//! The docs folder: `docs_dir`, else `.gitbook.yaml` `root`, else `docs/`, each only when it
+//! holds docs, else the repository root. Pages: every markdown file of a docs folder, or
+//! the README and what it links to at a repository root. Files: what the pages reference
+//! (images, downloads, includes), read from the same tree.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use serde::Deserialize;
+
+use super::tree::{FoundBlob, TreeReader};
+use super::{DocsLayout, DocsSnapshot, SourceFile};
+use crate::config::IntegrationConfig;
+use crate::diagnostics::{Diagnostic, Location};
+use crate::markdown::links::{self, RepoTarget};
+
+const GITBOOK_CONFIG: &str = ".gitbook.yaml";
+
+const SUMMARY_FILE: &str = "SUMMARY.md";
+
+/// `.gitbook.yaml`: where a GitBook space keeps its docs.
+#[derive(Debug, Default, Deserialize)]
+struct GitbookConfig {
+    root: Option<String>,
+    #[serde(default)]
+    structure: GitbookStructure,
+    /// Old page path → new page file, both inside the docs folder.
+    #[serde(default)]
+    redirects: BTreeMap<String, serde_yaml_ng::Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct GitbookStructure {
+    readme: Option<String>,
+    summary: Option<String>,
+}
+
+/// Finds the docs folder, the pages and every file they reference.
+pub(super) fn read_docs(
+    reader: &TreeReader,
+    integration: &IntegrationConfig,
+    here: &Location,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<DocsSnapshot> {
+    let gitbook = read_gitbook_config(reader, here, diagnostics);
+    let gitbook_redirects: Vec<(String, String)> = gitbook
+        .iter()
+        .flat_map(|config| config.redirects.iter())
+        .filter_map(|(from, to)| {
+            Some((from.trim_matches('/').to_string(), to.as_str()?.to_string()))
+        })
+        .filter(|(from, to)| !from.is_empty() && !to.is_empty())
+        .collect();
+    let (root, layout) = find_docs_root(reader, integration, gitbook.as_ref(), here, diagnostics);
+    let in_root = |name: &str| {
+        let name = name.trim_start_matches("./").trim_start_matches('/');
+        if root.is_empty() {
+            name.to_string()
+        } else {
+            format!("{root}/{name}")
+        }
+    };
+
+    let structure = gitbook.as_ref().map(|g| &g.structure);
+    let summary_path = structure
+        .and_then(|s| s.summary.as_deref())
+        .map(in_root)
+        .unwrap_or_else(|| in_root(SUMMARY_FILE));
+    let summary = reader.read(&summary_path);
+
+    let landing = structure
+        .and_then(|s| s.readme.as_deref())
+        .map(in_root)
+        .and_then(|path| reader.find_blob(&path))
+        .or_else(|| {
+            ["README.md", "index.md"]
+                .iter()
+                .find_map(|name| reader.find_blob(&in_root(name)))
+        });
+    let Some(landing) = landing else {
+        diagnostics.push(Diagnostic::warning(
+            here.clone(),
+            format!(
+                "no landing page (README.md or index.md) in {}; this version is left out: add one",
+                if root.is_empty() {
+                    "the repository root".to_string()
+                } else {
+                    format!("{root}/")
+                }
+            ),
+        ));
+        return None;
+    };
+
+    let mut pages: BTreeMap<String, SourceFile> = BTreeMap::new();
+    let mut files: BTreeMap<String, SourceFile> = BTreeMap::new();
+    let summary_real = summary.as_ref().map(|s| s.path.clone());
+    // Old navigation files left beside SUMMARY.md (`SUMMARY2.md`) are pages only if linked.
+    let mut stray_summaries: BTreeMap<String, SourceFile> = BTreeMap::new();
+    match layout {
+        DocsLayout::Folder => {
+            for path in reader.list_blobs(&root) {
+                let relative = path.strip_prefix(&format!("{root}/")).unwrap_or(&path);
+                let hidden = relative.split('/').any(|part| part.starts_with('.'));
+                if !links::is_markdown(&path) || hidden || Some(&path) == summary_real.as_ref() {
+                    continue;
+                }
+                let Some(file) = reader.read(&path) else {
+                    continue;
+                };
+                if is_stray_summary(relative) {
+                    stray_summaries.insert(path, file);
+                } else {
+                    pages.insert(path, file);
+                }
+            }
+        }
+        DocsLayout::RepositoryRoot => {
+            // The README and what it links to, transitively (plus SUMMARY.md's entries).
+            let mut queue: VecDeque<RepoTarget> = VecDeque::from([RepoTarget {
+                path: landing.path.clone(),
+                folder: false,
+                fragment: None,
+            }]);
+            if let Some(summary) = &summary {
+                queue.extend(targets_of(reader, summary));
+            }
+            while let Some(candidate) = queue.pop_front() {
+                let Some(found) = find_page(reader, &candidate) else {
+                    continue;
+                };
+                if pages.contains_key(&found.path) {
+                    continue;
+                }
+                let Some(file) = reader.read(&found.path) else {
+                    continue;
+                };
+                queue.extend(targets_of(reader, &file));
+                pages.insert(found.path.clone(), file);
+            }
+        }
+    }
+    if !pages.contains_key(&landing.path) {
+        // A structure.readme outside the usual names is still the landing page.
+        if let Some(file) = reader.read(&landing.path) {
+            pages.insert(landing.path.clone(), file);
+        }
+    }
+
+    if !stray_summaries.is_empty() {
+        let linked: BTreeSet<String> = pages
+            .values()
+            .chain(summary.iter())
+            .flat_map(|page| targets_of(reader, page))
+            .map(|target| target.path)
+            .collect();
+        for (path, file) in stray_summaries {
+            if linked.contains(&path) {
+                pages.insert(path, file);
+            }
+        }
+    }
+
+    // Files the pages reference: images, downloads, and links to files outside the docs.
+    let referenced: BTreeSet<(String, bool)> = pages
+        .values()
+        .chain(summary.iter())
+        .flat_map(|page| targets_of(reader, page))
+        .map(|target| (target.path, target.folder))
+        .collect();
+    let mut repo_paths = BTreeSet::new();
+    for (target, folder) in referenced {
+        let is_page = links::candidates(&target, folder)
+            .iter()
+            .any(|candidate| pages.contains_key(candidate));
+        if is_page || folder && !reader.is_dir(&target) {
+            continue;
+        }
+        if reader.is_dir(&target) {
+            repo_paths.insert(target);
+        } else if links::is_markdown(&target) {
+            if reader.find_blob(&target).is_some() {
+                repo_paths.insert(target);
+            }
+        } else if let Some(file) = reader.read(&target) {
+            files.insert(target, file);
+        }
+    }
+
+    // Files pulled in by `{% include %}` (often under the hidden `.gitbook/includes/`).
+    let includes: BTreeMap<String, SourceFile> = pages
+        .values()
+        .flat_map(|page| reader.references(page).included.clone())
+        .map(|file| (file.path.clone(), file))
+        .collect();
+
+    Some(DocsSnapshot {
+        root,
+        layout,
+        landing: landing.path,
+        summary,
+        pages: pages.into_values().collect(),
+        files,
+        includes,
+        repo_paths,
+        redirects: gitbook_redirects,
+    })
+}
+
+/// `SUMMARY2.md`, `summary-old.md` at the top of the docs folder: leftovers of GitBook syncs.
+fn is_stray_summary(relative: &str) -> bool {
+    !relative.contains('/') && relative.to_ascii_lowercase().starts_with("summary")
+}
+
+/// A markdown page a resolved link may mean (`setup` → `setup.md` or `setup/README.md`).
+fn find_page(reader: &TreeReader, target: &RepoTarget) -> Option<FoundBlob> {
+    links::candidates(&target.path, target.folder)
+        .iter()
+        .filter(|candidate| links::is_markdown(candidate))
+        .find_map(|candidate| reader.find_blob(candidate))
+}
+
+/// Where the links of a markdown file point inside the repository.
+fn targets_of(reader: &TreeReader, file: &SourceFile) -> Vec<RepoTarget> {
+    reader
+        .references(file)
+        .destinations
+        .iter()
+        .filter_map(|dest| links::resolve_in_repo(&file.path, dest))
+        .collect()
+}
+
+fn read_gitbook_config(
+    reader: &TreeReader,
+    here: &Location,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<GitbookConfig> {
+    let file = reader.read(GITBOOK_CONFIG)?;
+    match serde_yaml_ng::from_slice::<Option<GitbookConfig>>(&file.bytes) {
+        Ok(config) => Some(config.unwrap_or_default()),
+        Err(err) => {
+            diagnostics.push(Diagnostic::warning(
+                here.clone().with_file(GITBOOK_CONFIG),
+                format!("cannot parse .gitbook.yaml ({err}); its root and structure are ignored"),
+            ));
+            None
+        }
+    }
+}
+
+/// SPEC.md's order: `docs_dir`, else `.gitbook.yaml` root when it exists on this branch
+/// (and holds a landing page or SUMMARY.md), else `docs/` when it holds a README.md or
+/// SUMMARY.md, else the repository root.
+fn find_docs_root(
+    reader: &TreeReader,
+    integration: &IntegrationConfig,
+    gitbook: Option<&GitbookConfig>,
+    here: &Location,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (String, DocsLayout) {
+    if let Some(dir) = &integration.docs_dir {
+        if reader.is_dir(dir) {
+            return (dir.clone(), DocsLayout::Folder);
+        }
+        diagnostics.push(Diagnostic::warning(
+            here.clone(),
+            format!("docs_dir {dir:?} does not exist on this branch; looking for the docs as if it were not set"),
+        ));
+    }
+    // A folder counts only when it holds docs: repositories that moved their docs into the
+    // README often keep a stale `.gitbook.yaml` or a `docs/` folder of loose pages.
+    let structure = gitbook.map(|g| &g.structure);
+    let holds_docs = |dir: &str| {
+        let readme = structure
+            .and_then(|s| s.readme.as_deref())
+            .unwrap_or("README.md");
+        let summary = structure
+            .and_then(|s| s.summary.as_deref())
+            .unwrap_or(SUMMARY_FILE);
+        [readme, summary, "README.md", "index.md", SUMMARY_FILE]
+            .iter()
+            .filter_map(|name| links::join(dir, name))
+            .any(|path| reader.find_blob(&path).is_some())
+    };
+    if let Some(root) = gitbook.and_then(|g| g.root.as_deref()) {
+        let root = links::join("", root).unwrap_or_default();
+        if root.is_empty() {
+            // `root: ./`: the repository itself is the GitBook space when it has the
+            // space's SUMMARY.md; otherwise every README would make the whole repository
+            // (vendored code included) the docs.
+            let summary = structure
+                .and_then(|s| s.summary.as_deref())
+                .unwrap_or(SUMMARY_FILE);
+            if reader.find_blob(summary.trim_start_matches("./")).is_some() {
+                return (root, DocsLayout::Folder);
+            }
+        } else if reader.is_dir(&root) && holds_docs(&root) {
+            return (root, DocsLayout::Folder);
+        }
+    }
+    if reader.is_dir("docs") && holds_docs("docs") {
+        return ("docs".to_string(), DocsLayout::Folder);
+    }
+    (String::new(), DocsLayout::RepositoryRoot)
+}

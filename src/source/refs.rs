@@ -1,0 +1,262 @@
+//! Which refs of a repository are versions, and what the current one is called.
+//!
+//! The default branch (configured, else HEAD; a detached CI checkout falls back to the
+//! remote's HEAD) is the current version. Branches matching a `version_branches` pattern
+//! are archived versions (local wins over remote-tracking), and with `version_tags` the
+//! newest tag per `major.minor`. The current label comes from the manifest, else the newest
+//! release tag at or behind the tip, else `latest`.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use git2::{Oid, Repository};
+
+use super::Origin;
+use super::VersionSnapshot;
+use super::repo::open;
+use crate::config::IntegrationConfig;
+use crate::diagnostics::{Diagnostic, Location};
+use crate::version::{self, VersionLabel, VersionPattern};
+
+/// A version to read: which commit, and what it will be called.
+pub(super) struct PlannedVersion {
+    /// `None` for the current version, whose label depends on its manifest.
+    pub(super) label: Option<VersionLabel>,
+    pub(super) origin: Origin,
+    pub(super) commit: Oid,
+}
+
+pub(super) struct ReadPlan {
+    pub(super) default_branch: String,
+    pub(super) versions: Vec<PlannedVersion>,
+    pub(super) skipped_branches: Vec<String>,
+}
+
+pub(super) fn read_refs(
+    path: &Path,
+    integration: &IntegrationConfig,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<ReadPlan, String> {
+    let repo = open(path)?;
+    let (default_branch, tip) = default_branch(&repo, integration.branch.as_deref())?;
+
+    // label → (origin, commit); the first found per label wins after the preference sort.
+    let mut branches: Vec<(VersionLabel, Origin, Oid)> = Vec::new();
+    let mut skipped = BTreeSet::new();
+    let mut tags: Vec<(VersionLabel, String, Oid)> = Vec::new();
+    let references = repo.references().map_err(|err| {
+        format!(
+            "cannot list the branches of {}: {}",
+            path.display(),
+            err.message()
+        )
+    })?;
+    for reference in references.flatten() {
+        let Ok(name) = reference.name() else { continue };
+        let (branch, remote) = if let Some(local) = name.strip_prefix("refs/heads/") {
+            (local.to_string(), None)
+        } else if let Some(rest) = name.strip_prefix("refs/remotes/") {
+            let Some((remote, branch)) = rest.split_once('/') else {
+                continue;
+            };
+            if branch == "HEAD" {
+                continue;
+            }
+            (branch.to_string(), Some(remote.to_string()))
+        } else if let Some(tag) = name.strip_prefix("refs/tags/") {
+            if let Some(label) = version::match_any(&integration.version_tags, tag)
+                && let Ok(commit) = reference.peel_to_commit()
+            {
+                tags.push((label, tag.to_string(), commit.id()));
+            }
+            continue;
+        } else {
+            continue;
+        };
+        if branch == default_branch {
+            continue;
+        }
+        let Some(label) = version::match_any(&integration.version_branches, &branch) else {
+            if version::looks_like_docs_branch(&branch) && skipped.insert(branch.clone()) {
+                diagnostics.push(Diagnostic::warning(
+                    Location::integration(&integration.id),
+                    format!(
+                        "branch {branch} looks like a docs archive but matches no version_branches pattern, so it is not published; rename it (for example 2.1-docs) or add a pattern"
+                    ),
+                ));
+            }
+            continue;
+        };
+        let Ok(commit) = reference.peel_to_commit() else {
+            diagnostics.push(Diagnostic::warning(
+                Location::integration(&integration.id),
+                format!("branch {name} does not point at a commit; skipped"),
+            ));
+            continue;
+        };
+        branches.push((label, Origin::Branch { branch, remote }, commit.id()));
+    }
+
+    // Local branches win over remote-tracking ones; among remotes, `origin` first.
+    branches.sort_by(|(la, oa, _), (lb, ob, _)| {
+        la.cmp(lb)
+            .then_with(|| origin_preference(oa).cmp(&origin_preference(ob)))
+            .then_with(|| oa.short_name().cmp(ob.short_name()))
+    });
+    let mut versions: Vec<PlannedVersion> = vec![PlannedVersion {
+        label: None,
+        origin: Origin::DefaultBranch {
+            branch: default_branch.clone(),
+        },
+        commit: tip,
+    }];
+    // label → the branch name kept for it (without its remote).
+    let mut by_label: HashMap<VersionLabel, String> = HashMap::new();
+    for (label, origin, commit) in branches {
+        let branch = origin.short_name().to_string();
+        if let Some(kept) = by_label.get(&label) {
+            // The same branch seen again as remote-tracking is expected; two names are not.
+            if *kept != branch {
+                diagnostics.push(Diagnostic::warning(
+                    Location::integration(&integration.id),
+                    format!(
+                        "branches {kept} and {branch} both name version {label}; using {kept}: delete or rename one"
+                    ),
+                ));
+            }
+            continue;
+        }
+        by_label.insert(label.clone(), branch);
+        versions.push(PlannedVersion {
+            label: Some(label),
+            origin,
+            commit,
+        });
+    }
+
+    // Tags: per major.minor the highest patch wins; a branch with the same label wins.
+    tags.sort_by(|(a, ..), (b, ..)| b.cmp(a));
+    let mut tag_labels = BTreeSet::new();
+    for (full, tag, commit) in tags {
+        let label = full.to_major_minor();
+        if by_label.contains_key(&label) || !tag_labels.insert(label.clone()) {
+            continue;
+        }
+        versions.push(PlannedVersion {
+            label: Some(label),
+            origin: Origin::Tag { tag },
+            commit,
+        });
+    }
+
+    Ok(ReadPlan {
+        default_branch,
+        versions,
+        skipped_branches: skipped.into_iter().collect(),
+    })
+}
+
+fn origin_preference(origin: &Origin) -> (u8, String) {
+    match origin {
+        Origin::Branch { remote: None, .. } => (0, String::new()),
+        Origin::Branch {
+            remote: Some(remote),
+            ..
+        } if remote == "origin" => (1, String::new()),
+        Origin::Branch {
+            remote: Some(remote),
+            ..
+        } => (2, remote.clone()),
+        _ => (3, String::new()),
+    }
+}
+
+/// The configured branch, else the branch HEAD names; a detached HEAD (as CI checkouts
+/// have) falls back to the remote's HEAD, then to the detached commit itself.
+fn default_branch(repo: &Repository, configured: Option<&str>) -> Result<(String, Oid), String> {
+    if let Some(branch) = configured {
+        for candidate in [
+            format!("refs/heads/{branch}"),
+            format!("refs/remotes/origin/{branch}"),
+        ] {
+            if let Ok(reference) = repo.find_reference(&candidate)
+                && let Ok(commit) = reference.peel_to_commit()
+            {
+                return Ok((branch.to_string(), commit.id()));
+            }
+        }
+        return Err(format!(
+            "the configured branch {branch:?} does not exist (neither locally nor as origin/{branch}); fix `branch` in site.toml"
+        ));
+    }
+    match repo.head() {
+        Ok(head) => {
+            let commit = head
+                .peel_to_commit()
+                .map_err(|err| format!("HEAD does not point at a commit: {}", err.message()))?;
+            if let Some(branch) = head.name().ok().and_then(|n| n.strip_prefix("refs/heads/")) {
+                return Ok((branch.to_string(), commit.id()));
+            }
+            if let Ok(remote_head) = repo.find_reference("refs/remotes/origin/HEAD")
+                && let Ok(Some(target)) = remote_head.symbolic_target()
+                && let Some(branch) = target.strip_prefix("refs/remotes/origin/")
+                && let Ok(commit) = remote_head.peel_to_commit()
+            {
+                return Ok((branch.to_string(), commit.id()));
+            }
+            Ok(("HEAD".to_string(), commit.id()))
+        }
+        Err(err) => Err(format!(
+            "the repository has no default branch (HEAD: {}); commit the docs or set `branch` in site.toml",
+            err.message()
+        )),
+    }
+}
+
+/// The current version's label: the manifest's `major.minor`, else the newest release tag
+/// at or behind the tip, else `latest`.
+pub(super) fn current_label(
+    repo: &Repository,
+    integration: &IntegrationConfig,
+    current: &VersionSnapshot,
+) -> VersionLabel {
+    if let Some(label) = current
+        .manifest
+        .as_ref()
+        .and_then(|m| m.version.as_deref())
+        .and_then(VersionLabel::major_minor_of)
+    {
+        return label;
+    }
+    let Ok(tip) = Oid::from_str(&current.commit) else {
+        return VersionLabel::latest();
+    };
+    let mut patterns = integration.version_tags.clone();
+    for default in ["v{version}", "{version}"] {
+        patterns.push(VersionPattern::parse(default).expect("built-in pattern is valid"));
+    }
+    let mut tags: Vec<(VersionLabel, Oid)> = Vec::new();
+    if let Ok(references) = repo.references_glob("refs/tags/*") {
+        for reference in references.flatten() {
+            let Some(name) = reference
+                .name()
+                .ok()
+                .and_then(|n| n.strip_prefix("refs/tags/"))
+            else {
+                continue;
+            };
+            if let Some(label) = version::match_any(&patterns, name)
+                && let Ok(commit) = reference.peel_to_commit()
+            {
+                tags.push((label, commit.id()));
+            }
+        }
+    }
+    tags.sort_by(|a, b| b.0.cmp(&a.0));
+    tags.into_iter()
+        .find(|(_, commit)| {
+            *commit == tip || repo.graph_descendant_of(tip, *commit).unwrap_or(false)
+        })
+        .map(|(label, _)| label.to_major_minor())
+        .unwrap_or_else(VersionLabel::latest)
+}

@@ -1,0 +1,223 @@
+//! Reading one integration's repository: its refs (`refs`), then each version's docs
+//! (`docs`) from its tree (`tree`), in parallel, one repository handle per task.
+
+use std::path::Path;
+
+use git2::{Repository, RepositoryOpenFlags};
+use rayon::prelude::*;
+
+use super::docs::read_docs;
+use super::manifest::{self, MANIFEST_FILES, Manifest};
+use super::refs::{PlannedVersion, ReadPlan, current_label, read_refs};
+use super::tree::{BlobCache, Files, TreeReader};
+use super::{ReadOptions, RepoSnapshot, SourceError, VersionSnapshot};
+use crate::config::{IntegrationConfig, RepoLocation};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::version::VersionLabel;
+
+type Outcome = (Result<RepoSnapshot, SourceError>, Vec<Diagnostic>);
+
+/// Reads every version of one integration. Fatal problems (no repository, no default
+/// branch) are the `Err`; problems with single versions or files are diagnostics.
+pub(super) fn read_integration(
+    index: usize,
+    integration: &IntegrationConfig,
+    options: ReadOptions,
+) -> Outcome {
+    let mut diagnostics = Vec::new();
+    let fail = |message: String| SourceError {
+        integration: integration.id.clone(),
+        message,
+    };
+    let path = match &integration.repo {
+        RepoLocation::Local(path) => path.clone(),
+        RepoLocation::Remote(url) => {
+            return (
+                Err(fail(format!(
+                    "repository {url} is a URL, and this build reads local repositories only: clone it and set `repo` to the clone's path"
+                ))),
+                diagnostics,
+            );
+        }
+    };
+    let result = read_refs(&path, integration, &mut diagnostics)
+        .map_err(fail)
+        .and_then(|plan| {
+            read_versions(&path, integration, plan, options, &mut diagnostics).map_err(|message| {
+                SourceError {
+                    integration: integration.id.clone(),
+                    message,
+                }
+            })
+        })
+        .map(
+            |(default_branch, versions, skipped_branches)| RepoSnapshot {
+                integration: index,
+                default_branch,
+                versions,
+                skipped_branches,
+            },
+        );
+    (result, diagnostics)
+}
+
+pub(super) fn open(path: &Path) -> Result<Repository, String> {
+    // NO_SEARCH: a folder that is not a repository must be an error, not silently the
+    // enclosing repository (the portal's own, for example).
+    Repository::open_ext(
+        path,
+        RepositoryOpenFlags::NO_SEARCH,
+        std::iter::empty::<&str>(),
+    )
+    .map_err(|err| {
+        format!(
+            "cannot open the git repository at {}: {}; check `repo` in site.toml",
+            path.display(),
+            err.message()
+        )
+    })
+}
+
+type VersionsRead = (String, Vec<VersionSnapshot>, Vec<String>);
+
+fn read_versions(
+    path: &Path,
+    integration: &IntegrationConfig,
+    plan: ReadPlan,
+    options: ReadOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<VersionsRead, String> {
+    let blobs = BlobCache::default();
+    let results: Vec<(Option<VersionSnapshot>, Vec<Diagnostic>)> = plan
+        .versions
+        .par_iter()
+        .map(|planned| {
+            let mut found = Vec::new();
+            let snapshot = match open(path) {
+                Ok(repo) => read_version(
+                    &repo,
+                    integration,
+                    planned,
+                    &plan.default_branch,
+                    options,
+                    &blobs,
+                    &mut found,
+                ),
+                Err(message) => {
+                    found.push(Diagnostic::error(
+                        Location::integration(&integration.id)
+                            .with_version(planned.origin.describe()),
+                        message,
+                    ));
+                    None
+                }
+            };
+            (snapshot, found)
+        })
+        .collect();
+
+    let mut versions = Vec::new();
+    for (snapshot, found) in results {
+        diagnostics.extend(found);
+        versions.extend(snapshot);
+    }
+    match versions.first() {
+        Some(first) if first.origin.is_current() => {}
+        _ => {
+            return Err(format!(
+                "the default branch {} has no docs (no README.md, docs/ folder or .gitbook.yaml root); add them or set `docs_dir`",
+                plan.default_branch
+            ));
+        }
+    }
+    let repo = open(path)?;
+    let current_label = current_label(&repo, integration, &versions[0]);
+    versions[0].label = current_label;
+    Ok((plan.default_branch, versions, plan.skipped_branches))
+}
+
+fn read_version(
+    repo: &Repository,
+    integration: &IntegrationConfig,
+    planned: &PlannedVersion,
+    default_branch: &str,
+    options: ReadOptions,
+    blobs: &BlobCache,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<VersionSnapshot> {
+    let here = Location::integration(&integration.id).with_version(match &planned.label {
+        Some(label) => format!("{label} ({})", planned.origin.describe()),
+        None => planned.origin.describe(),
+    });
+    let commit = match repo.find_commit(planned.commit) {
+        Ok(commit) => commit,
+        Err(err) => {
+            diagnostics.push(Diagnostic::error(
+                here,
+                format!("cannot read commit {}: {}", planned.commit, err.message()),
+            ));
+            return None;
+        }
+    };
+    let tree = match commit.tree() {
+        Ok(tree) => tree,
+        Err(err) => {
+            diagnostics.push(Diagnostic::error(
+                here,
+                format!("cannot read the tree: {}", err.message()),
+            ));
+            return None;
+        }
+    };
+    // While serving, the current version is what the writer sees on disk.
+    let work_tree = (options.work_trees && planned.origin.is_current())
+        .then(|| checked_out_work_tree(repo, default_branch))
+        .flatten();
+    let from_work_tree = work_tree.is_some();
+    let files = match work_tree {
+        Some(dir) => Files::WorkTree(dir),
+        None => Files::Commit(tree),
+    };
+    let reader = TreeReader { repo, files, blobs };
+
+    let manifest = read_manifest(&reader, &here, diagnostics);
+    let docs = read_docs(&reader, integration, &here, diagnostics)?;
+    Some(VersionSnapshot {
+        label: planned.label.clone().unwrap_or_else(VersionLabel::latest),
+        origin: planned.origin.clone(),
+        commit: planned.commit.to_string(),
+        commit_time: commit.committer().when().seconds(),
+        from_work_tree,
+        manifest,
+        docs,
+    })
+}
+
+/// The working directory, when the repository has one and HEAD is the default branch.
+fn checked_out_work_tree(repo: &Repository, default_branch: &str) -> Option<std::path::PathBuf> {
+    let workdir = repo.workdir()?;
+    let head = repo.head().ok()?;
+    (head.name().ok()? == format!("refs/heads/{default_branch}")).then(|| workdir.to_path_buf())
+}
+
+fn read_manifest(
+    reader: &TreeReader,
+    here: &Location,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Manifest> {
+    for name in MANIFEST_FILES {
+        if let Some(file) = reader.read(name) {
+            return match manifest::parse(name, &file.bytes) {
+                Ok(manifest) => Some(manifest),
+                Err(err) => {
+                    diagnostics.push(Diagnostic::warning(
+                        here.clone().with_file(name),
+                        format!("cannot parse the plugin manifest ({err}); its name, description and version are ignored"),
+                    ));
+                    None
+                }
+            };
+        }
+    }
+    None
+}

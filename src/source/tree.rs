@@ -1,0 +1,356 @@
+//! A version's files: a commit's tree, or (while serving) the working tree of the
+//! checked-out default branch, behind one interface.
+//!
+//! Lookups follow symlinks that stay inside the repository and match landing file names
+//! (`README.md`) in any case. Blob contents are shared by the versions of one integration
+//! and read once; working-tree files get their git blob id, so an unchanged file has the
+//! same id (and cache entries) as in the commit.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use git2::{ObjectType, Oid, Repository, Tree};
+use walkdir::WalkDir;
+
+use super::SourceFile;
+use crate::markdown;
+use crate::markdown::gitbook;
+use crate::markdown::links;
+
+/// How many symlinks may be followed in a row before giving up (loops).
+const MAX_SYMLINK_HOPS: usize = 8;
+/// Git's file mode of a symbolic link.
+const SYMLINK_MODE: i32 = 0o120000;
+
+/// Blob contents shared by the versions of one integration: archived branches mostly hold
+/// the same files, and each is read from the object database once.
+#[derive(Default)]
+pub(super) struct BlobCache {
+    blobs: Mutex<HashMap<Oid, Arc<[u8]>>>,
+    /// What each markdown file links to and includes, parsed once per (path, blob).
+    references: Mutex<HashMap<(String, String), Arc<PageReferences>>>,
+}
+
+impl BlobCache {
+    fn get(&self, oid: Oid) -> Option<Arc<[u8]>> {
+        self.blobs.lock().ok()?.get(&oid).cloned()
+    }
+
+    fn put(&self, oid: Oid, bytes: Arc<[u8]>) {
+        if let Ok(mut blobs) = self.blobs.lock() {
+            blobs.insert(oid, bytes);
+        }
+    }
+
+    fn read(&self, repo: &Repository, oid: Oid) -> Option<Arc<[u8]>> {
+        if let Some(bytes) = self.get(oid) {
+            return Some(bytes);
+        }
+        let blob = repo.find_blob(oid).ok()?;
+        let bytes: Arc<[u8]> = Arc::from(blob.content());
+        self.put(oid, bytes.clone());
+        Some(bytes)
+    }
+}
+
+/// What a markdown file refers to: link destinations as written, and the files its
+/// `{% include %}` blocks pulled in (their links are part of `destinations`).
+pub(super) struct PageReferences {
+    pub(super) destinations: Vec<String>,
+    pub(super) included: Vec<SourceFile>,
+}
+
+/// `{% include %}` targets read from the tree, relative to the page being scanned.
+struct TreeIncludes<'a, 'r> {
+    reader: &'a TreeReader<'r>,
+    page: &'a str,
+    read: std::cell::RefCell<Vec<SourceFile>>,
+}
+
+impl gitbook::Includes for TreeIncludes<'_, '_> {
+    fn include(&self, target: &str) -> Result<String, String> {
+        let target = links::resolve_in_repo(self.page, target)
+            .ok_or_else(|| "the path leaves the repository".to_string())?;
+        let file = self
+            .reader
+            .read(&target.path)
+            .ok_or_else(|| format!("{} does not exist on this branch", target.path))?;
+        let text = file.text().into_owned();
+        self.read.borrow_mut().push(file);
+        Ok(text)
+    }
+}
+
+/// Where the files come from.
+pub(super) enum Files<'r> {
+    /// A commit's tree, read from the object database.
+    Commit(Tree<'r>),
+    /// The files on disk under a working directory (uncommitted edits included).
+    WorkTree(PathBuf),
+}
+
+/// What is at a path, before symlinks are followed.
+enum Entry {
+    File(Oid),
+    Symlink(Oid),
+    Folder,
+}
+
+/// A version's files with path lookups that follow symlinks inside the repository.
+pub(super) struct TreeReader<'r> {
+    pub(super) repo: &'r Repository,
+    pub(super) files: Files<'r>,
+    pub(super) blobs: &'r BlobCache,
+}
+
+/// A blob found in the tree: where it appears and its id.
+pub(super) struct FoundBlob {
+    pub(super) path: String,
+    pub(super) oid: Oid,
+}
+
+impl TreeReader<'_> {
+    fn entry(&self, path: &str) -> Option<Entry> {
+        match &self.files {
+            Files::Commit(tree) => {
+                if path.is_empty() {
+                    return Some(Entry::Folder);
+                }
+                let entry = tree.get_path(Path::new(path)).ok()?;
+                match entry.kind()? {
+                    ObjectType::Tree => Some(Entry::Folder),
+                    ObjectType::Blob if entry.filemode() == SYMLINK_MODE => {
+                        Some(Entry::Symlink(entry.id()))
+                    }
+                    ObjectType::Blob => Some(Entry::File(entry.id())),
+                    _ => None,
+                }
+            }
+            Files::WorkTree(root) => {
+                if path.split('/').any(|part| part == ".git") {
+                    return None;
+                }
+                let full = root.join(path);
+                let metadata = std::fs::symlink_metadata(&full).ok()?;
+                if metadata.is_dir() {
+                    return Some(Entry::Folder);
+                }
+                // Read now, keyed by the git blob id: unchanged files share the commit's id.
+                let (bytes, symlink) = if metadata.file_type().is_symlink() {
+                    let target = std::fs::read_link(&full).ok()?;
+                    (
+                        target.to_string_lossy().replace('\\', "/").into_bytes(),
+                        true,
+                    )
+                } else {
+                    (std::fs::read(&full).ok()?, false)
+                };
+                let oid = Oid::hash_object(ObjectType::Blob, &bytes).ok()?;
+                self.blobs.put(oid, Arc::from(bytes));
+                Some(if symlink {
+                    Entry::Symlink(oid)
+                } else {
+                    Entry::File(oid)
+                })
+            }
+        }
+    }
+
+    /// Names in a folder.
+    fn names_in(&self, dir: &str) -> Vec<String> {
+        match &self.files {
+            Files::Commit(tree) => {
+                let subtree;
+                let tree = if dir.is_empty() {
+                    tree
+                } else {
+                    let Some(found) = tree
+                        .get_path(Path::new(dir))
+                        .ok()
+                        .and_then(|entry| self.repo.find_tree(entry.id()).ok())
+                    else {
+                        return Vec::new();
+                    };
+                    subtree = found;
+                    &subtree
+                };
+                tree.iter()
+                    .filter_map(|entry| entry.name().ok().map(str::to_string))
+                    .collect()
+            }
+            Files::WorkTree(root) => std::fs::read_dir(root.join(dir))
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .filter_map(|entry| entry.file_name().to_str().map(str::to_string))
+                        .filter(|name| name != ".git")
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    pub(super) fn is_dir(&self, path: &str) -> bool {
+        matches!(self.entry(path), Some(Entry::Folder))
+    }
+
+    /// The blob at `path`, following symlinks that stay inside the repository; a landing
+    /// file name (`README.md`) also matches in any case (`readme.md`, `Readme.md`). The
+    /// path found is where the file appears (a symlink keeps its own name), with its case
+    /// as committed.
+    pub(super) fn find_blob(&self, path: &str) -> Option<FoundBlob> {
+        let mut path = path.to_string();
+        let mut shown: Option<String> = None;
+        for _ in 0..MAX_SYMLINK_HOPS {
+            let entry = match self.entry(&path) {
+                Some(entry) => entry,
+                None => {
+                    let (dir, name) = path.rsplit_once('/').unwrap_or(("", &path));
+                    if !links::is_landing_name(name) {
+                        return None;
+                    }
+                    path = self.find_case_insensitive(dir, name)?;
+                    continue;
+                }
+            };
+            let shown = shown.get_or_insert_with(|| path.clone()).clone();
+            match entry {
+                Entry::Folder => return None,
+                Entry::File(oid) => return Some(FoundBlob { path: shown, oid }),
+                Entry::Symlink(oid) => {
+                    // The link's blob holds the target path, relative to the link's folder.
+                    let target = self.blobs.read(self.repo, oid)?;
+                    let target = std::str::from_utf8(&target).ok()?.trim().to_string();
+                    if target.starts_with('/') {
+                        return None;
+                    }
+                    path = links::join(links::parent_dir(&path), &target)?;
+                }
+            }
+        }
+        None
+    }
+
+    fn find_case_insensitive(&self, dir: &str, name: &str) -> Option<String> {
+        let mut matches: Vec<String> = self
+            .names_in(dir)
+            .into_iter()
+            .filter(|entry_name| entry_name.eq_ignore_ascii_case(name))
+            .collect();
+        matches.sort();
+        let found = matches.into_iter().next()?;
+        Some(if dir.is_empty() {
+            found
+        } else {
+            format!("{dir}/{found}")
+        })
+    }
+
+    /// What `file` links to and includes (see `markdown::references`), cached per blob.
+    pub(super) fn references(&self, file: &SourceFile) -> Arc<PageReferences> {
+        let key = (file.path.clone(), file.blob.clone());
+        if let Some(found) = self
+            .blobs
+            .references
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(&key).cloned())
+        {
+            return found;
+        }
+        let includes = TreeIncludes {
+            reader: self,
+            page: &file.path,
+            read: Default::default(),
+        };
+        let destinations = markdown::references(&file.text(), &includes);
+        let found = Arc::new(PageReferences {
+            destinations,
+            included: includes.read.into_inner(),
+        });
+        if let Ok(mut cache) = self.blobs.references.lock() {
+            cache.insert(key, found.clone());
+        }
+        found
+    }
+
+    pub(super) fn read(&self, path: &str) -> Option<SourceFile> {
+        let found = self.find_blob(path)?;
+        let bytes = self.blobs.read(self.repo, found.oid)?;
+        Some(SourceFile {
+            path: found.path,
+            blob: found.oid.to_string(),
+            bytes,
+        })
+    }
+
+    /// Every file path under `dir` (recursively), sorted.
+    pub(super) fn list_blobs(&self, dir: &str) -> Vec<String> {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let mut paths = Vec::new();
+        match &self.files {
+            Files::Commit(tree) => {
+                let subtree;
+                let tree = if dir.is_empty() {
+                    tree
+                } else {
+                    match tree
+                        .get_path(Path::new(dir))
+                        .ok()
+                        .and_then(|entry| self.repo.find_tree(entry.id()).ok())
+                    {
+                        Some(found) => {
+                            subtree = found;
+                            &subtree
+                        }
+                        None => return Vec::new(),
+                    }
+                };
+                let _ = tree.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
+                    if entry.kind() == Some(ObjectType::Blob)
+                        && let Ok(name) = entry.name()
+                    {
+                        paths.push(format!("{prefix}{parent}{name}"));
+                    }
+                    git2::TreeWalkResult::Ok
+                });
+            }
+            Files::WorkTree(root) => {
+                let base = root.join(dir);
+                let walker = WalkDir::new(&base).into_iter().filter_entry(|entry| {
+                    entry.file_name() != ".git" && !is_editor_leftover(entry.file_name())
+                });
+                for entry in walker.flatten() {
+                    if entry.file_type().is_dir() {
+                        continue;
+                    }
+                    if let Ok(relative) = entry.path().strip_prefix(&base)
+                        && let Some(relative) = relative.to_str()
+                    {
+                        paths.push(format!("{prefix}{}", relative.replace('\\', "/")));
+                    }
+                }
+            }
+        }
+        paths.sort();
+        paths
+    }
+}
+
+/// Files editors write next to the one being edited (`.page.md.swp`, `page.md~`, `#page.md#`,
+/// `.#page.md`, vim's `4913`): never part of the docs.
+pub fn is_editor_leftover(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.starts_with(".#")
+        || name == "4913"
+}
