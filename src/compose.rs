@@ -7,7 +7,7 @@
 //! Templates only ever see the view structs defined here; only this module marks rendered
 //! markdown as safe HTML. Writes nothing to disk (that is `publish`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -42,11 +42,19 @@ pub struct Inputs<'a> {
     pub config: &'a SiteConfig,
     pub catalog: &'a Catalog,
     /// By page id.
-    pub rendered: &'a [Rendered],
+    pub rendered: &'a [Arc<Rendered>],
     /// Display title of each page, by page id.
     pub titles: &'a [String],
     pub navigation: &'a SiteNavigation,
     pub theme: &'a Theme,
+    /// The previous build's files, while serving: unchanged pages are not composed again.
+    pub previous: Option<Previous<'a>>,
+}
+
+/// The previous build's output, and which pages it is still right for.
+pub struct Previous<'a> {
+    pub files: &'a HashMap<&'a str, Arc<[u8]>>,
+    pub unchanged: &'a (dyn Fn(usize) -> bool + Sync),
 }
 
 /// Composes the whole site. Fails only when a template fails to render.
@@ -348,6 +356,19 @@ fn compose_page(inputs: &Inputs, page_id: usize) -> anyhow::Result<Vec<OutputFil
         } => {
             let integration_ref = &catalog.integrations[integration];
             let version_ref = &integration_ref.versions[version];
+            let previous = inputs
+                .previous
+                .as_ref()
+                .filter(|previous| (previous.unchanged)(page_id))
+                .and_then(|previous| previous.files.get(page.output_path.as_str()));
+            if let Some(bytes) = previous {
+                return Ok(page_files(
+                    integration_ref,
+                    version_ref,
+                    &page.output_path,
+                    bytes.clone(),
+                ));
+            }
             let navigation = &inputs.navigation.versions[integration][version];
             let context = DocPageContext {
                 site: SiteView::for_page(inputs.config, &page.output_path),
@@ -385,18 +406,33 @@ fn compose_page(inputs: &Inputs, page_id: usize) -> anyhow::Result<Vec<OutputFil
             };
             let bytes: Arc<[u8]> =
                 render(inputs.theme, "page.html", &context, &page.output_path)?.into();
-            let mut files = vec![OutputFile::new(page.output_path.clone(), bytes.clone())];
-            if version_ref.is_current() && !version_ref.is_latest_alias() {
-                // All links are relative and `latest/` sits at the same depth, so the
-                // same bytes are correct at both addresses.
-                files.push(OutputFile::new(
-                    latest_alias(integration_ref, version_ref, &page.output_path),
-                    bytes,
-                ));
-            }
-            Ok(files)
+            Ok(page_files(
+                integration_ref,
+                version_ref,
+                &page.output_path,
+                bytes,
+            ))
         }
     }
+}
+
+/// A version page's file, and its copy under `latest/` for the current version.
+fn page_files(
+    integration: &Integration,
+    version: &Version,
+    output_path: &str,
+    bytes: Arc<[u8]>,
+) -> Vec<OutputFile> {
+    let mut files = vec![OutputFile::new(output_path.to_string(), bytes.clone())];
+    if version.is_current() && !version.is_latest_alias() {
+        // All links are relative and `latest/` sits at the same depth, so the same bytes
+        // are correct at both addresses.
+        files.push(OutputFile::new(
+            latest_alias(integration, version, output_path),
+            bytes,
+        ));
+    }
+    files
 }
 
 fn doc_view<'a>(

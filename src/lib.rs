@@ -7,13 +7,16 @@
 //! site.toml ─► config::load ─► SiteConfig
 //! repos (git) + content/ ─► source::aggregate ─► Sources          (only git2 user)
 //!                           catalog::classify ─► Catalog          (versions, addresses)
-//!                   markdown::convert (rayon) ─► Rendered per page
+//!          render::render_all (markdown, rayon) ─► Rendered per page (cached by blob)
 //!                           nav::build_site   ─► SiteNavigation
 //!                           linkcheck::check  ─► warnings
 //! themes/<name>/ ─► theme::load ─► Theme
 //!                           compose::compose  ─► Vec<OutputFile>
 //!                            publish::write   ─► output folder    (only writer, atomic)
 //! ```
+//!
+//! `build` runs it once and publishes; `serve` keeps the [`Site`] and runs it again with
+//! [`Changes`], reusing what a change cannot affect.
 
 pub mod catalog;
 pub mod compose;
@@ -25,19 +28,24 @@ pub mod list;
 pub mod markdown;
 pub mod nav;
 pub mod publish;
+pub mod render;
+
 pub mod source;
 pub mod theme;
 pub mod version;
 
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use catalog::{Catalog, Owner};
+use compose::OutputFile;
 use config::SiteConfig;
 use diagnostics::{Diagnostic, Location, Severity};
-use markdown::{RenderContext, Rendered};
+use render::{RenderCache, RenderedPages};
+use source::{ReadOptions, Reread, Sources};
+use theme::Theme;
 
 /// What the command line asked for.
 #[derive(Debug, Clone, Default)]
@@ -121,70 +129,18 @@ pub fn load_config(options: &BuildOptions) -> anyhow::Result<SiteConfig> {
 
 fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
-    let config = load_config(options).map_err(BuildFailure::early)?;
-    let mut diagnostics = config::warnings(&config);
-    let theme = theme::load(&config.root, &config.site.theme).map_err(BuildFailure::early)?;
-
-    let sources = source::aggregate(&config);
-    diagnostics.extend(sources.diagnostics().cloned());
-    let unreadable: Vec<String> = sources
-        .integrations
-        .iter()
-        .filter_map(|result| result.as_ref().err())
-        .map(|err| err.to_string())
-        .collect();
-    for message in &unreadable {
-        diagnostics.push(Diagnostic::error(Location::default(), message.clone()));
-    }
-
-    let (catalog, found) = catalog::classify(&config, &sources);
-    diagnostics.extend(found);
-    let rendered = render_pages(&config, &catalog, &mut diagnostics);
-    // Titles come from content (first heading) or navigation, so navigation is built
-    // between rendering and composing.
-    let (navigation, found) =
-        nav::build_site(&catalog, &|page| nav::content_title(&rendered[page]));
-    diagnostics.extend(found);
-    let titles = nav::page_titles(&catalog, &rendered, &navigation);
-    let link_problems = linkcheck::check(&catalog, &rendered);
-    let broken_links = link_problems.len();
-    diagnostics.extend(link_problems);
-
-    let files = compose::compose(&compose::Inputs {
-        config: &config,
-        catalog: &catalog,
-        rendered: &rendered,
-        titles: &titles,
-        navigation: &navigation,
-        theme: &theme,
-    })
-    .map_err(BuildFailure::early)?;
-
-    diagnostics::normalize(&mut diagnostics);
-    let mut report = BuildReport {
-        integrations: catalog.integrations.len(),
-        versions: catalog.integrations.iter().map(|i| i.versions.len()).sum(),
-        pages: catalog.pages.len(),
-        files: files.len(),
-        broken_links,
-        diagnostics,
-        output: None,
-        elapsed: started.elapsed(),
-    };
+    let site = Site::assemble(options, ReadOptions::default()).map_err(BuildFailure::early)?;
+    let mut report = site.report(started);
+    let unreadable = site.unreadable();
 
     // With --keep-going, unreadable integrations do not block publishing the others,
     // but the build still fails so that CI notices.
     let errors = report.count(Severity::Error);
-    let excused = if options.keep_going {
-        unreadable.len()
-    } else {
-        0
-    };
+    let excused = if options.keep_going { unreadable } else { 0 };
     let warnings = report.count(Severity::Warning);
-    let blocked = if !unreadable.is_empty() && !options.keep_going {
+    let blocked = if unreadable > 0 && !options.keep_going {
         Some(format!(
-            "{} integration(s) could not be read, so nothing was published; fix them or pass --keep-going to publish the others",
-            unreadable.len()
+            "{unreadable} integration(s) could not be read, so nothing was published; fix them or pass --keep-going to publish the others"
         ))
     } else if errors > excused {
         Some(format!(
@@ -199,14 +155,13 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
         None
     };
     if write && blocked.is_none() {
-        publish::write(&config.build.output_dir, &files).map_err(BuildFailure::early)?;
-        report.output = Some(config.build.output_dir.clone());
+        publish::write(&site.config.build.output_dir, &site.files).map_err(BuildFailure::early)?;
+        report.output = Some(site.config.build.output_dir.clone());
     }
     let reason = blocked.or_else(|| {
-        (!unreadable.is_empty()).then(|| {
+        (unreadable > 0).then(|| {
             format!(
-                "{} integration(s) could not be read; the others were {}",
-                unreadable.len(),
+                "{unreadable} integration(s) could not be read; the others were {}",
                 if write { "published" } else { "checked" }
             )
         })
@@ -221,42 +176,235 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
     }
 }
 
-/// Renders every page in parallel; page-level problems become diagnostics.
-fn render_pages(
-    config: &SiteConfig,
-    catalog: &Catalog,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Rendered> {
-    let rendered: Vec<Rendered> = (0..catalog.pages.len())
-        .into_par_iter()
-        .map(|page| {
-            let trusted = match catalog.pages[page].owner {
-                Owner::Portal => true,
-                Owner::Version { integration, .. } => {
-                    let integration = &catalog.integrations[integration];
-                    config.integrations[integration.config]
-                        .managed_by
-                        .is_trusted()
-                }
-            };
-            let resolver = catalog.links_of(page);
-            markdown::convert(
-                &catalog.pages[page].source.text(),
-                &RenderContext {
-                    resolver: &resolver,
-                    trusted,
-                    allow_embeds: config.site.allow_embeds,
-                },
-            )
+/// What changed since the last build, for `serve`'s cheapest correct rebuild.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// `site.toml`: everything is rebuilt.
+    pub config: bool,
+    /// Templates or static files: pages are composed again; nothing is re-read or re-rendered.
+    pub theme: bool,
+    /// `content/`: the portal's own pages.
+    pub content: bool,
+    /// Integrations (indexes in `site.toml` order) whose branches or working tree changed.
+    pub integrations: BTreeSet<usize>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        *self == Changes::default()
+    }
+}
+
+/// A complete build held in memory: every stage's output, and the caches that let the
+/// next build (while serving) redo only what a change can affect.
+pub struct Site {
+    pub config: SiteConfig,
+    pub theme: Theme,
+    pub sources: Sources,
+    pub catalog: Catalog,
+    pub rendered: RenderedPages,
+    /// Every output file, sorted by path.
+    pub files: Vec<OutputFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub broken_links: usize,
+    read: ReadOptions,
+    options: BuildOptions,
+    render_cache: RenderCache,
+}
+
+impl Site {
+    /// Runs the whole pipeline (publishing excluded).
+    pub fn assemble(options: &BuildOptions, read: ReadOptions) -> anyhow::Result<Site> {
+        Site::assemble_with(options, read, &mut RenderCache::default())
+    }
+
+    /// The whole pipeline, with renderings from earlier builds; the cache moves into the site.
+    fn assemble_with(
+        options: &BuildOptions,
+        read: ReadOptions,
+        cache: &mut RenderCache,
+    ) -> anyhow::Result<Site> {
+        let config = load_config(options)?;
+        let theme = theme::load(&config.root, &config.site.theme)?;
+        let sources = source::aggregate_with(&config, read, None);
+        let (catalog, rendered, files, diagnostics, broken_links) =
+            downstream(&config, &theme, &sources, cache, None)?;
+        let render_cache = std::mem::take(cache);
+        Ok(Site {
+            config,
+            theme,
+            sources,
+            catalog,
+            rendered,
+            files,
+            diagnostics,
+            broken_links,
+            read,
+            options: options.clone(),
+            render_cache,
         })
-        .collect();
-    for (page, output) in rendered.iter().enumerate() {
-        for (line, message) in &output.problems {
-            diagnostics.push(Diagnostic::warning(
-                linkcheck::page_location(catalog, page).with_line(*line),
-                message.clone(),
-            ));
+    }
+
+    /// Rebuilds after `changes`, reusing everything they cannot affect. On failure the site
+    /// is left as it was (the last good build keeps being served).
+    pub fn rebuild(&mut self, changes: &Changes) -> anyhow::Result<()> {
+        if changes.config {
+            // Everything is read again; renderings whose inputs did not change are kept.
+            *self = Site::assemble_with(&self.options, self.read, &mut self.render_cache)?;
+            return Ok(());
+        }
+        let theme = if changes.theme {
+            Some(theme::load(&self.config.root, &self.config.site.theme)?)
+        } else {
+            None
+        };
+        let reread = Reread {
+            content: changes.content,
+            integrations: changes.integrations.clone(),
+        };
+        let sources = if changes.content || !changes.integrations.is_empty() {
+            source::aggregate_with(&self.config, self.read, Some((&self.sources, &reread)))
+        } else {
+            self.sources.clone()
+        };
+        let theme_ref = theme.as_ref().unwrap_or(&self.theme);
+        let reuse = Reuse {
+            previous: &self.files,
+            changes,
+        };
+        let (catalog, rendered, files, diagnostics, broken_links) = downstream(
+            &self.config,
+            theme_ref,
+            &sources,
+            &mut self.render_cache,
+            Some(&reuse),
+        )?;
+        if let Some(theme) = theme {
+            self.theme = theme;
+        }
+        self.sources = sources;
+        self.catalog = catalog;
+        self.rendered = rendered;
+        self.files = files;
+        self.diagnostics = diagnostics;
+        self.broken_links = broken_links;
+        Ok(())
+    }
+
+    /// Integrations that could not be read.
+    pub fn unreadable(&self) -> usize {
+        self.sources
+            .integrations
+            .iter()
+            .filter(|r| r.is_err())
+            .count()
+    }
+
+    /// A summary of this build, for printing.
+    pub fn report(&self, started: Instant) -> BuildReport {
+        BuildReport {
+            integrations: self.catalog.integrations.len(),
+            versions: self
+                .catalog
+                .integrations
+                .iter()
+                .map(|i| i.versions.len())
+                .sum(),
+            pages: self.catalog.pages.len(),
+            files: self.files.len(),
+            broken_links: self.broken_links,
+            diagnostics: self.diagnostics.clone(),
+            output: None,
+            elapsed: started.elapsed(),
         }
     }
-    rendered
+}
+
+/// The previous build's output and what changed since, for composing only what changed.
+struct Reuse<'a> {
+    previous: &'a [OutputFile],
+    changes: &'a Changes,
+}
+
+type Downstream = (
+    Catalog,
+    RenderedPages,
+    Vec<OutputFile>,
+    Vec<Diagnostic>,
+    usize,
+);
+
+/// Every stage after reading: classify, render, navigate, check links, compose.
+fn downstream(
+    config: &SiteConfig,
+    theme: &Theme,
+    sources: &Sources,
+    render_cache: &mut RenderCache,
+    reuse: Option<&Reuse>,
+) -> anyhow::Result<Downstream> {
+    let mut diagnostics = config::warnings(config);
+    diagnostics.extend(sources.diagnostics().cloned());
+    for err in sources.integrations.iter().filter_map(|r| r.as_ref().err()) {
+        diagnostics.push(Diagnostic::error(Location::default(), err.to_string()));
+    }
+
+    let (catalog, found) = catalog::classify(config, sources);
+    diagnostics.extend(found);
+    let rendered = render::render_all(config, &catalog, render_cache);
+    diagnostics.extend(rendered.diagnostics.iter().cloned());
+    // Titles come from content (first heading) or navigation, so navigation is built
+    // between rendering and composing.
+    let (navigation, found) =
+        nav::build_site(&catalog, &|page| nav::content_title(&rendered.pages[page]));
+    diagnostics.extend(found);
+    let titles = nav::page_titles(&catalog, &rendered.pages, &navigation);
+    let link_problems = linkcheck::check(&catalog, &rendered.pages);
+    let broken_links = link_problems.len();
+    diagnostics.extend(link_problems);
+
+    let previous: Option<HashMap<&str, Arc<[u8]>>> = reuse.map(|reuse| {
+        reuse
+            .previous
+            .iter()
+            .map(|f| (f.path.as_str(), f.bytes.clone()))
+            .collect()
+    });
+    let unchanged = |page: usize| unchanged_page(&catalog, &rendered, reuse, page);
+    let files = compose::compose(&compose::Inputs {
+        config,
+        catalog: &catalog,
+        rendered: &rendered.pages,
+        titles: &titles,
+        navigation: &navigation,
+        theme,
+        previous: previous.as_ref().map(|files| compose::Previous {
+            files,
+            unchanged: &unchanged,
+        }),
+    })?;
+    diagnostics::normalize(&mut diagnostics);
+    Ok((catalog, rendered, files, diagnostics, broken_links))
+}
+
+/// Whether a page's previous output is still right: its rendering was reused, and nothing
+/// its surroundings show (navigation, switcher, banner, theme, settings) can have changed,
+/// because its integration was not re-read. The portal's own pages list every integration
+/// and are always composed again.
+fn unchanged_page(
+    catalog: &Catalog,
+    rendered: &RenderedPages,
+    reuse: Option<&Reuse>,
+    page: usize,
+) -> bool {
+    let Some(reuse) = reuse else { return false };
+    if reuse.changes.config || reuse.changes.theme || rendered.fresh[page] {
+        return false;
+    }
+    match catalog.pages[page].owner {
+        Owner::Portal => false,
+        Owner::Version { integration, .. } => {
+            let config_index = catalog.integrations[integration].config;
+            !reuse.changes.integrations.contains(&config_index)
+        }
+    }
 }

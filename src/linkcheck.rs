@@ -31,7 +31,7 @@ pub fn page_location(catalog: &Catalog, page: usize) -> Location {
     }
 }
 
-pub fn check(catalog: &Catalog, rendered: &[Rendered]) -> Vec<Diagnostic> {
+pub fn check(catalog: &Catalog, rendered: &[std::sync::Arc<Rendered>]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for (page, output) in rendered.iter().enumerate() {
         for link in &output.links {

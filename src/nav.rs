@@ -132,7 +132,7 @@ pub fn content_title(rendered: &Rendered) -> Option<String> {
 /// A landing page that opens with a notice ("# Disclaimer") is titled after the integration.
 pub fn page_titles(
     catalog: &Catalog,
-    rendered: &[Rendered],
+    rendered: &[std::sync::Arc<Rendered>],
     navigation: &SiteNavigation,
 ) -> Vec<String> {
     (0..catalog.pages.len())

@@ -26,7 +26,7 @@ pub use content::{CONTENT_DIR, PortalContent, content_hash, is_hidden_or_tempora
 pub use manifest::Manifest;
 
 /// Everything the build reads, in configuration order.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Sources {
     pub content: PortalContent,
     pub content_diagnostics: Vec<Diagnostic>,
