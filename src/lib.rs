@@ -29,6 +29,7 @@ pub mod markdown;
 pub mod nav;
 pub mod publish;
 pub mod render;
+pub mod serve;
 
 pub mod source;
 pub mod theme;
@@ -207,6 +208,8 @@ pub struct Site {
     pub files: Vec<OutputFile>,
     pub diagnostics: Vec<Diagnostic>,
     pub broken_links: usize,
+    /// How many pages the last (re)build composed rather than reused.
+    pub composed: usize,
     read: ReadOptions,
     options: BuildOptions,
     render_cache: RenderCache,
@@ -227,7 +230,7 @@ impl Site {
         let config = load_config(options)?;
         let theme = theme::load(&config.root, &config.site.theme)?;
         let sources = source::aggregate_with(&config, read, None);
-        let (catalog, rendered, files, diagnostics, broken_links) =
+        let (catalog, rendered, files, diagnostics, broken_links, composed) =
             downstream(&config, &theme, &sources, cache, None)?;
         let render_cache = std::mem::take(cache);
         Ok(Site {
@@ -239,6 +242,7 @@ impl Site {
             files,
             diagnostics,
             broken_links,
+            composed,
             read,
             options: options.clone(),
             render_cache,
@@ -272,7 +276,7 @@ impl Site {
             previous: &self.files,
             changes,
         };
-        let (catalog, rendered, files, diagnostics, broken_links) = downstream(
+        let (catalog, rendered, files, diagnostics, broken_links, composed) = downstream(
             &self.config,
             theme_ref,
             &sources,
@@ -288,6 +292,7 @@ impl Site {
         self.files = files;
         self.diagnostics = diagnostics;
         self.broken_links = broken_links;
+        self.composed = composed;
         Ok(())
     }
 
@@ -326,11 +331,14 @@ struct Reuse<'a> {
     changes: &'a Changes,
 }
 
+/// What the stages after reading produce: the catalog, renderings, output files,
+/// diagnostics, the number of broken links, and how many pages were composed.
 type Downstream = (
     Catalog,
     RenderedPages,
     Vec<OutputFile>,
     Vec<Diagnostic>,
+    usize,
     usize,
 );
 
@@ -370,6 +378,7 @@ fn downstream(
             .collect()
     });
     let unchanged = |page: usize| unchanged_page(&catalog, &rendered, reuse, page);
+    let composed = (0..catalog.pages.len()).filter(|&page| !unchanged(page)).count();
     let files = compose::compose(&compose::Inputs {
         config,
         catalog: &catalog,
@@ -383,7 +392,7 @@ fn downstream(
         }),
     })?;
     diagnostics::normalize(&mut diagnostics);
-    Ok((catalog, rendered, files, diagnostics, broken_links))
+    Ok((catalog, rendered, files, diagnostics, broken_links, composed))
 }
 
 /// Whether a page's previous output is still right: its rendering was reused, and nothing

@@ -47,6 +47,18 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Build, serve over HTTP with live reload, and rebuild what changes.
+    Serve {
+        /// Port to listen on.
+        #[arg(long, default_value_t = portico::serve::DEFAULT_PORT)]
+        port: u16,
+        /// Address to listen on.
+        #[arg(long, default_value = portico::serve::DEFAULT_BIND)]
+        bind: String,
+        /// Open the portal in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// List the integrations and the versions found for each.
     List,
     /// Write a complete sample portal into DIR and build it.
@@ -83,6 +95,12 @@ fn main() -> ExitCode {
                 ..BuildOptions::default()
             }),
         ),
+        Command::Serve { port, bind, open } => serve(&portico::serve::ServeOptions {
+            root: cli.root,
+            bind,
+            port,
+            open,
+        }),
         Command::List => list(&BuildOptions {
             root: cli.root,
             ..BuildOptions::default()
@@ -145,6 +163,41 @@ fn finish(what: &str, result: Result<BuildReport, BuildFailure>) -> Result<(), (
 
 fn what_was_built(report: &BuildReport) -> String {
     format!("{} files", report.files)
+}
+
+fn serve(options: &portico::serve::ServeOptions) -> Result<(), ()> {
+    let server = match portico::serve::start(options) {
+        Ok(server) => server,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return Err(());
+        }
+    };
+    let url = format!("http://{}/", server.address);
+    eprintln!("serving {url} (Ctrl-C to stop); watching site.toml, content/, the theme and every local repository");
+    if options.open {
+        open_browser(&url);
+    }
+    server.run()
+}
+
+/// Best effort: a writer who asked for `--open` still has the URL printed above.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(err) = std::process::Command::new(opener)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        eprintln!("could not open a browser ({opener}: {err}); open {url} yourself");
+    }
 }
 
 fn list(options: &BuildOptions) -> Result<(), ()> {

@@ -80,8 +80,7 @@ pub fn read(root: &Path) -> (PortalContent, Vec<Diagnostic>) {
 
 /// `.git`, `.DS_Store`, `#draft.md#`, `notes.md~`, `.page.md.swp`: never part of the site.
 pub fn is_hidden_or_temporary(name: &std::ffi::OsStr) -> bool {
-    let name = name.to_string_lossy();
-    name.starts_with('.') || name.starts_with('#') || name.ends_with('~')
+    name.to_string_lossy().starts_with('.') || super::is_editor_leftover(name)
 }
 
 /// A stable content hash for files that have no git blob id (FNV-1a, 64 bit, hex).

@@ -61,6 +61,12 @@ pub(super) fn read_integration(
     (result, diagnostics)
 }
 
+/// A local repository's git folder and working tree (`None` when bare), for watching.
+pub fn repository_folders(path: &Path) -> Option<(std::path::PathBuf, Option<std::path::PathBuf>)> {
+    let repo = open(path).ok()?;
+    Some((repo.path().to_path_buf(), repo.workdir().map(Path::to_path_buf)))
+}
+
 pub(super) fn open(path: &Path) -> Result<Repository, String> {
     // NO_SEARCH: a folder that is not a repository must be an error, not silently the
     // enclosing repository (the portal's own, for example).

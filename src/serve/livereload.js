@@ -1,0 +1,34 @@
+// Live reload for `portico serve`: reload when a rebuild finishes, keeping the scroll
+// position; show a rebuild error over the page until it is fixed.
+(function () {
+  "use strict";
+  var key = "portico-scroll:" + location.pathname;
+  var saved = sessionStorage.getItem(key);
+  if (saved !== null) {
+    sessionStorage.removeItem(key);
+    var restore = function () { window.scrollTo(0, Number(saved)); };
+    if (document.readyState === "complete") restore(); else window.addEventListener("load", restore);
+  }
+  var overlay = null;
+  function showError(message) {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "portico-error-overlay";
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:rgba(20,23,29,.92);color:#ffe3e3;" +
+        "font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;padding:2rem;overflow:auto;white-space:pre-wrap";
+      document.body.appendChild(overlay);
+    }
+    overlay.textContent = "Portico could not rebuild the site; the last good build is shown below this message.\n\n" + message +
+      "\n\nFix the problem and save: this page reloads by itself.";
+  }
+  if (window.__porticoError) showError(window.__porticoError);
+  var events = new EventSource("/__portico/events");
+  events.addEventListener("reload", function () {
+    sessionStorage.setItem(key, String(window.scrollY));
+    location.reload();
+  });
+  events.addEventListener("build-error", function (event) {
+    if (event.data) showError(event.data);
+  });
+})();
