@@ -378,7 +378,9 @@ fn downstream(
             .collect()
     });
     let unchanged = |page: usize| unchanged_page(&catalog, &rendered, reuse, page);
-    let composed = (0..catalog.pages.len()).filter(|&page| !unchanged(page)).count();
+    let composed = (0..catalog.pages.len())
+        .filter(|&page| !unchanged(page))
+        .count();
     let files = compose::compose(&compose::Inputs {
         config,
         catalog: &catalog,
@@ -392,7 +394,14 @@ fn downstream(
         }),
     })?;
     diagnostics::normalize(&mut diagnostics);
-    Ok((catalog, rendered, files, diagnostics, broken_links, composed))
+    Ok((
+        catalog,
+        rendered,
+        files,
+        diagnostics,
+        broken_links,
+        composed,
+    ))
 }
 
 /// Whether a page's previous output is still right: its rendering was reused, and nothing

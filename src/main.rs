@@ -174,7 +174,9 @@ fn serve(options: &portico::serve::ServeOptions) -> Result<(), ()> {
         }
     };
     let url = format!("http://{}/", server.address);
-    eprintln!("serving {url} (Ctrl-C to stop); watching site.toml, content/, the theme and every local repository");
+    eprintln!(
+        "serving {url} (Ctrl-C to stop); watching site.toml, content/, the theme and every local repository"
+    );
     if options.open {
         open_browser(&url);
     }

@@ -40,7 +40,10 @@ impl Broadcast {
     pub fn send(&self, event: &str, data: &str) {
         let message = format!(
             "event: {event}\n{}\n\n",
-            data.lines().map(|line| format!("data: {line}")).collect::<Vec<_>>().join("\n")
+            data.lines()
+                .map(|line| format!("data: {line}"))
+                .collect::<Vec<_>>()
+                .join("\n")
         );
         if let Ok(mut clients) = self.clients.lock() {
             clients.retain(|client| client.send(message.clone()).is_ok());
@@ -57,7 +60,10 @@ impl Broadcast {
 
     /// How many pages are listening.
     pub fn listeners(&self) -> usize {
-        self.clients.lock().map(|clients| clients.len()).unwrap_or(0)
+        self.clients
+            .lock()
+            .map(|clients| clients.len())
+            .unwrap_or(0)
     }
 }
 
@@ -72,7 +78,11 @@ pub fn run(listener: TcpListener, served: Arc<RwLock<Served>>, broadcast: Arc<Br
     }
 }
 
-fn handle(mut stream: TcpStream, served: &RwLock<Served>, broadcast: &Broadcast) -> std::io::Result<()> {
+fn handle(
+    mut stream: TcpStream,
+    served: &RwLock<Served>,
+    broadcast: &Broadcast,
+) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
@@ -90,16 +100,34 @@ fn handle(mut stream: TcpStream, served: &RwLock<Served>, broadcast: &Broadcast)
     }
     let mut parts = request_line.split_whitespace();
     let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
-        return respond(&mut stream, 400, "text/plain; charset=utf-8", b"bad request\n", true);
+        return respond(
+            &mut stream,
+            400,
+            "text/plain; charset=utf-8",
+            b"bad request\n",
+            true,
+        );
     };
     let head_only = method == "HEAD";
     if method != "GET" && !head_only {
-        return respond(&mut stream, 405, "text/plain; charset=utf-8", b"only GET and HEAD\n", head_only);
+        return respond(
+            &mut stream,
+            405,
+            "text/plain; charset=utf-8",
+            b"only GET and HEAD\n",
+            head_only,
+        );
     }
     let path = match request_path(target) {
         Ok(path) => path,
         Err(status) => {
-            return respond(&mut stream, status, "text/plain; charset=utf-8", b"bad request path\n", head_only);
+            return respond(
+                &mut stream,
+                status,
+                "text/plain; charset=utf-8",
+                b"bad request path\n",
+                head_only,
+            );
         }
     };
     if path == EVENTS_PATH {
@@ -128,7 +156,10 @@ pub fn request_path(target: &str) -> Result<String, u16> {
         return Err(400);
     }
     let decoded = percent_decode(path);
-    if decoded.contains('\\') || decoded.contains('\0') || decoded.split('/').any(|segment| segment == "..") {
+    if decoded.contains('\\')
+        || decoded.contains('\0')
+        || decoded.split('/').any(|segment| segment == "..")
+    {
         return Err(400);
     }
     Ok(decoded)
@@ -137,7 +168,11 @@ pub fn request_path(target: &str) -> Result<String, u16> {
 /// Status, content type and body for a path of the site.
 fn lookup(served: &RwLock<Served>, path: &str) -> (u16, &'static str, Vec<u8>) {
     let Ok(served) = served.read() else {
-        return (500, "text/plain; charset=utf-8", b"server state unavailable\n".to_vec());
+        return (
+            500,
+            "text/plain; charset=utf-8",
+            b"server state unavailable\n".to_vec(),
+        );
     };
     let site_path = path.trim_start_matches('/');
     let site_path = if site_path.is_empty() || site_path.ends_with('/') {
@@ -147,14 +182,33 @@ fn lookup(served: &RwLock<Served>, path: &str) -> (u16, &'static str, Vec<u8>) {
     };
     if let Some(bytes) = served.files.get(&site_path) {
         let content_type = content_type(&site_path);
-        return (200, content_type, with_live_reload(content_type, bytes, served.error.as_deref()));
+        return (
+            200,
+            content_type,
+            with_live_reload(content_type, bytes, served.error.as_deref()),
+        );
     }
     // A folder asked for without its slash: send the browser to the folder.
-    if served.files.contains_key(&format!("{site_path}/index.html")) {
+    if served
+        .files
+        .contains_key(&format!("{site_path}/index.html"))
+    {
         return (301, "text/plain; charset=utf-8", Vec::new());
     }
-    let not_found = served.files.get("404.html").map(|b| b.to_vec()).unwrap_or_else(|| b"not found\n".to_vec());
-    (404, "text/html; charset=utf-8", with_live_reload("text/html; charset=utf-8", &not_found, served.error.as_deref()))
+    let not_found = served
+        .files
+        .get("404.html")
+        .map(|b| b.to_vec())
+        .unwrap_or_else(|| b"not found\n".to_vec());
+    (
+        404,
+        "text/html; charset=utf-8",
+        with_live_reload(
+            "text/html; charset=utf-8",
+            &not_found,
+            served.error.as_deref(),
+        ),
+    )
 }
 
 /// HTML with the live-reload script before `</body>` (and the current error, if any).
@@ -163,12 +217,13 @@ fn with_live_reload(content_type: &str, bytes: &[u8], error: Option<&str>) -> Ve
         return bytes.to_vec();
     }
     let html = String::from_utf8_lossy(bytes);
-    let error = error.map(|e| serde_json::to_string(e).unwrap_or_default()).unwrap_or_else(|| "null".to_string());
+    let error = error
+        .map(|e| serde_json::to_string(e).unwrap_or_default())
+        .unwrap_or_else(|| "null".to_string());
     // `</` cannot end the script early: JSON strings escape `/` here.
     let error = error.replace("</", "<\\/");
-    let script = format!(
-        "<script>window.__porticoError = {error};\n{LIVE_RELOAD_SCRIPT}</script>\n"
-    );
+    let script =
+        format!("<script>window.__porticoError = {error};\n{LIVE_RELOAD_SCRIPT}</script>\n");
     let at = html.rfind("</body>").unwrap_or(html.len());
     let mut out = String::with_capacity(html.len() + script.len());
     out.push_str(&html[..at]);
@@ -178,7 +233,10 @@ fn with_live_reload(content_type: &str, bytes: &[u8], error: Option<&str>) -> Ve
 }
 
 pub fn content_type(path: &str) -> &'static str {
-    let extension = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let extension = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     match extension.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -204,7 +262,13 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn respond(stream: &mut TcpStream, status: u16, content_type: &str, body: &[u8], head_only: bool) -> std::io::Result<()> {
+fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    content_type: &str,
+    body: &[u8],
+    head_only: bool,
+) -> std::io::Result<()> {
     let reason = match status {
         200 => "OK",
         400 => "Bad Request",
@@ -228,7 +292,11 @@ fn respond(stream: &mut TcpStream, status: u16, content_type: &str, body: &[u8],
 }
 
 /// The live-reload stream: `reload` after each good rebuild, `build-error` after a failed one.
-fn stream_events(mut stream: TcpStream, served: &RwLock<Served>, broadcast: &Broadcast) -> std::io::Result<()> {
+fn stream_events(
+    mut stream: TcpStream,
+    served: &RwLock<Served>,
+    broadcast: &Broadcast,
+) -> std::io::Result<()> {
     stream.write_all(
         b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n",
     )?;
@@ -236,7 +304,13 @@ fn stream_events(mut stream: TcpStream, served: &RwLock<Served>, broadcast: &Bro
     let events = broadcast.subscribe();
     let current_error = served.read().ok().and_then(|s| s.error.clone());
     if let Some(error) = current_error {
-        stream.write_all(format!("event: build-error\ndata: {}\n\n", error.replace('\n', "\ndata: ")).as_bytes())?;
+        stream.write_all(
+            format!(
+                "event: build-error\ndata: {}\n\n",
+                error.replace('\n', "\ndata: ")
+            )
+            .as_bytes(),
+        )?;
     }
     stream.flush()?;
     loop {
@@ -257,17 +331,38 @@ mod tests {
 
     #[test]
     fn traversal_and_malformed_paths_are_refused() {
-        assert_eq!(request_path("/integrations/jira/latest/"), Ok("/integrations/jira/latest/".to_string()));
-        assert_eq!(request_path("/a%20b.html?x=1#y"), Ok("/a b.html".to_string()));
-        assert_eq!(request_path("http://127.0.0.1:1111/x.html"), Ok("/x.html".to_string()));
-        for bad in ["/../etc/passwd", "/a/%2e%2e/b", "/%2E%2E/x", "/a\\..\\b", "/a%5c..%5cb", "relative", "/x%00y"] {
+        assert_eq!(
+            request_path("/integrations/jira/latest/"),
+            Ok("/integrations/jira/latest/".to_string())
+        );
+        assert_eq!(
+            request_path("/a%20b.html?x=1#y"),
+            Ok("/a b.html".to_string())
+        );
+        assert_eq!(
+            request_path("http://127.0.0.1:1111/x.html"),
+            Ok("/x.html".to_string())
+        );
+        for bad in [
+            "/../etc/passwd",
+            "/a/%2e%2e/b",
+            "/%2E%2E/x",
+            "/a\\..\\b",
+            "/a%5c..%5cb",
+            "relative",
+            "/x%00y",
+        ] {
             assert_eq!(request_path(bad), Err(400), "{bad}");
         }
     }
 
     #[test]
     fn html_gets_the_live_reload_script_before_the_body_ends() {
-        let html = with_live_reload("text/html; charset=utf-8", b"<html><body><p>x</p></body></html>", None);
+        let html = with_live_reload(
+            "text/html; charset=utf-8",
+            b"<html><body><p>x</p></body></html>",
+            None,
+        );
         let html = String::from_utf8(html).unwrap();
         assert!(html.contains("EventSource"));
         assert!(html.ends_with("</script>\n</body></html>"));
@@ -277,7 +372,11 @@ mod tests {
 
     #[test]
     fn errors_cannot_close_the_script_early() {
-        let html = with_live_reload("text/html", b"<body></body>", Some("bad </script><script>alert(1)"));
+        let html = with_live_reload(
+            "text/html",
+            b"<body></body>",
+            Some("bad </script><script>alert(1)"),
+        );
         let html = String::from_utf8(html).unwrap();
         assert!(!html.contains("</script><script>alert"), "{html}");
     }
@@ -285,7 +384,10 @@ mod tests {
     #[test]
     fn content_types_follow_extensions() {
         assert_eq!(content_type("a/b.html"), "text/html; charset=utf-8");
-        assert_eq!(content_type("_portico/portico.css"), "text/css; charset=utf-8");
+        assert_eq!(
+            content_type("_portico/portico.css"),
+            "text/css; charset=utf-8"
+        );
         assert_eq!(content_type("x/_gitbook/assets/image (1).PNG"), "image/png");
         assert_eq!(content_type("LICENSE"), "application/octet-stream");
     }

@@ -132,12 +132,18 @@ impl Server {
         }
         let started = Instant::now();
         let what = describe_paths(&paths, &self.plan);
-        let previous_diagnostics = self.site.as_ref().map(|s| s.diagnostics.clone()).unwrap_or_default();
+        let previous_diagnostics = self
+            .site
+            .as_ref()
+            .map(|s| s.diagnostics.clone())
+            .unwrap_or_default();
         let outcome = match &mut self.site {
             Some(site) => site.rebuild(&changes),
-            None => Site::assemble(&self.build_options, ReadOptions { work_trees: true }).map(|site| {
-                self.site = Some(site);
-            }),
+            None => {
+                Site::assemble(&self.build_options, ReadOptions { work_trees: true }).map(|site| {
+                    self.site = Some(site);
+                })
+            }
         };
         match (outcome, &self.site) {
             (Ok(()), Some(site)) => {
@@ -160,18 +166,20 @@ impl Server {
                 self.broadcast.send("build-error", &message);
             }
         }
-        let plan = watch_plan(&self.build_options.root, self.site.as_ref());
-        if plan != self.plan {
-            self.watcher.follow(&plan);
-            self.plan = plan;
-        }
+        // Folders may have appeared (a new theme, a new docs folder): watch them too.
+        self.plan = watch_plan(&self.build_options.root, self.site.as_ref());
+        self.watcher.follow(&self.plan);
         true
     }
 }
 
 /// Serves `site`'s files from now on, and tells open pages to reload.
 fn publish(served: &RwLock<Served>, site: &Site, broadcast: Option<&Broadcast>) {
-    let files: HashMap<String, Arc<[u8]>> = site.files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect();
+    let files: HashMap<String, Arc<[u8]>> = site
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.bytes.clone()))
+        .collect();
     if let Ok(mut served) = served.write() {
         served.files = files;
         served.error = None;
@@ -192,7 +200,10 @@ fn print_diagnostics(diagnostics: &[Diagnostic], previous: &[Diagnostic]) {
     for diagnostic in diagnostics.iter().filter(|d| !previous.contains(d)) {
         eprintln!("{diagnostic}");
     }
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     if errors > 0 {
         eprintln!("{errors} error(s): fix them before publishing");
     }
@@ -205,7 +216,10 @@ fn describe_paths(paths: &[PathBuf], plan: &WatchPlan) -> String {
         .filter(|path| watch::classify(path, plan) != watch::Change::Ignored)
         .map(|path| {
             let root = plan.config_file.parent().unwrap_or(Path::new("/"));
-            path.strip_prefix(root).unwrap_or(path).display().to_string()
+            path.strip_prefix(root)
+                .unwrap_or(path)
+                .display()
+                .to_string()
         })
         .collect();
     match shown.as_slice() {
@@ -244,8 +258,12 @@ fn watch_plan(root: &Path, site: Option<&Site>) -> WatchPlan {
     let mut repos = Vec::new();
     if let Some(site) = site {
         for (index, integration) in site.config.integrations.iter().enumerate() {
-            let RepoLocation::Local(path) = &integration.repo else { continue };
-            let Some((git_dir, work_dir)) = repository_folders(path) else { continue };
+            let RepoLocation::Local(path) = &integration.repo else {
+                continue;
+            };
+            let Some((git_dir, work_dir)) = repository_folders(path) else {
+                continue;
+            };
             let (folders, docs_folders) = match &work_dir {
                 Some(work_dir) => current_folders(&site.catalog, index, work_dir),
                 None => (BTreeSet::new(), BTreeSet::new()),
@@ -273,11 +291,19 @@ fn canonical(path: &Path) -> PathBuf {
 
 /// Folders of the working tree the current version's files live in (watched one level
 /// deep), and its docs folder (watched recursively, so new pages are seen).
-fn current_folders(catalog: &Catalog, config_index: usize, work_dir: &Path) -> (BTreeSet<PathBuf>, BTreeSet<PathBuf>) {
+fn current_folders(
+    catalog: &Catalog,
+    config_index: usize,
+    work_dir: &Path,
+) -> (BTreeSet<PathBuf>, BTreeSet<PathBuf>) {
     let work_dir = canonical(work_dir);
     let mut folders = BTreeSet::new();
     let mut docs_folders = BTreeSet::new();
-    let Some(integration) = catalog.integrations.iter().find(|i| i.config == config_index) else {
+    let Some(integration) = catalog
+        .integrations
+        .iter()
+        .find(|i| i.config == config_index)
+    else {
         return (folders, docs_folders);
     };
     let current = integration.current();

@@ -67,10 +67,12 @@ pub fn classify(path: &Path, plan: &WatchPlan) -> Change {
     if is_editor_leftover(file_name) {
         return Change::Ignored;
     }
-    if path.starts_with(&plan.content_dir) {
+    // A folder on the way to `content/` or the theme appearing counts too: until it
+    // exists there is nothing inside it to watch.
+    if path.starts_with(&plan.content_dir) || is_ancestor_in_portal(path, &plan.content_dir, plan) {
         return Change::Content;
     }
-    if path.starts_with(&plan.theme_dir) {
+    if path.starts_with(&plan.theme_dir) || is_ancestor_in_portal(path, &plan.theme_dir, plan) {
         return Change::Theme;
     }
     // The git folder first: for a non-bare repository it is inside the working tree.
@@ -93,6 +95,12 @@ pub fn classify(path: &Path, plan: &WatchPlan) -> Change {
         }
     }
     Change::Ignored
+}
+
+/// `path` is a folder above `target` and inside the portal (`themes/` for `themes/default/`).
+fn is_ancestor_in_portal(path: &Path, target: &Path, plan: &WatchPlan) -> bool {
+    let root = plan.config_file.parent().unwrap_or(Path::new("/"));
+    path != root && path.starts_with(root) && target.starts_with(path)
 }
 
 /// Folds classified changes into what to rebuild.
@@ -154,8 +162,7 @@ impl Watcher {
             }
         }
         wanted.retain(|(path, _)| path.is_dir());
-        for (path, recursive) in self.watched.difference(&wanted) {
-            let _ = recursive;
+        for (path, _) in self.watched.difference(&wanted) {
             let _ = self.watcher.unwatch(path);
         }
         let added: Vec<(PathBuf, bool)> = wanted.difference(&self.watched).cloned().collect();
@@ -237,12 +244,20 @@ mod tests {
         assert_eq!(of("/p/content/process/branching.md"), Change::Content);
         assert_eq!(of("/p/themes/default/templates/page.html"), Change::Theme);
         assert_eq!(of("/p/README.md"), Change::Ignored);
+        assert_eq!(of("/p/themes"), Change::Theme, "the theme folder appearing");
+        assert_eq!(of("/p"), Change::Ignored);
     }
 
     #[test]
     fn branch_moves_are_ref_changes_and_git_internals_are_ignored() {
-        assert_eq!(of("/p/repos/jira/.git/refs/heads/2.1-docs"), Change::Refs(0));
-        assert_eq!(of("/p/repos/jira/.git/refs/remotes/origin/3.0-docs"), Change::Refs(0));
+        assert_eq!(
+            of("/p/repos/jira/.git/refs/heads/2.1-docs"),
+            Change::Refs(0)
+        );
+        assert_eq!(
+            of("/p/repos/jira/.git/refs/remotes/origin/3.0-docs"),
+            Change::Refs(0)
+        );
         assert_eq!(of("/p/repos/jira/.git/HEAD"), Change::Refs(0));
         assert_eq!(of("/p/repos/jira/.git/packed-refs"), Change::Refs(0));
         assert_eq!(of("/srv/zoom.git/refs/heads/main"), Change::Refs(1));
@@ -275,7 +290,12 @@ mod tests {
 
     #[test]
     fn changes_fold_into_a_rebuild_plan() {
-        let rebuild = to_rebuild([Change::WorkTree(0), Change::Refs(0), Change::Refs(1), Change::Ignored]);
+        let rebuild = to_rebuild([
+            Change::WorkTree(0),
+            Change::Refs(0),
+            Change::Refs(1),
+            Change::Ignored,
+        ]);
         assert!(!rebuild.config && !rebuild.theme && !rebuild.content);
         assert_eq!(rebuild.integrations.into_iter().collect::<Vec<_>>(), [0, 1]);
         assert!(to_rebuild([Change::Ignored]).is_empty());

@@ -23,9 +23,9 @@ use crate::diagnostics::Diagnostic;
 use crate::version::VersionLabel;
 
 pub use content::{CONTENT_DIR, PortalContent, content_hash, is_hidden_or_temporary};
+pub use manifest::Manifest;
 pub use repo::repository_folders;
 pub use tree::is_editor_leftover;
-pub use manifest::Manifest;
 
 /// Everything the build reads, in configuration order.
 #[derive(Debug, Clone)]

@@ -64,7 +64,10 @@ pub(super) fn read_integration(
 /// A local repository's git folder and working tree (`None` when bare), for watching.
 pub fn repository_folders(path: &Path) -> Option<(std::path::PathBuf, Option<std::path::PathBuf>)> {
     let repo = open(path).ok()?;
-    Some((repo.path().to_path_buf(), repo.workdir().map(Path::to_path_buf)))
+    Some((
+        repo.path().to_path_buf(),
+        repo.workdir().map(Path::to_path_buf),
+    ))
 }
 
 pub(super) fn open(path: &Path) -> Result<Repository, String> {

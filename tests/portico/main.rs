@@ -5,4 +5,5 @@ mod build;
 mod corpus;
 mod fixture;
 mod gitbook;
+mod serve;
 mod versions;
