@@ -888,20 +888,17 @@ impl PageLinks<'_> {
 }
 
 impl LinkResolver for PageLinks<'_> {
-    fn include(&self, target: &str) -> Result<String, String> {
-        let page = self.page();
-        let set = self.catalog.doc_set(page.owner);
-        let target = links::resolve_in_repo(&page.source.path, target)
-            .ok_or_else(|| "the path leaves the repository".to_string())?;
-        if let Some(file) = set.includes.get(&target.path) {
-            return Ok(file.text().into_owned());
+    fn include(&self, from: &str, target: &str) -> Result<(String, String), String> {
+        let set = self.catalog.doc_set(self.page().owner);
+        let path = links::include_path(from, target)?;
+        if let Some(file) = set.includes.get(&path) {
+            return Ok((path, file.text().into_owned()));
         }
-        set.find_page(&target.path, false)
-            .map(|found| {
-                self.record(found);
-                self.catalog.pages[found].source.text().into_owned()
-            })
-            .ok_or_else(|| format!("{} does not exist on this branch", target.path))
+        let page = set
+            .find_page(&path, false)
+            .ok_or_else(|| format!("{path} does not exist on this branch"))?;
+        self.record(page);
+        Ok((path, self.catalog.pages[page].source.text().into_owned()))
     }
 
     fn page_title(&self, output_path: &str) -> Option<String> {

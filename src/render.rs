@@ -94,6 +94,7 @@ pub fn render_all(
                 &page_ref.source.text(),
                 &RenderContext {
                     resolver: &resolver,
+                    page: &page_ref.source.path,
                     trusted: key.trusted,
                     allow_embeds: key.allow_embeds,
                 },

@@ -6,10 +6,12 @@
 //! its source line, so that links found by the parser are reported at the line the writer
 //! sees (lines of an included file are reported at the `include`). Tags inside fenced code
 //! and inline code are left alone; a tag sharing a line with text is split onto its own
-//! line. Blocks that need the rest of the portal (a referenced page's title, a file's size)
-//! become `<!--portico:…-->` markers that the renderer completes. Tags this module does not
-//! know are dropped with a warning (their inner text stays), so no literal `{% … %}`
-//! reaches a page.
+//! line. Blocks are kept balanced: a stray end tag is dropped and an unclosed block closed,
+//! each with a warning, so a page can never close the theme's own markup. Blocks that need
+//! the rest of the portal (a referenced page's title, a file's size) become
+//! `<!--portico:…-->` markers that the renderer completes (markers written by authors are
+//! defused). Unknown tags are dropped with a warning (their inner text stays), so no
+//! literal `{% … %}` reaches a page.
 
 use super::highlight::escape_html;
 
@@ -23,7 +25,7 @@ pub struct Preprocessed {
     pub source_lines: Vec<u32>,
     /// Problems found, as (source line, message).
     pub problems: Vec<(u32, String)>,
-    /// Destinations named by blocks (`content-ref`, `file`, `include`), as written.
+    /// Destinations named by blocks (`content-ref`, `file`), as written.
     pub references: Vec<String>,
 }
 
@@ -51,16 +53,16 @@ impl Preprocessed {
 
 /// Where `{% include %}` finds its files.
 pub trait Includes {
-    /// The text of the file `target` names (relative to the page being rendered), or why
-    /// it cannot be included.
-    fn include(&self, target: &str) -> Result<String, String>;
+    /// The file `target` names, written in the file `from` (both repository paths): its
+    /// repository path and text, or why it cannot be included.
+    fn include(&self, from: &str, target: &str) -> Result<(String, String), String>;
 }
 
 /// Includes nothing: for callers that only need the page's own text.
 pub struct NoIncludes;
 
 impl Includes for NoIncludes {
-    fn include(&self, target: &str) -> Result<String, String> {
+    fn include(&self, _from: &str, target: &str) -> Result<(String, String), String> {
         Err(format!("{target} cannot be included here"))
     }
 }
@@ -69,12 +71,19 @@ pub struct Options<'a> {
     pub includes: &'a dyn Includes,
     /// Whether `{% embed %}` of a video site may become an iframe (else a link card).
     pub allow_embeds: bool,
+    /// Repository path of the page being processed (includes are relative to it).
+    pub page: &'a str,
 }
 
 /// Hint styles GitBook offers; anything else renders as `info`.
 const HINT_STYLES: [&str; 4] = ["info", "success", "warning", "danger"];
 /// How deep includes may nest before it is surely a mistake.
 const MAX_INCLUDE_DEPTH: usize = 8;
+/// How many includes, and how many included bytes, one page may pull in.
+const MAX_INCLUDES: usize = 64;
+const MAX_INCLUDED_BYTES: usize = 1 << 20;
+/// A block body longer than this is not a caption (the end tag is missing).
+const MAX_CAPTION_LINES: usize = 8;
 /// The prefix of the markers the renderer completes.
 pub const MARKER: &str = "<!--portico:";
 
@@ -82,7 +91,7 @@ pub const MARKER: &str = "<!--portico:";
 /// (front matter may have been cut off above it).
 pub fn preprocess(text: &str, first_line: u32, options: &Options) -> Preprocessed {
     let mut out = Preprocessed::default();
-    if !text.contains("{%") {
+    if !text.contains("{%") && !text.contains(MARKER) {
         out.text.push_str(text);
         out.line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
@@ -95,9 +104,15 @@ pub fn preprocess(text: &str, first_line: u32, options: &Options) -> Preprocesse
     let mut processor = Processor {
         options,
         out,
-        include_stack: Vec::new(),
+        include_stack: vec![options.page.to_string()],
+        includes_used: 0,
+        included_bytes: 0,
+        open: Vec::new(),
+        pending: None,
+        last_line: first_line,
     };
     processor.lines(text, |index| first_line + index);
+    processor.finish();
     let mut out = processor.out;
     // Every line was written with a newline; the source's last line may have had none.
     if out.text.ends_with('\n') && !text.ends_with('\n') {
@@ -106,10 +121,32 @@ pub fn preprocess(text: &str, first_line: u32, options: &Options) -> Preprocesse
     out
 }
 
+/// A container block that is open: its tag name, where it opened, and its closing HTML.
+struct OpenBlock {
+    name: &'static str,
+    line: u32,
+    close: &'static str,
+}
+
+/// A block whose body is not markdown: `embed`/`file` (the body is the caption) and
+/// `content-ref` (the body repeats the link the card shows).
+struct Pending {
+    tag: Tag,
+    indent: String,
+    line: u32,
+    body: Vec<String>,
+}
+
 struct Processor<'o> {
     options: &'o Options<'o>,
     out: Preprocessed,
+    /// Repository paths of the page and of the files being included into it.
     include_stack: Vec<String>,
+    includes_used: usize,
+    included_bytes: usize,
+    open: Vec<OpenBlock>,
+    pending: Option<Pending>,
+    last_line: u32,
 }
 
 impl Processor<'_> {
@@ -119,7 +156,16 @@ impl Processor<'_> {
         for (index, line) in text.split_inclusive('\n').enumerate() {
             let line = line.strip_suffix('\n').unwrap_or(line);
             let line = line.strip_suffix('\r').unwrap_or(line);
+            // A marker written by an author is only a comment.
+            let defused;
+            let line = if line.contains(MARKER) {
+                defused = line.replace(MARKER, "<!-- portico:");
+                defused.as_str()
+            } else {
+                line
+            };
             let line_no = line_of(index as u32);
+            self.last_line = line_no;
             let trimmed = line.trim();
             if let Some(marker) = fence_marker(trimmed) {
                 match fence {
@@ -129,29 +175,47 @@ impl Processor<'_> {
                     }
                     Some(_) => {}
                 }
+                self.flush_pending();
                 self.out.push_line(line, line_no);
                 continue;
             }
-            if fence.is_some() || !line.contains("{%") {
+            if fence.is_some() {
                 self.out.push_line(line, line_no);
+                continue;
+            }
+            if !line.contains("{%") {
+                self.text_line(line, line_no);
                 continue;
             }
             let indent = &line[..line.len() - line.trim_start().len()];
             let segments = split_tags(line.trim_start());
             if segments.iter().all(|s| matches!(s, Segment::Text(_))) {
-                self.out.push_line(line, line_no);
+                self.text_line(line, line_no);
                 continue;
             }
             for segment in segments {
                 match segment {
                     Segment::Text(text) if text.trim().is_empty() => {}
-                    Segment::Text(text) => self
-                        .out
-                        .push_line(&format!("{indent}{}", text.trim()), line_no),
-                    Segment::Tag(tag) => self.tag(&tag, indent, line_no),
+                    Segment::Text(text) => {
+                        self.text_line(&format!("{indent}{}", text.trim()), line_no)
+                    }
+                    Segment::Tag(tag) => self.tag(tag, indent, line_no),
                 }
             }
         }
+    }
+
+    /// A line of markdown, or of a pending block's body.
+    fn text_line(&mut self, line: &str, line_no: u32) {
+        if let Some(pending) = &mut self.pending {
+            if pending.body.len() < MAX_CAPTION_LINES {
+                pending.body.push(line.trim().to_string());
+                return;
+            }
+            // Too long to be a caption: the end tag is missing.
+            self.flush_pending();
+        }
+        self.out.push_line(line, line_no);
     }
 
     fn emit(&mut self, indent: &str, lines: &[&str], line_no: u32) {
@@ -164,7 +228,54 @@ impl Processor<'_> {
         }
     }
 
-    fn tag(&mut self, tag: &Tag, indent: &str, line_no: u32) {
+    fn open(
+        &mut self,
+        name: &'static str,
+        close: &'static str,
+        indent: &str,
+        html: &str,
+        line_no: u32,
+    ) {
+        self.open.push(OpenBlock {
+            name,
+            line: line_no,
+            close,
+        });
+        self.emit(indent, &[html, ""], line_no);
+    }
+
+    /// Closes the innermost open `name` block (and, with a warning, blocks left open
+    /// inside it); a stray end tag is dropped with a warning.
+    fn close(&mut self, name: &str, indent: &str, line_no: u32) {
+        let Some(position) = self.open.iter().rposition(|block| block.name == name) else {
+            self.problem(
+                line_no,
+                format!("{{% end{name} %}} closes no open {{% {name} %}} block; it is ignored"),
+            );
+            return;
+        };
+        while self.open.len() > position {
+            let block = self.open.pop().expect("position is inside the stack");
+            if block.name != name {
+                self.problem(
+                    block.line,
+                    format!("{{% {} %}} is not closed before {{% end{name} %}} (line {line_no}); it is closed there", block.name),
+                );
+            }
+            self.emit(indent, &["", block.close, ""], line_no);
+        }
+    }
+
+    fn tag(&mut self, tag: Tag, indent: &str, line_no: u32) {
+        // A pending block ends at its own end tag; any other tag ends it too.
+        if let Some(pending) = &self.pending {
+            if tag.name == format!("end{}", pending.tag.name) {
+                self.flush_pending();
+                self.out.push_line("", line_no);
+                return;
+            }
+            self.flush_pending();
+        }
         let attr = |key: &str| tag.attribute(key).map(|v| escape_html(&v));
         match tag.name.as_str() {
             "hint" => {
@@ -172,85 +283,17 @@ impl Processor<'_> {
                     .attribute("style")
                     .filter(|style| HINT_STYLES.contains(&style.as_str()))
                     .unwrap_or_else(|| "info".to_string());
-                let open = format!("<div class=\"hint hint-{style}\" role=\"note\">");
-                self.emit(indent, &[&open, ""], line_no);
+                let html = format!("<div class=\"hint hint-{style}\" role=\"note\">");
+                self.open("hint", "</div>", indent, &html, line_no);
             }
-            "tabs" => self.emit(indent, &["<div class=\"tabs\">", ""], line_no),
+            "tabs" => self.open("tabs", "</div>", indent, "<div class=\"tabs\">", line_no),
             "tab" => {
                 let title = attr("title").unwrap_or_else(|| "Tab".to_string());
-                let open = format!(
+                let html = format!(
                     "<section class=\"tab-panel\"><p class=\"tab-title\" role=\"heading\" aria-level=\"4\">{title}</p>"
                 );
-                self.emit(indent, &[&open, ""], line_no);
+                self.open("tab", "</section>", indent, &html, line_no);
             }
-            "endhint"
-            | "endtabs"
-            | "endswagger"
-            | "endswagger-description"
-            | "endswagger-parameter"
-            | "endswagger-response" => self.emit(indent, &["", "</div>", ""], line_no),
-            "endtab" => self.emit(indent, &["", "</section>", ""], line_no),
-            "code" => {
-                let mut marker = String::from("<!--portico:code");
-                if let Some(title) = attr("title") {
-                    marker.push_str(&format!(" title=\"{title}\""));
-                }
-                if tag.attribute("lineNumbers").is_some_and(|v| v == "true") {
-                    marker.push_str(" line-numbers");
-                }
-                if tag.attribute("overflow").is_some_and(|v| v == "wrap") {
-                    marker.push_str(" wrap");
-                }
-                marker.push_str("-->");
-                self.emit(indent, &[&marker, ""], line_no);
-            }
-            "embed" => {
-                let Some(url) = tag.attribute("url") else {
-                    self.problem(
-                        line_no,
-                        "{% embed %} has no url; it is left out".to_string(),
-                    );
-                    return;
-                };
-                let card = embed_html(
-                    &url,
-                    tag.attribute("caption").as_deref(),
-                    self.options.allow_embeds,
-                );
-                self.emit(indent, &[&card, ""], line_no);
-            }
-            "content-ref" | "page-ref" => {
-                let key = if tag.name == "content-ref" {
-                    "url"
-                } else {
-                    "page"
-                };
-                match tag.attribute(key) {
-                    Some(url) => {
-                        self.out.references.push(url.clone());
-                        let marker =
-                            format!("<!--portico:content-ref url=\"{}\"-->", escape_html(&url));
-                        self.emit(indent, &[&marker, ""], line_no);
-                    }
-                    None => self.problem(
-                        line_no,
-                        format!("{{% {} %}} has no {key}; it is left out", tag.name),
-                    ),
-                }
-            }
-            "file" => match tag.attribute("src") {
-                Some(src) => {
-                    self.out.references.push(src.clone());
-                    let caption = attr("caption").unwrap_or_default();
-                    let marker = format!(
-                        "<!--portico:file src=\"{}\" caption=\"{caption}\"-->",
-                        escape_html(&src)
-                    );
-                    self.emit(indent, &[&marker, ""], line_no);
-                }
-                None => self.problem(line_no, "{% file %} has no src; it is left out".to_string()),
-            },
-            "include" => self.include(tag, line_no),
             "swagger" => {
                 let method = tag
                     .attribute("method")
@@ -261,20 +304,24 @@ impl Processor<'_> {
                     tag.attribute("baseUrl").unwrap_or_default(),
                     tag.attribute("path").unwrap_or_default()
                 );
-                let mut open = format!(
+                let mut html = format!(
                     "<div class=\"api-endpoint\"><p class=\"api-signature\"><span class=\"api-method api-{}\">{}</span> <code>{}</code></p>",
                     escape_html(&method),
                     escape_html(&method.to_ascii_uppercase()),
                     escape_html(&path)
                 );
                 if let Some(summary) = attr("summary") {
-                    open.push_str(&format!("<p class=\"api-summary\">{summary}</p>"));
+                    html.push_str(&format!("<p class=\"api-summary\">{summary}</p>"));
                 }
-                self.emit(indent, &[&open, ""], line_no);
+                self.open("swagger", "</div>", indent, &html, line_no);
             }
-            "swagger-description" => {
-                self.emit(indent, &["<div class=\"api-description\">", ""], line_no)
-            }
+            "swagger-description" => self.open(
+                "swagger-description",
+                "</div>",
+                indent,
+                "<div class=\"api-description\">",
+                line_no,
+            ),
             "swagger-parameter" => {
                 let name = attr("name").unwrap_or_default();
                 let mut meta = vec![format!(
@@ -287,31 +334,146 @@ impl Processor<'_> {
                 if tag.attribute("required").is_some_and(|v| v == "true") {
                     meta.push("required".to_string());
                 }
-                let open = format!(
+                let html = format!(
                     "<div class=\"api-parameter\"><p class=\"api-parameter-name\"><code>{name}</code> <span class=\"api-parameter-meta\">{}</span></p>",
                     meta.join(" · ")
                 );
-                self.emit(indent, &[&open, ""], line_no);
+                self.open("swagger-parameter", "</div>", indent, &html, line_no);
             }
             "swagger-response" => {
                 let status = attr("status").unwrap_or_default();
                 let description = attr("description").unwrap_or_default();
-                let open = format!(
+                let html = format!(
                     "<div class=\"api-response\"><p class=\"api-status\"><span class=\"api-status-code\">{status}</span> {description}</p>"
                 );
-                self.emit(indent, &[&open, ""], line_no);
+                self.open("swagger-response", "</div>", indent, &html, line_no);
             }
-            "endcode" | "endembed" | "endcontent-ref" | "endpage-ref" | "endfile" => {
-                self.out.push_line("", line_no);
+            "code" => {
+                let mut marker = String::from("<!--portico:code");
+                if let Some(title) = attr("title") {
+                    marker.push_str(&format!(" title=\"{title}\""));
+                }
+                if tag.attribute("lineNumbers").is_some_and(|v| v == "true") {
+                    marker.push_str(" line-numbers");
+                }
+                if tag.attribute("overflow").is_some_and(|v| v == "wrap") {
+                    marker.push_str(" wrap");
+                }
+                marker.push_str("-->");
+                self.open.push(OpenBlock {
+                    name: "code",
+                    line: line_no,
+                    close: "<!--portico:endcode-->",
+                });
+                self.emit(indent, &[&marker, ""], line_no);
             }
-            other if other.starts_with("end") => self.out.push_line("", line_no),
+            "endcode" => self.close("code", indent, line_no),
+            "embed" | "file" | "content-ref" | "page-ref" => {
+                self.start_pending(tag, indent, line_no)
+            }
+            "include" => self.include(&tag, line_no),
             other => {
-                self.problem(
-                    line_no,
-                    format!("GitBook block {{% {other} %}} is not supported; only its inner text is shown"),
-                );
-                self.out.push_line("", line_no);
+                if let Some(name) = other.strip_prefix("end")
+                    && let Some(known) = [
+                        "hint",
+                        "tabs",
+                        "tab",
+                        "swagger",
+                        "swagger-description",
+                        "swagger-parameter",
+                        "swagger-response",
+                    ]
+                    .into_iter()
+                    .find(|known| *known == name)
+                {
+                    self.close(known, indent, line_no);
+                } else if other.starts_with("end") {
+                    // The end of an unknown block, already reported at its start.
+                    self.out.push_line("", line_no);
+                } else {
+                    self.problem(
+                        line_no,
+                        format!("GitBook block {{% {other} %}} is not supported; only its inner text is shown"),
+                    );
+                    self.out.push_line("", line_no);
+                }
             }
+        }
+    }
+
+    fn start_pending(&mut self, tag: Tag, indent: &str, line_no: u32) {
+        let key = match tag.name.as_str() {
+            "embed" => "url",
+            "file" => "src",
+            "content-ref" => "url",
+            _ => "page",
+        };
+        if tag.attribute(key).is_none() {
+            self.problem(
+                line_no,
+                format!("{{% {} %}} has no {key}; it is left out", tag.name),
+            );
+            return;
+        }
+        self.pending = Some(Pending {
+            tag,
+            indent: indent.to_string(),
+            line: line_no,
+            body: Vec::new(),
+        });
+    }
+
+    /// Emits the pending block with what was read of its body.
+    fn flush_pending(&mut self) {
+        let Some(pending) = self.pending.take() else {
+            return;
+        };
+        let caption = pending
+            .tag
+            .attribute("caption")
+            .unwrap_or_else(|| pending.body.join(" ").trim().to_string());
+        let html = match pending.tag.name.as_str() {
+            "embed" => {
+                let url = pending.tag.attribute("url").unwrap_or_default();
+                embed_html(&url, Some(&caption), self.options.allow_embeds)
+            }
+            "file" => {
+                let src = pending.tag.attribute("src").unwrap_or_default();
+                self.out.references.push(src.clone());
+                format!(
+                    "<!--portico:file src=\"{}\" caption=\"{}\"-->",
+                    escape_html(&src),
+                    escape_html(&caption)
+                )
+            }
+            _ => {
+                // The body of a content-ref repeats the link the card shows: dropped.
+                let key = if pending.tag.name == "content-ref" {
+                    "url"
+                } else {
+                    "page"
+                };
+                let url = pending.tag.attribute(key).unwrap_or_default();
+                self.out.references.push(url.clone());
+                format!("<!--portico:content-ref url=\"{}\"-->", escape_html(&url))
+            }
+        };
+        self.emit(&pending.indent, &[&html, ""], pending.line);
+    }
+
+    /// Closes what the page left open, at its end.
+    fn finish(&mut self) {
+        self.flush_pending();
+        let line = self.last_line;
+        while let Some(block) = self.open.pop() {
+            self.problem(
+                block.line,
+                format!(
+                    "{{% {} %}} is never closed; add {{% end{} %}}",
+                    block.name, block.name
+                ),
+            );
+            self.emit("", &["", block.close, ""], line);
         }
     }
 
@@ -320,35 +482,42 @@ impl Processor<'_> {
     }
 
     fn include(&mut self, tag: &Tag, line_no: u32) {
-        let Some(target) = tag.first_argument() else {
+        let Some(target) = tag.first_argument().or_else(|| tag.attribute("src")) else {
             self.problem(
                 line_no,
                 "{% include %} names no file; write {% include \"path/to/file.md\" %}".to_string(),
             );
             return;
         };
-        self.out.references.push(target.clone());
-        if self.include_stack.contains(&target) {
-            let mut chain = self.include_stack.clone();
-            chain.push(target);
-            self.problem(
-                line_no,
-                format!(
-                    "include cycle: {}; the repeated include is left out",
-                    chain.join(" → ")
-                ),
-            );
-            return;
-        }
-        if self.include_stack.len() >= MAX_INCLUDE_DEPTH {
+        if self.include_stack.len() > MAX_INCLUDE_DEPTH {
             self.problem(line_no, format!("includes nest deeper than {MAX_INCLUDE_DEPTH} levels at {target}; it is left out"));
             return;
         }
-        match self.options.includes.include(&target) {
-            Ok(text) => {
-                self.include_stack.push(target);
+        if self.includes_used >= MAX_INCLUDES || self.included_bytes >= MAX_INCLUDED_BYTES {
+            self.problem(line_no, format!("the page includes too much (over {MAX_INCLUDES} files or 1 MB); {target} is left out"));
+            return;
+        }
+        let from = self.include_stack.last().cloned().unwrap_or_default();
+        match self.options.includes.include(&from, &target) {
+            Ok((path, text)) => {
+                if self.include_stack.contains(&path) {
+                    let mut chain = self.include_stack.clone();
+                    chain.push(path);
+                    self.problem(
+                        line_no,
+                        format!(
+                            "include cycle: {}; the repeated include is left out",
+                            chain.join(" → ")
+                        ),
+                    );
+                    return;
+                }
+                self.includes_used += 1;
+                self.included_bytes += text.len();
+                self.include_stack.push(path);
                 self.out.push_line("", line_no);
                 self.lines(&text, |_| line_no);
+                self.flush_pending();
                 self.out.push_line("", line_no);
                 self.include_stack.pop();
             }
@@ -406,63 +575,104 @@ fn video_embed_url(url: &str) -> Option<String> {
     }
     if let Some(id) = after_scheme.strip_prefix("vimeo.com/") {
         let id = id.split(['?', '#', '/']).next()?;
-        return (id_ok(id) && id.chars().all(|c| c.is_ascii_digit()))
+        return id
+            .chars()
+            .all(|c| c.is_ascii_digit())
             .then(|| format!("https://player.vimeo.com/video/{id}"));
     }
     None
 }
 
-/// A ``` or ~~~ fence opener/closer: its character and length.
-fn fence_marker(trimmed: &str) -> Option<(char, usize)> {
+/// A ``` or ~~~ fence opener/closer: its character and length. (CommonMark: the info
+/// string of a backtick fence has no backtick, so ```` ```/jira``` text ```` is not one.)
+pub fn fence_marker(trimmed: &str) -> Option<(char, usize)> {
     let ch = trimmed.chars().next()?;
     if ch != '`' && ch != '~' {
         return None;
     }
     let len = trimmed.chars().take_while(|&c| c == ch).count();
-    (len >= 3).then_some((ch, len))
+    if len < 3 || (ch == '`' && trimmed[len..].contains('`')) {
+        return None;
+    }
+    Some((ch, len))
 }
 
 fn is_closing(trimmed: &str) -> bool {
     trimmed.chars().all(|c| c == '`' || c == '~')
 }
 
-/// A `{% name key="value" … %}` tag.
+/// A `{% name key="value" … %}` tag (also the body of a marker).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tag {
     pub name: String,
-    body: String,
+    /// `key=value` pairs, in order.
+    attributes: Vec<(String, String)>,
+    /// Quoted arguments (`{% include "a.md" %}`) and bare words (`line-numbers`).
+    arguments: Vec<String>,
 }
 
 impl Tag {
-    /// The value of `key="value"` (or `key='value'`, or `key=value`).
-    pub fn attribute(&self, key: &str) -> Option<String> {
-        let mut search = 0;
-        while let Some(found) = self.body[search..].find(key) {
-            let start = search + found;
-            search = start + key.len();
-            let boundary = start == 0 || self.body.as_bytes()[start - 1].is_ascii_whitespace();
-            let rest = self.body[search..].trim_start();
-            let Some(rest) = rest.strip_prefix('=').filter(|_| boundary) else {
+    fn new(name: &str, body: &str) -> Tag {
+        let mut attributes = Vec::new();
+        let mut arguments = Vec::new();
+        let mut rest = body.trim();
+        while !rest.is_empty() {
+            let value_of = |text: &str| -> (String, usize) {
+                match text.chars().next() {
+                    Some(quote @ ('"' | '\'')) => match text[1..].find(quote) {
+                        Some(end) => (text[1..1 + end].to_string(), end + 2),
+                        None => (text[1..].to_string(), text.len()),
+                    },
+                    _ => {
+                        let end = text.find(char::is_whitespace).unwrap_or(text.len());
+                        (text[..end].to_string(), end)
+                    }
+                }
+            };
+            if rest.starts_with(['"', '\'']) {
+                let (value, used) = value_of(rest);
+                arguments.push(value);
+                rest = rest[used..].trim_start();
                 continue;
-            };
-            let rest = rest.trim_start();
-            let quote = rest.chars().next()?;
-            return if quote == '"' || quote == '\'' {
-                let end = rest[1..].find(quote)?;
-                Some(rest[1..1 + end].to_string())
+            }
+            let key_len = rest
+                .find(|c: char| c.is_whitespace() || c == '=')
+                .unwrap_or(rest.len());
+            let key = &rest[..key_len];
+            let after = rest[key_len..].trim_start();
+            if let Some(value_text) = after.strip_prefix('=') {
+                let value_text = value_text.trim_start();
+                let (value, used) = value_of(value_text);
+                attributes.push((key.to_string(), value));
+                rest = value_text[used..].trim_start();
             } else {
-                Some(rest.split_whitespace().next()?.to_string())
-            };
+                arguments.push(key.to_string());
+                rest = after;
+            }
         }
-        None
+        Tag {
+            name: name.to_string(),
+            attributes,
+            arguments,
+        }
     }
 
-    /// The first quoted argument: `{% include "a.md" %}` → `a.md`.
+    /// The value of `key="value"` (or `key='value'`, or `key=value`).
+    pub fn attribute(&self, key: &str) -> Option<String> {
+        self.attributes
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// The first argument: `{% include "a.md" %}` → `a.md`.
     fn first_argument(&self) -> Option<String> {
-        let body = self.body.trim();
-        let quote = body.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-        let end = body[1..].find(quote)?;
-        Some(body[1..1 + end].to_string())
+        self.arguments.first().cloned()
+    }
+
+    /// Whether a bare flag (`line-numbers`) is present in a marker.
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.arguments.iter().any(|word| word == flag)
     }
 }
 
@@ -528,30 +738,14 @@ fn parse_tag(text: &str) -> Option<Tag> {
     {
         return None;
     }
-    Some(Tag {
-        name: name.to_string(),
-        body: body.trim().to_string(),
-    })
+    Some(Tag::new(name, body))
 }
 
-/// Reads a `<!--portico:kind key="value" flag-->` marker: (kind, attribute lookup).
+/// Reads a `<!--portico:kind key="value" flag-->` marker: (kind, its attributes).
 pub fn parse_marker(html: &str) -> Option<(String, Tag)> {
     let inner = html.trim().strip_prefix(MARKER)?.strip_suffix("-->")?;
     let (kind, body) = inner.split_once(' ').unwrap_or((inner, ""));
-    Some((
-        kind.to_string(),
-        Tag {
-            name: kind.to_string(),
-            body: body.to_string(),
-        },
-    ))
-}
-
-impl Tag {
-    /// Whether a bare flag (`line-numbers`) is present in a marker.
-    pub fn has_flag(&self, flag: &str) -> bool {
-        self.body.split_whitespace().any(|word| word == flag)
-    }
+    Some((kind.to_string(), Tag::new(kind, body)))
 }
 
 #[cfg(test)]
@@ -561,11 +755,14 @@ mod tests {
     struct Files(&'static [(&'static str, &'static str)]);
 
     impl Includes for Files {
-        fn include(&self, target: &str) -> Result<String, String> {
+        fn include(&self, from: &str, target: &str) -> Result<(String, String), String> {
+            let path = crate::markdown::links::resolve_in_repo(from, target)
+                .ok_or("outside")?
+                .path;
             self.0
                 .iter()
-                .find(|(path, _)| *path == target)
-                .map(|(_, text)| text.to_string())
+                .find(|(candidate, _)| *candidate == path)
+                .map(|(path, text)| (path.to_string(), text.to_string()))
                 .ok_or_else(|| "no such file".to_string())
         }
     }
@@ -577,6 +774,7 @@ mod tests {
             &Options {
                 includes: &NoIncludes,
                 allow_embeds: false,
+                page: "README.md",
             },
         )
     }
@@ -608,6 +806,13 @@ mod tests {
     }
 
     #[test]
+    fn inline_triple_backticks_are_not_a_fence() {
+        let out =
+            run("```/jira connect``` to connect.\n{% hint style=\"info\" %}\nx\n{% endhint %}\n");
+        assert!(!out.text.contains("{%"), "{}", out.text);
+    }
+
+    #[test]
     fn tags_sharing_a_line_with_text_are_split_off() {
         let out = run("{% hint style=\"info\" %} Short note. {% endhint %}\n");
         assert!(
@@ -627,6 +832,24 @@ mod tests {
     }
 
     #[test]
+    fn blocks_stay_balanced_whatever_the_page_writes() {
+        let stray = run("x\n{% endtabs %}\n{% endhint %}\n");
+        assert!(
+            !stray.text.contains("</div>"),
+            "a stray end tag closes nothing: {}",
+            stray.text
+        );
+        assert_eq!(stray.problems.len(), 2);
+        let unclosed = run("{% tabs %}\n{% tab title=\"A\" %}\nx\n");
+        assert_eq!(unclosed.text.matches("</section>").count(), 1);
+        assert_eq!(unclosed.text.matches("</div>").count(), 1);
+        assert_eq!(unclosed.problems.len(), 2);
+        let crossed = run("{% tabs %}\n{% tab title=\"A\" %}\nx\n{% endtabs %}\n");
+        assert_eq!(crossed.text.matches("</section>").count(), 1);
+        assert_eq!(crossed.problems.len(), 1, "{:?}", crossed.problems);
+    }
+
+    #[test]
     fn tabs_are_sections_with_titles() {
         let out = run(
             "{% tabs %}\n{% tab title=\"Cloud\" %}\nA\n{% endtab %}\n{% tab title=\"Self-managed\" %}\nB\n{% endtab %}\n{% endtabs %}\n",
@@ -638,7 +861,7 @@ mod tests {
     }
 
     #[test]
-    fn code_options_become_a_marker_for_the_renderer() {
+    fn code_options_become_markers_around_the_block() {
         let out = run(
             "{% code title=\"server.go\" lineNumbers=\"true\" overflow=\"wrap\" %}\n```go\nx\n```\n{% endcode %}\n",
         );
@@ -646,24 +869,23 @@ mod tests {
         assert_eq!(kind, "code");
         assert_eq!(tag.attribute("title").as_deref(), Some("server.go"));
         assert!(tag.has_flag("line-numbers") && tag.has_flag("wrap"));
+        assert!(out.text.contains("<!--portico:endcode-->"));
     }
 
     #[test]
-    fn embeds_are_link_cards_and_frames_only_when_allowed() {
+    fn embeds_are_link_cards_captioned_by_their_body() {
         let text = "{% embed url=\"https://www.youtube.com/watch?v=abc_123\" %}\nDemo video\n{% endembed %}\n";
         let card = run(text);
-        assert!(
-            card.text
-                .contains("<span class=\"embed-host\">youtube.com</span>")
-        );
+        assert!(card.text.contains("<span class=\"embed-host\">youtube.com</span><span class=\"embed-title\">Demo video</span>"), "{}", card.text);
         assert!(!card.text.contains("<iframe"));
-        assert!(card.text.contains("Demo video"));
+        assert_eq!(card.text.matches("Demo video").count(), 1);
         let framed = preprocess(
             text,
             1,
             &Options {
                 includes: &NoIncludes,
                 allow_embeds: true,
+                page: "a.md",
             },
         );
         assert!(
@@ -671,10 +893,18 @@ mod tests {
                 .text
                 .contains("src=\"https://www.youtube-nocookie.com/embed/abc_123\"")
         );
+        let old_form = run(
+            "{% embed url=\"https://example.com/x\" caption=\"Old\" %}\nNext paragraph.\n\nMore.\n",
+        );
+        assert!(
+            old_form.text.contains("embed-title\">Old<"),
+            "{}",
+            old_form.text
+        );
     }
 
     #[test]
-    fn content_refs_and_files_are_markers_and_references() {
+    fn content_refs_drop_their_repeated_link_and_files_take_their_caption() {
         let out = run(
             "{% content-ref url=\"setup/README.md\" %}\n[setup](setup/README.md)\n{% endcontent-ref %}\n{% file src=\"../.gitbook/assets/a b.pdf\" %}\nThe sheet\n{% endfile %}\n",
         );
@@ -686,36 +916,89 @@ mod tests {
             out.text
                 .contains("<!--portico:content-ref url=\"setup/README.md\"-->")
         );
+        assert!(!out.text.contains("[setup]"), "{}", out.text);
         assert!(
+            out.text.contains(
+                "<!--portico:file src=\"../.gitbook/assets/a b.pdf\" caption=\"The sheet\"-->"
+            ),
+            "{}",
             out.text
-                .contains("<!--portico:file src=\"../.gitbook/assets/a b.pdf\" caption=\"\"-->")
         );
+    }
+
+    #[test]
+    fn markers_written_by_authors_are_defused() {
+        let out =
+            run("<!--portico:file src=\"https://evil.example/x.exe\" caption=\"Installer\"-->\n");
+        assert!(!out.text.contains(MARKER), "{}", out.text);
     }
 
     #[test]
     fn includes_are_inlined_at_their_line_and_cycles_are_caught() {
         let files = Files(&[
-            ("a.md", "From A\n{% include \"b.md\" %}\n"),
-            ("b.md", "From B\n{% include \"a.md\" %}\n"),
+            ("inc/a.md", "From A\n{% include \"b.md\" %}\n"),
+            ("inc/b.md", "From B\n{% include \"./a.md\" %}\n"),
         ]);
         let out = preprocess(
-            "top\n{% include \"a.md\" %}\nend\n",
+            "top\n{% include \"inc/a.md\" %}\nend\n",
             1,
             &Options {
                 includes: &files,
                 allow_embeds: false,
+                page: "README.md",
             },
         );
         assert!(out.text.contains("From A") && out.text.contains("From B"));
         assert_eq!(out.source_line(out.text.find("From B").unwrap()), 2);
         assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
         assert!(
-            out.problems[0].1.contains("a.md → b.md → a.md"),
+            out.problems[0].1.contains("inc/a.md → inc/b.md → inc/a.md"),
             "{:?}",
             out.problems
         );
         let missing = run("{% include \"nope.md\" %}\n");
         assert!(missing.problems[0].1.contains("cannot include nope.md"));
+    }
+
+    #[test]
+    fn a_page_including_itself_under_other_spellings_stops_at_once() {
+        let files = Files(&[(
+            "a.md",
+            "x\n{% include \"./a.md\" %}\n{% include \"././a.md\" %}\n",
+        )]);
+        let out = preprocess(
+            "{% include \"./a.md\" %}\n",
+            1,
+            &Options {
+                includes: &files,
+                allow_embeds: false,
+                page: "a.md",
+            },
+        );
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+        assert!(out.text.len() < 100);
+    }
+
+    #[test]
+    fn includes_have_a_budget() {
+        const FAN: &str = "{% include \"x.md\" %}\n{% include \"x.md\" %}\n{% include \"x.md\" %}\n{% include \"x.md\" %}\n{% include \"x.md\" %}\n{% include \"x.md\" %}\n{% include \"x.md\" %}\n{% include \"x.md\" %}\n";
+        let page = FAN.repeat(10);
+        let files = Files(&[("x.md", "text\n")]);
+        let out = preprocess(
+            &page,
+            1,
+            &Options {
+                includes: &files,
+                allow_embeds: false,
+                page: "README.md",
+            },
+        );
+        assert_eq!(out.text.matches("text").count(), MAX_INCLUDES);
+        assert!(
+            out.problems
+                .iter()
+                .any(|(_, m)| m.contains("includes too much"))
+        );
     }
 
     #[test]
@@ -734,6 +1017,13 @@ mod tests {
             out.text.matches("<div").count(),
             out.text.matches("</div>").count()
         );
+    }
+
+    #[test]
+    fn attributes_are_parsed_as_pairs_not_by_searching() {
+        let tag = parse_tag("{% embed caption=\"see url=x\" url='https://a.example/' %}").unwrap();
+        assert_eq!(tag.attribute("url").as_deref(), Some("https://a.example/"));
+        assert_eq!(tag.attribute("caption").as_deref(), Some("see url=x"));
     }
 
     #[test]

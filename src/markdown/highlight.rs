@@ -33,6 +33,7 @@ fn canonical_token(lang: &str) -> &str {
         "py" => "python",
         "docker" => "dockerfile",
         "patch" => "diff",
+        "csharp" | "c#" => "cs",
         "jsonc" | "json5" => "json",
         "text" | "txt" | "plain" | "plaintext" | "none" | "output" => "",
         other => other,

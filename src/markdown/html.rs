@@ -138,8 +138,8 @@ pub fn anchors(html: &str) -> Vec<String> {
         .collect()
 }
 
-/// HTML elements (and the SVG/MathML roots) a docs page may contain; any other
-/// `<name>` in raw HTML is a placeholder such as `<issue-key>` and is shown as text.
+/// HTML elements (and SVG's) a docs page may contain; any other `<name>` in raw HTML is a
+/// placeholder such as `<issue-key>` and is shown as text.
 const KNOWN_ELEMENTS: &[&str] = &[
     "a",
     "abbr",
@@ -151,8 +151,8 @@ const KNOWN_ELEMENTS: &[&str] = &[
     "b",
     "bdi",
     "bdo",
+    "big",
     "blockquote",
-    "body",
     "br",
     "button",
     "canvas",
@@ -185,10 +185,8 @@ const KNOWN_ELEMENTS: &[&str] = &[
     "h4",
     "h5",
     "h6",
-    "head",
     "header",
     "hr",
-    "html",
     "i",
     "iframe",
     "img",
@@ -198,12 +196,10 @@ const KNOWN_ELEMENTS: &[&str] = &[
     "label",
     "legend",
     "li",
-    "link",
     "main",
     "map",
     "mark",
     "math",
-    "meta",
     "meter",
     "nav",
     "noscript",
@@ -235,7 +231,6 @@ const KNOWN_ELEMENTS: &[&str] = &[
     "sub",
     "summary",
     "sup",
-    "svg",
     "table",
     "tbody",
     "td",
@@ -254,11 +249,63 @@ const KNOWN_ELEMENTS: &[&str] = &[
     "var",
     "video",
     "wbr",
+    "xmp",
+    // SVG drawn inline.
+    "svg",
+    "g",
+    "path",
+    "rect",
+    "circle",
+    "ellipse",
+    "line",
+    "polyline",
+    "polygon",
+    "text",
+    "tspan",
+    "defs",
+    "use",
+    "symbol",
+    "lineargradient",
+    "radialgradient",
+    "stop",
+    "clippath",
+    "mask",
+    "pattern",
+    "image",
+    "desc",
+    "marker",
+    "foreignobject",
 ];
 
-/// `raw` with the `<` of every tag that is not a known element escaped, so that
-/// placeholders (`<your-server-url>`) read as text instead of vanishing as unknown tags.
-pub fn escape_unknown_tags(raw: &str) -> std::borrow::Cow<'_, str> {
+/// Elements that swallow everything after them when left open (raw-text elements, form
+/// controls): `<title>` in "`/jira assign <issue-key> <title>`" is a placeholder, so they
+/// count as elements only when the page also closes them.
+const CLOSE_REQUIRED: &[&str] = &[
+    "script", "style", "title", "textarea", "select", "option", "optgroup", "template", "xmp",
+    "label", "time", "data", "button", "form", "iframe", "object", "video", "audio", "canvas",
+    "dialog", "noscript", "map", "meter", "output", "progress", "math", "svg",
+];
+
+/// The elements a page closes somewhere (`</title>` → `title`), for `escape_unknown_tags`.
+pub fn closed_elements(text: &str) -> std::collections::HashSet<String> {
+    text.match_indices("</")
+        .filter_map(|(at, _)| {
+            let name: String = text[at + 2..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            (!name.is_empty()).then(|| name.to_ascii_lowercase())
+        })
+        .collect()
+}
+
+/// `raw` with the `<` of every tag that is not an element escaped, so that placeholders
+/// (`<your-server-url>`) read as text instead of vanishing as unknown tags. `closed` names
+/// the elements the page closes (see [`closed_elements`]).
+pub fn escape_unknown_tags<'a>(
+    raw: &'a str,
+    closed: &std::collections::HashSet<String>,
+) -> std::borrow::Cow<'a, str> {
     let mut out: Option<String> = None;
     let mut copied = 0;
     for (at, _) in raw.match_indices('<') {
@@ -272,7 +319,9 @@ pub fn escape_unknown_tags(raw: &str) -> std::borrow::Cow<'_, str> {
             continue;
         }
         let name = name_part[..name_len].to_ascii_lowercase();
-        if KNOWN_ELEMENTS.contains(&name.as_str()) {
+        let element = KNOWN_ELEMENTS.contains(&name.as_str())
+            && (!CLOSE_REQUIRED.contains(&name.as_str()) || closed.contains(&name));
+        if element {
             continue;
         }
         let buffer = out.get_or_insert_with(|| String::with_capacity(raw.len() + 16));
@@ -334,15 +383,29 @@ mod tests {
 
     #[test]
     fn placeholders_are_escaped_and_real_elements_kept() {
-        assert_eq!(escape_unknown_tags("<issue-key>"), "&lt;issue-key>");
+        let none = std::collections::HashSet::new();
+        assert_eq!(escape_unknown_tags("<issue-key>", &none), "&lt;issue-key>");
         assert_eq!(
-            escape_unknown_tags("<kbd>Ctrl</kbd> <your-server-url> </state>"),
+            escape_unknown_tags("<kbd>Ctrl</kbd> <your-server-url> </state>", &none),
             "<kbd>Ctrl</kbd> &lt;your-server-url> &lt;/state>"
         );
         assert_eq!(
-            escape_unknown_tags("<details><summary>x</summary>"),
+            escape_unknown_tags("<details><summary>x</summary>", &none),
             "<details><summary>x</summary>"
         );
+        let svg = "<svg><circle r=\"2\"/></svg>";
+        assert_eq!(escape_unknown_tags(svg, &closed_elements(svg)), svg);
+    }
+
+    #[test]
+    fn elements_that_swallow_the_page_are_placeholders_unless_closed() {
+        let page = "/jira assign <issue-key> <title> here";
+        assert_eq!(
+            escape_unknown_tags(page, &closed_elements(page)),
+            "/jira assign &lt;issue-key> &lt;title> here"
+        );
+        let real = "<textarea>x</textarea>";
+        assert_eq!(escape_unknown_tags(real, &closed_elements(real)), real);
     }
 
     #[test]

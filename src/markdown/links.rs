@@ -82,6 +82,15 @@ pub fn resolve_in_repo(from: &str, dest: &str) -> Option<RepoTarget> {
     })
 }
 
+/// The repository path an `{% include %}` in file `from` names; the one rule both reading
+/// (`source`) and rendering (`catalog`) follow.
+pub fn include_path(from: &str, target: &str) -> Result<String, String> {
+    resolve_in_repo(from, target)
+        .map(|target| target.path)
+        .filter(|path| !path.is_empty())
+        .ok_or_else(|| "the path leaves the repository".to_string())
+}
+
 /// True for `https:`, `mailto:`, `javascript:` … (a scheme is letters then `:` before any `/`).
 pub fn has_scheme(dest: &str) -> bool {
     match dest.find(':') {

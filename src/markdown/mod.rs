@@ -57,8 +57,9 @@ pub trait LinkResolver {
     /// What a destination written in the page points at.
     fn resolve(&self, dest: &str, kind: LinkKind) -> Resolution;
 
-    /// The text of a file named by `{% include %}` (relative to the page), or why not.
-    fn include(&self, target: &str) -> Result<String, String> {
+    /// The file `target` names in an `{% include %}` written in file `from`: its path and
+    /// text, or why it cannot be included.
+    fn include(&self, _from: &str, target: &str) -> Result<(String, String), String> {
         Err(format!("{target} cannot be included here"))
     }
 
@@ -77,14 +78,16 @@ pub trait LinkResolver {
 struct ResolverIncludes<'a>(&'a dyn LinkResolver);
 
 impl gitbook::Includes for ResolverIncludes<'_> {
-    fn include(&self, target: &str) -> Result<String, String> {
-        self.0.include(target)
+    fn include(&self, from: &str, target: &str) -> Result<(String, String), String> {
+        self.0.include(from, target)
     }
 }
 
 /// How to render one page.
 pub struct RenderContext<'a> {
     pub resolver: &'a dyn LinkResolver,
+    /// Source path of the page (where `{% include %}` paths start).
+    pub page: &'a str,
     /// Mattermost-managed docs are trusted; community-managed docs are sanitized.
     pub trusted: bool,
     /// Whether `{% embed %}` of a video may become an iframe (`[site] allow_embeds`).
@@ -138,6 +141,8 @@ fn parser_options() -> Options {
 
 /// Splits YAML front matter off the top of a page: (front matter, body, body's first line).
 fn split_front_matter(text: &str) -> (Option<&str>, &str, u32) {
+    // A byte-order mark is not part of the text.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let Some(rest) = text
         .strip_prefix("---\n")
         .or_else(|| text.strip_prefix("---\r\n"))
@@ -186,7 +191,7 @@ pub fn title_hint(text: &str) -> Option<String> {
 /// Every link and image destination a page writes (markdown, raw HTML and GitBook blocks,
 /// included files' too), as written. `source` uses this to find the files a page needs
 /// before anything is rendered.
-pub fn references(text: &str, includes: &dyn gitbook::Includes) -> Vec<String> {
+pub fn references(text: &str, page: &str, includes: &dyn gitbook::Includes) -> Vec<String> {
     let (_, body, first_line) = split_front_matter(text);
     let pre = gitbook::preprocess(
         body,
@@ -194,6 +199,7 @@ pub fn references(text: &str, includes: &dyn gitbook::Includes) -> Vec<String> {
         &gitbook::Options {
             includes,
             allow_embeds: false,
+            page,
         },
     );
     let mut out = pre.references.clone();
@@ -246,6 +252,7 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
         &gitbook::Options {
             includes: &ResolverIncludes(context.resolver),
             allow_embeds: context.allow_embeds,
+            page: context.page,
         },
     );
     problems.extend(pre.problems.iter().cloned());
@@ -257,6 +264,7 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
         heading: None,
         code: None,
         code_options: None,
+        closed_elements: html::closed_elements(&pre.text),
         title: None,
         toc: Vec::new(),
         anchors: Vec::new(),
@@ -309,6 +317,8 @@ struct Renderer<'a, 'c> {
     code: Option<(String, String)>,
     /// `{% code %}` options for the next code block.
     code_options: Option<CodeOptions>,
+    /// Elements the page closes somewhere (see `html::escape_unknown_tags`).
+    closed_elements: std::collections::HashSet<String>,
     title: Option<String>,
     toc: Vec<TocEntry>,
     anchors: Vec<String>,
@@ -391,6 +401,12 @@ impl<'a> Renderer<'a, '_> {
             }
             Event::InlineHtml(raw) => {
                 let rewritten = self.rewrite_raw_html(&raw, offset);
+                // A placeholder in a heading (`# Connect <your-jira-url>`) is part of its text.
+                if let Some(heading) = &mut self.heading
+                    && rewritten.starts_with("&lt;")
+                {
+                    heading.text.push_str(&raw);
+                }
                 self.emit(Event::InlineHtml(rewritten.into()));
             }
             Event::Text(text) => {
@@ -459,6 +475,11 @@ impl<'a> Renderer<'a, '_> {
                     line_numbers: marker.has_flag("line-numbers"),
                     wrap: marker.has_flag("wrap"),
                 });
+                String::new()
+            }
+            // `{% endcode %}` without a code block inside: the options end with it.
+            "endcode" => {
+                self.code_options = None;
                 String::new()
             }
             "content-ref" => {
@@ -553,7 +574,7 @@ impl<'a> Renderer<'a, '_> {
 
     fn rewrite_raw_html(&mut self, raw: &str, offset: usize) -> String {
         // `<issue-key>` in prose is a placeholder, not an element: show it as text.
-        let raw = &html::escape_unknown_tags(raw);
+        let raw = &html::escape_unknown_tags(raw, &self.closed_elements);
         self.anchors.extend(html::anchors(raw));
         let line = self.pre.source_line(offset);
         let resolver = self.context.resolver;
@@ -706,6 +727,7 @@ mod tests {
             text,
             &RenderContext {
                 resolver: &TestResolver,
+                page: "README.md",
                 trusted,
                 allow_embeds: false,
             },
@@ -803,6 +825,7 @@ mod tests {
     fn references_include_raw_html_and_skip_emails() {
         let refs = references(
             "[a](a.md) <img src=\"b.png\"> <me@example.com> ![c](<c d.png>)\n\n{% file src=\"d.pdf\" %}\n",
+            "README.md",
             &gitbook::NoIncludes,
         );
         assert_eq!(refs, ["d.pdf", "a.md", "b.png", "c d.png"]);

@@ -53,30 +53,26 @@ pub(super) fn read_docs(
         .filter(|(from, to)| !from.is_empty() && !to.is_empty())
         .collect();
     let (root, layout) = find_docs_root(reader, integration, gitbook.as_ref(), here, diagnostics);
-    let in_root = |name: &str| {
-        let name = name.trim_start_matches("./").trim_start_matches('/');
-        if root.is_empty() {
-            name.to_string()
-        } else {
-            format!("{root}/{name}")
-        }
-    };
+    // A path named by `.gitbook.yaml`, inside the docs folder; `None` when it would leave
+    // the repository.
+    let in_root = |name: &str| links::join(&root, name.trim_start_matches('/'));
 
     let structure = gitbook.as_ref().map(|g| &g.structure);
-    let summary_path = structure
-        .and_then(|s| s.summary.as_deref())
-        .map(in_root)
-        .unwrap_or_else(|| in_root(SUMMARY_FILE));
-    let summary = reader.read(&summary_path);
+    let summary_path = match structure.and_then(|s| s.summary.as_deref()) {
+        Some(custom) => in_root(custom),
+        None => in_root(SUMMARY_FILE),
+    };
+    let summary = summary_path.and_then(|path| reader.read(&path));
 
     let landing = structure
         .and_then(|s| s.readme.as_deref())
-        .map(in_root)
+        .and_then(in_root)
         .and_then(|path| reader.find_blob(&path))
         .or_else(|| {
             ["README.md", "index.md"]
                 .iter()
-                .find_map(|name| reader.find_blob(&in_root(name)))
+                .filter_map(|name| in_root(name))
+                .find_map(|path| reader.find_blob(&path))
         });
     let Some(landing) = landing else {
         diagnostics.push(Diagnostic::warning(

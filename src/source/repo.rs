@@ -206,7 +206,10 @@ fn read_version(
 fn checked_out_work_tree(repo: &Repository, default_branch: &str) -> Option<std::path::PathBuf> {
     let workdir = repo.workdir()?;
     let head = repo.head().ok()?;
-    (head.name().ok()? == format!("refs/heads/{default_branch}")).then(|| workdir.to_path_buf())
+    if head.name().ok()? != format!("refs/heads/{default_branch}") {
+        return None;
+    }
+    std::fs::canonicalize(workdir).ok()
 }
 
 fn read_manifest(

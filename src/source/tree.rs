@@ -61,24 +61,22 @@ pub(super) struct PageReferences {
     pub(super) included: Vec<SourceFile>,
 }
 
-/// `{% include %}` targets read from the tree, relative to the page being scanned.
+/// `{% include %}` targets read from the tree.
 struct TreeIncludes<'a, 'r> {
     reader: &'a TreeReader<'r>,
-    page: &'a str,
     read: std::cell::RefCell<Vec<SourceFile>>,
 }
 
 impl gitbook::Includes for TreeIncludes<'_, '_> {
-    fn include(&self, target: &str) -> Result<String, String> {
-        let target = links::resolve_in_repo(self.page, target)
-            .ok_or_else(|| "the path leaves the repository".to_string())?;
+    fn include(&self, from: &str, target: &str) -> Result<(String, String), String> {
+        let path = links::include_path(from, target)?;
         let file = self
             .reader
-            .read(&target.path)
-            .ok_or_else(|| format!("{} does not exist on this branch", target.path))?;
+            .read(&path)
+            .ok_or_else(|| format!("{path} does not exist on this branch"))?;
         let text = file.text().into_owned();
         self.read.borrow_mut().push(file);
-        Ok(text)
+        Ok((path, text))
     }
 }
 
@@ -86,7 +84,8 @@ impl gitbook::Includes for TreeIncludes<'_, '_> {
 pub(super) enum Files<'r> {
     /// A commit's tree, read from the object database.
     Commit(Tree<'r>),
-    /// The files on disk under a working directory (uncommitted edits included).
+    /// The files on disk under a working directory (uncommitted edits included); the path
+    /// is canonical, so that nothing outside it is ever read.
     WorkTree(PathBuf),
 }
 
@@ -128,10 +127,16 @@ impl TreeReader<'_> {
                 }
             }
             Files::WorkTree(root) => {
-                if path.split('/').any(|part| part == ".git") {
+                if path.split('/').any(|part| part == ".git" || part == "..") {
                     return None;
                 }
                 let full = root.join(path);
+                // Symlinked folders on the way must not lead out of the repository (the
+                // last part, if a link, is followed by `find_blob`, inside the repository).
+                let parent = std::fs::canonicalize(full.parent()?).ok()?;
+                if !parent.starts_with(root) {
+                    return None;
+                }
                 let metadata = std::fs::symlink_metadata(&full).ok()?;
                 if metadata.is_dir() {
                     return Some(Entry::Folder);
@@ -261,10 +266,9 @@ impl TreeReader<'_> {
         }
         let includes = TreeIncludes {
             reader: self,
-            page: &file.path,
             read: Default::default(),
         };
-        let destinations = markdown::references(&file.text(), &includes);
+        let destinations = markdown::references(&file.text(), &file.path, &includes);
         let found = Arc::new(PageReferences {
             destinations,
             included: includes.read.into_inner(),

@@ -145,7 +145,7 @@ fn files_are_download_links_with_their_size() {
     fx.build_ok(&[]);
     let html = article(&fx, "index.html");
     assert!(
-        html.contains("<div class=\"file-download\"><a href=\"_gitbook/assets/Config%20Sheet%20%281%29.csv\" download>Config Sheet (1).csv</a> <span class=\"file-size\">2.0 KB</span></div>"),
+        html.contains("<div class=\"file-download\"><a href=\"_gitbook/assets/Config%20Sheet%20%281%29.csv\" download>Config Sheet (1).csv</a> <span class=\"file-size\">2.0 KB</span> <span class=\"file-caption\">All settings</span></div>"),
         "{html}"
     );
     assert_eq!(
@@ -531,4 +531,44 @@ fn a_readme_s_links_to_code_go_to_the_repository_and_its_media_are_copied() {
     );
     assert!(!fx.has_output("integrations/x/latest/LICENSE"));
     assert!(fx.has_output("integrations/x/latest/docs/settings.pdf"));
+}
+
+#[test]
+fn gitbook_s_own_block_bodies_are_not_repeated() {
+    let fx = portal(
+        &[
+            (
+                "docs/README.md",
+                "# X\n\n{% content-ref url=\"setup.md\" %}\n[setup.md](setup.md)\n{% endcontent-ref %}\n\n{% embed url=\"https://example.com/tour\" %}\nA guided tour\n{% endembed %}\n",
+            ),
+            ("docs/setup.md", "# Setup\n"),
+        ],
+        "",
+    );
+    fx.build_ok(&[]);
+    let html = article(&fx, "index.html");
+    assert_eq!(html.matches("href=\"setup.html\"").count(), 1, "{html}");
+    assert_eq!(html.matches("A guided tour").count(), 1, "{html}");
+    assert!(html.contains("<span class=\"embed-title\">A guided tour</span>"));
+}
+
+#[test]
+fn stray_and_unclosed_blocks_cannot_break_the_page_layout() {
+    let fx = portal(
+        &[(
+            "docs/README.md",
+            "# X\n\n{% endhint %}\n\n{% hint style=\"info\" %}\nNever closed.\n",
+        )],
+        "",
+    );
+    let run = fx.build_ok(&[]);
+    assert_eq!(run.warnings().len(), 2, "{}", run.stderr);
+    let page = fx.output("integrations/x/latest/index.html");
+    // The theme's layout is intact: the table of contents and footer follow the article.
+    let article_end = page.find("</article>").unwrap();
+    assert!(page[article_end..].contains("class=\"prev-next\""));
+    assert_eq!(
+        article(&fx, "index.html").matches("<div").count(),
+        article(&fx, "index.html").matches("</div>").count()
+    );
 }
