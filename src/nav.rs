@@ -29,7 +29,7 @@ use std::collections::HashMap;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::catalog::{Catalog, DocSet, Owner};
-use crate::diagnostics::{Diagnostic, Location, line_and_column};
+use crate::diagnostics::{Diagnostic, LineIndex, Location};
 use crate::markdown::Rendered;
 use crate::markdown::links::{self, Destination};
 
@@ -498,8 +498,9 @@ pub fn parse_summary(text: &str) -> Summary {
     let mut heading: Option<(u32, String)> = None;
     let mut list_depth = 0usize;
 
+    let lines = LineIndex::new(text);
     for (event, range) in Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH).into_offset_iter() {
-        let (line, column) = line_and_column(text, range.start);
+        let (line, column) = lines.locate(range.start);
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((level as u32, String::new()));
