@@ -639,13 +639,33 @@ impl Catalog {
         }
     }
 
-    /// A hash of everything the links of a page in doc set `owner` resolve against: the doc
-    /// set's pages, files and repository context, and the portal-wide addresses links can
-    /// reach (portal pages, integrations' current versions and old addresses). Two
-    /// renderings of the same text with the same fingerprint are identical.
-    pub fn link_fingerprint(&self, owner: Owner) -> u64 {
+    /// A hash of the portal-wide addresses links can reach from any doc set: portal
+    /// pages, integrations' current versions and their old addresses.
+    pub fn portal_addresses(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for &page in &self.portal.pages {
+            self.pages[page].output_path.hash(&mut hasher);
+        }
+        for integration in &self.integrations {
+            (&integration.id, &integration.legacy_urls).hash(&mut hasher);
+            let current = integration.current();
+            current.docs.dir.hash(&mut hasher);
+            for &page in &current.docs.pages {
+                (&self.pages[page].source.path, &self.pages[page].rel_path).hash(&mut hasher);
+            }
+        }
+        hasher.finish()
+    }
+
+    /// A hash of everything the links of a page in doc set `owner` resolve against: the doc
+    /// set's pages, files and repository context, and the portal-wide addresses (see
+    /// `portal_addresses`). Two renderings of the same text with the same fingerprint are
+    /// identical.
+    pub fn link_fingerprint(&self, owner: Owner, portal_addresses: u64) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        portal_addresses.hash(&mut hasher);
         let set = self.doc_set(owner);
         set.dir.hash(&mut hasher);
         set.root.hash(&mut hasher);
@@ -668,17 +688,54 @@ impl Catalog {
             .collect();
         includes.sort();
         includes.hash(&mut hasher);
-        for &page in &self.portal.pages {
-            self.pages[page].output_path.hash(&mut hasher);
-        }
-        for integration in &self.integrations {
-            (&integration.id, &integration.legacy_urls).hash(&mut hasher);
-            let current = integration.current();
-            current.docs.dir.hash(&mut hasher);
-            for &page in &current.docs.pages {
-                (&self.pages[page].source.path, &self.pages[page].rel_path).hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// A hash of what the pages of every version of an integration show about the others:
+    /// version labels and refs, each version's set of pages (switchers, banners,
+    /// canonical URLs), the current manifest (names). When it is unchanged, a version whose
+    /// own content is unchanged composes to the same bytes.
+    pub fn integration_shape(&self, integration: usize) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let integration = &self.integrations[integration];
+        (
+            &integration.name,
+            &integration.description,
+            &integration.default_branch,
+        )
+            .hash(&mut hasher);
+        for version in &integration.versions {
+            (version.label.as_str(), version.origin.ref_name()).hash(&mut hasher);
+            for &page in &version.docs.pages {
+                self.pages[page].rel_path.hash(&mut hasher);
             }
         }
+        format!("{:?}", integration.current().manifest).hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// A hash of one version's own content: commit, manifest, pages and files with their
+    /// blobs, redirects.
+    pub fn version_content(&self, integration: usize, version: usize) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let version = &self.integrations[integration].versions[version];
+        (
+            &version.commit,
+            version.commit_time,
+            format!("{:?}", version.manifest),
+        )
+            .hash(&mut hasher);
+        self.pages[version.landing].rel_path.hash(&mut hasher);
+        version.summary.as_ref().map(|s| &s.blob).hash(&mut hasher);
+        for &page in &version.docs.pages {
+            (&self.pages[page].rel_path, &self.pages[page].source.blob).hash(&mut hasher);
+        }
+        for asset in &version.docs.assets {
+            (&asset.output_path, &asset.source.blob).hash(&mut hasher);
+        }
+        version.redirects.hash(&mut hasher);
         hasher.finish()
     }
 

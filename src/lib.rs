@@ -35,7 +35,7 @@ pub mod source;
 pub mod theme;
 pub mod version;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -274,6 +274,7 @@ impl Site {
         let theme_ref = theme.as_ref().unwrap_or(&self.theme);
         let reuse = Reuse {
             previous: &self.files,
+            previous_catalog: &self.catalog,
             changes,
         };
         let (catalog, rendered, files, diagnostics, broken_links, composed) = downstream(
@@ -328,6 +329,7 @@ impl Site {
 /// The previous build's output and what changed since, for composing only what changed.
 struct Reuse<'a> {
     previous: &'a [OutputFile],
+    previous_catalog: &'a Catalog,
     changes: &'a Changes,
 }
 
@@ -377,7 +379,8 @@ fn downstream(
             .map(|f| (f.path.as_str(), f.bytes.clone()))
             .collect()
     });
-    let unchanged = |page: usize| unchanged_page(&catalog, &rendered, reuse, page);
+    let changed = changed_versions(&catalog, reuse);
+    let unchanged = |page: usize| unchanged_page(&catalog, &rendered, changed.as_ref(), page);
     let composed = (0..catalog.pages.len())
         .filter(|&page| !unchanged(page))
         .count();
@@ -404,25 +407,65 @@ fn downstream(
     ))
 }
 
-/// Whether a page's previous output is still right: its rendering was reused, and nothing
-/// its surroundings show (navigation, switcher, banner, theme, settings) can have changed,
-/// because its integration was not re-read. The portal's own pages list every integration
-/// and are always composed again.
+/// Versions (integration, version indexes in `catalog`) whose pages must be composed
+/// again: those of re-read integrations whose content changed, or all of an integration's
+/// when what its pages show about each other changed (versions, page sets). `None` when
+/// every page must be (first build, settings or theme changed).
+fn changed_versions(catalog: &Catalog, reuse: Option<&Reuse>) -> Option<HashSet<(usize, usize)>> {
+    let reuse = reuse?;
+    if reuse.changes.config || reuse.changes.theme {
+        return None;
+    }
+    let old = reuse.previous_catalog;
+    let mut changed = HashSet::new();
+    for (index, integration) in catalog.integrations.iter().enumerate() {
+        if !reuse.changes.integrations.contains(&integration.config) {
+            continue;
+        }
+        let before = old
+            .integrations
+            .iter()
+            .position(|i| i.config == integration.config);
+        let same_shape =
+            before.is_some_and(|b| old.integration_shape(b) == catalog.integration_shape(index));
+        for (version_index, version) in integration.versions.iter().enumerate() {
+            let same_content = same_shape
+                && before.is_some_and(|b| {
+                    old.integrations[b]
+                        .versions
+                        .iter()
+                        .position(|v| v.label == version.label)
+                        .is_some_and(|v| {
+                            old.version_content(b, v)
+                                == catalog.version_content(index, version_index)
+                        })
+                });
+            if !same_content {
+                changed.insert((index, version_index));
+            }
+        }
+    }
+    Some(changed)
+}
+
+/// Whether a page's previous output is still right: its rendering was reused, and its
+/// version did not change (see `changed_versions`). The portal's own pages list every
+/// integration and are always composed again.
 fn unchanged_page(
     catalog: &Catalog,
     rendered: &RenderedPages,
-    reuse: Option<&Reuse>,
+    changed: Option<&HashSet<(usize, usize)>>,
     page: usize,
 ) -> bool {
-    let Some(reuse) = reuse else { return false };
-    if reuse.changes.config || reuse.changes.theme || rendered.fresh[page] {
+    let Some(changed) = changed else { return false };
+    if rendered.fresh[page] {
         return false;
     }
     match catalog.pages[page].owner {
         Owner::Portal => false,
-        Owner::Version { integration, .. } => {
-            let config_index = catalog.integrations[integration].config;
-            !reuse.changes.integrations.contains(&config_index)
-        }
+        Owner::Version {
+            integration,
+            version,
+        } => !changed.contains(&(integration, version)),
     }
 }

@@ -62,11 +62,12 @@ pub fn render_all(
     catalog: &Catalog,
     cache: &mut RenderCache,
 ) -> RenderedPages {
+    let portal_addresses = catalog.portal_addresses();
     let mut fingerprints: HashMap<Owner, u64> = HashMap::new();
     for page in &catalog.pages {
         fingerprints
             .entry(page.owner)
-            .or_insert_with(|| catalog.link_fingerprint(page.owner));
+            .or_insert_with(|| catalog.link_fingerprint(page.owner, portal_addresses));
     }
     let still_valid = |cached: &CachedRendering| {
         cached.dependencies.iter().all(|(output_path, blob)| {

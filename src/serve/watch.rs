@@ -17,7 +17,7 @@ use crate::Changes;
 use crate::source::is_editor_leftover;
 
 /// A burst ends after this much quiet.
-const QUIET: Duration = Duration::from_millis(30);
+const QUIET: Duration = Duration::from_millis(20);
 /// A burst is cut off after this long, so that a steady trickle still rebuilds.
 const MAX_BURST: Duration = Duration::from_millis(400);
 

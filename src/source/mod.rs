@@ -78,6 +78,8 @@ pub struct VersionSnapshot {
     pub commit_time: i64,
     /// Read from the working tree (uncommitted edits included) rather than the commit.
     pub from_work_tree: bool,
+    /// What reading this version found (kept so that a reused version reports it again).
+    pub diagnostics: Vec<Diagnostic>,
     pub manifest: Option<Manifest>,
     pub docs: DocsSnapshot,
 }
@@ -227,7 +229,13 @@ pub fn aggregate_with(
                 sources.integrations[index].clone(),
                 sources.integration_diagnostics[index].clone(),
             ),
-            _ => repo::read_integration(index, integration, options),
+            Some((sources, _)) => repo::read_integration(
+                index,
+                integration,
+                options,
+                sources.integrations[index].as_ref().ok(),
+            ),
+            None => repo::read_integration(index, integration, options, None),
         })
         .collect();
     let (integrations, integration_diagnostics) = results.into_iter().unzip();

@@ -19,10 +19,12 @@ type Outcome = (Result<RepoSnapshot, SourceError>, Vec<Diagnostic>);
 
 /// Reads every version of one integration. Fatal problems (no repository, no default
 /// branch) are the `Err`; problems with single versions or files are diagnostics.
+/// `previous` (while serving) lends versions whose commit did not move.
 pub(super) fn read_integration(
     index: usize,
     integration: &IntegrationConfig,
     options: ReadOptions,
+    previous: Option<&RepoSnapshot>,
 ) -> Outcome {
     let mut diagnostics = Vec::new();
     let fail = |message: String| SourceError {
@@ -43,11 +45,17 @@ pub(super) fn read_integration(
     let result = read_refs(&path, integration, &mut diagnostics)
         .map_err(fail)
         .and_then(|plan| {
-            read_versions(&path, integration, plan, options, &mut diagnostics).map_err(|message| {
-                SourceError {
-                    integration: integration.id.clone(),
-                    message,
-                }
+            read_versions(
+                &path,
+                integration,
+                plan,
+                options,
+                previous,
+                &mut diagnostics,
+            )
+            .map_err(|message| SourceError {
+                integration: integration.id.clone(),
+                message,
             })
         })
         .map(
@@ -94,6 +102,7 @@ fn read_versions(
     integration: &IntegrationConfig,
     plan: ReadPlan,
     options: ReadOptions,
+    previous: Option<&RepoSnapshot>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<VersionsRead, String> {
     let blobs = BlobCache::default();
@@ -101,6 +110,17 @@ fn read_versions(
         .versions
         .par_iter()
         .map(|planned| {
+            // A commit already read (while serving) reads the same again.
+            if let Some(known) = previous.and_then(|p| {
+                p.versions.iter().find(|v| {
+                    !v.from_work_tree
+                        && v.origin == planned.origin
+                        && v.commit == planned.commit.to_string()
+                })
+            }) && !(options.work_trees && planned.origin.is_current())
+            {
+                return (Some(known.clone()), known.diagnostics.clone());
+            }
             let mut found = Vec::new();
             let snapshot = match open(path) {
                 Ok(repo) => read_version(
@@ -121,6 +141,10 @@ fn read_versions(
                     None
                 }
             };
+            let snapshot = snapshot.map(|mut snapshot| {
+                snapshot.diagnostics = found.clone();
+                snapshot
+            });
             (snapshot, found)
         })
         .collect();
@@ -197,6 +221,7 @@ fn read_version(
         commit: planned.commit.to_string(),
         commit_time: commit.committer().when().seconds(),
         from_work_tree,
+        diagnostics: Vec::new(),
         manifest,
         docs,
     })
