@@ -38,13 +38,7 @@ pub struct Broadcast {
 impl Broadcast {
     /// Sends an event (`reload`, or `build-error` with a message) to every page.
     pub fn send(&self, event: &str, data: &str) {
-        let message = format!(
-            "event: {event}\n{}\n\n",
-            data.lines()
-                .map(|line| format!("data: {line}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
+        let message = event_message(event, data);
         if let Ok(mut clients) = self.clients.lock() {
             clients.retain(|client| client.send(message.clone()).is_ok());
         }
@@ -65,6 +59,13 @@ impl Broadcast {
             .map(|clients| clients.len())
             .unwrap_or(0)
     }
+}
+
+/// One server-sent event. Browsers drop events without data, so there is always a line.
+fn event_message(event: &str, data: &str) -> String {
+    let data = if data.is_empty() { event } else { data };
+    let lines: Vec<String> = data.lines().map(|line| format!("data: {line}")).collect();
+    format!("event: {event}\n{}\n\n", lines.join("\n"))
 }
 
 /// Accepts connections until the process ends.
@@ -379,6 +380,18 @@ mod tests {
         );
         let html = String::from_utf8(html).unwrap();
         assert!(!html.contains("</script><script>alert"), "{html}");
+    }
+
+    #[test]
+    fn every_event_carries_data_so_browsers_dispatch_it() {
+        assert_eq!(
+            event_message("reload", ""),
+            "event: reload\ndata: reload\n\n"
+        );
+        assert_eq!(
+            event_message("build-error", "a\nb"),
+            "event: build-error\ndata: a\ndata: b\n\n"
+        );
     }
 
     #[test]

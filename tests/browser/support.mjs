@@ -1,0 +1,90 @@
+// Shared helpers for Portico's browser tests: temporary portals with real git repositories,
+// the real `portico` binary, and Debian's Chromium driven by playwright-core.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** The portico binary `cargo build` made (PORTICO_BIN overrides). */
+export const portico = process.env.PORTICO_BIN || join(repoRoot, "target", "debug", "portico");
+
+/** Chromium as the machine has it (CHROMIUM overrides), with a fresh profile. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+}
+
+/** A temporary folder, removed by the returned cleanup. */
+export function tempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function write(root, path, text) {
+  const full = join(root, path);
+  mkdirSync(dirname(full), { recursive: true });
+  writeFileSync(full, text);
+}
+
+function git(cwd, ...args) {
+  return execFileSync("git", args, {
+    cwd,
+    env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@x", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@x" },
+  }).toString();
+}
+
+/**
+ * A portal with one integration `jira` whose `master` holds `files` (checked out) and whose
+ * `2.0-docs` archive holds `archived`.
+ */
+export function makePortal(root, files, archived) {
+  const repo = join(root, "repos", "jira");
+  mkdirSync(repo, { recursive: true });
+  git(repo, "init", "-q", "-b", "master");
+  for (const [path, text] of Object.entries(archived)) write(repo, path, text);
+  git(repo, "add", "-A");
+  git(repo, "commit", "-q", "-m", "2.0 docs");
+  git(repo, "branch", "2.0-docs");
+  git(repo, "rm", "-q", "-r", "--cached", ".");
+  for (const path of Object.keys(archived)) rmSync(join(repo, path), { force: true });
+  for (const [path, text] of Object.entries(files)) write(repo, path, text);
+  git(repo, "add", "-A");
+  git(repo, "commit", "-q", "-m", "current docs");
+  write(root, "site.toml", [
+    "[site]",
+    'title = "Browser Test Portal"',
+    'base_url = "https://docs.example.com/"',
+    "",
+    "[[integrations]]",
+    'id = "jira"',
+    'repo = "repos/jira"',
+    'managed_by = "mattermost"',
+    'deployments = ["cloud", "self-managed"]',
+    "",
+  ].join("\n"));
+  return repo;
+}
+
+/** Starts `portico serve --port 0`; resolves with its URL and a stop function. */
+export function serve(root) {
+  const child = spawn(portico, ["serve", "--port", "0", "--root", root], { stdio: ["ignore", "ignore", "pipe"] });
+  let log = "";
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`portico serve did not start:\n${log}`)), 30000);
+    child.stderr.on("data", (chunk) => {
+      log += chunk;
+      const match = log.match(/serving (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise({ url: match[1], log: () => log, stop: () => child.kill() });
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`portico serve exited (${code}):\n${log}`)));
+  });
+}
