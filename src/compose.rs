@@ -90,6 +90,7 @@ pub fn compose(inputs: &Inputs) -> anyhow::Result<Vec<OutputFile>> {
             }
         }
         files.push(render_redirect(inputs, integration)?);
+        files.push(render_versions_page(inputs, integration)?);
         for version in &integration.versions {
             files.extend(version_redirects(inputs, integration, version)?);
         }
@@ -219,8 +220,12 @@ struct IntegrationView<'a> {
     deployments: Vec<DeploymentView>,
     /// Relative URL of the integration's `latest/` landing page.
     url: String,
+    /// Relative URL of the integration's version history page.
+    versions_url: String,
     current_version: String,
     older_versions: usize,
+    /// Day of the current version's last docs commit, `YYYY-MM-DD`.
+    updated: String,
     web_url: Option<&'a str>,
 }
 
@@ -519,8 +524,10 @@ fn integration_view<'a>(integration: &'a Integration, from: &str) -> Integration
             })
             .collect(),
         url: relative_url(from, &format!("{}index.html", integration.latest_dir())),
+        versions_url: relative_url(from, &versions_page_path(integration)),
         current_version: integration.current().label.to_string(),
         older_versions: integration.versions.len() - 1,
+        updated: integration.current().updated_on(),
         web_url: integration.web_url.as_deref(),
     }
 }
@@ -772,14 +779,127 @@ fn version_redirects(
     Ok(files)
 }
 
+/// `integrations/<id>/versions.html`.
+fn versions_page_path(integration: &Integration) -> String {
+    format!("{}versions.html", integration.dir())
+}
+
+/// An integration's version history: every version with its requirements and dates.
+fn render_versions_page(inputs: &Inputs, integration: &Integration) -> anyhow::Result<OutputFile> {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        label: &'a str,
+        url: String,
+        is_current: bool,
+        min_server_version: Option<&'a str>,
+        updated: String,
+        ref_name: String,
+    }
+    #[derive(Serialize)]
+    struct VersionsContext<'a> {
+        site: SiteView<'a>,
+        integration: IntegrationView<'a>,
+        versions: Vec<Row<'a>>,
+        canonical: String,
+    }
+    let path = versions_page_path(integration);
+    let versions = integration
+        .versions
+        .iter()
+        .map(|version| {
+            let dir = if version.is_current() {
+                integration.latest_dir()
+            } else {
+                version.docs.dir.clone()
+            };
+            Row {
+                label: version.label.as_str(),
+                url: relative_url(&path, &format!("{dir}index.html")),
+                is_current: version.is_current(),
+                min_server_version: version
+                    .manifest
+                    .as_ref()
+                    .and_then(|m| m.min_server_version.as_deref()),
+                updated: version.updated_on(),
+                ref_name: version.origin.ref_name(),
+            }
+        })
+        .collect();
+    let context = VersionsContext {
+        site: SiteView::for_page(inputs.config, &path),
+        integration: integration_view(integration, &path),
+        versions,
+        canonical: inputs.config.site.base_url.join(&path),
+    };
+    Ok(OutputFile::new(
+        path.clone(),
+        render(inputs.theme, "versions.html", &context, &path)?,
+    ))
+}
+
+/// Which pages exist in which versions, for the 404 page to offer the page in another
+/// version: `{"base": "/docs/", "integrations": {"jira": {"versions": [...], "pages": {...}}}}`.
+fn page_map(inputs: &Inputs) -> String {
+    use std::collections::BTreeMap;
+    #[derive(Serialize)]
+    struct IntegrationPages<'a> {
+        name: &'a str,
+        /// Labels, newest first; the first is the current version (also at `latest/`).
+        versions: Vec<&'a str>,
+        /// Page (relative to a version folder) → indexes in `versions` that have it.
+        pages: BTreeMap<&'a str, Vec<usize>>,
+    }
+    #[derive(Serialize)]
+    struct Map<'a> {
+        base: &'a str,
+        integrations: BTreeMap<&'a str, IntegrationPages<'a>>,
+    }
+    let catalog = inputs.catalog;
+    let integrations = catalog
+        .integrations
+        .iter()
+        .map(|integration| {
+            let mut pages: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+            for (index, version) in integration.versions.iter().enumerate() {
+                for &page in &version.docs.pages {
+                    pages
+                        .entry(catalog.pages[page].rel_path.as_str())
+                        .or_default()
+                        .push(index);
+                }
+            }
+            let entry = IntegrationPages {
+                name: &integration.name,
+                versions: integration
+                    .versions
+                    .iter()
+                    .map(|v| v.label.as_str())
+                    .collect(),
+                pages,
+            };
+            (integration.id.as_str(), entry)
+        })
+        .collect();
+    let map = Map {
+        base: &inputs.config.site.base_url.path,
+        integrations,
+    };
+    // Inlined in a script element: `</` must not end it early.
+    serde_json::to_string(&map)
+        .unwrap_or_else(|_| "{}".to_string())
+        .replace("</", "<\\/")
+}
+
 fn render_not_found(inputs: &Inputs) -> anyhow::Result<OutputFile> {
     #[derive(Serialize)]
     struct NotFoundContext<'a> {
         site: SiteView<'a>,
+        page_map: String,
     }
     // Served at any depth: links use the base path, not relative ones.
     let context = NotFoundContext {
         site: SiteView::new(inputs.config, inputs.config.site.base_url.path.clone()),
+        page_map: page_map(inputs),
     };
     Ok(OutputFile::new(
         "404.html",

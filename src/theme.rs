@@ -41,6 +41,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/redirect.html"),
     ),
     (
+        "versions.html",
+        include_str!("../themes/default/templates/versions.html"),
+    ),
+    (
         "404.html",
         include_str!("../themes/default/templates/404.html"),
     ),

@@ -236,6 +236,7 @@ pub fn switcher(html: &str) -> Vec<(String, String, bool)> {
     html[start..end]
         .split("<li")
         .skip(1)
+        .filter(|item| !item.contains("all-versions"))
         .map(|item| {
             let href_start = item.find("href=\"").expect("a link") + 6;
             let href = item[href_start..].split('"').next().unwrap().to_string();

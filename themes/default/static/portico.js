@@ -1,26 +1,128 @@
-// Portico default theme: small enhancements. Every page works without this script.
+// Portico default theme: enhancements. Every page works without this script (navigation
+// expanded, switcher as a plain list, all tab panels shown, filters hidden).
 (function () {
   "use strict";
+  var root = document.documentElement;
+  var each = function (selector, callback, scope) {
+    Array.prototype.forEach.call((scope || document).querySelectorAll(selector), callback);
+  };
 
-  // Version switcher: close on Escape or on a click elsewhere.
-  var switchers = document.querySelectorAll("details.version-switcher");
-  document.addEventListener("click", function (event) {
-    switchers.forEach(function (details) {
+  // Dark mode: follows the system until the reader picks one, which is remembered.
+  var toggle = document.querySelector(".theme-toggle");
+  if (toggle) {
+    var effective = function () {
+      var chosen = root.getAttribute("data-theme");
+      if (chosen) return chosen;
+      return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+    };
+    var show = function () {
+      toggle.setAttribute("aria-pressed", effective() === "dark" ? "true" : "false");
+    };
+    toggle.hidden = false;
+    show();
+    toggle.addEventListener("click", function () {
+      var next = effective() === "dark" ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      try { localStorage.setItem("portico-theme", next); } catch (e) { /* private mode */ }
+      show();
+    });
+  }
+
+  // Phones: the navigation is a drawer behind the menu button.
+  var navToggle = document.querySelector(".nav-toggle");
+  var sidebar = document.getElementById("sidebar");
+  if (navToggle && sidebar) {
+    navToggle.hidden = false;
+    var setOpen = function (open) {
+      document.body.classList.toggle("nav-open", open);
+      navToggle.setAttribute("aria-expanded", open ? "true" : "false");
+    };
+    navToggle.addEventListener("click", function () {
+      setOpen(!document.body.classList.contains("nav-open"));
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && document.body.classList.contains("nav-open")) {
+        setOpen(false);
+        navToggle.focus();
+      }
+    });
+  }
+
+  // Collapsible sections: open along the current page, closed elsewhere.
+  each(".sidebar li.has-children", function (item, index) {
+    var list = item.querySelector(":scope > ul");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "nav-expand";
+    button.id = button.id || "nav-expand-" + index;
+    list.id = list.id || "nav-list-" + index;
+    button.setAttribute("aria-controls", list.id);
+    var label = item.querySelector(":scope > a, :scope > .nav-label");
+    button.setAttribute("aria-label", "Show or hide the pages under " + (label ? label.textContent : "this section"));
+    var set = function (open) {
+      item.classList.toggle("collapsed", !open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    };
+    set(item.classList.contains("open"));
+    button.addEventListener("click", function () { set(item.classList.contains("collapsed")); });
+    item.insertBefore(button, list);
+  });
+  var current = document.querySelector('.sidebar [aria-current="page"]');
+  if (current && sidebar && sidebar.scrollHeight > sidebar.clientHeight) {
+    sidebar.scrollTop = current.offsetTop - sidebar.clientHeight / 3;
+  }
+
+  // On-page table of contents: highlight the section being read.
+  var tocLinks = document.querySelectorAll(".toc a[href^='#']");
+  if (tocLinks.length && "IntersectionObserver" in window) {
+    var byId = {};
+    Array.prototype.forEach.call(tocLinks, function (link) { byId[decodeURIComponent(link.hash.slice(1))] = link; });
+    var headings = Object.keys(byId).map(function (id) { return document.getElementById(id); }).filter(Boolean);
+    var visible = {};
+    var mark = function () {
+      var active = null;
+      headings.forEach(function (heading) { if (visible[heading.id]) active = active || heading; });
+      if (!active) return;
+      Array.prototype.forEach.call(tocLinks, function (link) { link.removeAttribute("aria-current"); });
+      byId[active.id].setAttribute("aria-current", "location");
+    };
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) { visible[entry.target.id] = entry.isIntersecting; });
+      mark();
+    }, { rootMargin: "-64px 0px -55% 0px" });
+    headings.forEach(function (heading) { observer.observe(heading); });
+  }
+
+  // Version switcher: arrow keys move through the versions, Escape or a click elsewhere closes.
+  each("details.version-switcher", function (details) {
+    var summary = details.querySelector("summary");
+    var links = function () { return Array.prototype.slice.call(details.querySelectorAll("a")); };
+    details.addEventListener("toggle", function () {
+      if (!details.open) return;
+      var selected = details.querySelector('a[aria-current="true"]') || links()[0];
+      if (selected && document.activeElement === summary) selected.focus();
+    });
+    details.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && details.open) {
+        details.open = false;
+        summary.focus();
+        return;
+      }
+      if (!details.open || ["ArrowDown", "ArrowUp", "Home", "End"].indexOf(event.key) < 0) return;
+      var all = links();
+      var at = all.indexOf(document.activeElement);
+      var next = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: all.length - 1 }[event.key];
+      next = Math.max(0, Math.min(all.length - 1, next));
+      event.preventDefault();
+      all[next].focus();
+    });
+    document.addEventListener("click", function (event) {
       if (details.open && !details.contains(event.target)) details.open = false;
     });
   });
-  document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape") return;
-    switchers.forEach(function (details) {
-      if (details.open) {
-        details.open = false;
-        details.querySelector("summary").focus();
-      }
-    });
-  });
 
-  // GitBook tabs: a tab list over the panels (without this script every panel shows, titled).
-  document.querySelectorAll(".tabs").forEach(function (tabs, tabsIndex) {
+  // GitBook tabs: a tab list over the panels.
+  each(".tabs", function (tabs, tabsIndex) {
     var panels = Array.prototype.filter.call(tabs.children, function (el) {
       return el.classList.contains("tab-panel");
     });
@@ -73,19 +175,67 @@
   if (form) {
     form.hidden = false;
     var cards = document.querySelectorAll(".cards .card");
+    var status = form.querySelector(".filter-status");
     var apply = function () {
       var query = form.q.value.trim().toLowerCase();
       var wanted = Array.prototype.filter
         .call(form.querySelectorAll("input[name=deployment]"), function (box) { return box.checked; })
         .map(function (box) { return box.value; });
-      cards.forEach(function (card) {
+      var shown = 0;
+      Array.prototype.forEach.call(cards, function (card) {
         var deployments = card.getAttribute("data-deployments").split(" ");
         var matchesText = !query || card.getAttribute("data-name").indexOf(query) !== -1;
         var matchesDeployment = wanted.every(function (d) { return deployments.indexOf(d) !== -1; });
         card.hidden = !(matchesText && matchesDeployment);
+        if (!card.hidden) shown += 1;
       });
+      each(".group", function (group) {
+        group.hidden = !group.querySelector(".card:not([hidden])") && !!group.querySelector(".card");
+      });
+      if (status) status.textContent = shown + " of " + cards.length + " integrations shown";
     };
     form.addEventListener("input", apply);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
+  }
+
+  // 404: offer the page asked for in the versions that have it.
+  var map = document.getElementById("page-map");
+  var elsewhere = document.getElementById("page-elsewhere");
+  if (map && elsewhere) {
+    try {
+      var data = JSON.parse(map.textContent);
+      var path = decodeURIComponent(location.pathname);
+      if (path.indexOf(data.base) === 0) path = path.slice(data.base.length);
+      var match = /^integrations\/([^/]+)\/([^/]+)\/(.*)$/.exec(path);
+      var integration = match && data.integrations[match[1]];
+      if (integration) {
+        var page = match[3] === "" || /\/$/.test(match[3]) ? match[3] + "index.html" : match[3];
+        var found = integration.pages[page] || [];
+        var heading = document.createElement("p");
+        var list = document.createElement("ul");
+        var link = function (text, href) {
+          var item = document.createElement("li");
+          var a = document.createElement("a");
+          a.textContent = text;
+          a.href = href;
+          item.appendChild(a);
+          list.appendChild(item);
+        };
+        var folder = function (index) {
+          return data.base + "integrations/" + match[1] + "/" + (index === 0 ? "latest" : integration.versions[index]) + "/";
+        };
+        if (found.length) {
+          heading.textContent = "This page exists in these versions of the " + integration.name + " docs:";
+          found.forEach(function (index) {
+            link(integration.name + " " + integration.versions[index] + (index === 0 ? " (latest)" : ""), folder(index) + page);
+          });
+        } else {
+          heading.textContent = "The " + integration.name + " docs have no such page in any version.";
+          link(integration.name + " documentation (latest)", folder(0) + "index.html");
+        }
+        elsewhere.appendChild(heading);
+        elsewhere.appendChild(list);
+      }
+    } catch (e) { /* a damaged map only loses the suggestions */ }
   }
 })();
