@@ -33,7 +33,10 @@
   var sidebar = document.getElementById("sidebar");
   if (navToggle && sidebar) {
     navToggle.hidden = false;
+    var header = document.querySelector(".site-header");
     var setOpen = function (open) {
+      // The drawer opens under the header, whatever height it wrapped to.
+      if (open && header) sidebar.style.top = header.getBoundingClientRect().bottom + "px";
       document.body.classList.toggle("nav-open", open);
       navToggle.setAttribute("aria-expanded", open ? "true" : "false");
     };
