@@ -610,6 +610,8 @@ impl<'a> Renderer<'a, '_> {
         if level == 1 && self.title.is_none() && !text.is_empty() {
             self.title = Some(text.clone());
         }
+        // A named link, not a hidden one: it can be focused, so screen readers must hear it.
+        let label = highlight::escape_html(&format!("Link to this section: {text}"));
         if (2..=3).contains(&level) && !text.is_empty() {
             self.toc.push(TocEntry {
                 level,
@@ -624,7 +626,7 @@ impl<'a> Renderer<'a, '_> {
         self.events.extend(heading.events);
         self.events.push(Event::Html(
             format!(
-                "<a class=\"anchor\" href=\"#{escaped}\" aria-hidden=\"true\">#</a></h{level}>\n"
+                "<a class=\"anchor\" href=\"#{escaped}\" aria-label=\"{label}\">#</a></h{level}>\n"
             )
             .into(),
         ));
