@@ -873,3 +873,85 @@ fn a_gitbook_root_at_the_repository_root_publishes_every_page() {
         "unlisted pages of a docs folder are published"
     );
 }
+
+#[test]
+fn a_portal_theme_overrides_the_default_file_by_file() {
+    let fx = standard_portal();
+    let site = std::fs::read_to_string(fx.path("site.toml")).unwrap();
+    fx.write(
+        "site.toml",
+        &site.replace(
+            "description = \"Tests\"",
+            "description = \"Tests\"\ntheme = \"brand\"",
+        ),
+    );
+    fx.write(
+        "themes/brand/static/portico.css",
+        "body { color: rebeccapurple; }\n",
+    );
+    fx.write(
+        "themes/brand/static/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    fx.write(
+        "themes/brand/templates/404.html",
+        "{% extends \"base.html\" %}{% block body %}<main id=\"content\">Lost? Ask in ~integrations.</main>{% endblock body %}",
+    );
+    fx.build_ok(&[]);
+    assert_eq!(
+        fx.output("_portico/portico.css"),
+        "body { color: rebeccapurple; }\n"
+    );
+    assert!(fx.has_output("_portico/logo.svg"));
+    assert!(
+        fx.output("_portico/portico.js")
+            .contains("Portico default theme"),
+        "files not overridden stay"
+    );
+    assert!(
+        fx.output("404.html")
+            .contains("Lost? Ask in ~integrations.")
+    );
+    assert!(
+        fx.output("integrations/jira/latest/index.html")
+            .contains("class=\"version-switcher\""),
+        "templates not overridden stay"
+    );
+
+    fx.write(
+        "site.toml",
+        &site.replace(
+            "description = \"Tests\"",
+            "description = \"Tests\"\ntheme = \"missing\"",
+        ),
+    );
+    let run = fx.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("theme \"missing\" not found"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn every_integration_has_a_version_history_page() {
+    let fx = standard_portal();
+    fx.build_ok(&[]);
+    let history = fx.output("integrations/jira/versions.html");
+    let rows =
+        strip_tags(&history[history.find("<tbody>").unwrap()..history.find("</tbody>").unwrap()]);
+    let rows: Vec<&str> = rows.split_whitespace().collect();
+    assert_eq!(
+        rows.join(" "),
+        "3.2 latest 7.1.0 or later 2020-09-15 master 2.1 5.0.0 or later 2020-09-14 2.1-docs"
+    );
+    assert!(
+        history.contains("href=\"latest/index.html\">3.2</a>")
+            && history.contains("href=\"2.1/index.html\">2.1</a>")
+    );
+    assert!(
+        fx.output("integrations/index.html")
+            .contains("href=\"jira/versions.html\">+1 older version</a>")
+    );
+}
