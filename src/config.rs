@@ -47,6 +47,9 @@ pub struct BuildSettings {
     pub output_dir: PathBuf,
     pub cache_dir: PathBuf,
     pub version_branches: Vec<VersionPattern>,
+    /// Name of the environment variable holding a token for https remotes (the token
+    /// itself never appears in `site.toml`).
+    pub token_env: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -338,6 +341,7 @@ struct RawBuild {
     output_dir: Option<String>,
     cache_dir: Option<String>,
     version_branches: Option<Vec<Spanned<String>>>,
+    token_env: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -413,6 +417,17 @@ impl Validator<'_> {
             ),
             cache_dir: root.join(raw.build.cache_dir.as_deref().unwrap_or(DEFAULT_CACHE_DIR)),
             version_branches: default_branches.clone(),
+            token_env: raw.build.token_env.map(|name| {
+                let valid = !name.get_ref().is_empty()
+                    && name.get_ref().chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !valid {
+                    self.problem(
+                        name.span(),
+                        format!("build.token_env {:?} must be the name of an environment variable (letters, digits, '_'), not a token", name.get_ref()),
+                    );
+                }
+                name.into_inner()
+            }),
         };
 
         let mut integrations: Vec<IntegrationConfig> = Vec::new();
@@ -552,10 +567,38 @@ impl Validator<'_> {
             );
         }
         if is_url(text) {
+            if has_password(text) {
+                self.problem(
+                    repo.span(),
+                    "integrations.repo contains credentials: remove them, put the token in an environment variable and name it with token_env".to_string(),
+                );
+            }
             RepoLocation::Remote(text.to_string())
         } else {
             RepoLocation::Local(root.join(text))
         }
+    }
+}
+
+/// `https://user:secret@host/…`: a password or token written into a URL.
+fn has_password(url: &str) -> bool {
+    url.split_once("://")
+        .and_then(|(_, rest)| rest.split('/').next())
+        .and_then(|authority| authority.rsplit_once('@'))
+        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+}
+
+/// A URL as it may be shown: any user information (`user:token@`) replaced by `***@`.
+pub fn redact_url(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
+            match authority.rsplit_once('@') {
+                Some((_, host)) => format!("{scheme}://***@{host}/{path}"),
+                None => url.to_string(),
+            }
+        }
+        None => url.to_string(),
     }
 }
 
@@ -726,6 +769,26 @@ deployments = ["cloud", "self-managed"]
         assert!(is_url("file:///srv/git/jira.git"));
         assert!(!is_url("repos/jira"));
         assert!(!is_url("../jira@2/repo"));
+    }
+
+    #[test]
+    fn credentials_never_belong_in_site_toml() {
+        let problem = only_problem(
+            &MINIMAL.replace("repos/jira", "https://bot:ghp_secret@github.com/o/r.git"),
+        );
+        assert!(
+            problem.message.contains("credentials"),
+            "{}",
+            problem.message
+        );
+        assert_eq!(
+            redact_url("https://bot:ghp_secret@github.com/o/r.git"),
+            "https://***@github.com/o/r.git"
+        );
+        assert_eq!(
+            redact_url("https://github.com/o/r.git"),
+            "https://github.com/o/r.git"
+        );
     }
 
     #[test]

@@ -5,18 +5,19 @@
 //!
 //! ```text
 //! site.toml ─► config::load ─► SiteConfig
-//! repos (git) + content/ ─► source::aggregate ─► Sources          (only git2 user)
-//!                           catalog::classify ─► Catalog          (versions, addresses)
-//!          render::render_all (markdown, rayon) ─► Rendered per page (cached by blob)
+//! remote repos ─► source::fetch_remotes ─► Mirrors                 (bare mirrors, cached)
+//! repos (git) + content/ ─► source::aggregate ─► Sources           (only git2 user)
+//!                           catalog::classify ─► Catalog           (versions, addresses)
+//!        render::render_all (markdown, rayon) ─► Rendered per page (cached by blob)
 //!                           nav::build_site   ─► SiteNavigation
 //!                           linkcheck::check  ─► warnings
 //! themes/<name>/ ─► theme::load ─► Theme
 //!                           compose::compose  ─► Vec<OutputFile>
-//!                            publish::write   ─► output folder    (only writer, atomic)
+//!                            publish::write   ─► output folder     (only writer, atomic)
 //! ```
 //!
-//! `build` runs it once and publishes; `serve` keeps the [`Site`] and runs it again with
-//! [`Changes`], reusing what a change cannot affect.
+//! `build` runs it once ([`Site::assemble`]) and publishes; `serve` keeps the [`Site`] and
+//! runs it again with [`Changes`], reusing what a change cannot affect (`site.rs`).
 
 pub mod catalog;
 pub mod compose;
@@ -29,24 +30,25 @@ pub mod markdown;
 pub mod nav;
 pub mod publish;
 pub mod render;
+pub mod report;
 pub mod serve;
-
+mod site;
 pub mod source;
 pub mod theme;
 pub mod version;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use catalog::{Catalog, Owner};
+use catalog::Catalog;
 use compose::OutputFile;
 use config::SiteConfig;
 use diagnostics::{Diagnostic, Location, Severity};
 use render::{RenderCache, RenderedPages};
-use source::{ReadOptions, Reread, Sources};
+use source::{FetchSettings, ReadOptions, Sources};
 use theme::Theme;
+
+pub use site::{Changes, Site};
 
 /// What the command line asked for.
 #[derive(Debug, Clone, Default)]
@@ -61,6 +63,14 @@ pub struct BuildOptions {
     pub keep_going: bool,
     /// Overrides `[site] base_url`.
     pub base_url: Option<String>,
+    /// Overrides `[build] cache_dir` (mirrors of remote repositories).
+    pub cache_dir: Option<PathBuf>,
+    /// Build from the cached mirrors alone.
+    pub offline: bool,
+    /// How many repositories to fetch at once (default 4).
+    pub fetch_jobs: Option<usize>,
+    /// Print errors only.
+    pub quiet: bool,
 }
 
 /// What a build (or check) did.
@@ -77,6 +87,8 @@ pub struct BuildReport {
     /// Where the site was written (`None` for `check`, or when nothing was written).
     pub output: Option<PathBuf>,
     pub elapsed: Duration,
+    /// How long each stage took, in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 impl BuildReport {
@@ -105,13 +117,14 @@ impl BuildFailure {
     }
 }
 
-/// Builds the site and publishes it atomically.
-pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+/// Builds the site and publishes it atomically. The site stays available to the caller
+/// (for `--report`).
+pub fn build(options: &BuildOptions) -> Result<(BuildReport, Site), BuildFailure> {
     run(options, true)
 }
 
 /// Validates everything `build` validates, writing nothing.
-pub fn check(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+pub fn check(options: &BuildOptions) -> Result<(BuildReport, Site), BuildFailure> {
     run(options, false)
 }
 
@@ -125,12 +138,25 @@ pub fn load_config(options: &BuildOptions) -> anyhow::Result<SiteConfig> {
     if let Some(out) = &options.out {
         config.build.output_dir = out.clone();
     }
+    if let Some(cache_dir) = &options.cache_dir {
+        config.build.cache_dir = cache_dir.clone();
+    }
     Ok(config)
 }
 
-fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure> {
+/// How remote repositories are fetched for these options.
+fn fetch_settings(options: &BuildOptions, config: &SiteConfig) -> FetchSettings {
+    FetchSettings {
+        cache_dir: config.build.cache_dir.clone(),
+        offline: options.offline,
+        jobs: options.fetch_jobs.unwrap_or(4),
+        progress: !options.quiet,
+    }
+}
+
+fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Site), BuildFailure> {
     let started = Instant::now();
-    let site = Site::assemble(options, ReadOptions::default()).map_err(BuildFailure::early)?;
+    let mut site = Site::assemble(options, ReadOptions::default()).map_err(BuildFailure::early)?;
     let mut report = site.report(started);
     let unreadable = site.unreadable();
 
@@ -156,7 +182,10 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
         None
     };
     if write && blocked.is_none() {
+        let publishing = Instant::now();
         publish::write(&site.config.build.output_dir, &site.files).map_err(BuildFailure::early)?;
+        site.timings.push(("publish", publishing.elapsed()));
+        report.timings = site.timings.clone();
         report.output = Some(site.config.build.output_dir.clone());
     }
     let reason = blocked.or_else(|| {
@@ -173,185 +202,37 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, BuildFailure>
             reason,
             report: Some(Box::new(report)),
         }),
-        None => Ok(report),
+        None => Ok((report, site)),
     }
 }
 
-/// What changed since the last build, for `serve`'s cheapest correct rebuild.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Changes {
-    /// `site.toml`: everything is rebuilt.
-    pub config: bool,
-    /// Templates or static files: pages are composed again; nothing is re-read or re-rendered.
-    pub theme: bool,
-    /// `content/`: the portal's own pages.
-    pub content: bool,
-    /// Integrations (indexes in `site.toml` order) whose branches or working tree changed.
-    pub integrations: BTreeSet<usize>,
-}
-
-impl Changes {
-    pub fn is_empty(&self) -> bool {
-        *self == Changes::default()
-    }
-}
-
-/// A complete build held in memory: every stage's output, and the caches that let the
-/// next build (while serving) redo only what a change can affect.
-pub struct Site {
-    pub config: SiteConfig,
-    pub theme: Theme,
-    pub sources: Sources,
+/// What the stages after reading produce.
+pub(crate) struct Built {
     pub catalog: Catalog,
     pub rendered: RenderedPages,
-    /// Every output file, sorted by path.
     pub files: Vec<OutputFile>,
     pub diagnostics: Vec<Diagnostic>,
     pub broken_links: usize,
-    /// How many pages the last (re)build composed rather than reused.
+    /// How many pages were composed (the rest reused from the previous build).
     pub composed: usize,
-    read: ReadOptions,
-    options: BuildOptions,
-    render_cache: RenderCache,
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
-impl Site {
-    /// Runs the whole pipeline (publishing excluded).
-    pub fn assemble(options: &BuildOptions, read: ReadOptions) -> anyhow::Result<Site> {
-        Site::assemble_with(options, read, &mut RenderCache::default())
-    }
-
-    /// The whole pipeline, with renderings from earlier builds; the cache moves into the site.
-    fn assemble_with(
-        options: &BuildOptions,
-        read: ReadOptions,
-        cache: &mut RenderCache,
-    ) -> anyhow::Result<Site> {
-        let config = load_config(options)?;
-        let theme = theme::load(&config.root, &config.site.theme)?;
-        let sources = source::aggregate_with(&config, read, None);
-        let (catalog, rendered, files, diagnostics, broken_links, composed) =
-            downstream(&config, &theme, &sources, cache, None)?;
-        let render_cache = std::mem::take(cache);
-        Ok(Site {
-            config,
-            theme,
-            sources,
-            catalog,
-            rendered,
-            files,
-            diagnostics,
-            broken_links,
-            composed,
-            read,
-            options: options.clone(),
-            render_cache,
-        })
-    }
-
-    /// Rebuilds after `changes`, reusing everything they cannot affect. On failure the site
-    /// is left as it was (the last good build keeps being served).
-    pub fn rebuild(&mut self, changes: &Changes) -> anyhow::Result<()> {
-        if changes.config {
-            // Everything is read again; renderings whose inputs did not change are kept.
-            *self = Site::assemble_with(&self.options, self.read, &mut self.render_cache)?;
-            return Ok(());
-        }
-        let theme = if changes.theme {
-            Some(theme::load(&self.config.root, &self.config.site.theme)?)
-        } else {
-            None
-        };
-        let reread = Reread {
-            content: changes.content,
-            integrations: changes.integrations.clone(),
-        };
-        let sources = if changes.content || !changes.integrations.is_empty() {
-            source::aggregate_with(&self.config, self.read, Some((&self.sources, &reread)))
-        } else {
-            self.sources.clone()
-        };
-        let theme_ref = theme.as_ref().unwrap_or(&self.theme);
-        let reuse = Reuse {
-            previous: &self.files,
-            previous_catalog: &self.catalog,
-            changes,
-        };
-        let (catalog, rendered, files, diagnostics, broken_links, composed) = downstream(
-            &self.config,
-            theme_ref,
-            &sources,
-            &mut self.render_cache,
-            Some(&reuse),
-        )?;
-        if let Some(theme) = theme {
-            self.theme = theme;
-        }
-        self.sources = sources;
-        self.catalog = catalog;
-        self.rendered = rendered;
-        self.files = files;
-        self.diagnostics = diagnostics;
-        self.broken_links = broken_links;
-        self.composed = composed;
-        Ok(())
-    }
-
-    /// Integrations that could not be read.
-    pub fn unreadable(&self) -> usize {
-        self.sources
-            .integrations
-            .iter()
-            .filter(|r| r.is_err())
-            .count()
-    }
-
-    /// A summary of this build, for printing.
-    pub fn report(&self, started: Instant) -> BuildReport {
-        BuildReport {
-            integrations: self.catalog.integrations.len(),
-            versions: self
-                .catalog
-                .integrations
-                .iter()
-                .map(|i| i.versions.len())
-                .sum(),
-            pages: self.catalog.pages.len(),
-            files: self.files.len(),
-            broken_links: self.broken_links,
-            diagnostics: self.diagnostics.clone(),
-            output: None,
-            elapsed: started.elapsed(),
-        }
-    }
-}
-
-/// The previous build's output and what changed since, for composing only what changed.
-struct Reuse<'a> {
-    previous: &'a [OutputFile],
-    previous_catalog: &'a Catalog,
-    changes: &'a Changes,
-}
-
-/// What the stages after reading produce: the catalog, renderings, output files,
-/// diagnostics, the number of broken links, and how many pages were composed.
-type Downstream = (
-    Catalog,
-    RenderedPages,
-    Vec<OutputFile>,
-    Vec<Diagnostic>,
-    usize,
-    usize,
-);
-
-/// Every stage after reading: classify, render, navigate, check links, compose.
-fn downstream(
+/// Every stage after reading: classify, render, navigate, check links, compose. With
+/// `previous` (while serving), unchanged pages keep their previous output.
+pub(crate) fn stages(
     config: &SiteConfig,
     theme: &Theme,
     sources: &Sources,
     render_cache: &mut RenderCache,
-    reuse: Option<&Reuse>,
-) -> anyhow::Result<Downstream> {
+    previous: Option<&site::Previous>,
+) -> anyhow::Result<Built> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
     let mut diagnostics = config::warnings(config);
     diagnostics.extend(sources.diagnostics().cloned());
     for err in sources.integrations.iter().filter_map(|r| r.as_ref().err()) {
@@ -360,8 +241,10 @@ fn downstream(
 
     let (catalog, found) = catalog::classify(config, sources);
     diagnostics.extend(found);
+    lap("classify");
     let rendered = render::render_all(config, &catalog, render_cache);
     diagnostics.extend(rendered.diagnostics.iter().cloned());
+    lap("render");
     // Titles come from content (first heading) or navigation, so navigation is built
     // between rendering and composing.
     let (navigation, found) =
@@ -371,19 +254,13 @@ fn downstream(
     let link_problems = linkcheck::check(&catalog, &rendered.pages);
     let broken_links = link_problems.len();
     diagnostics.extend(link_problems);
+    lap("navigate and check links");
 
-    let previous: Option<HashMap<&str, Arc<[u8]>>> = reuse.map(|reuse| {
-        reuse
-            .previous
-            .iter()
-            .map(|f| (f.path.as_str(), f.bytes.clone()))
-            .collect()
-    });
-    let changed = changed_versions(&catalog, reuse);
-    let unchanged = |page: usize| unchanged_page(&catalog, &rendered, changed.as_ref(), page);
+    let reuse = previous.map(|previous| previous.reuse(&catalog, &rendered));
     let composed = (0..catalog.pages.len())
-        .filter(|&page| !unchanged(page))
+        .filter(|&page| !reuse.as_ref().is_some_and(|r| r.unchanged(page)))
         .count();
+    let unchanged = |page: usize| reuse.as_ref().is_some_and(|r| r.unchanged(page));
     let files = compose::compose(&compose::Inputs {
         config,
         catalog: &catalog,
@@ -391,81 +268,20 @@ fn downstream(
         titles: &titles,
         navigation: &navigation,
         theme,
-        previous: previous.as_ref().map(|files| compose::Previous {
-            files,
+        previous: reuse.as_ref().map(|reuse| compose::Previous {
+            files: reuse.files(),
             unchanged: &unchanged,
         }),
     })?;
+    lap("compose");
     diagnostics::normalize(&mut diagnostics);
-    Ok((
+    Ok(Built {
         catalog,
         rendered,
         files,
         diagnostics,
         broken_links,
         composed,
-    ))
-}
-
-/// Versions (integration, version indexes in `catalog`) whose pages must be composed
-/// again: those of re-read integrations whose content changed, or all of an integration's
-/// when what its pages show about each other changed (versions, page sets). `None` when
-/// every page must be (first build, settings or theme changed).
-fn changed_versions(catalog: &Catalog, reuse: Option<&Reuse>) -> Option<HashSet<(usize, usize)>> {
-    let reuse = reuse?;
-    if reuse.changes.config || reuse.changes.theme {
-        return None;
-    }
-    let old = reuse.previous_catalog;
-    let mut changed = HashSet::new();
-    for (index, integration) in catalog.integrations.iter().enumerate() {
-        if !reuse.changes.integrations.contains(&integration.config) {
-            continue;
-        }
-        let before = old
-            .integrations
-            .iter()
-            .position(|i| i.config == integration.config);
-        let same_shape =
-            before.is_some_and(|b| old.integration_shape(b) == catalog.integration_shape(index));
-        for (version_index, version) in integration.versions.iter().enumerate() {
-            let same_content = same_shape
-                && before.is_some_and(|b| {
-                    old.integrations[b]
-                        .versions
-                        .iter()
-                        .position(|v| v.label == version.label)
-                        .is_some_and(|v| {
-                            old.version_content(b, v)
-                                == catalog.version_content(index, version_index)
-                        })
-                });
-            if !same_content {
-                changed.insert((index, version_index));
-            }
-        }
-    }
-    Some(changed)
-}
-
-/// Whether a page's previous output is still right: its rendering was reused, and its
-/// version did not change (see `changed_versions`). The portal's own pages list every
-/// integration and are always composed again.
-fn unchanged_page(
-    catalog: &Catalog,
-    rendered: &RenderedPages,
-    changed: Option<&HashSet<(usize, usize)>>,
-    page: usize,
-) -> bool {
-    let Some(changed) = changed else { return false };
-    if rendered.fresh[page] {
-        return false;
-    }
-    match catalog.pages[page].owner {
-        Owner::Portal => false,
-        Owner::Version {
-            integration,
-            version,
-        } => !changed.contains(&(integration, version)),
-    }
+        timings,
+    })
 }

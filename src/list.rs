@@ -14,7 +14,8 @@ pub struct Listing {
 
 pub fn list(options: &BuildOptions) -> anyhow::Result<Listing> {
     let config = load_config(options)?;
-    let sources = source::aggregate(&config);
+    let mirrors = source::fetch_remotes(&config, &crate::fetch_settings(options, &config));
+    let sources = source::aggregate_with(&config, source::ReadOptions::default(), None, &mirrors);
     let (catalog, _) = catalog::classify(&config, &sources);
     let mut text = String::new();
     let mut unreadable = 0;

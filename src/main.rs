@@ -1,13 +1,13 @@
 //! The `portico` command line: parse arguments, call the library, print the diagnostics and
 //! the error chain once, and map the outcome to an exit code (0 success, 1 failure, 2 usage).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use portico::diagnostics::Severity;
-use portico::{BuildFailure, BuildOptions, BuildReport};
+use portico::{BuildFailure, BuildOptions, BuildReport, Site};
 
 #[derive(Parser)]
 #[command(
@@ -22,6 +22,20 @@ struct Cli {
 
     #[command(subcommand)]
     command: Command,
+}
+
+/// How remote repositories are read (build, check, list).
+#[derive(Args, Clone, Default)]
+struct Remote {
+    /// Where mirrors of remote repositories are kept (overrides [build] cache_dir).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Build from the cached mirrors only; never touch the network.
+    #[arg(long)]
+    offline: bool,
+    /// How many repositories to fetch at once.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    fetch_jobs: usize,
 }
 
 #[derive(Subcommand)]
@@ -40,12 +54,25 @@ enum Command {
         /// Public address of the site (overrides [site] base_url).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Print errors only.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Write a JSON build report (integrations, versions, commits, warnings, timings).
+        #[arg(long, value_name = "FILE.json")]
+        report: Option<PathBuf>,
+        #[command(flatten)]
+        remote: Remote,
     },
     /// Validate everything build validates, writing nothing.
     Check {
         /// Fail on any warning.
         #[arg(long)]
         strict: bool,
+        /// Print errors only.
+        #[arg(long, short)]
+        quiet: bool,
+        #[command(flatten)]
+        remote: Remote,
     },
     /// Build, serve over HTTP with live reload, and rebuild what changes.
     Serve {
@@ -60,7 +87,10 @@ enum Command {
         open: bool,
     },
     /// List the integrations and the versions found for each.
-    List,
+    List {
+        #[command(flatten)]
+        remote: Remote,
+    },
     /// Write a complete sample portal into DIR and build it.
     Demo {
         /// Where to write the sample portal.
@@ -77,33 +107,48 @@ fn main() -> ExitCode {
             strict,
             keep_going,
             base_url,
-        } => finish(
-            "build",
-            portico::build(&BuildOptions {
+            quiet,
+            report,
+            remote,
+        } => {
+            let options = BuildOptions {
                 root: cli.root,
                 out,
                 strict,
                 keep_going,
                 base_url,
-            }),
-        ),
-        Command::Check { strict } => finish(
-            "check",
-            portico::check(&BuildOptions {
+                quiet,
+                ..with_remote(remote)
+            };
+            finish(
+                "build",
+                &options,
+                portico::build(&options),
+                report.as_deref(),
+            )
+        }
+        Command::Check {
+            strict,
+            quiet,
+            remote,
+        } => {
+            let options = BuildOptions {
                 root: cli.root,
                 strict,
-                ..BuildOptions::default()
-            }),
-        ),
+                quiet,
+                ..with_remote(remote)
+            };
+            finish("check", &options, portico::check(&options), None)
+        }
         Command::Serve { port, bind, open } => serve(&portico::serve::ServeOptions {
             root: cli.root,
             bind,
             port,
             open,
         }),
-        Command::List => list(&BuildOptions {
+        Command::List { remote } => list(&BuildOptions {
             root: cli.root,
-            ..BuildOptions::default()
+            ..with_remote(remote)
         }),
         Command::Demo { dir } => demo(&dir),
     };
@@ -113,9 +158,28 @@ fn main() -> ExitCode {
     }
 }
 
-fn print_diagnostics(report: &BuildReport) {
+fn with_remote(remote: Remote) -> BuildOptions {
+    BuildOptions {
+        cache_dir: remote.cache_dir,
+        offline: remote.offline,
+        fetch_jobs: Some(remote.fetch_jobs),
+        ..BuildOptions::default()
+    }
+}
+
+/// Warnings and errors on stderr (errors only with `--quiet`), and as workflow annotations
+/// when running in GitHub Actions.
+fn print_diagnostics(report: &BuildReport, quiet: bool) {
+    let annotate = std::env::var("GITHUB_ACTIONS").is_ok_and(|value| value == "true");
     for diagnostic in &report.diagnostics {
+        if quiet && diagnostic.severity != Severity::Error {
+            continue;
+        }
         eprintln!("{diagnostic}");
+        if annotate {
+            // Workflow commands are read from stdout.
+            println!("{}", portico::report::annotation(diagnostic));
+        }
     }
 }
 
@@ -132,37 +196,69 @@ fn summary(report: &BuildReport) -> String {
     )
 }
 
-fn finish(what: &str, result: Result<BuildReport, BuildFailure>) -> Result<(), ()> {
-    match result {
-        Ok(report) => {
-            print_diagnostics(&report);
-            match &report.output {
-                Some(output) => eprintln!(
-                    "built {} into {}: {}",
-                    what_was_built(&report),
-                    output.display(),
-                    summary(&report)
-                ),
-                None => eprintln!("{what} passed: {}", summary(&report)),
-            }
-            Ok(())
-        }
-        Err(failure) => {
-            if let Some(report) = &failure.report {
-                print_diagnostics(report);
-                eprintln!("{}", summary(report));
-                if let Some(output) = &report.output {
-                    eprintln!("published into {}", output.display());
+fn finish(
+    what: &str,
+    options: &BuildOptions,
+    result: Result<(BuildReport, Site), BuildFailure>,
+    report_file: Option<&Path>,
+) -> Result<(), ()> {
+    let (report, site, failure) = match &result {
+        Ok((report, site)) => (Some(report), Some(site), None),
+        Err(failure) => (
+            failure.report.as_deref(),
+            None,
+            Some(failure.reason.as_str()),
+        ),
+    };
+    if let Some(report) = report {
+        print_diagnostics(report, options.quiet);
+        if !options.quiet {
+            match (&report.output, failure) {
+                (Some(output), None) => {
+                    eprintln!(
+                        "built {} files into {}: {}",
+                        report.files,
+                        output.display(),
+                        summary(report)
+                    )
                 }
+                (Some(output), Some(_)) => {
+                    eprintln!("{}; published into {}", summary(report), output.display())
+                }
+                (None, None) => eprintln!("{what} passed: {}", summary(report)),
+                (None, Some(_)) => eprintln!("{}", summary(report)),
             }
-            eprintln!("error: {what} failed: {}", failure.reason);
+        }
+    }
+    if let Some(path) = report_file {
+        let written = match report {
+            Some(report) => std::fs::write(path, portico::report::json(report, site, failure)),
+            None => std::fs::write(
+                path,
+                format!(
+                    "{{\n  \"ok\": false,\n  \"failure\": {}\n}}\n",
+                    serde_json::to_string(&failure).unwrap_or_default()
+                ),
+            ),
+        };
+        if let Err(err) = written {
+            eprintln!("error: cannot write the report {}: {err}", path.display());
+            return Err(());
+        }
+    }
+    match failure {
+        None => Ok(()),
+        Some(reason) => {
+            if std::env::var("GITHUB_ACTIONS").is_ok_and(|value| value == "true") {
+                println!(
+                    "::error::{what} failed: {}",
+                    reason.replace('%', "%25").replace('\n', "%0A")
+                );
+            }
+            eprintln!("error: {what} failed: {reason}");
             Err(())
         }
     }
-}
-
-fn what_was_built(report: &BuildReport) -> String {
-    format!("{} files", report.files)
 }
 
 fn serve(options: &portico::serve::ServeOptions) -> Result<(), ()> {
@@ -222,18 +318,22 @@ fn list(options: &BuildOptions) -> Result<(), ()> {
     }
 }
 
-fn demo(dir: &std::path::Path) -> Result<(), ()> {
+fn demo(dir: &Path) -> Result<(), ()> {
     if let Err(err) = portico::demo::write(dir) {
         eprintln!("error: cannot write the demo portal: {err:#}");
         return Err(());
     }
     eprintln!("wrote a sample portal into {}", dir.display());
-    let result = portico::build(&BuildOptions {
+    let options = BuildOptions {
         root: dir.to_path_buf(),
         ..BuildOptions::default()
-    });
-    let output = result.as_ref().ok().and_then(|r| r.output.clone());
-    finish("build", result)?;
+    };
+    let result = portico::build(&options);
+    let output = result
+        .as_ref()
+        .ok()
+        .and_then(|(report, _)| report.output.clone());
+    finish("build", &options, result, None)?;
     if let Some(output) = output {
         eprintln!(
             "open {} in a browser, or serve that folder with any static file server",

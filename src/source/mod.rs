@@ -8,6 +8,7 @@
 
 mod content;
 mod docs;
+mod fetch;
 mod manifest;
 mod refs;
 mod repo;
@@ -23,6 +24,7 @@ use crate::diagnostics::Diagnostic;
 use crate::version::VersionLabel;
 
 pub use content::{CONTENT_DIR, PortalContent, content_hash, is_hidden_or_temporary};
+pub use fetch::{FetchSettings, Mirrors, fetch_remotes};
 pub use manifest::Manifest;
 pub use repo::repository_folders;
 pub use tree::is_editor_leftover;
@@ -188,8 +190,9 @@ impl SourceFile {
 }
 
 /// Reads every integration (in parallel) and the portal's content folder.
+/// Reads every local integration (remote ones need [`aggregate_with`] and their mirrors).
 pub fn aggregate(config: &SiteConfig) -> Sources {
-    aggregate_with(config, ReadOptions::default(), None)
+    aggregate_with(config, ReadOptions::default(), None, &Mirrors::new())
 }
 
 /// How sources are read.
@@ -208,11 +211,13 @@ pub struct Reread {
     pub integrations: BTreeSet<usize>,
 }
 
-/// Reads the sources, reusing from `previous` whatever `reread` does not name.
+/// Reads the sources, reusing from `previous` whatever `reread` does not name; remote
+/// integrations are read from their `mirrors` (see [`fetch_remotes`]).
 pub fn aggregate_with(
     config: &SiteConfig,
     options: ReadOptions,
     previous: Option<(&Sources, &Reread)>,
+    mirrors: &Mirrors,
 ) -> Sources {
     let (content, content_diagnostics) = match previous {
         Some((sources, reread)) if !reread.content => {
@@ -234,8 +239,9 @@ pub fn aggregate_with(
                 integration,
                 options,
                 sources.integrations[index].as_ref().ok(),
+                mirrors.get(&index),
             ),
-            None => repo::read_integration(index, integration, options, None),
+            None => repo::read_integration(index, integration, options, None, mirrors.get(&index)),
         })
         .collect();
     let (integrations, integration_diagnostics) = results.into_iter().unzip();

@@ -25,18 +25,24 @@ pub(super) fn read_integration(
     integration: &IntegrationConfig,
     options: ReadOptions,
     previous: Option<&RepoSnapshot>,
+    mirror: Option<&Result<std::path::PathBuf, String>>,
 ) -> Outcome {
     let mut diagnostics = Vec::new();
     let fail = |message: String| SourceError {
         integration: integration.id.clone(),
         message,
     };
-    let path = match &integration.repo {
-        RepoLocation::Local(path) => path.clone(),
-        RepoLocation::Remote(url) => {
+    let path = match (&integration.repo, mirror) {
+        (RepoLocation::Local(path), _) => path.clone(),
+        (RepoLocation::Remote(_), Some(Ok(path))) => path.clone(),
+        (RepoLocation::Remote(_), Some(Err(message))) => {
+            return (Err(fail(message.clone())), diagnostics);
+        }
+        (RepoLocation::Remote(url), None) => {
             return (
                 Err(fail(format!(
-                    "repository {url} is a URL, and this build reads local repositories only: clone it and set `repo` to the clone's path"
+                    "repository {} was not fetched",
+                    crate::config::redact_url(url)
                 ))),
                 diagnostics,
             );
