@@ -25,7 +25,13 @@ pub const LATEST: &str = "latest";
 /// Where theme static files and the generated stylesheet are written.
 pub const STATIC_DIR: &str = "_portico";
 /// Files every portal writes at its root, besides the pages.
-pub const GENERATED_ROOT_FILES: [&str; 3] = ["404.html", "sitemap.xml", "integrations.json"];
+pub const GENERATED_ROOT_FILES: [&str; 5] = [
+    "404.html",
+    "sitemap.xml",
+    "integrations.json",
+    "robots.txt",
+    "manifest.json",
+];
 /// Where files a page references from outside its docs folder are copied.
 const OUTSIDE_FILES_DIR: &str = "_repo";
 
@@ -39,6 +45,8 @@ pub struct Catalog {
     pub integrations: Vec<Integration>,
     /// Page id by site-relative output path.
     page_by_output: HashMap<String, usize>,
+    /// The portal's public address: absolute links to it are links inside the portal.
+    base_url: crate::config::BaseUrl,
 }
 
 #[derive(Debug)]
@@ -242,6 +250,7 @@ pub fn classify(config: &SiteConfig, sources: &Sources) -> (Catalog, Vec<Diagnos
             portal,
             integrations,
             page_by_output,
+            base_url: config.site.base_url.clone(),
         },
         diagnostics,
     )
@@ -739,6 +748,39 @@ impl Catalog {
         hasher.finish()
     }
 
+    /// The site path (and fragment) of an absolute URL into the portal itself
+    /// (`https://<base_url>/integrations/jira/latest/`).
+    fn portal_path_of(&self, url: &str) -> Option<(String, Option<String>)> {
+        if !self.base_url.has_host() {
+            return None;
+        }
+        let bare = |u: &str| {
+            u.trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .to_string()
+        };
+        let rest = bare(url)
+            .strip_prefix(&bare(&self.base_url.full))?
+            .to_string();
+        let (path, fragment) = match rest.split_once('#') {
+            Some((path, fragment)) => (path.to_string(), Some(links::percent_decode(fragment))),
+            None => (rest, None),
+        };
+        let path = path.split('?').next().unwrap_or_default();
+        Some((links::percent_decode(path), fragment))
+    }
+
+    /// `/integrations/…` (or `/<base path>/integrations/…`): the portal's integration docs.
+    fn is_portal_docs_path(&self, rooted: &str) -> bool {
+        self.strip_base_path(rooted)
+            .starts_with(&format!("{INTEGRATIONS_DIR}/"))
+    }
+
+    fn strip_base_path<'p>(&self, rooted: &'p str) -> &'p str {
+        let prefix = self.base_url.path.trim_start_matches('/');
+        rooted.strip_prefix(prefix).unwrap_or(rooted)
+    }
+
     /// The page written at a site-relative output path.
     pub fn page_at_output(&self, output_path: &str) -> Option<usize> {
         self.page_by_output.get(output_path).copied()
@@ -976,6 +1018,10 @@ impl LinkResolver for PageLinks<'_> {
         let set = self.catalog.doc_set(page.owner);
         match links::classify(dest) {
             Destination::External => {
+                // A link to the portal itself, written as a full address.
+                if let Some(site_path) = self.catalog.portal_path_of(dest) {
+                    return self.resolve_site_path(&site_path.0, site_path.1);
+                }
                 return self
                     .resolve_legacy_url(dest)
                     .unwrap_or(Resolution::Unchanged);
@@ -983,6 +1029,12 @@ impl LinkResolver for PageLinks<'_> {
             Destination::Fragment(fragment) if fragment.is_empty() => return Resolution::Unchanged,
             Destination::Fragment(fragment) => return self.to_page(self.page, Some(fragment)),
             Destination::Rooted { path, fragment } if set.rooted_is_site => {
+                return self.resolve_site_path(&path, fragment);
+            }
+            // In an integration's docs `/docs/a.md` is the repository's root (as on GitHub),
+            // but `/integrations/<id>/…` is another integration's docs in the portal.
+            Destination::Rooted { path, fragment } if self.catalog.is_portal_docs_path(&path) => {
+                let path = self.catalog.strip_base_path(&path).to_string();
                 return self.resolve_site_path(&path, fragment);
             }
             Destination::Rooted { .. } | Destination::Relative { .. } => {}

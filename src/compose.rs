@@ -104,6 +104,7 @@ pub fn compose(inputs: &Inputs) -> anyhow::Result<Vec<OutputFile>> {
     files.push(render_index(inputs)?);
     files.push(render_not_found(inputs)?);
     files.push(OutputFile::new("sitemap.xml", sitemap(inputs).into_bytes()));
+    files.push(OutputFile::new("robots.txt", robots(inputs).into_bytes()));
     files.push(OutputFile::new(
         "integrations.json",
         integrations_json(inputs)?,
@@ -119,11 +120,56 @@ pub fn compose(inputs: &Inputs) -> anyhow::Result<Vec<OutputFile>> {
         highlight::stylesheet().into_bytes(),
     ));
 
-    // Deterministic order; the first writer of a path wins (pages before copied files).
+    // Deterministic order. Paths are unique by construction (`content/` may not use the
+    // generated ones, pages and files of a version are told apart by `catalog`); should two
+    // ever meet, the first (a page, composed before copied files) is kept.
     let mut seen = BTreeSet::new();
     files.retain(|file| seen.insert(file.path.clone()));
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    let manifest = manifest(&files)?;
+    let at = files.partition_point(|file| file.path.as_str() < "manifest.json");
+    files.insert(at, OutputFile::new("manifest.json", manifest));
     Ok(files)
+}
+
+/// `robots.txt`: everything may be crawled; the sitemap is named when the address is known.
+fn robots(inputs: &Inputs) -> String {
+    let base = &inputs.config.site.base_url;
+    let mut text = String::from("User-agent: *\nAllow: /\n");
+    if base.has_host() {
+        text.push_str(&format!("Sitemap: {}\n", base.join("sitemap.xml")));
+    }
+    text
+}
+
+/// `manifest.json`: every other output file with its size and SHA-256, so that a deploy step
+/// can upload only what changed and delete what is gone.
+fn manifest(files: &[OutputFile]) -> anyhow::Result<Vec<u8>> {
+    use sha2::{Digest, Sha256};
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        path: &'a str,
+        size: usize,
+        sha256: String,
+    }
+    #[derive(Serialize)]
+    struct Manifest<'a> {
+        files: Vec<Entry<'a>>,
+    }
+    let entries: Vec<Entry> = files
+        .par_iter()
+        .map(|file| Entry {
+            path: &file.path,
+            size: file.bytes.len(),
+            sha256: Sha256::digest(&file.bytes)
+                .iter()
+                .map(|byte| format!("{byte:02x}"))
+                .collect(),
+        })
+        .collect();
+    let mut json = serde_json::to_vec_pretty(&Manifest { files: entries })?;
+    json.push(b'\n');
+    Ok(json)
 }
 
 /// The assets some page links to, as (doc set, asset index): only those are published

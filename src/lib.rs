@@ -100,12 +100,22 @@ impl BuildReport {
     }
 }
 
-/// A build that did not publish: why, and everything found on the way.
-#[derive(Debug, thiserror::Error)]
+/// A build that did not publish: why, and everything found on the way (when the pipeline
+/// got that far).
+#[derive(thiserror::Error)]
 #[error("{reason}")]
 pub struct BuildFailure {
     pub reason: String,
     pub report: Option<Box<BuildReport>>,
+    pub site: Option<Box<Site>>,
+}
+
+impl std::fmt::Debug for BuildFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BuildFailure")
+            .field("reason", &self.reason)
+            .finish_non_exhaustive()
+    }
 }
 
 impl BuildFailure {
@@ -113,6 +123,7 @@ impl BuildFailure {
         BuildFailure {
             reason: format!("{err:#}"),
             report: None,
+            site: None,
         }
     }
 }
@@ -201,6 +212,7 @@ fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Site), Build
         Some(reason) => Err(BuildFailure {
             reason,
             report: Some(Box::new(report)),
+            site: Some(Box::new(site)),
         }),
         None => Ok((report, site)),
     }

@@ -206,7 +206,7 @@ fn finish(
         Ok((report, site)) => (Some(report), Some(site), None),
         Err(failure) => (
             failure.report.as_deref(),
-            None,
+            failure.site.as_deref(),
             Some(failure.reason.as_str()),
         ),
     };

@@ -50,6 +50,11 @@ impl Fixture {
         Repo::init(&self.path(&format!("repos/{name}")), default_branch, false)
     }
 
+    /// A new non-bare repository at any path inside the fixture (`upstream/jira`).
+    pub fn repo_at(&self, relative: &str, default_branch: &str) -> Repo {
+        Repo::init(&self.path(relative), default_branch, false)
+    }
+
     /// A new bare repository at `repos/<name>`.
     pub fn bare_repo(&self, name: &str, default_branch: &str) -> Repo {
         Repo::init(&self.path(&format!("repos/{name}")), default_branch, true)

@@ -5,5 +5,6 @@ mod build;
 mod corpus;
 mod fixture;
 mod gitbook;
+mod remote;
 mod serve;
 mod versions;
