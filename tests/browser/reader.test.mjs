@@ -117,6 +117,8 @@ test("the version switcher works from the keyboard and marks missing pages", asy
   await page.focus(".version-switcher summary");
   await page.keyboard.press("Enter");
   assert.equal(await page.evaluate(() => document.querySelector(".version-switcher").open), true);
+  // The `toggle` event that moves focus is dispatched asynchronously: wait for it, not for a clock.
+  await page.waitForFunction(() => document.activeElement.tagName === "A", null, { timeout: 5000 }).catch(() => {});
   assert.equal(await page.evaluate(() => document.activeElement.textContent.trim().split(/\s+/)[0]), "2.9", "focus starts on this version");
   await page.keyboard.press("Home");
   const first = await page.evaluate(() => document.activeElement.textContent.replace(/\s+/g, " ").trim());
