@@ -371,6 +371,14 @@ fn sitemap_json_and_404_are_written_at_the_root() {
         "{not_found}"
     );
     assert!(not_found.contains("href=\"/docs/_portico/portico.css\""));
+    let archived = fx.output("integrations/jira/2.1/setup/installation.html");
+    assert!(archived.contains("<link rel=\"canonical\" href=\"https://example.org/docs/integrations/jira/latest/setup/installation.html\">"), "{archived}");
+    assert!(
+        fx.output("robots.txt")
+            .contains("Sitemap: https://example.org/docs/sitemap.xml"),
+        "{}",
+        fx.output("robots.txt")
+    );
     let json: serde_json::Value = serde_json::from_str(&fx.output("integrations.json")).unwrap();
     let jira = &json["integrations"][0];
     assert_eq!(
