@@ -10,19 +10,8 @@
 #
 # Environment: REPS (default 3), WORK (default a temporary folder), PEERS=0 to skip peers.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-shared=$(cd "$here/../shared/bench" && pwd)
-plugins=${1:-20} versions=${2:-5} pages=${3:-40}
-REPS=${REPS:-3}
-WORK=${WORK:-$(mktemp -d /tmp/portico-bench.XXXXXX)}
-portal="$WORK/portal"
-
-echo "# portal: $plugins plugins x $versions versions x $pages pages in $portal"
-if [[ ! -f "$portal/site.toml" ]]; then
-    python3 "$shared/gen-portal.py" --plugins "$plugins" --versions "$versions" --pages "$pages" --out "$portal" >/dev/null
-fi
-cargo build --release --quiet --manifest-path "$here/Cargo.toml"
-portico="$here/target/release/portico"
+source "$(dirname "$0")/common.sh"
+bench_setup "$@"
 
 secs=() cpu=() rss=()
 for ((i = 1; i <= REPS; i++)); do
@@ -34,7 +23,6 @@ for ((i = 1; i <= REPS; i++)); do
     secs+=("$e"); rss+=("$m"); cpu+=("$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u+s}')")
     rm -f "$tf"
 done
-median() { sort -g | awk '{a[NR]=$1} END{ if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
 total=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pages_total"])' "$portal/flat/manifest.json")
 med=$(printf '%s\n' "${secs[@]}" | median)
 printf '%-22s %7s %9s %9s %11s %9s\n' tool pages median_s pages/s peak_rss_MB cpu_s
