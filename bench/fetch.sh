@@ -34,7 +34,7 @@ time_build() {
         sync
         local start end
         start=$(date +%s.%N)
-        "$portico" build --quiet --out "$WORK/out" "$@" 2>"$WORK/$name.$i.err"
+        "$portico" build --quiet --out "$WORK/out" --report "$WORK/$name.json" "$@" 2>"$WORK/$name.$i.err"
         end=$(date +%s.%N)
         secs+=("$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.3f", b-a}')")
     done
@@ -46,9 +46,12 @@ cold_s=$(time_build cold "rm -rf '$WORK/cache'" --root "$remote" --cache-dir "$W
 warm_s=$(time_build warm ":" --root "$remote" --cache-dir "$WORK/cache" --fetch-jobs "$JOBS")
 offline_s=$(time_build offline ":" --root "$remote" --cache-dir "$WORK/cache" --offline)
 
-printf '%-8s %9s %8s\n' build median_s x_local
+# The fetch and read stages of the last run of each, from its --report.
+stage_ms() { python3 -c 'import json,sys; print(next(t["ms"] for t in json.load(open(sys.argv[1]))["timings_ms"] if t["stage"] == sys.argv[2]))' "$WORK/$1.json" "$2"; }
+printf '%-8s %9s %8s %9s %8s\n' build median_s x_local fetch_ms read_ms
 for row in "local $local_s" "cold $cold_s" "warm $warm_s" "offline $offline_s"; do
     read -r name s <<<"$row"
-    printf '%-8s %9s %8s\n' "$name" "$s" "$(awk -v s="$s" -v l="$local_s" 'BEGIN{printf "%.2f", s/l}')"
+    printf '%-8s %9s %8s %9s %8s\n' "$name" "$s" "$(awk -v s="$s" -v l="$local_s" 'BEGIN{printf "%.2f", s/l}')" \
+        "$(stage_ms "$name" fetch)" "$(stage_ms "$name" read)"
 done
 echo "# cache: $(du -sh "$WORK/cache" | cut -f1) for $(du -sh "$portal/repos" | cut -f1) of repositories"

@@ -18,6 +18,7 @@ use crate::version::VersionPattern;
 pub const CONFIG_FILE: &str = "site.toml";
 const DEFAULT_OUTPUT_DIR: &str = "public";
 const DEFAULT_CACHE_DIR: &str = ".portico/cache";
+const DEFAULT_TOKEN_HOST: &str = "github.com";
 const DEFAULT_VERSION_BRANCHES: &str = "{version}-docs";
 const DEFAULT_THEME: &str = "default";
 
@@ -50,6 +51,9 @@ pub struct BuildSettings {
     /// Name of the environment variable holding a token for https remotes (the token
     /// itself never appears in `site.toml`).
     pub token_env: Option<String>,
+    /// The only hosts the token is sent to (over https): a community repository hosted
+    /// elsewhere, or a redirect, must not receive it.
+    pub token_hosts: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -81,7 +85,7 @@ impl fmt::Display for RepoLocation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RepoLocation::Local(path) => write!(f, "{}", path.display()),
-            RepoLocation::Remote(url) => f.write_str(url),
+            RepoLocation::Remote(url) => f.write_str(&redact_url(url)),
         }
     }
 }
@@ -232,6 +236,24 @@ impl fmt::Display for ConfigError {
     }
 }
 
+impl ConfigError {
+    /// One located error per problem, for reports and CI annotations.
+    pub fn diagnostics(&self) -> Vec<crate::diagnostics::Diagnostic> {
+        use crate::diagnostics::{Diagnostic, Location};
+        self.problems
+            .iter()
+            .map(|problem| {
+                Diagnostic::error(
+                    Location::file(CONFIG_FILE)
+                        .with_line(problem.line)
+                        .with_column(problem.column),
+                    problem.message.clone(),
+                )
+            })
+            .collect()
+    }
+}
+
 /// Reads and validates `<root>/site.toml`.
 pub fn load(root: &Path) -> anyhow::Result<SiteConfig> {
     let file = root.join(CONFIG_FILE);
@@ -342,6 +364,7 @@ struct RawBuild {
     cache_dir: Option<String>,
     version_branches: Option<Vec<Spanned<String>>>,
     token_env: Option<Spanned<String>>,
+    token_hosts: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -428,6 +451,23 @@ impl Validator<'_> {
                 }
                 name.into_inner()
             }),
+            token_hosts: match raw.build.token_hosts {
+                None => vec![DEFAULT_TOKEN_HOST.to_string()],
+                Some(hosts) => hosts
+                    .into_iter()
+                    .map(|host| {
+                        let valid = url::Host::parse(host.get_ref()).is_ok()
+                            && !host.get_ref().contains([':', '/', '@']);
+                        if !valid {
+                            self.problem(
+                                host.span(),
+                                format!("build.token_hosts: {:?} is not a host name (write \"github.com\", no scheme or path)", host.get_ref()),
+                            );
+                        }
+                        host.into_inner().to_ascii_lowercase()
+                    })
+                    .collect(),
+            },
         };
 
         let mut integrations: Vec<IntegrationConfig> = Vec::new();
@@ -567,11 +607,8 @@ impl Validator<'_> {
             );
         }
         if is_url(text) {
-            if has_password(text) {
-                self.problem(
-                    repo.span(),
-                    "integrations.repo contains credentials: remove them, put the token in an environment variable and name it with token_env".to_string(),
-                );
+            if let Err(message) = check_remote_url(text) {
+                self.problem(repo.span(), format!("integrations.repo: {message}"));
             }
             RepoLocation::Remote(text.to_string())
         } else {
@@ -580,26 +617,76 @@ impl Validator<'_> {
     }
 }
 
-/// `https://user:secret@host/…`: a password or token written into a URL.
-fn has_password(url: &str) -> bool {
-    url.split_once("://")
-        .and_then(|(_, rest)| rest.split('/').next())
-        .and_then(|authority| authority.rsplit_once('@'))
-        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+/// Schemes libgit2 fetches from.
+const REMOTE_SCHEMES: [&str; 6] = ["https", "http", "ssh", "git", "file", "git+ssh"];
+
+/// A repository URL fit for `site.toml`: a scheme Portico fetches, and nothing secret in
+/// it. Tokens belong in the environment; a user name is only meaningful for SSH (`git@`),
+/// and in an https URL it is usually a token in disguise (`https://ghp_…@github.com`).
+fn check_remote_url(text: &str) -> Result<(), String> {
+    const WHERE_TOKENS_GO: &str =
+        "remove it, put the token in an environment variable and name it with build.token_env";
+    if !text.contains("://") {
+        // scp-like `git@host:owner/repo.git`: SSH, with a user name but never a password.
+        return Ok(());
+    }
+    let url = url::Url::parse(text)
+        .map_err(|err| format!("{} is not a valid URL ({err})", redact_url(text)))?;
+    if !REMOTE_SCHEMES.contains(&url.scheme()) {
+        return Err(format!(
+            "{}: Portico fetches {} URLs only",
+            redact_url(text),
+            REMOTE_SCHEMES.join(", ")
+        ));
+    }
+    if url.password().is_some() {
+        return Err(format!(
+            "{} contains credentials: {WHERE_TOKENS_GO}",
+            redact_url(text)
+        ));
+    }
+    if !url.username().is_empty() && !url.scheme().contains("ssh") {
+        return Err(format!(
+            "{} contains a user name, which would be sent as credentials: {WHERE_TOKENS_GO}",
+            redact_url(text)
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!(
+            "{} has a query or fragment, which a repository URL never needs (tokens in it would be published): {WHERE_TOKENS_GO}",
+            redact_url(text)
+        ));
+    }
+    Ok(())
 }
 
-/// A URL as it may be shown: any user information (`user:token@`) replaced by `***@`.
-pub fn redact_url(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => {
-            let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
-            match authority.rsplit_once('@') {
-                Some((_, host)) => format!("{scheme}://***@{host}/{path}"),
-                None => url.to_string(),
+/// A URL as it may be shown in output, errors and reports: without a password, without the
+/// user name of non-SSH URLs (often a token), and without query or fragment.
+pub fn redact_url(text: &str) -> String {
+    if text.contains("://") {
+        if let Ok(mut url) = url::Url::parse(text) {
+            let _ = url.set_password(None);
+            if !url.scheme().contains("ssh") && !url.username().is_empty() {
+                let _ = url.set_username("***");
             }
+            url.set_query(None);
+            url.set_fragment(None);
+            return url.to_string();
         }
-        None => url.to_string(),
+        // Unparsable, so where user information ends is unknown: hide everything up to
+        // the last `@` (a password may itself contain `/`).
+        let text = text.split(['?', '#']).next().unwrap_or_default();
+        let (scheme, rest) = text.split_once("://").unwrap_or(("", text));
+        return match rest.rfind('@') {
+            Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+            None => text.to_string(),
+        };
     }
+    // scp-like `user@host:path` carries no secret; a query never belongs there either.
+    text.split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// `https://…`, `ssh://…`, `file://…` and scp-like `git@host:owner/repo.git`.
@@ -615,17 +702,19 @@ pub fn is_url(text: &str) -> bool {
 }
 
 /// The browsable address of a repository URL: `https://github.com/o/r.git` → `https://github.com/o/r`.
-fn web_url_of(url: &str) -> Option<String> {
-    if !url.starts_with("https://") {
-        return None;
-    }
-    let trimmed = url.trim_end_matches('/');
-    let trimmed = trimmed.strip_suffix(".git").unwrap_or(trimmed);
+fn web_url_of(text: &str) -> Option<String> {
+    let url = url::Url::parse(text).ok()?;
     // Credentials never belong in a published link.
-    if trimmed.contains('@') {
+    if url.scheme() != "https"
+        || !url.username().is_empty()
+        || url.password().is_some()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
         return None;
     }
-    Some(trimmed.to_string())
+    let trimmed = text.trim_end_matches('/');
+    Some(trimmed.strip_suffix(".git").unwrap_or(trimmed).to_string())
 }
 
 /// Ids are URL segments: lowercase ASCII letters, digits, '.' and '-'.
@@ -781,14 +870,60 @@ deployments = ["cloud", "self-managed"]
             "{}",
             problem.message
         );
-        assert_eq!(
-            redact_url("https://bot:ghp_secret@github.com/o/r.git"),
-            "https://***@github.com/o/r.git"
-        );
-        assert_eq!(
-            redact_url("https://github.com/o/r.git"),
-            "https://github.com/o/r.git"
-        );
+        for (secret, why) in [
+            ("https://ghp_secret@github.com/o/r.git", "user name"),
+            (
+                "https://github.com/o/r.git?access_token=ghp_secret",
+                "query",
+            ),
+            ("https://user:pa/ss@github.com/o/r.git", "not a valid URL"),
+            ("ftp://github.com/o/r.git", "URLs only"),
+        ] {
+            let problem = only_problem(&MINIMAL.replace("repos/jira", secret));
+            assert!(
+                problem.message.contains(why),
+                "{secret}: {}",
+                problem.message
+            );
+            assert!(
+                !problem.message.contains("ghp_secret") && !problem.message.contains("pa/ss"),
+                "{}",
+                problem.message
+            );
+        }
+        assert!(parse_text(&MINIMAL.replace("repos/jira", "ssh://git@github.com/o/r.git")).is_ok());
+        assert!(parse_text(&MINIMAL.replace("repos/jira", "git@github.com:o/r.git")).is_ok());
+    }
+
+    #[test]
+    fn urls_are_shown_without_secrets() {
+        for (url, shown) in [
+            (
+                "https://bot:ghp_secret@github.com/o/r.git",
+                "https://***@github.com/o/r.git",
+            ),
+            (
+                "https://ghp_secret@github.com/o/r.git",
+                "https://***@github.com/o/r.git",
+            ),
+            (
+                "https://github.com/o/r.git?access_token=ghp_secret#x",
+                "https://github.com/o/r.git",
+            ),
+            (
+                "https://user:pass@github.com?x=ghp_secret",
+                "https://***@github.com/",
+            ),
+            ("https://github.com/o/r.git", "https://github.com/o/r.git"),
+            (
+                "ssh://git:ghp_secret@github.com/o/r.git",
+                "ssh://git@github.com/o/r.git",
+            ),
+            ("git@github.com:o/r.git", "git@github.com:o/r.git"),
+            ("https://us er:ghp_secret@[bad/o/r", "https://***@[bad/o/r"),
+        ] {
+            assert_eq!(redact_url(url), shown, "{url}");
+        }
     }
 
     #[test]
@@ -802,6 +937,8 @@ deployments = ["cloud", "self-managed"]
             config.integrations[0].web_url.as_deref(),
             Some("https://github.com/mattermost/mattermost-plugin-jira")
         );
+        assert_eq!(web_url_of("ssh://git@github.com/o/r.git"), None);
+        assert_eq!(web_url_of("https://x@github.com/o/r.git"), None);
     }
 
     #[test]

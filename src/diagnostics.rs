@@ -54,6 +54,11 @@ impl Location {
         self.line = Some(line);
         self
     }
+
+    pub fn with_column(mut self, column: u32) -> Self {
+        self.column = Some(column);
+        self
+    }
 }
 
 impl fmt::Display for Location {

@@ -63,18 +63,25 @@ pub struct BuildOptions {
     pub keep_going: bool,
     /// Overrides `[site] base_url`.
     pub base_url: Option<String>,
-    /// Overrides `[build] cache_dir` (mirrors of remote repositories).
-    pub cache_dir: Option<PathBuf>,
-    /// Build from the cached mirrors alone.
-    pub offline: bool,
-    /// How many repositories to fetch at once (default 4).
-    pub fetch_jobs: Option<usize>,
+    /// How remote repositories are fetched.
+    pub remote: RemoteOptions,
     /// Print errors only.
     pub quiet: bool,
 }
 
+/// How remote repositories are fetched (`build`, `check`, `list`, `serve`).
+#[derive(Debug, Clone, Default)]
+pub struct RemoteOptions {
+    /// Overrides `[build] cache_dir` (mirrors of remote repositories).
+    pub cache_dir: Option<PathBuf>,
+    /// Build from the cached mirrors alone.
+    pub offline: bool,
+    /// How many repositories to fetch at once (default [`source::DEFAULT_FETCH_JOBS`]).
+    pub fetch_jobs: Option<usize>,
+}
+
 /// What a build (or check) did.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct BuildReport {
     /// Every warning and error, sorted.
     pub diagnostics: Vec<Diagnostic>,
@@ -119,11 +126,27 @@ impl std::fmt::Debug for BuildFailure {
 }
 
 impl BuildFailure {
+    /// A failure before there was a site to report on. Problems in `site.toml` become
+    /// located diagnostics (so CI can annotate each line); anything else is the reason.
     fn early(err: anyhow::Error) -> Self {
-        BuildFailure {
-            reason: format!("{err:#}"),
-            report: None,
-            site: None,
+        match err.downcast_ref::<config::ConfigError>() {
+            Some(invalid) => BuildFailure {
+                reason: format!(
+                    "{} has {} problem(s); fix them and run again",
+                    config::CONFIG_FILE,
+                    invalid.problems.len()
+                ),
+                report: Some(Box::new(BuildReport {
+                    diagnostics: invalid.diagnostics(),
+                    ..BuildReport::default()
+                })),
+                site: None,
+            },
+            None => BuildFailure {
+                reason: format!("{err:#}"),
+                report: None,
+                site: None,
+            },
         }
     }
 }
@@ -149,7 +172,7 @@ pub fn load_config(options: &BuildOptions) -> anyhow::Result<SiteConfig> {
     if let Some(out) = &options.out {
         config.build.output_dir = out.clone();
     }
-    if let Some(cache_dir) = &options.cache_dir {
+    if let Some(cache_dir) = &options.remote.cache_dir {
         config.build.cache_dir = cache_dir.clone();
     }
     Ok(config)
@@ -159,8 +182,11 @@ pub fn load_config(options: &BuildOptions) -> anyhow::Result<SiteConfig> {
 fn fetch_settings(options: &BuildOptions, config: &SiteConfig) -> FetchSettings {
     FetchSettings {
         cache_dir: config.build.cache_dir.clone(),
-        offline: options.offline,
-        jobs: options.fetch_jobs.unwrap_or(4),
+        offline: options.remote.offline,
+        jobs: options
+            .remote
+            .fetch_jobs
+            .unwrap_or(source::DEFAULT_FETCH_JOBS),
         progress: !options.quiet,
     }
 }
@@ -248,7 +274,10 @@ pub(crate) fn stages(
     let mut diagnostics = config::warnings(config);
     diagnostics.extend(sources.diagnostics().cloned());
     for err in sources.integrations.iter().filter_map(|r| r.as_ref().err()) {
-        diagnostics.push(Diagnostic::error(Location::default(), err.to_string()));
+        diagnostics.push(Diagnostic::error(
+            Location::integration(&err.integration),
+            err.message.clone(),
+        ));
     }
 
     let (catalog, found) = catalog::classify(config, sources);

@@ -1,6 +1,7 @@
 //! `portico list`: the integrations and the versions found for each, for CI logs.
 //!
-//! Reads sources and classifies them like a build, renders nothing, writes nothing.
+//! Reads sources and classifies them like a build, renders nothing, writes no site (remote
+//! repositories are fetched into the cache first, as for a build, unless `--offline`).
 
 use std::fmt::Write;
 
@@ -14,7 +15,7 @@ pub struct Listing {
 
 pub fn list(options: &BuildOptions) -> anyhow::Result<Listing> {
     let config = load_config(options)?;
-    let mirrors = source::fetch_remotes(&config, &crate::fetch_settings(options, &config));
+    let mirrors = source::fetch_remotes(&config, &crate::fetch_settings(options, &config), None);
     let sources = source::aggregate_with(&config, source::ReadOptions::default(), None, &mirrors);
     let (catalog, _) = catalog::classify(&config, &sources);
     let mut text = String::new();

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use portico::diagnostics::Severity;
-use portico::{BuildFailure, BuildOptions, BuildReport, Site};
+use portico::report::Annotations;
+use portico::{BuildFailure, BuildOptions, BuildReport, RemoteOptions, Site};
 
 #[derive(Parser)]
 #[command(
@@ -24,7 +25,7 @@ struct Cli {
     command: Command,
 }
 
-/// How remote repositories are read (build, check, list).
+/// How remote repositories are read (build, check, list, serve).
 #[derive(Args, Clone, Default)]
 struct Remote {
     /// Where mirrors of remote repositories are kept (overrides [build] cache_dir).
@@ -33,9 +34,22 @@ struct Remote {
     /// Build from the cached mirrors only; never touch the network.
     #[arg(long)]
     offline: bool,
-    /// How many repositories to fetch at once.
-    #[arg(long, value_name = "N", default_value_t = 4)]
-    fetch_jobs: usize,
+    /// How many repositories to fetch at once [default: 4].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    fetch_jobs: Option<u16>,
+    /// Give up on a server that does not answer for this many seconds (then retry).
+    #[arg(long, value_name = "SECONDS", default_value_t = portico::source::DEFAULT_NETWORK_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    fetch_timeout: u64,
+}
+
+impl Remote {
+    fn options(&self) -> RemoteOptions {
+        RemoteOptions {
+            cache_dir: self.cache_dir.clone(),
+            offline: self.offline,
+            fetch_jobs: self.fetch_jobs.map(usize::from),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -85,6 +99,8 @@ enum Command {
         /// Open the portal in the default browser.
         #[arg(long)]
         open: bool,
+        #[command(flatten)]
+        remote: Remote,
     },
     /// List the integrations and the versions found for each.
     List {
@@ -101,6 +117,15 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // libgit2's timeouts are process-wide and must be set before any thread starts.
+    let timeout = match &cli.command {
+        Command::Build { remote, .. }
+        | Command::Check { remote, .. }
+        | Command::Serve { remote, .. }
+        | Command::List { remote } => std::time::Duration::from_secs(remote.fetch_timeout),
+        Command::Demo { .. } => portico::source::DEFAULT_NETWORK_TIMEOUT,
+    };
+    portico::source::set_network_timeout(timeout);
     let outcome = match cli.command {
         Command::Build {
             out,
@@ -118,7 +143,7 @@ fn main() -> ExitCode {
                 keep_going,
                 base_url,
                 quiet,
-                ..with_remote(remote)
+                remote: remote.options(),
             };
             finish(
                 "build",
@@ -136,19 +161,27 @@ fn main() -> ExitCode {
                 root: cli.root,
                 strict,
                 quiet,
-                ..with_remote(remote)
+                remote: remote.options(),
+                ..BuildOptions::default()
             };
             finish("check", &options, portico::check(&options), None)
         }
-        Command::Serve { port, bind, open } => serve(&portico::serve::ServeOptions {
+        Command::Serve {
+            port,
+            bind,
+            open,
+            remote,
+        } => serve(&portico::serve::ServeOptions {
             root: cli.root,
             bind,
             port,
             open,
+            remote: remote.options(),
         }),
         Command::List { remote } => list(&BuildOptions {
             root: cli.root,
-            ..with_remote(remote)
+            remote: remote.options(),
+            ..BuildOptions::default()
         }),
         Command::Demo { dir } => demo(&dir),
     };
@@ -158,27 +191,29 @@ fn main() -> ExitCode {
     }
 }
 
-fn with_remote(remote: Remote) -> BuildOptions {
-    BuildOptions {
-        cache_dir: remote.cache_dir,
-        offline: remote.offline,
-        fetch_jobs: Some(remote.fetch_jobs),
-        ..BuildOptions::default()
+/// Workflow annotations, when running in GitHub Actions.
+fn github_annotations(root: &Path) -> Option<Annotations> {
+    if std::env::var("GITHUB_ACTIONS").is_ok_and(|value| value == "true") {
+        let workspace = std::env::var_os("GITHUB_WORKSPACE")
+            .map(PathBuf::from)
+            .or_else(|| std::env::current_dir().ok())?;
+        Some(Annotations::new(root, &workspace))
+    } else {
+        None
     }
 }
 
 /// Warnings and errors on stderr (errors only with `--quiet`), and as workflow annotations
 /// when running in GitHub Actions.
-fn print_diagnostics(report: &BuildReport, quiet: bool) {
-    let annotate = std::env::var("GITHUB_ACTIONS").is_ok_and(|value| value == "true");
+fn print_diagnostics(report: &BuildReport, quiet: bool, annotations: Option<&Annotations>) {
     for diagnostic in &report.diagnostics {
         if quiet && diagnostic.severity != Severity::Error {
             continue;
         }
         eprintln!("{diagnostic}");
-        if annotate {
+        if let Some(annotations) = annotations {
             // Workflow commands are read from stdout.
-            println!("{}", portico::report::annotation(diagnostic));
+            println!("{}", annotations.diagnostic(diagnostic));
         }
     }
 }
@@ -210,9 +245,11 @@ fn finish(
             Some(failure.reason.as_str()),
         ),
     };
+    let annotations = github_annotations(&options.root);
     if let Some(report) = report {
-        print_diagnostics(report, options.quiet);
-        if !options.quiet {
+        print_diagnostics(report, options.quiet, annotations.as_ref());
+        // The summary only means something once the sources were read.
+        if !options.quiet && site.is_some() {
             match (&report.output, failure) {
                 (Some(output), None) => {
                     eprintln!(
@@ -230,35 +267,23 @@ fn finish(
             }
         }
     }
+    let mut succeeded = failure.is_none();
     if let Some(path) = report_file {
-        let written = match report {
-            Some(report) => std::fs::write(path, portico::report::json(report, site, failure)),
-            None => std::fs::write(
-                path,
-                format!(
-                    "{{\n  \"ok\": false,\n  \"failure\": {}\n}}\n",
-                    serde_json::to_string(&failure).unwrap_or_default()
-                ),
-            ),
-        };
-        if let Err(err) = written {
+        // One shape whether or not the build got far: an early failure has no counts.
+        let nothing = BuildReport::default();
+        let json = portico::report::json(report.unwrap_or(&nothing), site, failure);
+        if let Err(err) = std::fs::write(path, json) {
             eprintln!("error: cannot write the report {}: {err}", path.display());
-            return Err(());
+            succeeded = false;
         }
     }
-    match failure {
-        None => Ok(()),
-        Some(reason) => {
-            if std::env::var("GITHUB_ACTIONS").is_ok_and(|value| value == "true") {
-                println!(
-                    "::error::{what} failed: {}",
-                    reason.replace('%', "%25").replace('\n', "%0A")
-                );
-            }
-            eprintln!("error: {what} failed: {reason}");
-            Err(())
+    if let Some(reason) = failure {
+        if let Some(annotations) = &annotations {
+            println!("{}", annotations.failure(what, reason));
         }
+        eprintln!("error: {what} failed: {reason}");
     }
+    if succeeded { Ok(()) } else { Err(()) }
 }
 
 fn serve(options: &portico::serve::ServeOptions) -> Result<(), ()> {

@@ -3,6 +3,8 @@
 //!
 //! Pure formatting of a finished build; prints and writes nothing itself.
 
+use std::path::{Path, PathBuf};
+
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Severity};
@@ -97,35 +99,76 @@ pub fn json(report: &BuildReport, site: Option<&Site>, failure: Option<&str>) ->
     text
 }
 
-/// A GitHub Actions workflow command for a diagnostic: shown as an annotation on the run.
-pub fn annotation(diagnostic: &Diagnostic) -> String {
-    let command = match diagnostic.severity {
-        Severity::Warning => "warning",
-        Severity::Error => "error",
-    };
-    let location = &diagnostic.location;
-    let mut properties = Vec::new();
-    if let Some(file) = &location.file {
-        properties.push(format!("file={}", escape_property(file)));
-        if let Some(line) = location.line {
-            properties.push(format!("line={line}"));
+/// GitHub Actions workflow commands (`::warning file=…,line=…::…`), shown as annotations
+/// on the run and, for files of the workflow's checkout, on those files' lines.
+pub struct Annotations {
+    /// The portal root (where `site.toml` and `content/` are) relative to the checkout, if
+    /// it is inside it.
+    root_in_workspace: Option<PathBuf>,
+}
+
+impl Annotations {
+    /// For a portal at `root`, in a workflow whose checkout is `workspace`
+    /// (`$GITHUB_WORKSPACE`).
+    pub fn new(root: &Path, workspace: &Path) -> Self {
+        let root_in_workspace = match (root.canonicalize(), workspace.canonicalize()) {
+            (Ok(root), Ok(workspace)) => root.strip_prefix(&workspace).ok().map(Path::to_path_buf),
+            _ => None,
+        };
+        Annotations { root_in_workspace }
+    }
+
+    /// The command for one diagnostic. Files of the portal (`site.toml`, `content/`) are
+    /// annotated in place; a file inside an integration's repository is not a file of the
+    /// checkout (and on an archive branch not even of its working tree), so it is named in
+    /// the title instead, where GitHub would otherwise pin it on an unrelated file.
+    pub fn diagnostic(&self, diagnostic: &Diagnostic) -> String {
+        let command = match diagnostic.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        let location = &diagnostic.location;
+        let mut properties = Vec::new();
+        let mut title: Vec<String> = [&location.integration, &location.version]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        match (
+            &location.integration,
+            &location.file,
+            &self.root_in_workspace,
+        ) {
+            (None, Some(file), Some(root)) => {
+                let path = root.join(file);
+                properties.push(format!("file={}", escape_property(&path.to_string_lossy())));
+                if let Some(line) = location.line {
+                    properties.push(format!("line={line}"));
+                }
+                if let Some(column) = location.column {
+                    properties.push(format!("col={column}"));
+                }
+            }
+            (_, Some(file), _) => title.push(match location.line {
+                Some(line) => format!("{file}:{line}"),
+                None => file.clone(),
+            }),
+            _ => {}
         }
-        if let Some(column) = location.column {
-            properties.push(format!("col={column}"));
+        if !title.is_empty() {
+            properties.push(format!("title={}", escape_property(&title.join(" "))));
+        }
+        let message = escape_data(&diagnostic.message);
+        if properties.is_empty() {
+            format!("::{command}::{message}")
+        } else {
+            format!("::{command} {}::{message}", properties.join(","))
         }
     }
-    let title: Vec<&str> = [location.integration.as_deref(), location.version.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
-    if !title.is_empty() {
-        properties.push(format!("title={}", escape_property(&title.join(" "))));
-    }
-    let message = escape_data(&diagnostic.message);
-    if properties.is_empty() {
-        format!("::{command}::{message}")
-    } else {
-        format!("::{command} {}::{message}", properties.join(","))
+
+    /// The command that marks the run failed, with the reason.
+    pub fn failure(&self, what: &str, reason: &str) -> String {
+        format!("::error::{what} failed: {}", escape_data(reason))
     }
 }
 
@@ -148,6 +191,10 @@ mod tests {
 
     #[test]
     fn diagnostics_become_workflow_annotations() {
+        let workspace = tempfile::tempdir().unwrap();
+        let root = workspace.path().join("portal");
+        std::fs::create_dir(&root).unwrap();
+        let annotations = Annotations::new(&root, workspace.path());
         let warning = Diagnostic::warning(
             Location::integration("jira")
                 .with_version("3.0 (branch 3.0-docs)")
@@ -156,10 +203,27 @@ mod tests {
             "broken link \"a.md\": 100% missing, see: b",
         );
         assert_eq!(
-            annotation(&warning),
-            "::warning file=docs/setup.md,line=12,title=jira 3.0 (branch 3.0-docs)::broken link \"a.md\": 100%25 missing, see: b"
+            annotations.diagnostic(&warning),
+            "::warning title=jira 3.0 (branch 3.0-docs) docs/setup.md%3A12::broken link \"a.md\": 100%25 missing, see: b"
         );
-        let error = Diagnostic::error(Location::default(), "two\nlines");
-        assert_eq!(annotation(&error), "::error::two%0Alines");
+        let config = Diagnostic::error(
+            Location::file("site.toml").with_line(4).with_column(1),
+            "unknown field, x",
+        );
+        assert_eq!(
+            annotations.diagnostic(&config),
+            "::error file=portal/site.toml,line=4,col=1::unknown field, x"
+        );
+        let outside = Annotations::new(workspace.path(), &root);
+        assert_eq!(
+            outside.diagnostic(&config),
+            "::error title=site.toml%3A4::unknown field, x"
+        );
+        let error = Diagnostic::error(Location::default(), "two\r\nlines");
+        assert_eq!(annotations.diagnostic(&error), "::error::two%0D%0Alines");
+        assert_eq!(
+            annotations.failure("build", "50% done\r\n"),
+            "::error::build failed: 50%25 done%0D%0A"
+        );
     }
 }

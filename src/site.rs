@@ -63,20 +63,22 @@ pub struct Site {
 impl Site {
     /// Runs the whole pipeline (publishing excluded).
     pub fn assemble(options: &BuildOptions, read: ReadOptions) -> anyhow::Result<Site> {
-        Site::assemble_with(options, read, &mut RenderCache::default())
+        Site::assemble_with(options, read, &mut RenderCache::default(), None)
     }
 
-    /// The whole pipeline, with renderings from earlier builds; the cache moves into the site.
+    /// The whole pipeline, with renderings from earlier builds (the cache moves into the
+    /// site) and, from `earlier`, the mirrors whose fetch settings did not change.
     fn assemble_with(
         options: &BuildOptions,
         read: ReadOptions,
         cache: &mut RenderCache,
+        earlier: Option<(&SiteConfig, &Mirrors)>,
     ) -> anyhow::Result<Site> {
         let mut clock = Instant::now();
         let mut timings = Vec::new();
         let config = load_config(options)?;
         let theme = theme::load(&config.root, &config.site.theme)?;
-        let mirrors = source::fetch_remotes(&config, &fetch_settings(options, &config));
+        let mirrors = source::fetch_remotes(&config, &fetch_settings(options, &config), earlier);
         timings.push(("fetch", clock.elapsed()));
         clock = Instant::now();
         let sources = source::aggregate_with(&config, read, None, &mirrors);
@@ -105,8 +107,14 @@ impl Site {
     /// is left as it was (the last good build keeps being served).
     pub fn rebuild(&mut self, changes: &Changes) -> anyhow::Result<()> {
         if changes.config {
-            // Everything is read again; renderings whose inputs did not change are kept.
-            *self = Site::assemble_with(&self.options, self.read, &mut self.render_cache)?;
+            // Everything is read again; renderings whose inputs did not change are kept, and
+            // remote repositories are fetched again only if their settings changed.
+            *self = Site::assemble_with(
+                &self.options,
+                self.read,
+                &mut self.render_cache,
+                Some((&self.config, &self.mirrors)),
+            )?;
             return Ok(());
         }
         let clock = Instant::now();

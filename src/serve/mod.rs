@@ -21,7 +21,7 @@ use crate::config::{CONFIG_FILE, RepoLocation, SiteConfig};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::source::{CONTENT_DIR, DocsLayout, ReadOptions, repository_folders};
 use crate::theme::THEMES_DIR;
-use crate::{BuildOptions, Changes, Site};
+use crate::{BuildOptions, Changes, RemoteOptions, Site};
 
 use http::{Broadcast, Served};
 use watch::{WatchPlan, WatchedRepo, Watcher};
@@ -37,6 +37,9 @@ pub struct ServeOptions {
     pub port: u16,
     /// Open the portal in the default browser once it is up.
     pub open: bool,
+    /// How remote repositories are fetched (once at start, and again when `site.toml`
+    /// changes their settings).
+    pub remote: RemoteOptions,
 }
 
 /// A running preview: the listening address, and the loop that keeps the site current.
@@ -70,6 +73,7 @@ pub fn start(options: &ServeOptions) -> anyhow::Result<Server> {
         root: root.clone(),
         // Canonical links, the sitemap and 404 links point at this preview.
         base_url: Some(format!("http://{address}/")),
+        remote: options.remote.clone(),
         ..BuildOptions::default()
     };
     let served = Arc::new(RwLock::new(Served::default()));

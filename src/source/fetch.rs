@@ -4,20 +4,32 @@
 //! A mirror holds only what a build reads: the default branch, the archive branches
 //! (anything shaped like `*-docs*` or matching a pattern), and release tags (for version
 //! labels), with full history because the current version's label is the newest release
-//! tag *reachable* from the tip (a shallow history would hide it). A marker file written
-//! after a successful, verified fetch says a mirror is complete; a mirror without it, or
-//! one whose refs do not read, is discarded and fetched again. Credentials come from the
-//! SSH agent, git's credential helper, or a token in the environment variable `token_env`
-//! names; never from `site.toml`, and URLs are shown without user information.
+//! tag *reachable* from the tip (a shallow history would hide it).
+//!
+//! A marker file says a mirror is complete: written after the first verified fetch, and
+//! kept while later fetches download (libgit2 stores a pack completely before it moves any
+//! ref, so an interrupted download leaves the mirror as it was). Only the short stretch that
+//! moves refs runs without the marker. A mirror without the marker, or whose objects turn
+//! out damaged, is discarded and fetched again from nothing; a mirror is never discarded for
+//! a network, credential or configuration failure, so `--offline` keeps working after a
+//! failed online build. A lock file per mirror keeps two Portico processes sharing a cache
+//! from fetching into the same mirror at once.
+//!
+//! Network failures (connection refused or reset, timeouts, HTTP 5xx) are retried with
+//! backoff; failures that would fail again (not found, refused credentials) are not.
+//! Credentials come from the SSH agent or key files, git's credential helper, or a token in
+//! the environment variable `[build] token_env` names, sent over https only and only to
+//! `[build] token_hosts`. URLs are shown redacted (see [`redact_url`]).
 
 use std::collections::{BTreeSet, HashMap};
+use std::fs::File;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use git2::{
-    AutotagOption, Cred, CredentialType, Direction, ErrorClass, FetchOptions, RemoteCallbacks,
-    Repository,
+    AutotagOption, Cred, CredentialType, Direction, ErrorClass, ErrorCode, FetchOptions,
+    RemoteCallbacks, Repository,
 };
 use rayon::prelude::*;
 
@@ -25,11 +37,19 @@ use super::content_hash;
 use crate::config::{IntegrationConfig, RepoLocation, SiteConfig, redact_url};
 use crate::version::{self, VersionPattern};
 
-/// Written into a mirror once it is complete.
+/// Written into a mirror once it is complete; holds a hash of the URL it mirrors (never the
+/// URL itself, which the cache would carry into CI caches other workflows can read).
 const COMPLETE_MARKER: &str = "portico-mirror-complete";
-/// Network failures are retried this many times, waiting longer each time.
-const ATTEMPTS: u32 = 3;
-const FIRST_BACKOFF: Duration = Duration::from_millis(400);
+/// How many times a fetch is tried when the network fails.
+const ATTEMPTS: usize = 3;
+/// The waits between attempts (each stretched by up to a quarter, so that parallel
+/// fetches that failed together do not retry in lockstep).
+const BACKOFF: [Duration; ATTEMPTS - 1] = [Duration::from_secs(1), Duration::from_secs(4)];
+/// Fetches at once, unless `--fetch-jobs` says otherwise.
+pub const DEFAULT_FETCH_JOBS: usize = 4;
+/// A server that accepts a connection and then says nothing fails after this long (libgit2
+/// waits forever by default, which would hang CI until the job's own limit).
+pub const DEFAULT_NETWORK_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How remote repositories are brought in.
 #[derive(Debug, Clone)]
@@ -47,34 +67,58 @@ pub struct FetchSettings {
 /// is none to read.
 pub type Mirrors = HashMap<usize, Result<PathBuf, String>>;
 
+/// Sets libgit2's connect and read timeouts for every later fetch.
+///
+/// libgit2 keeps these in unsynchronized globals: call this at program start, before any
+/// thread is started (the `portico` binary does so from `main`).
+pub fn set_network_timeout(timeout: Duration) {
+    let millis = i32::try_from(timeout.as_millis())
+        .unwrap_or(i32::MAX)
+        .max(1);
+    // SAFETY: called from `main` before any other thread exists, as the functions require;
+    // the values are plain integers libgit2 reads when it opens a connection.
+    unsafe {
+        let _ = git2::opts::set_server_connect_timeout_in_milliseconds(millis);
+        let _ = git2::opts::set_server_timeout_in_milliseconds(millis);
+    }
+}
+
 /// Brings every remote integration's mirror up to date (or, offline, checks it is there).
-pub fn fetch_remotes(config: &SiteConfig, settings: &FetchSettings) -> Mirrors {
-    let remotes: Vec<(usize, &IntegrationConfig, &str)> = config
-        .integrations
-        .iter()
-        .enumerate()
-        .filter_map(|(index, integration)| match &integration.repo {
-            RepoLocation::Remote(url) => Some((index, integration, url.as_str())),
-            RepoLocation::Local(_) => None,
-        })
-        .collect();
-    if remotes.is_empty() {
-        return Mirrors::new();
+///
+/// `previous` is the configuration and mirrors of an earlier build in the same process
+/// (`serve` after a `site.toml` edit): integrations whose fetch settings did not change keep
+/// their mirror without another trip to the network.
+pub fn fetch_remotes(
+    config: &SiteConfig,
+    settings: &FetchSettings,
+    previous: Option<(&SiteConfig, &Mirrors)>,
+) -> Mirrors {
+    let mut mirrors = Mirrors::new();
+    let mut to_fetch: Vec<(usize, &IntegrationConfig, &str)> = Vec::new();
+    for (index, integration) in config.integrations.iter().enumerate() {
+        let RepoLocation::Remote(url) = &integration.repo else {
+            continue;
+        };
+        match previous.and_then(|previous| unchanged_mirror(config, integration, previous)) {
+            Some(dir) => {
+                mirrors.insert(index, Ok(dir));
+            }
+            None => to_fetch.push((index, integration, url.as_str())),
+        }
+    }
+    if to_fetch.is_empty() {
+        return mirrors;
     }
     let progress = settings.progress && std::io::stderr().is_terminal();
+    let credentials = CredentialSources::from_config(config);
     let fetch = |(index, integration, url): &(usize, &IntegrationConfig, &str)| {
         let dir = mirror_dir(&settings.cache_dir, &integration.id, url);
         let result = if settings.offline {
-            usable(&dir, url).then_some(dir.clone()).ok_or_else(|| {
-                format!(
-                    "no usable mirror of {} in {} (--offline); build once without --offline",
-                    redact_url(url),
-                    settings.cache_dir.display()
-                )
-            })
+            offline_mirror(&dir, url, &settings.cache_dir)
         } else {
-            update_mirror(&dir, url, integration, config).map(|()| dir.clone())
-        };
+            update_mirror(&dir, url, integration, &credentials)
+        }
+        .map(|()| dir);
         if progress {
             let outcome = if result.is_ok() { "ready" } else { "failed" };
             eprintln!("  {} {outcome}", redact_url(url));
@@ -84,17 +128,49 @@ pub fn fetch_remotes(config: &SiteConfig, settings: &FetchSettings) -> Mirrors {
     if progress && !settings.offline {
         eprintln!(
             "fetching {} repositories into {}",
-            remotes.len(),
+            to_fetch.len(),
             settings.cache_dir.display()
         );
     }
-    match rayon::ThreadPoolBuilder::new()
+    let fetched: Vec<(usize, Result<PathBuf, String>)> = match rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs.max(1))
         .build()
     {
-        Ok(pool) => pool.install(|| remotes.par_iter().map(fetch).collect()),
-        Err(_) => remotes.iter().map(fetch).collect(),
+        Ok(pool) => pool.install(|| to_fetch.par_iter().map(fetch).collect()),
+        Err(_) => to_fetch.iter().map(fetch).collect(),
+    };
+    mirrors.extend(fetched);
+    mirrors
+}
+
+/// The earlier build's mirror of `integration`, if everything that decides what is fetched
+/// is the same now.
+fn unchanged_mirror(
+    config: &SiteConfig,
+    integration: &IntegrationConfig,
+    (previous_config, previous_mirrors): (&SiteConfig, &Mirrors),
+) -> Option<PathBuf> {
+    let fetch_settings = |config: &SiteConfig, integration: &IntegrationConfig| {
+        format!(
+            "{:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+            integration.repo,
+            integration.branch,
+            integration.version_branches,
+            integration.version_tags,
+            config.build.cache_dir,
+            config.build.token_env,
+            config.build.token_hosts
+        )
+    };
+    let wanted = fetch_settings(config, integration);
+    let index = previous_config
+        .integrations
+        .iter()
+        .position(|old| old.id == integration.id)?;
+    if fetch_settings(previous_config, &previous_config.integrations[index]) != wanted {
+        return None;
     }
+    previous_mirrors.get(&index)?.as_ref().ok().cloned()
 }
 
 /// `<cache>/<id>-<hash of url>.git`: one mirror per repository URL.
@@ -102,13 +178,21 @@ fn mirror_dir(cache_dir: &Path, id: &str, url: &str) -> PathBuf {
     cache_dir.join(format!("{id}-{}.git", &content_hash(url.as_bytes())[..12]))
 }
 
+/// What the marker of a complete mirror of `url` contains.
+fn marker_text(url: &str) -> String {
+    format!("{}\n", content_hash(url.as_bytes()))
+}
+
 /// A complete mirror of `url` whose refs all read.
 fn usable(dir: &Path, url: &str) -> bool {
-    std::fs::read_to_string(dir.join(COMPLETE_MARKER)).is_ok_and(|marker| marker.trim() == url)
+    std::fs::read_to_string(dir.join(COMPLETE_MARKER))
+        .is_ok_and(|marker| marker == marker_text(url))
         && readable(dir)
 }
 
-/// Every branch and tag of the mirror leads to a commit with a tree.
+/// HEAD and every branch and tag of the mirror lead to a commit with a tree. (Refs that do
+/// not, such as a tag of a tree, are pruned before a mirror is marked complete, so one here
+/// means damage.)
 fn readable(dir: &Path) -> bool {
     let Ok(repo) = Repository::open_bare(dir) else {
         return false;
@@ -116,124 +200,210 @@ fn readable(dir: &Path) -> bool {
     let Ok(references) = repo.references() else {
         return false;
     };
-    let mut any = false;
-    for reference in references {
-        let Ok(reference) = reference else {
-            return false;
-        };
-        match reference
+    let leads_to_a_tree = |reference: &git2::Reference| {
+        reference
             .peel_to_commit()
-            .and_then(|commit| commit.tree().map(|_| ()))
-        {
-            Ok(()) => any = true,
-            Err(_) => return false,
+            .and_then(|commit| commit.tree())
+            .is_ok()
+    };
+    for reference in references {
+        match reference {
+            Ok(reference) if leads_to_a_tree(&reference) => {}
+            _ => return false,
         }
     }
-    any && repo.head().and_then(|head| head.peel_to_commit()).is_ok()
+    repo.head().is_ok_and(|head| leads_to_a_tree(&head))
+}
+
+/// Holds the lock of one mirror until dropped (the OS releases it if the process dies).
+struct MirrorLock(#[allow(dead_code)] File);
+
+/// Waits for the lock of the mirror in `dir`: shared for reading, exclusive for fetching.
+/// The lock file sits beside the mirror, so discarding the mirror does not touch it.
+fn lock_mirror(dir: &Path, exclusive: bool) -> Result<MirrorLock, String> {
+    let path = dir.with_extension("lock");
+    let cannot = |err: std::io::Error| format!("cannot lock {}: {err}", path.display());
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(cannot)?;
+    }
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(cannot)?;
+    if exclusive {
+        file.lock().map_err(cannot)?;
+    } else {
+        file.lock_shared().map_err(cannot)?;
+    }
+    Ok(MirrorLock(file))
+}
+
+fn offline_mirror(dir: &Path, url: &str, cache_dir: &Path) -> Result<(), String> {
+    // Offline, nothing is created in the cache: no mirror means no lock to take.
+    let _lock = if dir.exists() {
+        Some(lock_mirror(dir, false)?)
+    } else {
+        None
+    };
+    if usable(dir, url) {
+        Ok(())
+    } else {
+        Err(format!(
+            "no usable mirror of {} in {} (--offline): build once without --offline to fetch it",
+            redact_url(url),
+            cache_dir.display()
+        ))
+    }
 }
 
 fn update_mirror(
     dir: &Path,
     url: &str,
     integration: &IntegrationConfig,
-    config: &SiteConfig,
+    credentials: &CredentialSources,
 ) -> Result<(), String> {
     let shown = redact_url(url);
+    let _lock = lock_mirror(dir, true)?;
     // A mirror that was never completed, or has been damaged, starts again from nothing.
-    if dir.exists() && !usable(dir, url) {
-        std::fs::remove_dir_all(dir)
-            .map_err(|err| format!("cannot discard the damaged mirror {}: {err}", dir.display()))?;
+    let was_complete = usable(dir, url);
+    if dir.exists() && !was_complete {
+        discard(dir)?;
     }
-    let first = fetch_into(dir, url, integration, config);
-    let result = match first {
-        Err(Failure::Other(_)) if dir.exists() => {
-            // Maybe the mirror's objects are damaged: once more, from nothing.
-            let _ = std::fs::remove_dir_all(dir);
-            fetch_into(dir, url, integration, config)
+    let result = match fetch_into(dir, url, integration, credentials) {
+        // The existing objects may be damaged beyond what `readable` sees: from nothing.
+        Err(Failure::Damaged(_)) if was_complete => {
+            discard(dir)?;
+            fetch_into(dir, url, integration, credentials)
         }
         other => other,
     };
     result.map_err(|failure| match failure {
-        Failure::Network(message) => {
-            format!("cannot fetch {shown} after {ATTEMPTS} attempts: {message}")
+        Failure::Network(message) => format!(
+            "cannot fetch {shown} (tried {ATTEMPTS} times): {message}; check the URL and the network, or build from the cache with --offline"
+        ),
+        Failure::Damaged(message) | Failure::Refused(message) => {
+            format!("cannot fetch {shown}: {message}")
         }
-        Failure::Other(message) => format!("cannot fetch {shown}: {message}"),
     })
 }
 
+fn discard(dir: &Path) -> Result<(), String> {
+    std::fs::remove_dir_all(dir)
+        .map_err(|err| format!("cannot discard the damaged mirror {}: {err}", dir.display()))
+}
+
+/// Why a fetch failed, which decides what happens next.
 enum Failure {
-    /// Worth retrying: the network, TLS, HTTP.
+    /// The network, after every attempt: the mirror is kept for `--offline`.
     Network(String),
-    Other(String),
+    /// The mirror's objects or refs do not read: it is discarded and fetched again.
+    Damaged(String),
+    /// Trying again would not help (not found, credentials refused, no such branch).
+    Refused(String),
+}
+
+impl Failure {
+    fn of(err: &git2::Error, url: &str) -> Failure {
+        let mut message = clean(err, url);
+        if err.code() == ErrorCode::Certificate {
+            message.push_str(
+                "; if you trust this server, add its SSH host key to ~/.ssh/known_hosts (`ssh-keyscan HOST >> ~/.ssh/known_hosts`) or its TLS certificate authority to the system's certificates",
+            );
+        }
+        if matches!(
+            err.class(),
+            ErrorClass::Odb | ErrorClass::Zlib | ErrorClass::Indexer | ErrorClass::Object
+        ) {
+            Failure::Damaged(message)
+        } else if is_transient(err, url) {
+            Failure::Network(message)
+        } else {
+            Failure::Refused(message)
+        }
+    }
 }
 
 fn fetch_into(
     dir: &Path,
     url: &str,
     integration: &IntegrationConfig,
-    config: &SiteConfig,
+    credentials: &CredentialSources,
 ) -> Result<(), Failure> {
-    let other = |message: String| Failure::Other(message);
+    let damaged = |message: String| Failure::Damaged(message);
     std::fs::create_dir_all(dir)
-        .map_err(|err| other(format!("cannot create {}: {err}", dir.display())))?;
-    let _ = std::fs::remove_file(dir.join(COMPLETE_MARKER));
-    let repo = Repository::init_bare(dir).map_err(|err| other(clean(&err, url)))?;
-    let token_env = config.build.token_env.as_deref();
+        .map_err(|err| Failure::Refused(format!("cannot create {}: {err}", dir.display())))?;
+    let repo = Repository::init_bare(dir).map_err(|err| Failure::of(&err, url))?;
 
-    let mut attempt = 0;
-    let (default_branch, wanted) = loop {
-        attempt += 1;
-        match list_wanted(&repo, url, integration, token_env) {
-            Ok(found) => break found,
-            Err(err) if is_transient(&err) && attempt < ATTEMPTS => {
-                std::thread::sleep(FIRST_BACKOFF * 2u32.pow(attempt - 1));
-            }
-            Err(err) if is_transient(&err) => return Err(Failure::Network(clean(&err, url))),
-            Err(err) => return Err(other(clean(&err, url))),
-        }
-    };
+    let (default_branch, wanted) =
+        with_retries(url, || list_wanted(&repo, url, integration, credentials))?;
     let refspecs: Vec<String> = wanted
         .iter()
         .map(|name| format!("+{name}:{name}"))
         .collect();
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let mut remote = repo
-            .remote_anonymous(url)
-            .map_err(|err| other(clean(&err, url)))?;
+    with_retries(url, || {
+        let mut remote = repo.remote_anonymous(url)?;
         let mut options = FetchOptions::new();
-        options.remote_callbacks(callbacks(token_env));
+        options.remote_callbacks(credentials.callbacks());
         options.download_tags(AutotagOption::None);
-        match remote.fetch(&refspecs, Some(&mut options), None) {
-            Ok(()) => break,
-            Err(err) if is_transient(&err) && attempt < ATTEMPTS => {
-                std::thread::sleep(FIRST_BACKOFF * 2u32.pow(attempt - 1));
-            }
-            Err(err) if is_transient(&err) => return Err(Failure::Network(clean(&err, url))),
-            Err(err) => return Err(other(clean(&err, url))),
-        }
-    }
-    // Branches and tags gone upstream are gone here too.
-    let stale: Vec<String> = repo
+        remote.fetch(&refspecs, Some(&mut options), None)
+    })?;
+
+    // The pack is stored; what follows moves refs, so the mirror is incomplete until the
+    // marker is written again.
+    let _ = std::fs::remove_file(dir.join(COMPLETE_MARKER));
+    // Branches and tags gone upstream are gone here too, and so are refs that lead to no
+    // commit (a tag of a tree or blob): a build could not read them anyway.
+    let unwanted: Vec<String> = repo
         .references()
-        .map_err(|err| other(clean(&err, url)))?
+        .map_err(|err| Failure::of(&err, url))?
         .flatten()
+        .filter(|reference| {
+            let name = reference.name().unwrap_or_default();
+            !wanted.contains(name) || reference.peel_to_commit().is_err()
+        })
         .filter_map(|reference| reference.name().ok().map(str::to_string))
-        .filter(|name| !wanted.contains(name))
         .collect();
-    for name in stale {
+    for name in unwanted {
         if let Ok(mut reference) = repo.find_reference(&name) {
             let _ = reference.delete();
         }
     }
     repo.set_head(&format!("refs/heads/{default_branch}"))
-        .map_err(|err| other(clean(&err, url)))?;
+        .map_err(|err| Failure::of(&err, url))?;
     if !readable(dir) {
-        return Err(other("the fetched mirror does not read back".to_string()));
+        return Err(damaged("the fetched mirror does not read back".to_string()));
     }
-    std::fs::write(dir.join(COMPLETE_MARKER), format!("{url}\n"))
-        .map_err(|err| other(format!("cannot mark the mirror complete: {err}")))
+    std::fs::write(dir.join(COMPLETE_MARKER), marker_text(url))
+        .map_err(|err| Failure::Refused(format!("cannot mark the mirror complete: {err}")))
+}
+
+/// Runs `attempt` until it succeeds, fails for a reason retrying cannot fix, or has failed
+/// [`ATTEMPTS`] times; waits [`BACKOFF`] between attempts.
+fn with_retries<T>(
+    url: &str,
+    mut attempt: impl FnMut() -> Result<T, git2::Error>,
+) -> Result<T, Failure> {
+    let mut waits = BACKOFF.iter();
+    loop {
+        match attempt() {
+            Ok(value) => return Ok(value),
+            Err(err) => match (Failure::of(&err, url), waits.next()) {
+                (Failure::Network(_), Some(wait)) => std::thread::sleep(with_jitter(*wait)),
+                (failure, _) => return Err(failure),
+            },
+        }
+    }
+}
+
+/// `wait` stretched by up to a quarter, from the clock's low bits (no randomness needed
+/// beyond parallel fetches not waking together).
+fn with_jitter(wait: Duration) -> Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |now| now.subsec_nanos());
+    wait + wait.mul_f64(f64::from(nanos % 1000) / 4000.0)
 }
 
 /// The remote's default branch, and the refs a build reads: that branch, the configured
@@ -242,10 +412,10 @@ fn list_wanted(
     repo: &Repository,
     url: &str,
     integration: &IntegrationConfig,
-    token_env: Option<&str>,
+    credentials: &CredentialSources,
 ) -> Result<(String, BTreeSet<String>), git2::Error> {
     let mut remote = repo.remote_anonymous(url)?;
-    let connection = remote.connect_auth(Direction::Fetch, Some(callbacks(token_env)), None)?;
+    let connection = remote.connect_auth(Direction::Fetch, Some(credentials.callbacks()), None)?;
     let heads = connection.list()?;
     let head_branch = heads
         .iter()
@@ -268,7 +438,7 @@ fn list_wanted(
                 .map(str::to_string)
         })
         .ok_or_else(|| {
-            git2::Error::from_str("the remote names no default branch; set `branch` in site.toml")
+            configuration_error("the remote names no default branch; set `branch` in site.toml")
         })?;
     let mut tag_patterns = integration.version_tags.clone();
     for default in ["v{version}", "{version}"] {
@@ -292,55 +462,181 @@ fn list_wanted(
         }
     }
     if !wanted.contains(&format!("refs/heads/{default_branch}")) {
-        return Err(git2::Error::from_str(&format!(
+        return Err(configuration_error(&format!(
             "the remote has no branch {default_branch:?}; fix `branch` in site.toml"
         )));
     }
     Ok((default_branch, wanted))
 }
 
-/// Credentials from the usual places, tried a few times at most (libgit2 asks again after
-/// each refusal).
-fn callbacks(token_env: Option<&str>) -> RemoteCallbacks<'static> {
-    let token = token_env
-        .and_then(|name| std::env::var(name).ok())
-        .filter(|t| !t.is_empty());
-    let mut asked = 0;
-    let mut callbacks = RemoteCallbacks::new();
-    callbacks.credentials(move |url, username, allowed| {
-        asked += 1;
-        if asked > 3 {
-            return Err(git2::Error::from_str(
-                "authentication failed (no credentials were accepted)",
-            ));
+/// A failure of `site.toml` against what the remote has: never retried.
+fn configuration_error(message: &str) -> git2::Error {
+    git2::Error::new(ErrorCode::NotFound, ErrorClass::Reference, message)
+}
+
+/// Where credentials may come from, and which of them may go where.
+struct CredentialSources {
+    /// `[build] token_env`, and the token in it if it is set.
+    token_env: Option<String>,
+    token: Option<String>,
+    token_hosts: Vec<String>,
+}
+
+impl CredentialSources {
+    fn from_config(config: &SiteConfig) -> Self {
+        let token_env = config.build.token_env.clone();
+        let token = token_env
+            .as_deref()
+            .and_then(|name| std::env::var(name).ok())
+            .filter(|token| !token.trim().is_empty());
+        CredentialSources {
+            token_env,
+            token,
+            token_hosts: config.build.token_hosts.clone(),
         }
+    }
+
+    /// The token, if it may be sent to `url`: over https, to a host in `token_hosts`.
+    fn token_for(&self, url: &str) -> Option<&str> {
+        let url = url::Url::parse(url).ok()?;
+        let host = url.host_str()?.to_ascii_lowercase();
+        (url.scheme() == "https" && self.token_hosts.contains(&host))
+            .then_some(self.token.as_deref())
+            .flatten()
+    }
+
+    /// Callbacks that offer each source of credentials once, then fail with what to do
+    /// (libgit2 asks again after each refusal, and would otherwise resend refused ones).
+    fn callbacks(&self) -> RemoteCallbacks<'_> {
+        let mut tried = Tried::default();
+        let mut callbacks = RemoteCallbacks::new();
+        callbacks.credentials(move |url, username, allowed| {
+            let user = username.unwrap_or("git");
+            if allowed.contains(CredentialType::USERNAME) {
+                return Cred::username(user);
+            }
+            if allowed.contains(CredentialType::SSH_KEY) {
+                if !tried.agent {
+                    tried.agent = true;
+                    if std::env::var_os("SSH_AUTH_SOCK").is_some() {
+                        return Cred::ssh_key_from_agent(user);
+                    }
+                }
+                while let Some(key) = ssh_key_files().into_iter().nth(tried.key_files) {
+                    tried.key_files += 1;
+                    if let Ok(cred) = Cred::ssh_key(user, None, &key, None) {
+                        return Ok(cred);
+                    }
+                }
+            }
+            if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
+                if !tried.token
+                    && let Some(token) = self.token_for(url)
+                {
+                    tried.token = true;
+                    return Cred::userpass_plaintext("x-access-token", token);
+                }
+                if !tried.helper {
+                    tried.helper = true;
+                    if let Ok(config) = git2::Config::open_default()
+                        && let Ok(cred) = Cred::credential_helper(&config, url, username)
+                    {
+                        return Ok(cred);
+                    }
+                }
+            }
+            Err(git2::Error::new(
+                ErrorCode::Auth,
+                ErrorClass::Callback,
+                self.advice(url, allowed, &tried),
+            ))
+        });
+        callbacks
+    }
+
+    /// What to do when no credentials were accepted.
+    fn advice(&self, url: &str, allowed: CredentialType, tried: &Tried) -> String {
         if allowed.contains(CredentialType::SSH_KEY) {
-            return Cred::ssh_key_from_agent(username.unwrap_or("git"));
+            return "the server accepted no SSH key (from ssh-agent or ~/.ssh/id_*): load a key with read access into ssh-agent (`ssh-add`)".to_string();
         }
-        if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
-            if let Some(token) = &token {
-                return Cred::userpass_plaintext("x-access-token", token);
-            }
-            if let Ok(config) = git2::Config::open_default()
-                && let Ok(cred) = Cred::credential_helper(&config, url, username)
-            {
-                return Ok(cred);
-            }
+        let helper = "or configure a git credential helper";
+        match (&self.token_env, &self.token) {
+            (None, _) => format!(
+                "the server asks for credentials: put a token with read access in an environment variable and name it with build.token_env, {helper}"
+            ),
+            (Some(name), None) => format!(
+                "the server asks for credentials and ${name} (build.token_env) is not set: export a token with read access in it, {helper}"
+            ),
+            (Some(name), Some(_)) if tried.token => format!(
+                "the server refused the token in ${name}: check that it has read access to this repository"
+            ),
+            (Some(name), Some(_)) => format!(
+                "the server asks for credentials, and ${name} is only sent over https to {} (build.token_hosts): add {} there if the token is meant for it, {helper}",
+                self.token_hosts.join(", "),
+                url::Url::parse(url)
+                    .ok()
+                    .and_then(|url| url.host_str().map(str::to_string))
+                    .unwrap_or_else(|| "this host".to_string())
+            ),
         }
-        Cred::default()
-    });
-    callbacks
+    }
 }
 
-fn is_transient(err: &git2::Error) -> bool {
-    err.code() != git2::ErrorCode::Auth
-        && matches!(
-            err.class(),
-            ErrorClass::Net | ErrorClass::Ssl | ErrorClass::Http | ErrorClass::Os
-        )
+/// Which credentials one connection has offered so far.
+#[derive(Default)]
+struct Tried {
+    agent: bool,
+    key_files: usize,
+    token: bool,
+    helper: bool,
 }
 
-/// A libgit2 message without the URL's user information.
+/// The user's default SSH keys, as `ssh` itself would try them.
+fn ssh_key_files() -> Vec<PathBuf> {
+    let Some(home) = std::env::var_os("HOME") else {
+        return Vec::new();
+    };
+    ["id_ed25519", "id_ecdsa", "id_rsa"]
+        .into_iter()
+        .map(|name| Path::new(&home).join(".ssh").join(name))
+        .filter(|path| path.is_file())
+        .collect()
+}
+
+/// Whether trying again later may succeed: connection failures, resets, timeouts and server
+/// errors, yes; a path that does not exist, a repository the server does not have, refused
+/// credentials or any other 4xx answer, no.
+fn is_transient(err: &git2::Error, url: &str) -> bool {
+    if url.starts_with("file://") {
+        return false;
+    }
+    match err.code() {
+        ErrorCode::Timeout => return true,
+        ErrorCode::Auth | ErrorCode::Certificate | ErrorCode::NotFound => return false,
+        _ => {}
+    }
+    if !matches!(
+        err.class(),
+        ErrorClass::Net | ErrorClass::Ssl | ErrorClass::Http | ErrorClass::Os | ErrorClass::Ssh
+    ) {
+        return false;
+    }
+    let message = err.message().to_ascii_lowercase();
+    let retry_later = ["status code: 429", "status code: 408"];
+    let permanent = [
+        "status code: 4",
+        "not found",
+        "not exported",
+        "does not appear to be a git repository",
+        "failed to resolve path",
+        "could not find repository",
+        "access denied",
+    ];
+    retry_later.iter().any(|m| message.contains(m))
+        || !permanent.iter().any(|m| message.contains(m))
+}
+
+/// A libgit2 message without the URL's secrets.
 fn clean(err: &git2::Error, url: &str) -> String {
     err.message().replace(url, &redact_url(url))
 }
@@ -364,5 +660,58 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         Repository::init_bare(dir.path()).unwrap();
         assert!(!usable(dir.path(), "file:///x"));
+    }
+
+    #[test]
+    fn only_failures_that_may_pass_later_are_retried() {
+        let net =
+            |message: &str| git2::Error::new(ErrorCode::GenericError, ErrorClass::Net, message);
+        let url = "https://github.com/o/r.git";
+        assert!(is_transient(
+            &net("failed to connect to github.com: Connection refused"),
+            url
+        ));
+        assert!(is_transient(&net("unexpected http status code: 502"), url));
+        assert!(is_transient(&net("unexpected http status code: 429"), url));
+        assert!(!is_transient(&net("unexpected http status code: 404"), url));
+        assert!(!is_transient(&net("repository not exported"), url));
+        assert!(!is_transient(&net("anything"), "file:///srv/r.git"));
+        let auth = git2::Error::new(ErrorCode::Auth, ErrorClass::Callback, "refused");
+        assert!(!is_transient(&auth, url));
+        let timeout = git2::Error::new(ErrorCode::Timeout, ErrorClass::Net, "timed out");
+        assert!(is_transient(&timeout, url));
+    }
+
+    #[test]
+    fn the_token_goes_to_the_configured_hosts_over_https_only() {
+        let sources = CredentialSources {
+            token_env: Some("TOKEN".to_string()),
+            token: Some("secret".to_string()),
+            token_hosts: vec!["github.com".to_string()],
+        };
+        assert_eq!(
+            sources.token_for("https://github.com/o/r.git"),
+            Some("secret")
+        );
+        assert_eq!(
+            sources.token_for("https://GitHub.com/o/r.git"),
+            Some("secret")
+        );
+        assert_eq!(sources.token_for("http://github.com/o/r.git"), None);
+        assert_eq!(
+            sources.token_for("https://github.com.evil.org/o/r.git"),
+            None
+        );
+        assert_eq!(sources.token_for("https://gitlab.com/o/r.git"), None);
+        let advice = sources.advice(
+            "https://gitlab.com/o/r.git",
+            CredentialType::USER_PASS_PLAINTEXT,
+            &Tried::default(),
+        );
+        assert!(
+            advice.contains("token_hosts") && advice.contains("gitlab.com"),
+            "{advice}"
+        );
+        assert!(!advice.contains("secret"));
     }
 }

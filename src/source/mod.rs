@@ -24,7 +24,10 @@ use crate::diagnostics::Diagnostic;
 use crate::version::VersionLabel;
 
 pub use content::{CONTENT_DIR, PortalContent, content_hash, is_hidden_or_temporary};
-pub use fetch::{FetchSettings, Mirrors, fetch_remotes};
+pub use fetch::{
+    DEFAULT_FETCH_JOBS, DEFAULT_NETWORK_TIMEOUT, FetchSettings, Mirrors, fetch_remotes,
+    set_network_timeout,
+};
 pub use manifest::Manifest;
 pub use repo::repository_folders;
 pub use tree::is_editor_leftover;
@@ -187,12 +190,6 @@ impl SourceFile {
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.bytes)
     }
-}
-
-/// Reads every integration (in parallel) and the portal's content folder.
-/// Reads every local integration (remote ones need [`aggregate_with`] and their mirrors).
-pub fn aggregate(config: &SiteConfig) -> Sources {
-    aggregate_with(config, ReadOptions::default(), None, &Mirrors::new())
 }
 
 /// How sources are read.

@@ -76,29 +76,41 @@ fn upstream(fx: &Fixture, name: &str) -> Repo {
     repo
 }
 
+/// The `file://` URL of `upstream/<name>`.
+fn file_url(fx: &Fixture, name: &str) -> String {
+    let path = fx.path(&format!("upstream/{name}")).canonicalize().unwrap();
+    format!("file://{}", path.display())
+}
+
+/// Mirrors `upstream/jira` through its `file://` URL and builds; returns the built site.
+fn mirror_and_build(fx: &Fixture) -> Vec<(String, Vec<u8>)> {
+    upstream(fx, "jira");
+    site_with(fx, &file_url(fx, "jira"));
+    fx.build_ok(&[]);
+    tree_snapshot(&fx.path("public"))
+}
+
 fn site_with(fx: &Fixture, url: &str) {
     fx.site(&format!(
         "[build]\ncache_dir = \"cache\"\n\n[[integrations]]\nid = \"jira\"\nrepo = \"{url}\"\nmanaged_by = \"mattermost\"\ndeployments = [\"cloud\"]\n"
     ));
 }
 
+/// The one mirror in the cache (beside it: its lock file).
 fn mirror_dir(fx: &Fixture) -> std::path::PathBuf {
     std::fs::read_dir(fx.path("cache"))
         .unwrap()
         .flatten()
-        .next()
+        .map(|entry| entry.path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "git"))
         .expect("a mirror")
-        .path()
 }
 
 #[test]
 fn file_urls_are_mirrored_then_built_offline_byte_for_byte() {
     let fx = Fixture::new();
     let mut upstream = upstream(&fx, "jira");
-    let url = format!(
-        "file://{}",
-        fx.path("upstream/jira").canonicalize().unwrap().display()
-    );
+    let url = file_url(&fx, "jira");
     site_with(&fx, &url);
 
     fx.build_ok(&[]);
@@ -158,14 +170,7 @@ fn file_urls_are_mirrored_then_built_offline_byte_for_byte() {
 #[test]
 fn a_damaged_mirror_is_discarded_and_fetched_again() {
     let fx = Fixture::new();
-    upstream(&fx, "jira");
-    let url = format!(
-        "file://{}",
-        fx.path("upstream/jira").canonicalize().unwrap().display()
-    );
-    site_with(&fx, &url);
-    fx.build_ok(&[]);
-    let good = tree_snapshot(&fx.path("public"));
+    let good = mirror_and_build(&fx);
 
     // Truncate every object file of the mirror, as an interrupted copy would.
     let mirror = mirror_dir(&fx);
@@ -245,7 +250,7 @@ fn an_unreachable_repository_fails_naming_the_integration_and_url() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("after 3 attempts"),
+        run.stderr.contains("tried 3 times"),
         "network errors are retried:\n{}",
         run.stderr
     );
@@ -292,9 +297,11 @@ fn ci_gets_annotations_a_report_and_deploy_ready_files() {
         Some(1),
         "--strict fails on the broken links"
     );
-    assert!(stdout.contains("::warning file=docs/README.md,line=4,title=jira 3.0 (branch master)::broken link \"/integrations/poll/latest/nope.html\""), "{stdout}");
+    // A file of an integration's repository is named in the title, not pinned on a file
+    // of the workflow's checkout.
+    assert!(stdout.contains("::warning title=jira 3.0 (branch master) docs/README.md%3A4::broken link \"/integrations/poll/latest/nope.html\""), "{stdout}");
     assert!(
-        stdout.contains("::warning file=docs/README.md,line=5,"),
+        stdout.contains("::warning title=jira 3.0 (branch master) docs/README.md%3A5::"),
         "{stdout}"
     );
     assert!(
@@ -352,5 +359,212 @@ fn ci_gets_annotations_a_report_and_deploy_ready_files() {
         files.len(),
         tree_snapshot(&fx.path("public")).len() - 1,
         "every file but the manifest itself"
+    );
+}
+
+#[test]
+fn site_toml_problems_are_annotated_on_their_lines_and_reported() {
+    let fx = Fixture::new();
+    fx.site("[[integrations]]\nid = \"Bad Id\"\nrepo = \"https://ghp_secret@github.com/o/r.git\"\nmanaged_by = \"mattermost\"\ndeployments = [\"cloud\"]\n");
+    let output = Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args(["--root", ".", "build", "--report", "report.json"])
+        .current_dir(fx.root())
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_WORKSPACE", fx.root().parent().unwrap())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let portal = fx.root().file_name().unwrap().to_string_lossy().to_string();
+    for line in [7, 8] {
+        assert!(
+            stdout.contains(&format!("::error file={portal}/site.toml,line={line},col=")),
+            "{stdout}"
+        );
+    }
+    assert!(
+        stdout.contains("::error::build failed: site.toml has 2 problem(s)"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("error: site.toml:8:"), "{stderr}");
+    let report_text = std::fs::read_to_string(fx.path("report.json")).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&report_text).unwrap();
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["errors"], 2);
+    assert_eq!(report["diagnostics"][0]["location"]["line"], 7);
+    assert!(report["integrations"].as_array().unwrap().is_empty());
+    for text in [&*stdout, &*stderr, &report_text] {
+        assert!(!text.contains("ghp_secret"), "the token leaked: {text}");
+    }
+}
+
+#[test]
+fn a_failed_fetch_keeps_the_mirror_for_offline_builds() {
+    let fx = Fixture::new();
+    let good = mirror_and_build(&fx);
+
+    // A configuration mistake is not damage: the mirror stays.
+    let site = std::fs::read_to_string(fx.path("site.toml")).unwrap();
+    std::fs::write(
+        fx.path("site.toml"),
+        site.replace("managed_by", "branch = \"nope\"\nmanaged_by"),
+    )
+    .unwrap();
+    let run = fx.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("no branch \"nope\"") && run.stderr.contains("integration jira"),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(fx.path("site.toml"), &site).unwrap();
+
+    // Nor is an upstream that has gone away; and a missing path is not retried.
+    std::fs::rename(fx.path("upstream/jira"), fx.path("upstream/moved")).unwrap();
+    let started = Instant::now();
+    let run = fx.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(!run.stderr.contains("tried 3 times"), "{}", run.stderr);
+    assert!(started.elapsed() < Duration::from_secs(3), "not retried");
+    assert!(mirror_dir(&fx).join("portico-mirror-complete").is_file());
+    fx.build_ok(&["--offline"]);
+    assert_eq!(good, tree_snapshot(&fx.path("public")));
+}
+
+#[test]
+fn a_tag_of_a_tree_upstream_does_not_break_the_mirror() {
+    let fx = Fixture::new();
+    upstream(&fx, "jira");
+    let upstream_repo = git2::Repository::open(fx.path("upstream/jira")).unwrap();
+    let tree = upstream_repo.revparse_single("master^{tree}").unwrap().id();
+    upstream_repo
+        .reference("refs/tags/v9.9", tree, true, "a tag of a tree")
+        .unwrap();
+    let url = file_url(&fx, "jira");
+    site_with(&fx, &url);
+    fx.build_ok(&[]);
+    fx.build_ok(&["--offline"]);
+    assert!(
+        fx.output("integrations/jira/3.0/index.html")
+            .contains("First text.")
+    );
+}
+
+#[test]
+fn a_server_that_never_answers_times_out() {
+    let fx = Fixture::new();
+    // Accepts connections and says nothing, like a hung server.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    site_with(&fx, &format!("git://127.0.0.1:{port}/jira.git"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args(["--root", fx.root().to_str().unwrap()])
+        .args(["build", "--fetch-timeout", "1"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Three attempts of a second each and the waits between them; a hang is a failure
+    // rather than a test that never ends.
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("the build hung on a silent server");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("integration jira") && stderr.contains("tried 3 times"),
+        "{stderr}"
+    );
+}
+
+/// An HTTP server that refuses every request with 401 and keeps what it was sent.
+fn refusing_server() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = requests.clone();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut request = Vec::new();
+            let mut buffer = [0; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buffer) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buffer[..n]),
+                }
+            }
+            seen.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&request).into_owned());
+            let _ = stream.write_all(
+                b"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"git\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    (port, requests)
+}
+
+#[test]
+fn the_token_is_never_sent_where_it_does_not_belong_and_refusals_say_what_to_do() {
+    let fx = Fixture::new();
+    let (port, requests) = refusing_server();
+    fx.site(&format!(
+        "[build]\ncache_dir = \"cache\"\ntoken_env = \"PORTICO_TEST_TOKEN\"\n\n[[integrations]]\nid = \"jira\"\nrepo = \"http://127.0.0.1:{port}/o/jira.git\"\nmanaged_by = \"mattermost\"\ndeployments = [\"cloud\"]\n"
+    ));
+    let build = |token: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_portico"));
+        command
+            .args(["--root", fx.root().to_str().unwrap(), "build"])
+            // No credential helper or SSH key of the machine running the tests.
+            .env("HOME", fx.root())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env_remove("SSH_AUTH_SOCK")
+            .env_remove("PORTICO_TEST_TOKEN");
+        if let Some(token) = token {
+            command.env("PORTICO_TEST_TOKEN", token);
+        }
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+
+    let stderr = build(None);
+    assert!(
+        stderr.contains("$PORTICO_TEST_TOKEN (build.token_env) is not set"),
+        "{stderr}"
+    );
+    let stderr = build(Some("ghp_secret_value"));
+    assert!(
+        stderr.contains("build.token_hosts") && stderr.contains("127.0.0.1"),
+        "a token for github.com is not offered to another host over http: {stderr}"
+    );
+    assert!(!stderr.contains("ghp_secret_value"));
+    let requests = requests.lock().unwrap();
+    assert!(
+        requests
+            .iter()
+            .all(|r| !r.to_ascii_lowercase().contains("authorization")),
+        "{requests:?}"
+    );
+    assert!(
+        requests.len() <= 6,
+        "credentials are not asked for again and again: {} requests",
+        requests.len()
     );
 }

@@ -27,9 +27,14 @@ impl Drop for Serve {
 
 impl Serve {
     fn start(fx: &Fixture) -> Serve {
+        Serve::start_with(fx, &[])
+    }
+
+    fn start_with(fx: &Fixture, args: &[&str]) -> Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
             .args(["serve", "--port", "0", "--root"])
             .arg(fx.root())
+            .args(args)
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
@@ -331,4 +336,59 @@ fn build_never_reads_the_working_tree() {
         fx.output("integrations/jira/latest/setup.html")
             .contains("Committed text.")
     );
+}
+
+#[test]
+fn remote_repositories_are_fetched_again_only_when_their_settings_change() {
+    let fx = Fixture::new();
+    fx.repo_at("upstream/jira", "master").commit(
+        "master",
+        &[
+            ("plugin.json", r#"{"version": "3.0.0"}"#),
+            ("docs/README.md", "# Jira\n\nFrom the remote.\n"),
+        ],
+    );
+    let url = format!(
+        "file://{}",
+        fx.path("upstream/jira").canonicalize().unwrap().display()
+    );
+    let integration = format!(
+        "[[integrations]]\nid = \"jira\"\nrepo = \"{url}\"\nmanaged_by = \"mattermost\"\ndeployments = [\"cloud\"]\n"
+    );
+    fx.site(&integration);
+    let mirrors = fx.path("mirrors");
+    let serve = Serve::start_with(&fx, &["--cache-dir", mirrors.to_str().unwrap()]);
+    assert!(
+        serve
+            .get("/integrations/jira/latest/index.html")
+            .contains("From the remote.")
+    );
+    assert!(mirrors.is_dir(), "--cache-dir is honoured");
+    let events = serve.events();
+    std::thread::sleep(Duration::from_millis(200));
+
+    // The remote goes away; a site.toml edit that does not touch the integration keeps
+    // its mirror rather than fetching (which would now fail).
+    std::fs::rename(fx.path("upstream/jira"), fx.path("upstream/gone")).unwrap();
+    let site = std::fs::read_to_string(fx.path("site.toml")).unwrap();
+    fx.write("site.toml", &site.replace("Test Portal", "Renamed Portal"));
+    expect_event(&events, "reload");
+    let page = serve.get("/integrations/jira/latest/index.html");
+    assert!(page.contains("Renamed Portal") && page.contains("From the remote."));
+
+    // Changing what is fetched does fetch again, and the failure is shown.
+    fx.write(
+        "site.toml",
+        &site.replace("managed_by", "branch = \"master\"\nmanaged_by"),
+    );
+    let started = Instant::now();
+    loop {
+        let line = serve
+            .log
+            .recv_timeout(DEADLINE.saturating_sub(started.elapsed()))
+            .expect("the failed fetch is reported");
+        if line.contains("integration jira") && line.contains("cannot fetch") {
+            break;
+        }
+    }
 }
