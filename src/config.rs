@@ -324,7 +324,9 @@ pub fn parse(text: &str, root: &Path, file: &Path) -> Result<SiteConfig, ConfigE
 fn describe_toml_error(message: &str) -> String {
     let message = message.trim();
     if message.starts_with("unknown field") {
-        format!("{message}; remove or correct the key (see SPEC.md for site.toml)")
+        format!(
+            "{message}; remove or correct the key (README.md, section `site.toml`, lists them all)"
+        )
     } else if message.starts_with("missing field") {
         format!("{message}; add it")
     } else {
@@ -456,15 +458,18 @@ impl Validator<'_> {
                 Some(hosts) => hosts
                     .into_iter()
                     .map(|host| {
-                        let valid = url::Host::parse(host.get_ref()).is_ok()
-                            && !host.get_ref().contains([':', '/', '@']);
-                        if !valid {
-                            self.problem(
-                                host.span(),
-                                format!("build.token_hosts: {:?} is not a host name (write \"github.com\", no scheme or path)", host.get_ref()),
-                            );
+                        // Stored as the URL parser writes hosts (lowercase, punycode,
+                        // bracketed IPv6), which is what it is compared with.
+                        match url::Host::parse(host.get_ref()) {
+                            Ok(parsed) if !host.get_ref().contains('*') => parsed.to_string(),
+                            _ => {
+                                self.problem(
+                                    host.span(),
+                                    format!("build.token_hosts: {:?} is not a host name (write \"github.com\": no scheme, port, path or wildcard)", host.get_ref()),
+                                );
+                                String::new()
+                            }
                         }
-                        host.into_inner().to_ascii_lowercase()
                     })
                     .collect(),
             },
@@ -628,10 +633,24 @@ fn check_remote_url(text: &str) -> Result<(), String> {
         "remove it, put the token in an environment variable and name it with build.token_env";
     if !text.contains("://") {
         // scp-like `git@host:owner/repo.git`: SSH, with a user name but never a password.
-        return Ok(());
+        return match text.split_once('@') {
+            Some((user, _)) if looks_like_token(user) => Err(format!(
+                "{} starts with what looks like a token rather than an SSH user name (`git@`): {WHERE_TOKENS_GO}",
+                redact_url(text)
+            )),
+            _ => Ok(()),
+        };
     }
     let url = url::Url::parse(text)
         .map_err(|err| format!("{} is not a valid URL ({err})", redact_url(text)))?;
+    if url.scheme() != "file" && url.path().contains('@') {
+        // `https://user:123/abc@host/…` parses as host `user`, port 123: a password with
+        // a `/` in it. No repository path needs an `@`.
+        return Err(format!(
+            "{} has an `@` after the host, which reads as credentials: {WHERE_TOKENS_GO}",
+            redact_url(text)
+        ));
+    }
     if !REMOTE_SCHEMES.contains(&url.scheme()) {
         return Err(format!(
             "{}: Portico fetches {} URLs only",
@@ -663,8 +682,16 @@ fn check_remote_url(text: &str) -> Result<(), String> {
 /// A URL as it may be shown in output, errors and reports: without a password, without the
 /// user name of non-SSH URLs (often a token), and without query or fragment.
 pub fn redact_url(text: &str) -> String {
+    let without_query = text.split(['?', '#']).next().unwrap_or_default();
+    if text.starts_with("file://") {
+        // A local path: nothing secret, and shown as written (not percent-encoded).
+        return without_query.to_string();
+    }
     if text.contains("://") {
-        if let Ok(mut url) = url::Url::parse(text) {
+        let parsed = url::Url::parse(text)
+            .ok()
+            .filter(|url| !url.path().contains('@'));
+        if let Some(mut url) = parsed {
             let _ = url.set_password(None);
             if !url.scheme().contains("ssh") && !url.username().is_empty() {
                 let _ = url.set_username("***");
@@ -673,20 +700,35 @@ pub fn redact_url(text: &str) -> String {
             url.set_fragment(None);
             return url.to_string();
         }
-        // Unparsable, so where user information ends is unknown: hide everything up to
-        // the last `@` (a password may itself contain `/`).
-        let text = text.split(['?', '#']).next().unwrap_or_default();
-        let (scheme, rest) = text.split_once("://").unwrap_or(("", text));
+        // Unparsable, or an `@` after the host: where user information ends is unclear, so
+        // hide everything up to the last `@` (a password may itself contain `/`).
+        let (scheme, rest) = without_query
+            .split_once("://")
+            .unwrap_or(("", without_query));
         return match rest.rfind('@') {
             Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
-            None => text.to_string(),
+            None => without_query.to_string(),
         };
     }
-    // scp-like `user@host:path` carries no secret; a query never belongs there either.
-    text.split(['?', '#'])
-        .next()
-        .unwrap_or_default()
-        .to_string()
+    // scp-like `user@host:path`: the user is `git` and shown, unless it looks like a token.
+    match without_query.split_once('@') {
+        Some((user, host_and_path)) if looks_like_token(user) => format!("***@{host_and_path}"),
+        _ => without_query.to_string(),
+    }
+}
+
+/// A user name that is probably a token (GitHub's and GitLab's prefixes, or long).
+fn looks_like_token(user: &str) -> bool {
+    const PREFIXES: [&str; 7] = [
+        "ghp_",
+        "gho_",
+        "ghu_",
+        "ghs_",
+        "ghr_",
+        "github_pat_",
+        "glpat-",
+    ];
+    PREFIXES.iter().any(|prefix| user.starts_with(prefix)) || user.len() >= 30
 }
 
 /// `https://…`, `ssh://…`, `file://…` and scp-like `git@host:owner/repo.git`.
@@ -878,6 +920,11 @@ deployments = ["cloud", "self-managed"]
             ),
             ("https://user:pa/ss@github.com/o/r.git", "not a valid URL"),
             ("ftp://github.com/o/r.git", "URLs only"),
+            (
+                "https://user:123/ghp_secret@github.com/o/r.git",
+                "after the host",
+            ),
+            ("ghp_secret@github.com:o/r.git", "looks like a token"),
         ] {
             let problem = only_problem(&MINIMAL.replace("repos/jira", secret));
             assert!(
@@ -893,6 +940,33 @@ deployments = ["cloud", "self-managed"]
         }
         assert!(parse_text(&MINIMAL.replace("repos/jira", "ssh://git@github.com/o/r.git")).is_ok());
         assert!(parse_text(&MINIMAL.replace("repos/jira", "git@github.com:o/r.git")).is_ok());
+    }
+
+    #[test]
+    fn token_hosts_are_compared_as_the_url_parser_writes_them() {
+        let with_hosts = |hosts: &str| {
+            MINIMAL.replace(
+                "[[integrations]]",
+                &format!("[build]\ntoken_hosts = {hosts}\n\n[[integrations]]"),
+            )
+        };
+        let config = parse_text(&with_hosts(r#"["GitHub.com", "bücher.de", "[::1]"]"#)).unwrap();
+        assert_eq!(
+            config.build.token_hosts,
+            ["github.com", "xn--bcher-kva.de", "[::1]"]
+        );
+        for bad in ["*.github.com", "github.com:443", "https://github.com"] {
+            let problem = only_problem(&with_hosts(&format!("[{bad:?}]")));
+            assert!(
+                problem.message.contains("not a host name"),
+                "{bad}: {}",
+                problem.message
+            );
+        }
+        assert_eq!(
+            parse_text(MINIMAL).unwrap().build.token_hosts,
+            ["github.com"]
+        );
     }
 
     #[test]
@@ -921,6 +995,12 @@ deployments = ["cloud", "self-managed"]
             ),
             ("git@github.com:o/r.git", "git@github.com:o/r.git"),
             ("https://us er:ghp_secret@[bad/o/r", "https://***@[bad/o/r"),
+            (
+                "https://user:123/ghp_secret@github.com/o/r.git",
+                "https://***@github.com/o/r.git",
+            ),
+            ("ghp_secret@github.com:o/r.git", "***@github.com:o/r.git"),
+            ("file:///srv/my repo.git", "file:///srv/my repo.git"),
         ] {
             assert_eq!(redact_url(url), shown, "{url}");
         }

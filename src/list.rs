@@ -15,8 +15,10 @@ pub struct Listing {
 
 pub fn list(options: &BuildOptions) -> anyhow::Result<Listing> {
     let config = load_config(options)?;
-    let mirrors = source::fetch_remotes(&config, &crate::fetch_settings(options, &config), None);
+    let (mirrors, reading) =
+        source::fetch_remotes(&config, &crate::fetch_settings(options, &config), None);
     let sources = source::aggregate_with(&config, source::ReadOptions::default(), None, &mirrors);
+    drop(reading);
     let (catalog, _) = catalog::classify(&config, &sources);
     let mut text = String::new();
     let mut unreadable = 0;

@@ -125,7 +125,8 @@ fn main() -> ExitCode {
         | Command::List { remote } => std::time::Duration::from_secs(remote.fetch_timeout),
         Command::Demo { .. } => portico::source::DEFAULT_NETWORK_TIMEOUT,
     };
-    portico::source::set_network_timeout(timeout);
+    // SAFETY: nothing has started a thread yet.
+    unsafe { portico::source::set_network_timeout(timeout) };
     let outcome = match cli.command {
         Command::Build {
             out,

@@ -78,10 +78,13 @@ impl Site {
         let mut timings = Vec::new();
         let config = load_config(options)?;
         let theme = theme::load(&config.root, &config.site.theme)?;
-        let mirrors = source::fetch_remotes(&config, &fetch_settings(options, &config), earlier);
+        let (mirrors, reading) =
+            source::fetch_remotes(&config, &fetch_settings(options, &config), earlier);
         timings.push(("fetch", clock.elapsed()));
         clock = Instant::now();
         let sources = source::aggregate_with(&config, read, None, &mirrors);
+        // Read: other Portico processes sharing the cache may update the mirrors again.
+        drop(reading);
         timings.push(("read", clock.elapsed()));
         let built = stages(&config, &theme, &sources, cache, None)?;
         timings.extend(built.timings);

@@ -7,13 +7,18 @@
 //! tag *reachable* from the tip (a shallow history would hide it).
 //!
 //! A marker file says a mirror is complete: written after the first verified fetch, and
-//! kept while later fetches download (libgit2 stores a pack completely before it moves any
-//! ref, so an interrupted download leaves the mirror as it was). Only the short stretch that
-//! moves refs runs without the marker. A mirror without the marker, or whose objects turn
-//! out damaged, is discarded and fetched again from nothing; a mirror is never discarded for
-//! a network, credential or configuration failure, so `--offline` keeps working after a
-//! failed online build. A lock file per mirror keeps two Portico processes sharing a cache
-//! from fetching into the same mirror at once.
+//! kept while later fetches run, because an interrupted fetch cannot break a mirror:
+//! libgit2 stores a pack completely before it moves any ref, each moved ref points at
+//! complete objects, and refs that lead to no commit (a tag of a tree) are ignored by
+//! readers. A mirror without the marker, or whose objects turn out damaged, is fetched
+//! again from nothing (a damaged complete mirror is replaced only once the new one is
+//! complete); a mirror is never discarded for a network, credential or configuration
+//! failure, so `--offline` keeps working after a failed online build.
+//!
+//! A lock file beside each mirror lets Portico processes share a cache: a fetch holds it
+//! exclusively, and the build then holds it shared until it has read the mirror (see
+//! [`MirrorLocks`]). Refs are pruned only when they are gone upstream, so portals with
+//! different version patterns can share a mirror.
 //!
 //! Network failures (connection refused or reset, timeouts, HTTP 5xx) are retried with
 //! backoff; failures that would fail again (not found, refused credentials) are not.
@@ -69,14 +74,15 @@ pub type Mirrors = HashMap<usize, Result<PathBuf, String>>;
 
 /// Sets libgit2's connect and read timeouts for every later fetch.
 ///
+/// # Safety
+///
 /// libgit2 keeps these in unsynchronized globals: call this at program start, before any
-/// thread is started (the `portico` binary does so from `main`).
-pub fn set_network_timeout(timeout: Duration) {
+/// other thread exists (the `portico` binary does so first thing in `main`).
+pub unsafe fn set_network_timeout(timeout: Duration) {
     let millis = i32::try_from(timeout.as_millis())
         .unwrap_or(i32::MAX)
         .max(1);
-    // SAFETY: called from `main` before any other thread exists, as the functions require;
-    // the values are plain integers libgit2 reads when it opens a connection.
+    // SAFETY: the caller guarantees no other thread is running, as these functions require.
     unsafe {
         let _ = git2::opts::set_server_connect_timeout_in_milliseconds(millis);
         let _ = git2::opts::set_server_timeout_in_milliseconds(millis);
@@ -92,7 +98,7 @@ pub fn fetch_remotes(
     config: &SiteConfig,
     settings: &FetchSettings,
     previous: Option<(&SiteConfig, &Mirrors)>,
-) -> Mirrors {
+) -> (Mirrors, MirrorLocks) {
     let mut mirrors = Mirrors::new();
     let mut to_fetch: Vec<(usize, &IntegrationConfig, &str)> = Vec::new();
     for (index, integration) in config.integrations.iter().enumerate() {
@@ -107,7 +113,7 @@ pub fn fetch_remotes(
         }
     }
     if to_fetch.is_empty() {
-        return mirrors;
+        return (mirrors, MirrorLocks(Vec::new()));
     }
     let progress = settings.progress && std::io::stderr().is_terminal();
     let credentials = CredentialSources::from_config(config);
@@ -116,14 +122,13 @@ pub fn fetch_remotes(
         let result = if settings.offline {
             offline_mirror(&dir, url, &settings.cache_dir)
         } else {
-            update_mirror(&dir, url, integration, &credentials)
-        }
-        .map(|()| dir);
+            update_mirror(&dir, url, integration, &credentials, settings.progress)
+        };
         if progress {
             let outcome = if result.is_ok() { "ready" } else { "failed" };
             eprintln!("  {} {outcome}", redact_url(url));
         }
-        (*index, result)
+        (*index, result.map(|lock| (dir, lock)))
     };
     if progress && !settings.offline {
         eprintln!(
@@ -132,16 +137,31 @@ pub fn fetch_remotes(
             settings.cache_dir.display()
         );
     }
-    let fetched: Vec<(usize, Result<PathBuf, String>)> = match rayon::ThreadPoolBuilder::new()
+    type Fetched = (usize, Result<(PathBuf, Option<MirrorLock>), String>);
+    let fetched: Vec<Fetched> = match rayon::ThreadPoolBuilder::new()
         .num_threads(settings.jobs.max(1))
         .build()
     {
         Ok(pool) => pool.install(|| to_fetch.par_iter().map(fetch).collect()),
         Err(_) => to_fetch.iter().map(fetch).collect(),
     };
-    mirrors.extend(fetched);
-    mirrors
+    let mut locks = Vec::new();
+    for (index, result) in fetched {
+        mirrors.insert(
+            index,
+            result.map(|(dir, lock)| {
+                locks.extend(lock);
+                dir
+            }),
+        );
+    }
+    (mirrors, MirrorLocks(locks))
 }
+
+/// Shared locks on the mirrors a build is about to read: keep this alive until the
+/// sources are read, so that another Portico process sharing the cache does not prune or
+/// replace a mirror under the reader.
+pub struct MirrorLocks(#[allow(dead_code)] Vec<MirrorLock>);
 
 /// The earlier build's mirror of `integration`, if everything that decides what is fetched
 /// is the same now.
@@ -190,14 +210,13 @@ fn usable(dir: &Path, url: &str) -> bool {
         && readable(dir)
 }
 
-/// HEAD and every branch and tag of the mirror lead to a commit with a tree. (Refs that do
-/// not, such as a tag of a tree, are pruned before a mirror is marked complete, so one here
-/// means damage.)
+/// HEAD and every branch of the mirror lead to a commit with a tree. (Tags are not
+/// checked: one that leads to no commit, such as a tag of a tree, is ignored by readers.)
 fn readable(dir: &Path) -> bool {
     let Ok(repo) = Repository::open_bare(dir) else {
         return false;
     };
-    let Ok(references) = repo.references() else {
+    let Ok(references) = repo.references_glob("refs/heads/*") else {
         return false;
     };
     let leads_to_a_tree = |reference: &git2::Reference| {
@@ -216,12 +235,18 @@ fn readable(dir: &Path) -> bool {
 }
 
 /// Holds the lock of one mirror until dropped (the OS releases it if the process dies).
-struct MirrorLock(#[allow(dead_code)] File);
+struct MirrorLock(File);
 
-/// Waits for the lock of the mirror in `dir`: shared for reading, exclusive for fetching.
-/// The lock file sits beside the mirror, so discarding the mirror does not touch it.
-fn lock_mirror(dir: &Path, exclusive: bool) -> Result<MirrorLock, String> {
-    let path = dir.with_extension("lock");
+/// The lock file of the mirror in `dir`. It sits beside the mirror, so discarding or
+/// replacing the mirror does not touch it.
+fn lock_path(dir: &Path) -> PathBuf {
+    dir.with_extension("lock")
+}
+
+/// Takes the exclusive lock of the mirror in `dir`, for fetching into it; says so when it
+/// has to wait for another process.
+fn lock_exclusive(dir: &Path, say: bool) -> Result<MirrorLock, String> {
+    let path = lock_path(dir);
     let cannot = |err: std::io::Error| format!("cannot lock {}: {err}", path.display());
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(cannot)?;
@@ -232,23 +257,42 @@ fn lock_mirror(dir: &Path, exclusive: bool) -> Result<MirrorLock, String> {
         .write(true)
         .open(&path)
         .map_err(cannot)?;
-    if exclusive {
-        file.lock().map_err(cannot)?;
-    } else {
-        file.lock_shared().map_err(cannot)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            if say {
+                eprintln!(
+                    "waiting for another Portico process to release {}",
+                    dir.display()
+                );
+            }
+            file.lock().map_err(cannot)?;
+        }
+        Err(std::fs::TryLockError::Error(err)) => return Err(cannot(err)),
     }
     Ok(MirrorLock(file))
 }
 
-fn offline_mirror(dir: &Path, url: &str, cache_dir: &Path) -> Result<(), String> {
-    // Offline, nothing is created in the cache: no mirror means no lock to take.
-    let _lock = if dir.exists() {
-        Some(lock_mirror(dir, false)?)
-    } else {
-        None
-    };
+/// Turns a fetch's exclusive lock into the shared lock the build holds while reading.
+fn share(lock: MirrorLock) -> Option<MirrorLock> {
+    // Unlock first: converting a held lock in place is platform-dependent.
+    lock.0.unlock().ok()?;
+    lock.0.lock_shared().ok()?;
+    Some(lock)
+}
+
+/// The shared lock of the mirror in `dir`, for reading it, if one can be had: a cache
+/// that is read-only to this user (or a file system without locks) is read without one.
+fn lock_shared(dir: &Path) -> Option<MirrorLock> {
+    let file = File::open(lock_path(dir)).ok()?;
+    file.lock_shared().ok()?;
+    Some(MirrorLock(file))
+}
+
+fn offline_mirror(dir: &Path, url: &str, cache_dir: &Path) -> Result<Option<MirrorLock>, String> {
+    let lock = lock_shared(dir);
     if usable(dir, url) {
-        Ok(())
+        Ok(lock)
     } else {
         Err(format!(
             "no usable mirror of {} in {} (--offline): build once without --offline to fetch it",
@@ -258,28 +302,47 @@ fn offline_mirror(dir: &Path, url: &str, cache_dir: &Path) -> Result<(), String>
     }
 }
 
+/// Fetches into the mirror in `dir`; returns the mirror's lock, now shared, for the read.
 fn update_mirror(
     dir: &Path,
     url: &str,
     integration: &IntegrationConfig,
     credentials: &CredentialSources,
-) -> Result<(), String> {
+    say: bool,
+) -> Result<Option<MirrorLock>, String> {
     let shown = redact_url(url);
-    let _lock = lock_mirror(dir, true)?;
+    let lock = lock_exclusive(dir, say)?;
+    // Holding the lock, any lock file git left inside the mirror is stale (a fetch was
+    // killed while moving refs): without this, every later fetch would fail on it.
+    remove_stale_git_locks(dir);
     // A mirror that was never completed, or has been damaged, starts again from nothing.
     let was_complete = usable(dir, url);
     if dir.exists() && !was_complete {
         discard(dir)?;
     }
     let result = match fetch_into(dir, url, integration, credentials) {
-        // The existing objects may be damaged beyond what `readable` sees: from nothing.
+        // The objects may be damaged beyond what `readable` sees: fetch from nothing beside
+        // the mirror, and replace it only once the new one is complete.
         Err(Failure::Damaged(_)) if was_complete => {
-            discard(dir)?;
-            fetch_into(dir, url, integration, credentials)
+            let fresh = dir.with_extension("refetch");
+            let _ = std::fs::remove_dir_all(&fresh);
+            let refetched = fetch_into(&fresh, url, integration, credentials);
+            if refetched.is_ok() {
+                discard(dir)?;
+                std::fs::rename(&fresh, dir).map_err(|err| {
+                    format!(
+                        "cannot move the refetched mirror into {}: {err}",
+                        dir.display()
+                    )
+                })?;
+            } else {
+                let _ = std::fs::remove_dir_all(&fresh);
+            }
+            refetched
         }
         other => other,
     };
-    result.map_err(|failure| match failure {
+    result.map(|()| share(lock)).map_err(|failure| match failure {
         Failure::Network(message) => format!(
             "cannot fetch {shown} (tried {ATTEMPTS} times): {message}; check the URL and the network, or build from the cache with --offline"
         ),
@@ -287,6 +350,19 @@ fn update_mirror(
             format!("cannot fetch {shown}: {message}")
         }
     })
+}
+
+/// Deletes `*.lock` files git leaves in a repository when it is killed mid-update.
+fn remove_stale_git_locks(dir: &Path) {
+    let stale = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|entry| {
+            entry.file_type().is_file() && entry.path().extension().is_some_and(|ext| ext == "lock")
+        });
+    for entry in stale {
+        let _ = std::fs::remove_file(entry.path());
+    }
 }
 
 fn discard(dir: &Path) -> Result<(), String> {
@@ -312,16 +388,38 @@ impl Failure {
                 "; if you trust this server, add its SSH host key to ~/.ssh/known_hosts (`ssh-keyscan HOST >> ~/.ssh/known_hosts`) or its TLS certificate authority to the system's certificates",
             );
         }
+        let lowercase = message.to_ascii_lowercase();
+        let not_there = [
+            "status code: 404",
+            "not found",
+            "not exported",
+            "does not appear to be a git repository",
+            "could not find repository",
+            "failed to resolve path",
+        ];
+        if not_there.iter().any(|sign| lowercase.contains(sign)) {
+            message.push_str("; check the URL (and, for a private repository, that credentials are available: build.token_env)");
+        }
+        if err.class() == ErrorClass::Ssh && lowercase.contains("key") {
+            message
+                .push_str("; load the key into ssh-agent (`ssh-add`), which Portico tries first");
+        }
         if matches!(
             err.class(),
             ErrorClass::Odb | ErrorClass::Zlib | ErrorClass::Indexer | ErrorClass::Object
-        ) {
+        ) || err.code() == ErrorCode::Locked
+        {
             Failure::Damaged(message)
         } else if is_transient(err, url) {
             Failure::Network(message)
         } else {
             Failure::Refused(message)
         }
+    }
+
+    /// A failure of the mirror on disk rather than of the remote (never retried).
+    fn local(err: &git2::Error, url: &str) -> Failure {
+        Failure::Damaged(format!("the mirror on disk: {}", clean(err, url)))
     }
 }
 
@@ -331,12 +429,13 @@ fn fetch_into(
     integration: &IntegrationConfig,
     credentials: &CredentialSources,
 ) -> Result<(), Failure> {
-    let damaged = |message: String| Failure::Damaged(message);
     std::fs::create_dir_all(dir)
         .map_err(|err| Failure::Refused(format!("cannot create {}: {err}", dir.display())))?;
-    let repo = Repository::init_bare(dir).map_err(|err| Failure::of(&err, url))?;
+    let repo = Repository::open_bare(dir)
+        .or_else(|_| Repository::init_bare(dir))
+        .map_err(|err| Failure::local(&err, url))?;
 
-    let (default_branch, wanted) =
+    let (default_branch, advertised, wanted) =
         with_retries(url, || list_wanted(&repo, url, integration, credentials))?;
     let refspecs: Vec<String> = wanted
         .iter()
@@ -350,30 +449,27 @@ fn fetch_into(
         remote.fetch(&refspecs, Some(&mut options), None)
     })?;
 
-    // The pack is stored; what follows moves refs, so the mirror is incomplete until the
-    // marker is written again.
-    let _ = std::fs::remove_file(dir.join(COMPLETE_MARKER));
-    // Branches and tags gone upstream are gone here too, and so are refs that lead to no
-    // commit (a tag of a tree or blob): a build could not read them anyway.
-    let unwanted: Vec<String> = repo
+    // Branches and tags gone upstream are gone here too. Refs that still exist upstream
+    // stay even if this configuration does not want them: another portal sharing the
+    // cache may.
+    let gone: Vec<String> = repo
         .references()
-        .map_err(|err| Failure::of(&err, url))?
+        .map_err(|err| Failure::local(&err, url))?
         .flatten()
-        .filter(|reference| {
-            let name = reference.name().unwrap_or_default();
-            !wanted.contains(name) || reference.peel_to_commit().is_err()
-        })
         .filter_map(|reference| reference.name().ok().map(str::to_string))
+        .filter(|name| !advertised.contains(name))
         .collect();
-    for name in unwanted {
+    for name in gone {
         if let Ok(mut reference) = repo.find_reference(&name) {
             let _ = reference.delete();
         }
     }
     repo.set_head(&format!("refs/heads/{default_branch}"))
-        .map_err(|err| Failure::of(&err, url))?;
+        .map_err(|err| Failure::local(&err, url))?;
     if !readable(dir) {
-        return Err(damaged("the fetched mirror does not read back".to_string()));
+        return Err(Failure::Damaged(
+            "the fetched mirror does not read back".to_string(),
+        ));
     }
     std::fs::write(dir.join(COMPLETE_MARKER), marker_text(url))
         .map_err(|err| Failure::Refused(format!("cannot mark the mirror complete: {err}")))
@@ -406,14 +502,14 @@ fn with_jitter(wait: Duration) -> Duration {
     wait + wait.mul_f64(f64::from(nanos % 1000) / 4000.0)
 }
 
-/// The remote's default branch, and the refs a build reads: that branch, the configured
-/// one, archive-shaped branches and release tags.
+/// The remote's default branch, every ref it advertises, and the refs a build reads: that
+/// branch, the configured one, archive-shaped branches and release tags.
 fn list_wanted(
     repo: &Repository,
     url: &str,
     integration: &IntegrationConfig,
     credentials: &CredentialSources,
-) -> Result<(String, BTreeSet<String>), git2::Error> {
+) -> Result<(String, BTreeSet<String>, BTreeSet<String>), git2::Error> {
     let mut remote = repo.remote_anonymous(url)?;
     let connection = remote.connect_auth(Direction::Fetch, Some(credentials.callbacks()), None)?;
     let heads = connection.list()?;
@@ -466,7 +562,8 @@ fn list_wanted(
             "the remote has no branch {default_branch:?}; fix `branch` in site.toml"
         )));
     }
-    Ok((default_branch, wanted))
+    let advertised = heads.iter().map(|head| head.name().to_string()).collect();
+    Ok((default_branch, advertised, wanted))
 }
 
 /// A failure of `site.toml` against what the remote has: never retried.
@@ -524,7 +621,9 @@ impl CredentialSources {
                 }
                 while let Some(key) = ssh_key_files().into_iter().nth(tried.key_files) {
                     tried.key_files += 1;
-                    if let Ok(cred) = Cred::ssh_key(user, None, &key, None) {
+                    let public = key.with_extension("pub");
+                    let public = public.is_file().then_some(public.as_path());
+                    if let Ok(cred) = Cred::ssh_key(user, public, &key, None) {
                         return Ok(cred);
                     }
                 }
@@ -570,6 +669,9 @@ impl CredentialSources {
             (Some(name), Some(_)) if tried.token => format!(
                 "the server refused the token in ${name}: check that it has read access to this repository"
             ),
+            (Some(name), Some(_)) if !url.starts_with("https://") => format!(
+                "the server asks for credentials, and ${name} is only ever sent over https: use the repository's https:// URL, {helper}"
+            ),
             (Some(name), Some(_)) => format!(
                 "the server asks for credentials, and ${name} is only sent over https to {} (build.token_hosts): add {} there if the token is meant for it, {helper}",
                 self.token_hosts.join(", "),
@@ -591,7 +693,9 @@ struct Tried {
     helper: bool,
 }
 
-/// The user's default SSH keys, as `ssh` itself would try them.
+/// The user's default SSH keys that need no passphrase, as `ssh` would try them. A
+/// passphrase-protected key belongs in ssh-agent (tried first): offered from its file,
+/// libssh2 would fail on it without asking for the next key.
 fn ssh_key_files() -> Vec<PathBuf> {
     let Some(home) = std::env::var_os("HOME") else {
         return Vec::new();
@@ -599,8 +703,48 @@ fn ssh_key_files() -> Vec<PathBuf> {
     ["id_ed25519", "id_ecdsa", "id_rsa"]
         .into_iter()
         .map(|name| Path::new(&home).join(".ssh").join(name))
-        .filter(|path| path.is_file())
+        .filter(|path| std::fs::read(path).is_ok_and(|key| !is_encrypted_key(&key)))
         .collect()
+}
+
+/// Whether a private key file is protected by a passphrase: PEM keys say so in a header;
+/// OpenSSH keys name their cipher (`none` when unprotected) right after the magic.
+fn is_encrypted_key(file: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(file);
+    if !text.contains("BEGIN OPENSSH PRIVATE KEY") {
+        return text.contains("ENCRYPTED");
+    }
+    let body: String = text
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .collect();
+    // "openssh-key-v1" and a NUL (15 bytes), a 4-byte length, then the cipher name.
+    let header = decode_base64(body.get(..64).unwrap_or(&body));
+    header.get(19..23) != Some(b"none".as_slice())
+}
+
+/// Standard base64, as far as the first character outside the alphabet (enough to read a
+/// key's header).
+fn decode_base64(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let mut bytes = Vec::new();
+    let (mut buffer, mut bits) = (0u32, 0);
+    for sextet in text.bytes().map_while(value) {
+        buffer = (buffer << 6) | u32::from(sextet);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            bytes.push((buffer >> bits) as u8);
+        }
+    }
+    bytes
 }
 
 /// Whether trying again later may succeed: connection failures, resets, timeouts and server
@@ -615,13 +759,26 @@ fn is_transient(err: &git2::Error, url: &str) -> bool {
         ErrorCode::Auth | ErrorCode::Certificate | ErrorCode::NotFound => return false,
         _ => {}
     }
-    if !matches!(
-        err.class(),
-        ErrorClass::Net | ErrorClass::Ssl | ErrorClass::Http | ErrorClass::Os | ErrorClass::Ssh
-    ) {
+    let message = err.message().to_ascii_lowercase();
+    // Talking with a server is Net, Ssl and Http. Os errors are sockets (connecting, a
+    // reset) or the local disk (full, read-only), which waiting does not fix; Ssh ones
+    // are keys and host keys, same.
+    let socket = [
+        "connect",
+        "connection",
+        "reset",
+        "broken pipe",
+        "timed out",
+        "unreachable",
+    ];
+    let talking = match err.class() {
+        ErrorClass::Net | ErrorClass::Ssl | ErrorClass::Http => true,
+        ErrorClass::Os => socket.iter().any(|sign| message.contains(sign)),
+        _ => false,
+    };
+    if !talking {
         return false;
     }
-    let message = err.message().to_ascii_lowercase();
     let retry_later = ["status code: 429", "status code: 408"];
     let permanent = [
         "status code: 4",
@@ -676,10 +833,36 @@ mod tests {
         assert!(!is_transient(&net("unexpected http status code: 404"), url));
         assert!(!is_transient(&net("repository not exported"), url));
         assert!(!is_transient(&net("anything"), "file:///srv/r.git"));
+        let os = |message: &str| git2::Error::new(ErrorCode::GenericError, ErrorClass::Os, message);
+        assert!(is_transient(
+            &os("failed to connect to 127.0.0.1: Connection refused"),
+            url
+        ));
+        assert!(!is_transient(
+            &os("cannot extend packfile: No space left on device"),
+            url
+        ));
+        assert!(!is_transient(
+            &os("failed to lock file 'refs/heads/main.lock'"),
+            url
+        ));
         let auth = git2::Error::new(ErrorCode::Auth, ErrorClass::Callback, "refused");
         assert!(!is_transient(&auth, url));
         let timeout = git2::Error::new(ErrorCode::Timeout, ErrorClass::Net, "timed out");
         assert!(is_transient(&timeout, url));
+    }
+
+    #[test]
+    fn passphrase_protected_keys_are_left_to_the_agent() {
+        let open = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\n";
+        let locked = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAACmFlczI1Ni1jdHIAAAAGYmNyeXB0AAAAGAAAABD\n-----END OPENSSH PRIVATE KEY-----\n";
+        let pem_locked = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n";
+        let pem_open =
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n";
+        assert!(!is_encrypted_key(open.as_bytes()));
+        assert!(is_encrypted_key(locked.as_bytes()));
+        assert!(is_encrypted_key(pem_locked.as_bytes()));
+        assert!(!is_encrypted_key(pem_open.as_bytes()));
     }
 
     #[test]
