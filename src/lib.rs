@@ -6,7 +6,7 @@
 //! ```text
 //! site.toml ─► config::load ─► SiteConfig
 //! remote repos ─► source::fetch_remotes ─► Mirrors                 (bare mirrors, cached)
-//! repos (git) + content/ ─► source::aggregate ─► Sources           (only git2 user)
+//! repos (git) + content/ ─► source::aggregate_with ─► Sources      (source: only git2 user)
 //!                           catalog::classify ─► Catalog           (versions, addresses)
 //!        render::render_all (markdown, rayon) ─► Rendered per page (cached by blob)
 //!                           nav::build_site   ─► SiteNavigation
