@@ -126,9 +126,6 @@ pub fn compose(inputs: &Inputs) -> anyhow::Result<Vec<OutputFile>> {
     let mut seen = BTreeSet::new();
     files.retain(|file| seen.insert(file.path.clone()));
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let manifest = manifest(&files)?;
-    let at = files.partition_point(|file| file.path.as_str() < "manifest.json");
-    files.insert(at, OutputFile::new("manifest.json", manifest));
     Ok(files)
 }
 
@@ -142,8 +139,17 @@ fn robots(inputs: &Inputs) -> String {
     text
 }
 
-/// `manifest.json`: every other output file with its size and SHA-256, so that a deploy step
-/// can upload only what changed and delete what is gone.
+/// Adds `manifest.json` to composed (sorted) `files`: every other output file with its size
+/// and SHA-256, so that a deploy step can upload only what changed and delete what is gone.
+///
+/// Only for publishing: it hashes the whole site, which `serve`'s rebuilds must not pay for.
+pub fn add_manifest(files: &mut Vec<OutputFile>) -> anyhow::Result<()> {
+    let manifest = manifest(files)?;
+    let at = files.partition_point(|file| file.path.as_str() < "manifest.json");
+    files.insert(at, OutputFile::new("manifest.json", manifest));
+    Ok(())
+}
+
 fn manifest(files: &[OutputFile]) -> anyhow::Result<Vec<u8>> {
     use sha2::{Digest, Sha256};
     #[derive(Serialize)]

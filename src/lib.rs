@@ -13,6 +13,7 @@
 //!                           linkcheck::check  ─► warnings
 //! themes/<name>/ ─► theme::load ─► Theme
 //!                           compose::compose  ─► Vec<OutputFile>
+//!                      compose::add_manifest  ─► + manifest.json   (build only: hashes all)
 //!                            publish::write   ─► output folder     (only writer, atomic)
 //! ```
 //!
@@ -219,6 +220,10 @@ fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Site), Build
         None
     };
     if write && blocked.is_none() {
+        let hashing = Instant::now();
+        compose::add_manifest(&mut site.files).map_err(BuildFailure::early)?;
+        site.timings.push(("manifest", hashing.elapsed()));
+        report.files = site.files.len();
         let publishing = Instant::now();
         publish::write(&site.config.build.output_dir, &site.files).map_err(BuildFailure::early)?;
         site.timings.push(("publish", publishing.elapsed()));
