@@ -171,15 +171,14 @@ fn unchanged_mirror(
     (previous_config, previous_mirrors): (&SiteConfig, &Mirrors),
 ) -> Option<PathBuf> {
     let fetch_settings = |config: &SiteConfig, integration: &IntegrationConfig| {
-        format!(
-            "{:?} {:?} {:?} {:?} {:?} {:?} {:?}",
-            integration.repo,
-            integration.branch,
-            integration.version_branches,
-            integration.version_tags,
-            config.build.cache_dir,
-            config.build.token_env,
-            config.build.token_hosts
+        (
+            integration.repo.clone(),
+            integration.branch.clone(),
+            integration.version_branches.clone(),
+            integration.version_tags.clone(),
+            config.build.cache_dir.clone(),
+            config.build.token_env.clone(),
+            config.build.token_hosts.clone(),
         )
     };
     let wanted = fetch_settings(config, integration);
@@ -352,10 +351,12 @@ fn update_mirror(
     })
 }
 
-/// Deletes `*.lock` files git leaves in a repository when it is killed mid-update.
+/// Deletes `*.lock` files git leaves in a repository when it is killed mid-update (beside
+/// `HEAD`, `config`, `packed-refs` and under `refs/`; `objects/` holds none).
 fn remove_stale_git_locks(dir: &Path) {
     let stale = walkdir::WalkDir::new(dir)
         .into_iter()
+        .filter_entry(|entry| entry.file_name() != "objects")
         .flatten()
         .filter(|entry| {
             entry.file_type().is_file() && entry.path().extension().is_some_and(|ext| ext == "lock")
@@ -389,15 +390,7 @@ impl Failure {
             );
         }
         let lowercase = message.to_ascii_lowercase();
-        let not_there = [
-            "status code: 404",
-            "not found",
-            "not exported",
-            "does not appear to be a git repository",
-            "could not find repository",
-            "failed to resolve path",
-        ];
-        if not_there.iter().any(|sign| lowercase.contains(sign)) {
+        if says_not_there(&lowercase) {
             message.push_str("; check the URL (and, for a private repository, that credentials are available: build.token_env)");
         }
         if err.class() == ErrorClass::Ssh && lowercase.contains("key") {
@@ -780,17 +773,22 @@ fn is_transient(err: &git2::Error, url: &str) -> bool {
         return false;
     }
     let retry_later = ["status code: 429", "status code: 408"];
-    let permanent = [
-        "status code: 4",
+    let refused = ["status code: 4", "access denied"];
+    retry_later.iter().any(|m| message.contains(m))
+        || !(says_not_there(&message) || refused.iter().any(|m| message.contains(m)))
+}
+
+/// Whether a (lowercased) libgit2 message says the repository is not where the URL points.
+fn says_not_there(message: &str) -> bool {
+    const SIGNS: [&str; 6] = [
+        "status code: 404",
         "not found",
         "not exported",
         "does not appear to be a git repository",
-        "failed to resolve path",
         "could not find repository",
-        "access denied",
+        "failed to resolve path",
     ];
-    retry_later.iter().any(|m| message.contains(m))
-        || !permanent.iter().any(|m| message.contains(m))
+    SIGNS.iter().any(|sign| message.contains(sign))
 }
 
 /// A libgit2 message without the URL's secrets.

@@ -109,7 +109,7 @@ pub(super) struct FoundBlob {
     pub(super) oid: Oid,
 }
 
-impl TreeReader<'_> {
+impl<'r> TreeReader<'r> {
     fn entry(&self, path: &str) -> Option<Entry> {
         match &self.files {
             Files::Commit(tree) => {
@@ -162,28 +162,27 @@ impl TreeReader<'_> {
         }
     }
 
+    /// The folder `dir` of a commit's `tree` (`""` is the tree itself).
+    fn folder(&self, tree: &Tree<'r>, dir: &str) -> Option<Tree<'r>> {
+        if dir.is_empty() {
+            return Some(tree.clone());
+        }
+        let entry = tree.get_path(Path::new(dir)).ok()?;
+        self.repo.find_tree(entry.id()).ok()
+    }
+
     /// Names in a folder.
     fn names_in(&self, dir: &str) -> Vec<String> {
         match &self.files {
-            Files::Commit(tree) => {
-                let subtree;
-                let tree = if dir.is_empty() {
-                    tree
-                } else {
-                    let Some(found) = tree
-                        .get_path(Path::new(dir))
-                        .ok()
-                        .and_then(|entry| self.repo.find_tree(entry.id()).ok())
-                    else {
-                        return Vec::new();
-                    };
-                    subtree = found;
-                    &subtree
-                };
-                tree.iter()
-                    .filter_map(|entry| entry.name().ok().map(str::to_string))
-                    .collect()
-            }
+            Files::Commit(tree) => self
+                .folder(tree, dir)
+                .map(|folder| {
+                    folder
+                        .iter()
+                        .filter_map(|entry| entry.name().ok().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
             Files::WorkTree(root) => std::fs::read_dir(root.join(dir))
                 .map(|entries| {
                     entries
@@ -299,21 +298,8 @@ impl TreeReader<'_> {
         let mut paths = Vec::new();
         match &self.files {
             Files::Commit(tree) => {
-                let subtree;
-                let tree = if dir.is_empty() {
-                    tree
-                } else {
-                    match tree
-                        .get_path(Path::new(dir))
-                        .ok()
-                        .and_then(|entry| self.repo.find_tree(entry.id()).ok())
-                    {
-                        Some(found) => {
-                            subtree = found;
-                            &subtree
-                        }
-                        None => return Vec::new(),
-                    }
+                let Some(tree) = self.folder(tree, dir) else {
+                    return Vec::new();
                 };
                 let _ = tree.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
                     if entry.kind() == Some(ObjectType::Blob)
