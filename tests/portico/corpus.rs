@@ -1,4 +1,5 @@
-//! The real integration docs of `../shared/corpus`, turned into git repositories shaped like
+//! The real integration docs of `tests/corpus` (a copy of the team's shared corpus, with its
+//! sources and licences in `tests/corpus/SOURCES.md`), turned into git repositories shaped like
 //! the real ones (archive branches and release tags named as upstream), built as one portal.
 
 use std::collections::BTreeMap;
@@ -9,14 +10,14 @@ use serde::Deserialize;
 
 use crate::fixture::{Fixture, Repo};
 
-/// `../shared/corpus` next to this repository (CI mounts it there), or `$PORTICO_CORPUS`.
+/// `tests/corpus` in this repository, or `$PORTICO_CORPUS` (to try a newer corpus).
 fn corpus_dir() -> PathBuf {
     let dir = std::env::var_os("PORTICO_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus"));
     assert!(
         dir.join("sources.json").is_file(),
-        "the corpus is not at {}: check out ../shared next to this repository or set PORTICO_CORPUS",
+        "the corpus is not at {}: restore tests/corpus or set PORTICO_CORPUS",
         dir.display()
     );
     dir
