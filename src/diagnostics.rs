@@ -3,7 +3,12 @@
 //! Stages return their diagnostics as values; `lib.rs` gathers them, sorts them so the
 //! report is deterministic, and the binary prints them once. `--strict` counts warnings as
 //! failures. This module never prints and never decides whether a build fails.
+//!
+//! File names, branch names and messages come from repositories nobody on the portal's side
+//! reviewed, so everything shown goes through [`printable`]: a file name must not be able to
+//! print a forged CI command on a line of its own, or move a terminal's cursor.
 
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -61,6 +66,35 @@ impl Location {
     }
 }
 
+/// `text` with every character that could change how a log or terminal reads escaped as
+/// `\n`, `\r`, `\t` or `\u{…}`: control characters (C0, DEL, C1, so ESC and CSI
+/// sequences), Unicode line and paragraph separators, and bidirectional overrides (which
+/// make a line display in another order than it reads). Backslashes are kept as they are.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    fn needs_escape(c: char) -> bool {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+                    | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+            )
+    }
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => escaped.push_str("\\n"),
+            '\r' => escaped.push_str("\\r"),
+            '\t' => escaped.push_str("\\t"),
+            c if needs_escape(c) => escaped.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => escaped.push(c),
+        }
+    }
+    Cow::Owned(escaped)
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut parts = Vec::new();
@@ -83,7 +117,7 @@ impl fmt::Display for Location {
                 }
             }
         }
-        f.write_str(&text)
+        f.write_str(&printable(&text))
     }
 }
 
@@ -120,10 +154,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
         };
         let location = self.location.to_string();
+        let message = printable(&self.message);
         if location.is_empty() {
-            write!(f, "{severity}: {}", self.message)
+            write!(f, "{severity}: {message}")
         } else {
-            write!(f, "{severity}: {location}: {}", self.message)
+            write!(f, "{severity}: {location}: {message}")
         }
     }
 }
@@ -183,6 +218,25 @@ mod tests {
             diagnostic.to_string(),
             "warning: integration jira, version 2.3 (branch jira-docs-2.3): docs/setup.md:12: broken link"
         );
+    }
+
+    #[test]
+    fn control_characters_in_names_and_messages_are_shown_escaped() {
+        let location = Location::integration("evil")
+            .with_version("1.0 (branch 1.0-docs\u{1b}[2J)")
+            .with_file("docs/a\n::error::forged\r.md");
+        let diagnostic =
+            Diagnostic::warning(location, "bad\n::add-mask::x \u{202e}gnp.exe \u{9b}31m");
+        let shown = diagnostic.to_string();
+        assert_eq!(
+            shown,
+            "warning: integration evil, version 1.0 (branch 1.0-docs\\u{1b}[2J): docs/a\\n::error::forged\\r.md: bad\\n::add-mask::x \\u{202e}gnp.exe \\u{9b}31m"
+        );
+        assert!(!shown.chars().any(char::is_control));
+        assert!(matches!(
+            printable("plain ünïcode / \\ path"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -192,8 +192,76 @@ fn fetch_settings(options: &BuildOptions, config: &SiteConfig) -> FetchSettings 
     }
 }
 
+/// The folders of the user's that an output folder must not overlap.
+fn protected_folders(config: &SiteConfig) -> Vec<publish::Protected> {
+    let folder = |what: String, path: PathBuf, no_output_inside: bool| publish::Protected {
+        what,
+        path,
+        no_output_inside,
+    };
+    let mut folders = vec![
+        folder(
+            format!(
+                "the portal root (the folder holding {})",
+                config::CONFIG_FILE
+            ),
+            config.root.clone(),
+            false,
+        ),
+        folder(
+            format!("the portal's {}/ folder", source::CONTENT_DIR),
+            config.root.join(source::CONTENT_DIR),
+            true,
+        ),
+        folder(
+            format!("the theme {}", config.site.theme),
+            config.root.join(theme::THEMES_DIR).join(&config.site.theme),
+            true,
+        ),
+        folder(
+            "the cache of remote repositories (cache_dir)".to_string(),
+            config.build.cache_dir.clone(),
+            false,
+        ),
+    ];
+    for integration in &config.integrations {
+        if let config::RepoLocation::Local(path) = &integration.repo {
+            folders.push(folder(
+                format!("the repository of integration {}", integration.id),
+                path.clone(),
+                false,
+            ));
+        }
+    }
+    folders
+}
+
+/// For `build`: the output folder, claimed (checked, locked, cleared of what killed builds
+/// left). For `check`: `None`, once the output folder was found acceptable.
+fn claim_output(options: &BuildOptions, write: bool) -> anyhow::Result<Option<publish::Output>> {
+    let config = load_config(options)?;
+    let out = &config.build.output_dir;
+    let protected = protected_folders(&config);
+    if !write {
+        publish::check_destination(out, &protected)?;
+        return Ok(None);
+    }
+    let quiet = options.quiet;
+    let output = publish::Output::claim(out, &protected, || {
+        if !quiet {
+            eprintln!(
+                "another build is writing {}; waiting for it to finish",
+                diagnostics::printable(&out.display().to_string())
+            );
+        }
+    })?;
+    Ok(Some(output))
+}
+
 fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Site), BuildFailure> {
     let started = Instant::now();
+    // Before any work: a build that may not write where it was asked to fails at once.
+    let output = claim_output(options, write).map_err(BuildFailure::early)?;
     let mut site = Site::assemble(options, ReadOptions::default()).map_err(BuildFailure::early)?;
     let mut report = site.report(started);
     let unreadable = site.unreadable();
@@ -219,13 +287,13 @@ fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Site), Build
     } else {
         None
     };
-    if write && blocked.is_none() {
+    if let Some(output) = output.as_ref().filter(|_| blocked.is_none()) {
         let hashing = Instant::now();
         compose::add_manifest(&mut site.files).map_err(BuildFailure::early)?;
         site.timings.push(("manifest", hashing.elapsed()));
         report.files = site.files.len();
         let publishing = Instant::now();
-        publish::write(&site.config.build.output_dir, &site.files).map_err(BuildFailure::early)?;
+        output.publish(&site.files).map_err(BuildFailure::early)?;
         site.timings.push(("publish", publishing.elapsed()));
         report.timings = site.timings.clone();
         report.output = Some(site.config.build.output_dir.clone());

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use portico::diagnostics::Severity;
+use portico::diagnostics::{Severity, printable};
 use portico::report::Annotations;
 use portico::{BuildFailure, BuildOptions, BuildReport, RemoteOptions, Site};
 
@@ -282,7 +282,7 @@ fn finish(
         if let Some(annotations) = &annotations {
             println!("{}", annotations.failure(what, reason));
         }
-        eprintln!("error: {what} failed: {reason}");
+        eprintln!("error: {what} failed: {}", printable(reason));
     }
     if succeeded { Ok(()) } else { Err(()) }
 }
@@ -291,7 +291,7 @@ fn serve(options: &portico::serve::ServeOptions) -> Result<(), ()> {
     let server = match portico::serve::start(options) {
         Ok(server) => server,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", printable(&format!("{err:#}")));
             return Err(());
         }
     };
@@ -327,7 +327,10 @@ fn open_browser(url: &str) {
 fn list(options: &BuildOptions) -> Result<(), ()> {
     match portico::list::list(options) {
         Ok(listing) => {
-            print!("{}", listing.text);
+            // Branch and file names come from repositories: one printable line each.
+            for line in listing.text.lines() {
+                println!("{}", printable(line));
+            }
             if listing.unreadable > 0 {
                 eprintln!(
                     "error: {} integration(s) could not be read",
@@ -338,7 +341,7 @@ fn list(options: &BuildOptions) -> Result<(), ()> {
             Ok(())
         }
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", printable(&format!("{err:#}")));
             Err(())
         }
     }
@@ -346,7 +349,10 @@ fn list(options: &BuildOptions) -> Result<(), ()> {
 
 fn demo(dir: &Path) -> Result<(), ()> {
     if let Err(err) = portico::demo::write(dir) {
-        eprintln!("error: cannot write the demo portal: {err:#}");
+        eprintln!(
+            "error: cannot write the demo portal: {}",
+            printable(&format!("{err:#}"))
+        );
         return Err(());
     }
     eprintln!("wrote a sample portal into {}", dir.display());

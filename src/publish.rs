@@ -1,58 +1,188 @@
-//! Publishing: the only stage that writes the site to disk.
+//! Publishing: the only stage that writes the site to disk, and the guard of the output folder.
 //!
-//! Writes every [`OutputFile`] into a staging folder next to the output folder, then swaps
-//! it in (an atomic exchange where the OS offers one, else two renames), so that readers
-//! and deploy steps only ever see a complete site and a failed or interrupted build leaves
-//! the previous one as it was. Refuses to replace a folder that is not a Portico site.
+//! A build first claims its output folder ([`Output::claim`]): the folder must not overlap
+//! anything of the user's (the portal root, a repository, `content/`, the theme, the cache)
+//! and must be empty or a folder Portico created, recognised by a marker file with a
+//! signature ([`OUTPUT_MARKER`]), never by the presence of files a user could also have.
+//! The claim holds a lock beside the output, so two builds into one folder take turns, and
+//! it clears staging folders that killed builds left behind.
+//!
+//! [`Output::publish`] writes every [`OutputFile`] into a staging folder next to the output
+//! folder, then swaps it in (an atomic exchange where the OS offers one, else two renames),
+//! so that readers and deploy steps only ever see a complete site and a failed or
+//! interrupted build leaves the previous one as it was.
 
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, bail};
 use rayon::prelude::*;
 
 use crate::compose::OutputFile;
 
-/// A file every Portico site has at its root; its presence marks a folder as replaceable.
-const SITE_MARKER: &str = "integrations.json";
+/// The file at the root of every folder Portico writes; only a folder holding it (with its
+/// signature) is ever replaced.
+pub const OUTPUT_MARKER: &str = ".portico-output";
+/// The first line of the marker: what no user file plausibly starts with.
+const MARKER_SIGNATURE: &str = "portico-output-v1 5f0c9e2a7d31b846";
+const MARKER_TEXT: &str = "portico-output-v1 5f0c9e2a7d31b846\n\
+This folder was written by `portico build`. Each build replaces the whole folder:\n\
+keep no files of your own here.\n";
 const STAGING_TAG: &str = "portico-staging";
 const RETIRED_TAG: &str = "portico-retired";
+const LOCK_TAG: &str = "portico-lock";
 
-/// Publishes `files` as the complete content of `out`.
+/// A folder of the user's that the output folder must not be, contain or (for some) lie in.
+#[derive(Debug, Clone)]
+pub struct Protected {
+    /// What it is, for the error: "the portal root (the folder holding site.toml)".
+    pub what: String,
+    pub path: PathBuf,
+    /// Whether the output may not lie inside it either (`content/`: a build would re-read
+    /// its own output).
+    pub no_output_inside: bool,
+}
+
+/// An output folder this build may replace, held until the build is published or dropped.
+#[derive(Debug)]
+pub struct Output {
+    /// The output folder, absolute, with symbolic links resolved.
+    path: PathBuf,
+    /// Held (an exclusive file lock) for as long as this value lives.
+    _lock: fs::File,
+}
+
+impl Output {
+    /// Claims `out` for a build: refuses a folder that overlaps `protected` or that Portico
+    /// did not create, waits (calling `on_wait` first) while another build holds the
+    /// folder, and removes what interrupted builds left beside it.
+    pub fn claim(
+        out: &Path,
+        protected: &[Protected],
+        on_wait: impl FnOnce(),
+    ) -> anyhow::Result<Output> {
+        let path = check_destination(out, protected)?;
+        let (parent, name) = parent_and_name(&path)?;
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let lock_path = parent.join(format!(".{name}.{LOCK_TAG}"));
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .with_context(|| format!("cannot create the lock file {}", lock_path.display()))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                on_wait();
+                lock.lock()
+                    .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+            }
+            Err(fs::TryLockError::Error(err)) => {
+                return Err(err).with_context(|| format!("cannot lock {}", lock_path.display()));
+            }
+        }
+        // Under the lock: any staging folder here belongs to a build that died.
+        remove_leftovers(parent, name);
+        // Checked again now that no other build can change the folder.
+        ensure_replaceable(&path)?;
+        Ok(Output { path, _lock: lock })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Publishes `files` as the complete content of the output folder.
+    pub fn publish(&self, files: &[OutputFile]) -> anyhow::Result<()> {
+        let (parent, name) = parent_and_name(&self.path)?;
+        ensure_replaceable(&self.path)?;
+        let staging = parent.join(format!(".{name}.{STAGING_TAG}-{}", std::process::id()));
+        let result =
+            write_all(&staging, files).and_then(|()| swap_in(&staging, &self.path, parent, name));
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&staging);
+        }
+        result
+    }
+}
+
+/// Publishes `files` as the complete content of `out` (claim, then publish).
 pub fn write(out: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
-    let out = absolute(out)?;
-    let parent = out
+    Output::claim(out, &[], || {})?.publish(files)
+}
+
+/// Where the build would write, if it may write there: `out` resolved, or an error that
+/// names the folder and the way out. Writes nothing.
+pub fn check_destination(out: &Path, protected: &[Protected]) -> anyhow::Result<PathBuf> {
+    let path = resolve(out)
+        .with_context(|| format!("cannot resolve the output folder {}", out.display()))?;
+    let shown = out.display();
+    for folder in protected {
+        let Ok(guarded) = resolve(&folder.path) else {
+            continue;
+        };
+        let what = &folder.what;
+        if path == guarded {
+            bail!(
+                "refusing to build into {shown}: it is {what}, and a build replaces its output folder as a whole; choose an output folder of its own (for example --out public)"
+            );
+        }
+        if guarded.starts_with(&path) {
+            bail!(
+                "refusing to build into {shown}: it contains {what} ({}), and a build replaces its output folder as a whole; choose an output folder of its own (for example --out public)",
+                folder.path.display()
+            );
+        }
+        if folder.no_output_inside && path.starts_with(&guarded) {
+            bail!(
+                "refusing to build into {shown}: it lies inside {what} ({}), which the build reads, so every build would read its own output; choose an output folder outside it",
+                folder.path.display()
+            );
+        }
+    }
+    ensure_replaceable(&path)?;
+    Ok(path)
+}
+
+fn parent_and_name(path: &Path) -> anyhow::Result<(&Path, &str)> {
+    let parent = path
         .parent()
-        .with_context(|| format!("the output folder {} has no parent folder", out.display()))?;
-    let name = out
+        .with_context(|| format!("the output folder {} has no parent folder", path.display()))?;
+    let name = path
         .file_name()
-        .with_context(|| format!("the output folder {} has no name", out.display()))?
-        .to_string_lossy()
-        .into_owned();
-    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    ensure_replaceable(&out)?;
-    remove_leftovers(parent, &name);
-
-    let staging = parent.join(format!(".{name}.{STAGING_TAG}-{}", std::process::id()));
-    let result = write_all(&staging, files).and_then(|()| swap_in(&staging, &out, parent, &name));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
+        .and_then(|name| name.to_str())
+        .with_context(|| format!("the output folder {} has no usable name", path.display()))?;
+    Ok((parent, name))
 }
 
-fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
-    if path.is_absolute() {
-        return Ok(path.to_path_buf());
+/// `path` made absolute, with symbolic links resolved as far as the path exists (what does
+/// not exist yet cannot be a link), so that two spellings of one folder compare equal.
+fn resolve(path: &Path) -> io::Result<PathBuf> {
+    let absolute = std::path::absolute(path)?;
+    let components: Vec<Component> = absolute.components().collect();
+    for existing in (1..=components.len()).rev() {
+        let prefix: PathBuf = components[..existing].iter().collect();
+        if let Ok(mut resolved) = prefix.canonicalize() {
+            for part in &components[existing..] {
+                match part {
+                    Component::ParentDir => {
+                        resolved.pop();
+                    }
+                    Component::Normal(part) => resolved.push(part),
+                    _ => {}
+                }
+            }
+            return Ok(resolved);
+        }
     }
-    Ok(std::env::current_dir()
-        .context("cannot read the current folder")?
-        .join(path))
+    Ok(absolute)
 }
 
-/// An existing output folder must be empty or a previous Portico site: `--out ~` must never
-/// delete a home folder.
+/// An existing output folder must be empty or carry Portico's marker: `--out ~` must never
+/// delete a home folder, nor `--out docs` a folder that happens to hold an `integrations.json`.
 fn ensure_replaceable(out: &Path) -> anyhow::Result<()> {
     let metadata = match fs::symlink_metadata(out) {
         Ok(metadata) => metadata,
@@ -69,16 +199,34 @@ fn ensure_replaceable(out: &Path) -> anyhow::Result<()> {
         .with_context(|| format!("cannot read {}", out.display()))?
         .next()
         .is_none();
-    if !empty && !out.join(SITE_MARKER).is_file() {
+    if !empty && !is_ours(out) {
+        let earlier = if out.join("integrations.json").is_file() {
+            " If it is a site built by an earlier Portico (before output folders were marked), delete it once yourself."
+        } else {
+            ""
+        };
         bail!(
-            "refusing to replace {}: it is not empty and does not look like a Portico site (no {SITE_MARKER}); empty it or choose another --out",
+            "refusing to replace {}: it is not empty and Portico did not create it (no {OUTPUT_MARKER} marker), and a build replaces its output folder as a whole; move your files away or choose another --out.{earlier}",
             out.display()
         );
     }
     Ok(())
 }
 
-/// Staging and retired folders of builds that were interrupted.
+/// Whether `folder` carries Portico's marker with its signature.
+fn is_ours(folder: &Path) -> bool {
+    let marker = folder.join(OUTPUT_MARKER);
+    let Ok(metadata) = fs::symlink_metadata(&marker) else {
+        return false;
+    };
+    metadata.is_file()
+        && metadata.len() < 4096
+        && fs::read_to_string(&marker)
+            .is_ok_and(|text| text.lines().next() == Some(MARKER_SIGNATURE))
+}
+
+/// Staging and retired folders of builds that were interrupted (called under the output's
+/// lock, so no live build owns them). Only folders that are ours or still empty go.
 fn remove_leftovers(parent: &Path, name: &str) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
@@ -89,11 +237,14 @@ fn remove_leftovers(parent: &Path, name: &str) {
     ];
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        if prefixes
+        let path = entry.path();
+        let is_leftover = prefixes
             .iter()
-            .any(|prefix| file_name.starts_with(prefix.as_str()))
-        {
-            let _ = fs::remove_dir_all(entry.path());
+            .any(|prefix| file_name.starts_with(prefix.as_str()));
+        let is_folder = entry.file_type().is_ok_and(|kind| kind.is_dir());
+        let removable = is_ours(&path) || fs::read_dir(&path).is_ok_and(|mut e| e.next().is_none());
+        if is_leftover && is_folder && removable {
+            let _ = fs::remove_dir_all(&path);
         }
     }
 }
@@ -101,6 +252,10 @@ fn remove_leftovers(parent: &Path, name: &str) {
 fn write_all(staging: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     let _ = fs::remove_dir_all(staging);
     fs::create_dir_all(staging).with_context(|| format!("cannot create {}", staging.display()))?;
+    // First, so that even a half-written staging folder is recognisably ours.
+    let marker = staging.join(OUTPUT_MARKER);
+    fs::write(&marker, MARKER_TEXT)
+        .with_context(|| format!("cannot write {}", marker.display()))?;
     let mut folders: Vec<PathBuf> = Vec::new();
     for file in files {
         let target = site_path(staging, &file.path)?;
@@ -199,6 +354,16 @@ mod tests {
         }
     }
 
+    fn folder_names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn a_second_publish_replaces_the_whole_site() {
         let dir = tempfile::tempdir().unwrap();
@@ -215,21 +380,116 @@ mod tests {
         .unwrap();
         assert!(!out.join("old.html").exists());
         assert_eq!(fs::read_to_string(out.join("a/new.html")).unwrap(), "new");
-        let leftovers: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(leftovers, ["public"]);
+        assert!(is_ours(&out));
+        assert_eq!(folder_names(dir.path()), [".public.portico-lock", "public"]);
     }
 
     #[test]
     fn a_folder_that_is_not_a_site_is_never_replaced() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("thesis.tex"), "precious").unwrap();
-        let err = write(dir.path(), &[file("integrations.json", "{}")]).unwrap_err();
-        assert!(err.to_string().contains("refusing"), "{err}");
+        let err = format!(
+            "{:#}",
+            write(dir.path(), &[file("integrations.json", "{}")]).unwrap_err()
+        );
+        assert!(err.contains("refusing"), "{err}");
         assert!(dir.path().join("thesis.tex").exists());
+    }
+
+    #[test]
+    fn a_file_named_like_ours_does_not_make_a_folder_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("docs");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("integrations.json"), "{}").unwrap();
+        fs::write(out.join(OUTPUT_MARKER), "my own notes").unwrap();
+        let err = format!("{:#}", write(&out, &[file("a.html", "a")]).unwrap_err());
+        assert!(err.contains("Portico did not create it"), "{err}");
+        assert!(err.contains("earlier Portico"), "{err}");
+        assert_eq!(
+            fs::read_to_string(out.join(OUTPUT_MARKER)).unwrap(),
+            "my own notes"
+        );
+    }
+
+    #[test]
+    fn outputs_that_overlap_the_users_folders_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("portal");
+        fs::create_dir_all(root.join("content")).unwrap();
+        let protected = [
+            Protected {
+                what: "the portal root".into(),
+                path: root.clone(),
+                no_output_inside: false,
+            },
+            Protected {
+                what: "the portal's content folder".into(),
+                path: root.join("content"),
+                no_output_inside: true,
+            },
+        ];
+        for (out, expected) in [
+            (root.clone(), "it is the portal root"),
+            (root.join("x/../"), "it is the portal root"),
+            (dir.path().to_path_buf(), "it contains the portal root"),
+            (
+                root.join("content/site"),
+                "lies inside the portal's content folder",
+            ),
+        ] {
+            let err = check_destination(&out, &protected).unwrap_err().to_string();
+            assert!(err.contains(expected), "{}: {err}", out.display());
+        }
+        assert!(check_destination(&root.join("public"), &protected).is_ok());
+    }
+
+    #[test]
+    fn leftovers_of_killed_builds_go_but_look_alikes_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let dead = dir.path().join(".public.portico-staging-999999");
+        fs::create_dir(&dead).unwrap();
+        fs::write(dead.join(OUTPUT_MARKER), MARKER_TEXT).unwrap();
+        fs::write(dead.join("half.html"), "x").unwrap();
+        let empty = dir.path().join(".public.portico-staging-999998");
+        fs::create_dir(&empty).unwrap();
+        let foreign = dir.path().join(".public.portico-staging-notes");
+        fs::create_dir(&foreign).unwrap();
+        fs::write(foreign.join("mine.txt"), "keep").unwrap();
+        write(&out, &[file("index.html", "i")]).unwrap();
+        assert!(!dead.exists());
+        assert!(!empty.exists());
+        assert!(foreign.join("mine.txt").exists());
+    }
+
+    #[test]
+    fn a_second_build_waits_for_the_first_and_keeps_its_staging_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = Output::claim(&out, &[], || panic!("nobody holds it yet")).unwrap();
+        // The first build is writing: its staging folder exists.
+        let staging = dir
+            .path()
+            .join(format!(".public.{STAGING_TAG}-{}", std::process::id()));
+        fs::create_dir(&staging).unwrap();
+        fs::write(staging.join(OUTPUT_MARKER), MARKER_TEXT).unwrap();
+
+        let (waiting_tx, waiting_rx) = std::sync::mpsc::channel();
+        let second_out = out.clone();
+        let second = std::thread::spawn(move || {
+            Output::claim(&second_out, &[], move || waiting_tx.send(()).unwrap())
+                .map(|output| output.publish(&[file("second.html", "2")]))
+        });
+        // The second build says it waits, and touches nothing while it does.
+        waiting_rx.recv().unwrap();
+        assert!(staging.join(OUTPUT_MARKER).exists());
+        fs::remove_dir_all(&staging).unwrap();
+        first.publish(&[file("first.html", "1")]).unwrap();
+        drop(first);
+        second.join().unwrap().unwrap().unwrap();
+        assert!(out.join("second.html").exists());
+        assert!(!out.join("first.html").exists());
     }
 
     #[test]

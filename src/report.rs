@@ -172,11 +172,15 @@ impl Annotations {
     }
 }
 
-/// Workflow command data: `%`, CR and LF are encoded.
+/// Workflow command data: `%`, CR and LF are encoded as the workflow-command format
+/// requires, then any other control character is escaped (GitHub's log viewer renders
+/// terminal escape sequences).
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    let encoded = text
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::diagnostics::printable(&encoded).into_owned()
 }
 
 /// Workflow command properties: also `:` and `,`.
@@ -221,6 +225,14 @@ mod tests {
         );
         let error = Diagnostic::error(Location::default(), "two\r\nlines");
         assert_eq!(annotations.diagnostic(&error), "::error::two%0D%0Alines");
+        let forged = Diagnostic::warning(
+            Location::integration("x").with_file("a\n::add-mask::b,c:d\u{1b}[31m.md"),
+            "m\u{1b}]0;title\u{7}",
+        );
+        assert_eq!(
+            annotations.diagnostic(&forged),
+            "::warning title=x a%0A%3A%3Aadd-mask%3A%3Ab%2Cc%3Ad\\u{1b}[31m.md::m\\u{1b}]0;title\\u{7}"
+        );
         assert_eq!(
             annotations.failure("build", "50% done\r\n"),
             "::error::build failed: 50%25 done%0D%0A"

@@ -357,8 +357,8 @@ fn ci_gets_annotations_a_report_and_deploy_ready_files() {
     assert_eq!(index["sha256"], digest);
     assert_eq!(
         files.len(),
-        tree_snapshot(&fx.path("public")).len() - 1,
-        "every file but the manifest itself"
+        tree_snapshot(&fx.path("public")).len() - 2,
+        "every file but the manifest itself and the output marker"
     );
 }
 
