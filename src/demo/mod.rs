@@ -17,6 +17,8 @@ use git::{FileSet, RepoWriter, SYMLINK_PREFIX};
 
 /// Marks a folder as written by `portico demo`, so a second run may replace it.
 const DEMO_MARKER: &str = ".portico-demo";
+/// What the marker says: a folder is a previous demo only when its marker says exactly this.
+const DEMO_MARKER_TEXT: &str = "written by `portico demo`; safe to delete\n";
 
 struct Sample {
     id: &'static str,
@@ -102,10 +104,7 @@ const CONTENT: &[(&str, &str)] = &[
 /// Writes the demo portal into `dir` (replacing a previous demo there).
 pub fn write(dir: &Path) -> anyhow::Result<()> {
     prepare_folder(dir)?;
-    std::fs::write(
-        dir.join(DEMO_MARKER),
-        "written by `portico demo`; safe to delete\n",
-    )?;
+    std::fs::write(dir.join(DEMO_MARKER), DEMO_MARKER_TEXT)?;
     std::fs::write(dir.join(crate::config::CONFIG_FILE), site_toml())?;
     for (path, text) in CONTENT {
         let target = dir.join("content").join(path);
@@ -129,7 +128,9 @@ fn prepare_folder(dir: &Path) -> anyhow::Result<()> {
             .next()
             .is_none();
         if !empty {
-            if !dir.join(DEMO_MARKER).exists() {
+            let marked = std::fs::read_to_string(dir.join(DEMO_MARKER))
+                .is_ok_and(|text| text == DEMO_MARKER_TEXT);
+            if !marked {
                 bail!(
                     "{} exists and is not a previous demo; choose another folder (`portico demo DIR`) or empty it",
                     dir.display()
