@@ -596,3 +596,79 @@ pub fn is_editor_leftover(name: &std::ffi::OsStr) -> bool {
         || name.starts_with(".#")
         || name == "4913"
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repository_with(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Repository, Oid) {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let mut builder = repo.treebuilder(None).unwrap();
+        for (name, bytes) in files {
+            let blob = repo.blob(bytes).unwrap();
+            builder.insert(name, blob, 0o100644).unwrap();
+        }
+        let tree = builder.write().unwrap();
+        drop(builder);
+        (dir, repo, tree)
+    }
+
+    fn reader<'r>(repo: &'r Repository, tree: Oid, blobs: &'r BlobCache) -> TreeReader<'r> {
+        let limits = SizeLimits {
+            page: 100,
+            asset: 1_000,
+        };
+        let files = Files::Commit(repo.find_tree(tree).unwrap());
+        TreeReader::new(repo, files, blobs, limits, Location::integration("x"))
+    }
+
+    #[test]
+    fn a_blob_over_its_limit_is_left_out_without_being_loaded() {
+        let big = vec![b'x'; 5_000];
+        let (_dir, repo, tree) = repository_with(&[
+            ("big.png", &big),
+            ("page.md", &[b'y'; 500]),
+            ("ok.md", b"# Ok\n"),
+        ]);
+        let blobs = BlobCache::default();
+        let reader = reader(&repo, tree, &blobs);
+        assert!(reader.read_asset("big.png").is_none());
+        assert!(
+            reader.read("page.md").is_none(),
+            "a page has the page limit"
+        );
+        assert!(
+            reader.read_asset("page.md").is_some(),
+            "a file has the asset limit"
+        );
+        assert!(reader.read("ok.md").is_some());
+        let big_id = Oid::hash_object(ObjectType::Blob, &big).unwrap();
+        assert!(blobs.get(big_id).is_none(), "never loaded");
+
+        let (problems, left_out) = reader.finish();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems[0]
+                .message
+                .starts_with("is 5 KB, over the 1 KB limit of [build] max_asset_size"),
+            "{}",
+            problems[0].message
+        );
+        assert_eq!(problems[0].location.file.as_deref(), Some("big.png"));
+        assert_eq!(left_out.keys().collect::<Vec<_>>(), ["big.png", "page.md"]);
+    }
+
+    #[test]
+    fn markdown_with_bad_bytes_is_repaired_with_a_located_warning() {
+        let (_dir, repo, tree) = repository_with(&[("bad.md", b"# T\n\nx \xff \x00\n")]);
+        let blobs = BlobCache::default();
+        let reader = reader(&repo, tree, &blobs);
+        let file = reader.read("bad.md").unwrap();
+        assert_eq!(&*file.text(), "# T\n\nx \u{fffd} \u{fffd}\n");
+        let (problems, left_out) = reader.finish();
+        assert!(left_out.is_empty());
+        assert_eq!(problems.len(), 2);
+        assert!(problems.iter().all(|p| p.location.line == Some(3)));
+    }
+}
