@@ -653,8 +653,9 @@ fn classify_integration(
             Ok(()) => claims.claim(from, ".gitbook.yaml").is_ok(),
         });
         let Some(landing) = landing else {
-            // Cannot happen: `source` leaves out versions without a landing page, and the
-            // landing page is classified first. Leaving the version out is the safe answer.
+            // `source` leaves out versions without a landing page, and the landing page
+            // claims its path first: only an output folder so deep that not even
+            // `index.html` fits gets here, and the warning about it is given above.
             continue;
         };
         versions.push(Version {

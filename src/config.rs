@@ -95,7 +95,7 @@ pub fn describe_size(bytes: u64) -> String {
     for (unit, name) in UNITS {
         if bytes >= unit {
             let tenths = (bytes * 10 + unit / 2) / unit;
-            return if tenths % 10 == 0 {
+            return if tenths.is_multiple_of(10) {
                 format!("{} {name}", tenths / 10)
             } else {
                 format!("{}.{} {name}", tenths / 10, tenths % 10)
