@@ -660,6 +660,43 @@ mod tests {
     }
 
     #[test]
+    fn a_working_tree_file_over_every_limit_is_never_read() {
+        let (dir, repo, _) = repository_with(&[]);
+        std::fs::write(dir.path().join("huge.png"), vec![0u8; 5_000]).unwrap();
+        std::fs::write(dir.path().join("page.md"), vec![b'y'; 500]).unwrap();
+        let blobs = BlobCache::default();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let limits = SizeLimits {
+            page: 100,
+            asset: 1_000,
+        };
+        let reader = TreeReader::new(
+            &repo,
+            Files::WorkTree(root),
+            &blobs,
+            limits,
+            Location::integration("x"),
+        );
+        assert!(reader.read_asset("huge.png").is_none());
+        assert!(reader.read("page.md").is_none());
+        assert!(
+            blobs.blobs.lock().unwrap().len() <= 1,
+            "only page.md was read"
+        );
+        let (problems, _) = reader.finish();
+        let messages: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(
+            messages[0].starts_with("is 5 KB, over the 1 KB limit of [build] max_asset_size"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1]
+                .starts_with("is 500 bytes, over the 100 bytes limit of [build] max_page_size"),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
     fn markdown_with_bad_bytes_is_repaired_with_a_located_warning() {
         let (_dir, repo, tree) = repository_with(&[("bad.md", b"# T\n\nx \xff \x00\n")]);
         let blobs = BlobCache::default();
