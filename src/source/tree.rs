@@ -227,6 +227,15 @@ impl<'r> TreeReader<'r> {
         let Files::Commit(tree) = &self.files else {
             return None;
         };
+        // Most failed lookups are probes in a folder that exists: one look settles them.
+        let parent = links::parent_dir(path);
+        if parent.is_empty()
+            || tree
+                .get_path(Path::new(parent))
+                .is_ok_and(|entry| entry.kind() == Some(ObjectType::Tree))
+        {
+            return None;
+        }
         path.match_indices('/')
             .map(|(at, _)| &path[..at])
             .find_map(|folder| {
