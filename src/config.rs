@@ -472,6 +472,7 @@ struct RawBuild {
 #[serde(untagged)]
 enum RawSize {
     Bytes(i64),
+    Fraction(f64),
     Text(String),
 }
 
@@ -718,6 +719,9 @@ impl Validator<'_> {
             RawSize::Bytes(bytes) if *bytes > 0 => Ok(*bytes as u64),
             RawSize::Bytes(bytes) => Err(format!(
                 "{bytes} would publish nothing; give a size above zero"
+            )),
+            RawSize::Fraction(number) => Err(format!(
+                "{number} is not a whole number of bytes; write a text such as \"{number} MB\""
             )),
             RawSize::Text(text) => parse_size(text),
         };
@@ -1228,6 +1232,15 @@ deployments = ["cloud", "self-managed"]
             "[build]\nmax_page_size = -1\n\n[[integrations]]",
         );
         assert!(only_problem(&text).message.contains("above zero"));
+        let text = MINIMAL.replace(
+            "[[integrations]]",
+            "[build]\nmax_page_size = 1.5\n\n[[integrations]]",
+        );
+        assert!(
+            only_problem(&text).message.contains("\"1.5 MB\""),
+            "{}",
+            only_problem(&text).message
+        );
     }
 
     #[test]
