@@ -13,6 +13,7 @@ use crate::config::{Deployment, IntegrationConfig, ManagedBy, SiteConfig};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::links::{self, Destination, RepoTarget};
 use crate::markdown::{LinkKind, LinkResolver, LinkTarget, Resolution};
+use crate::output_paths::{Claims, NAME_MAX, PathBudget};
 use crate::source::{
     DocsLayout, Manifest, Origin, PortalContent, RepoSnapshot, SourceFile, Sources,
 };
@@ -230,12 +231,18 @@ pub fn classify(config: &SiteConfig, sources: &Sources) -> (Catalog, Vec<Diagnos
     let mut pages = Vec::new();
     let portal = classify_portal(config, &sources.content, &mut pages, &mut diagnostics);
     let mut integrations = Vec::new();
+    let budget = PathBudget::for_output(&config.build.output_dir);
     for snapshot in sources.integrations.iter().flatten() {
         let index = integrations.len();
         let integration = &config.integrations[snapshot.integration];
-        if let Some(classified) =
-            classify_integration(integration, snapshot, index, &mut pages, &mut diagnostics)
-        {
+        if let Some(classified) = classify_integration(
+            integration,
+            snapshot,
+            index,
+            budget,
+            &mut pages,
+            &mut diagnostics,
+        ) {
             integrations.push(classified);
         }
     }
@@ -470,6 +477,7 @@ fn classify_integration(
     config: &IntegrationConfig,
     snapshot: &RepoSnapshot,
     index: usize,
+    budget: PathBudget,
     pages: &mut Vec<Page>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Integration> {
@@ -506,8 +514,26 @@ fn classify_integration(
             found.label,
             found.origin.describe()
         ));
+        if !found.origin.is_current() && found.label.as_str().len() > NAME_MAX {
+            // Only archives can have such labels (the current one is major.minor).
+            diagnostics.push(Diagnostic::warning(
+                here,
+                format!("the version label is {} bytes long, more than a folder name may be, so this version is left out: rename the branch or tag", found.label.as_str().len()),
+            ));
+            continue;
+        }
+        // Every file of the current version is written twice, under its label and under
+        // `latest/`: both must fit.
+        let latest_dir = format!("{INTEGRATIONS_DIR}/{}/{LATEST}/", config.id);
+        let fits = |rel_path: &str| {
+            budget.check(&format!("{dir}{rel_path}"))?;
+            if found.origin.is_current() {
+                budget.check(&format!("{latest_dir}{rel_path}"))?;
+            }
+            Ok::<(), String>(())
+        };
         let mut set = DocSet {
-            dir,
+            dir: dir.clone(),
             root: found.docs.root.clone(),
             repo_paths: found.docs.repo_paths.clone(),
             web_view: config
@@ -516,13 +542,51 @@ fn classify_integration(
                 .map(|url| (url, found.origin.short_name().to_string())),
             rooted_is_site: false,
             docs_folder: found.docs.layout == DocsLayout::Folder,
+            withheld: found
+                .docs
+                .left_out
+                .iter()
+                .map(|(path, why)| (path.clone(), why.clone()))
+                .collect(),
             ..DocSet::default()
         };
         let owner = Owner::Version {
             integration: index,
             version: version_index,
         };
-        let mut taken: HashMap<String, String> = HashMap::new();
+        // Output paths are claimed in order of importance: the landing page, pages
+        // (READMEs first), files, redirects. A file whose path cannot be written is left
+        // out with a warning; links to it become broken links.
+        let mut claims = Claims::default();
+        let mut leave_out = |set: &mut DocSet, path: &str, why: String, what_to_do: &str| {
+            diagnostics.push(Diagnostic::warning(
+                here.clone().with_file(path),
+                format!("{why}, so it is left out: {what_to_do}"),
+            ));
+            set.withheld
+                .insert(path.to_string(), format!("{path} is left out: it {why}"));
+        };
+        let mut claim = |set: &mut DocSet, rel_path: &str, path: &str| -> bool {
+            let refused = match fits(rel_path) {
+                Err(reason) => Some((
+                    format!("cannot be published: {reason}"),
+                    "shorten its name or path",
+                )),
+                Ok(()) => claims.claim(rel_path, path).err().map(|clash| {
+                    (
+                        format!("would be written to {rel_path}, {clash}"),
+                        "rename one of them",
+                    )
+                }),
+            };
+            match refused {
+                Some((why, what_to_do)) => {
+                    leave_out(set, path, why, what_to_do);
+                    false
+                }
+                None => true,
+            }
+        };
         let mut landing = None;
         // The landing page first, then READMEs, so that a README wins over an index.md
         // in the same folder for index.html.
@@ -541,14 +605,9 @@ fn classify_integration(
             } else {
                 version_output_path(&set.root, &file.path)
             };
-            if let Some(first) = taken.get(&rel_path) {
-                diagnostics.push(Diagnostic::warning(
-                    here.clone().with_file(&file.path),
-                    format!("would be written to {rel_path} like {first}; it is skipped: rename one of them"),
-                ));
+            if !claim(&mut set, &rel_path, &file.path) {
                 continue;
             }
-            taken.insert(rel_path.clone(), file.path.clone());
             let id = add_page(&mut set, pages, owner, file.clone(), rel_path);
             if file.path == found.docs.landing {
                 landing = Some(id);
@@ -563,9 +622,13 @@ fn classify_integration(
                 set.withheld.insert(path.clone(), reason);
                 continue;
             }
+            let rel_path = asset_output_path(&set.root, path);
+            if !claim(&mut set, &rel_path, path) {
+                continue;
+            }
             set.asset_by_path.insert(path.clone(), set.assets.len());
             set.assets.push(Asset {
-                output_path: format!("{}{}", set.dir, asset_output_path(&set.root, path)),
+                output_path: format!("{}{rel_path}", set.dir),
                 source: file.clone(),
             });
         }
@@ -575,10 +638,24 @@ fn classify_integration(
             .iter()
             .map(|(path, file)| (path.clone(), file.clone()))
             .collect();
-        let redirects = classify_redirects(&set, pages, &found.docs.redirects, &here, diagnostics);
+        let mut redirects =
+            classify_redirects(&set, pages, &found.docs.redirects, &here, diagnostics);
+        // A redirect gives way to any file, silently, as it gives way to pages; one whose
+        // old address cannot be written at all is worth a warning.
+        redirects.retain(|(from, _)| match fits(from) {
+            Err(reason) => {
+                diagnostics.push(Diagnostic::warning(
+                    here.clone().with_file(".gitbook.yaml"),
+                    format!("the redirect from {from} cannot be published: {reason}, so it is left out: shorten or remove it"),
+                ));
+                false
+            }
+            Ok(()) => claims.claim(from, ".gitbook.yaml").is_ok(),
+        });
         let Some(landing) = landing else {
-            // Cannot happen: `source` leaves out versions without a landing page, and the
-            // landing page is classified first. Leaving the version out is the safe answer.
+            // `source` leaves out versions without a landing page, and the landing page
+            // claims its path first: only an output folder so deep that not even
+            // `index.html` fits gets here, and the warning about it is given above.
             continue;
         };
         versions.push(Version {

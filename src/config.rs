@@ -21,6 +21,10 @@ const DEFAULT_CACHE_DIR: &str = ".portico/cache";
 const DEFAULT_TOKEN_HOST: &str = "github.com";
 const DEFAULT_VERSION_BRANCHES: &str = "{version}-docs";
 const DEFAULT_THEME: &str = "default";
+/// Default `[build] max_page_size`: far above any real page, far below what hurts.
+pub const DEFAULT_MAX_PAGE_SIZE: u64 = 10_000_000;
+/// Default `[build] max_asset_size`: room for screenshots, PDFs and short videos.
+pub const DEFAULT_MAX_ASSET_SIZE: u64 = 100_000_000;
 
 /// The whole validated configuration of one portal.
 #[derive(Debug, Clone)]
@@ -54,6 +58,98 @@ pub struct BuildSettings {
     /// The only hosts the token is sent to (over https): a community repository hosted
     /// elsewhere, or a redirect, must not receive it.
     pub token_hosts: Vec<String>,
+    /// How large a file from an integration's repository may be to be published.
+    pub limits: SizeLimits,
+}
+
+/// Per-file size limits for what integrations' repositories publish (`[build]
+/// max_page_size`, `max_asset_size`): a larger file is a warning and is left out, read
+/// no further than its size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SizeLimits {
+    /// Markdown pages (and the other text Portico reads: SUMMARY.md, includes, manifests).
+    pub page: u64,
+    /// Every other file: images, downloads.
+    pub asset: u64,
+}
+
+impl Default for SizeLimits {
+    fn default() -> Self {
+        SizeLimits {
+            page: DEFAULT_MAX_PAGE_SIZE,
+            asset: DEFAULT_MAX_ASSET_SIZE,
+        }
+    }
+}
+
+impl SizeLimits {
+    /// The larger of the two: no file above it is ever read.
+    pub fn largest(&self) -> u64 {
+        self.page.max(self.asset)
+    }
+}
+
+/// A size for people: `1.2 MB`, `850 KB`, `312 bytes` (decimal units, as the limits are written).
+pub fn describe_size(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "KB")];
+    for (unit, name) in UNITS {
+        if bytes >= unit {
+            let tenths = (bytes * 10 + unit / 2) / unit;
+            return if tenths.is_multiple_of(10) {
+                format!("{} {name}", tenths / 10)
+            } else {
+                format!("{}.{} {name}", tenths / 10, tenths % 10)
+            };
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// Reads a size as `site.toml` writes it: a number of bytes (`5000000`) or a number with a
+/// unit (`"5 MB"`, `"500KB"`, `"1.5 GB"`, `"2 MiB"`). KB, MB and GB are powers of 1000;
+/// KiB, MiB and GiB powers of 1024; units are case-insensitive.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let not_a_size = || {
+        format!(
+            "{text:?} is not a size: write a number of bytes or a number with a unit, such as \"10 MB\" or \"500 KB\""
+        )
+    };
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = (&text[..split], text[split..].trim());
+    let multiplier: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" | "byte" | "bytes" => 1,
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        _ => return Err(not_a_size()),
+    };
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    if whole.is_empty() || whole.len() > 12 || fraction.len() > 6 {
+        return Err(not_a_size());
+    }
+    let whole: u64 = whole.parse().map_err(|_| not_a_size())?;
+    let fraction_value: u64 = if fraction.is_empty() {
+        0
+    } else {
+        fraction.parse().map_err(|_| not_a_size())?
+    };
+    let scale = 10u64.pow(fraction.len() as u32);
+    let bytes = whole
+        .checked_mul(multiplier)
+        .and_then(|bytes| bytes.checked_add(fraction_value.checked_mul(multiplier)? / scale))
+        .ok_or_else(not_a_size)?;
+    if bytes == 0 {
+        return Err(format!(
+            "{text:?} would publish nothing; give a size above zero"
+        ));
+    }
+    Ok(bytes)
 }
 
 #[derive(Debug, Clone)]
@@ -367,6 +463,17 @@ struct RawBuild {
     version_branches: Option<Vec<Spanned<String>>>,
     token_env: Option<Spanned<String>>,
     token_hosts: Option<Vec<Spanned<String>>>,
+    max_page_size: Option<Spanned<RawSize>>,
+    max_asset_size: Option<Spanned<RawSize>>,
+}
+
+/// A size as written: bytes (`5000000`) or text with a unit (`"5 MB"`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawSize {
+    Bytes(i64),
+    Fraction(f64),
+    Text(String),
 }
 
 #[derive(Deserialize)]
@@ -433,7 +540,20 @@ impl Validator<'_> {
                 VersionPattern::parse(DEFAULT_VERSION_BRANCHES).expect("default pattern is valid"),
             ],
         };
+        let limits = SizeLimits {
+            page: self.size(
+                "build.max_page_size",
+                raw.build.max_page_size,
+                DEFAULT_MAX_PAGE_SIZE,
+            ),
+            asset: self.size(
+                "build.max_asset_size",
+                raw.build.max_asset_size,
+                DEFAULT_MAX_ASSET_SIZE,
+            ),
+        };
         let build = BuildSettings {
+            limits,
             output_dir: root.join(
                 raw.build
                     .output_dir
@@ -588,6 +708,29 @@ impl Validator<'_> {
             },
             build,
             integrations,
+        }
+    }
+
+    fn size(&mut self, key: &str, raw: Option<Spanned<RawSize>>, default: u64) -> u64 {
+        let Some(raw) = raw else {
+            return default;
+        };
+        let parsed = match raw.get_ref() {
+            RawSize::Bytes(bytes) if *bytes > 0 => Ok(*bytes as u64),
+            RawSize::Bytes(bytes) => Err(format!(
+                "{bytes} would publish nothing; give a size above zero"
+            )),
+            RawSize::Fraction(number) => Err(format!(
+                "{number} is not a whole number of bytes; write a text such as \"{number} MB\""
+            )),
+            RawSize::Text(text) => parse_size(text),
+        };
+        match parsed {
+            Ok(bytes) => bytes,
+            Err(message) => {
+                self.problem(raw.span(), format!("{key}: {message}"));
+                default
+            }
         }
     }
 
@@ -1040,5 +1183,71 @@ deployments = ["cloud", "self-managed"]
         assert_eq!(normalize_docs_dir("./docs/").as_deref(), Some("docs"));
         assert_eq!(normalize_docs_dir("../secrets"), None);
         assert_eq!(normalize_docs_dir("/etc"), None);
+    }
+
+    #[test]
+    fn size_limits_read_bytes_and_units_and_default_to_ten_and_a_hundred_megabytes() {
+        assert_eq!(parse_size("5 MB"), Ok(5_000_000));
+        assert_eq!(parse_size("500KB"), Ok(500_000));
+        assert_eq!(parse_size("1.5 gb"), Ok(1_500_000_000));
+        assert_eq!(parse_size("2 MiB"), Ok(2 * 1024 * 1024));
+        assert_eq!(parse_size("1024"), Ok(1024));
+        for bad in ["", "MB", "5 parsecs", "0", "1.2.3 MB", "99999999999999 GB"] {
+            assert!(parse_size(bad).is_err(), "{bad:?}");
+        }
+        let config = parse_text(MINIMAL).unwrap();
+        assert_eq!(config.build.limits, SizeLimits::default());
+        assert_eq!(config.build.limits.page, 10_000_000);
+        assert_eq!(config.build.limits.asset, 100_000_000);
+
+        let text = MINIMAL.replace(
+            "[[integrations]]",
+            "[build]\nmax_page_size = \"1 KB\"\nmax_asset_size = 2048\n\n[[integrations]]",
+        );
+        let config = parse_text(&text).unwrap();
+        assert_eq!(
+            config.build.limits,
+            SizeLimits {
+                page: 1_000,
+                asset: 2048
+            }
+        );
+    }
+
+    #[test]
+    fn a_bad_size_limit_names_its_key_and_line() {
+        let text = MINIMAL.replace(
+            "[[integrations]]",
+            "[build]\nmax_asset_size = \"lots\"\n\n[[integrations]]",
+        );
+        let problem = only_problem(&text);
+        assert_eq!(problem.line, 7);
+        assert!(
+            problem.message.starts_with("build.max_asset_size:"),
+            "{}",
+            problem.message
+        );
+        let text = MINIMAL.replace(
+            "[[integrations]]",
+            "[build]\nmax_page_size = -1\n\n[[integrations]]",
+        );
+        assert!(only_problem(&text).message.contains("above zero"));
+        let text = MINIMAL.replace(
+            "[[integrations]]",
+            "[build]\nmax_page_size = 1.5\n\n[[integrations]]",
+        );
+        assert!(
+            only_problem(&text).message.contains("\"1.5 MB\""),
+            "{}",
+            only_problem(&text).message
+        );
+    }
+
+    #[test]
+    fn sizes_are_described_in_decimal_units() {
+        assert_eq!(describe_size(312), "312 bytes");
+        assert_eq!(describe_size(2_000), "2 KB");
+        assert_eq!(describe_size(1_250_000), "1.3 MB");
+        assert_eq!(describe_size(150_000_000), "150 MB");
     }
 }

@@ -29,6 +29,7 @@ pub mod linkcheck;
 pub mod list;
 pub mod markdown;
 pub mod nav;
+mod output_paths;
 pub mod publish;
 pub mod render;
 pub mod report;

@@ -79,6 +79,9 @@ enum Command {
     },
     /// Validate everything build validates, writing nothing.
     Check {
+        /// The output folder build would write to (paths too long for it are found).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
         /// Fail on any warning.
         #[arg(long)]
         strict: bool,
@@ -154,12 +157,14 @@ fn main() -> ExitCode {
             )
         }
         Command::Check {
+            out,
             strict,
             quiet,
             remote,
         } => {
             let options = BuildOptions {
                 root: cli.root,
+                out,
                 strict,
                 quiet,
                 remote: remote.options(),

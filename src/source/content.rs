@@ -1,7 +1,7 @@
 //! The portal's own pages: the `content/` folder next to `site.toml`.
 //!
-//! Markdown files become pages; every other file is copied as is. Hidden files and editor
-//! leftovers are skipped.
+//! Markdown files become pages (invalid UTF-8 and NUL bytes repaired, with a warning);
+//! every other file is copied as is. Hidden files and editor leftovers are skipped.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -58,8 +58,22 @@ pub fn read(root: &Path) -> (PortalContent, Vec<Diagnostic>) {
         };
         match std::fs::read(entry.path()) {
             Ok(bytes) => {
+                let blob = content_hash(&bytes);
+                let bytes = match is_markdown(&path).then(|| super::text::repair(&bytes)) {
+                    Some(Some((repaired, problems))) => {
+                        for problem in problems {
+                            diagnostics.push(Diagnostic::warning(
+                                Location::file(format!("{CONTENT_DIR}/{path}"))
+                                    .with_line(problem.line),
+                                problem.message,
+                            ));
+                        }
+                        repaired.into_bytes()
+                    }
+                    _ => bytes,
+                };
                 let file = SourceFile {
-                    blob: content_hash(&bytes),
+                    blob,
                     path,
                     bytes: Arc::from(bytes),
                 };

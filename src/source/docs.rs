@@ -139,8 +139,17 @@ pub(super) fn read_docs(
     }
     if !pages.contains_key(&landing.path) {
         // A structure.readme outside the usual names is still the landing page.
-        if let Some(file) = reader.read(&landing.path) {
-            pages.insert(landing.path.clone(), file);
+        match reader.read(&landing.path) {
+            Some(file) => {
+                pages.insert(landing.path.clone(), file);
+            }
+            None => {
+                diagnostics.push(Diagnostic::warning(
+                    here.clone().with_file(&landing.path),
+                    "the landing page cannot be published (see the warning about it), so this version is left out: fix the landing page",
+                ));
+                return None;
+            }
         }
     }
 
@@ -179,7 +188,7 @@ pub(super) fn read_docs(
             if reader.find_blob(&target).is_some() {
                 repo_paths.insert(target);
             }
-        } else if let Some(file) = reader.read(&target) {
+        } else if let Some(file) = reader.read_asset(&target) {
             files.insert(target, file);
         }
     }
@@ -201,6 +210,8 @@ pub(super) fn read_docs(
         includes,
         repo_paths,
         redirects: gitbook_redirects,
+        // Filled in by the caller, once everything of the version is read.
+        left_out: BTreeMap::new(),
     })
 }
 

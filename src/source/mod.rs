@@ -12,6 +12,7 @@ mod fetch;
 mod manifest;
 mod refs;
 mod repo;
+mod text;
 mod tree;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -173,6 +174,10 @@ pub struct DocsSnapshot {
     /// Paths the pages reference that exist in the repository but are neither pages nor
     /// copied files: markdown outside the docs folder, folders (`server/enterprise`).
     pub repo_paths: BTreeSet<String>,
+    /// Files that are there but cannot be published (over a size limit, a symlink out of
+    /// the repository, a submodule, missing from the object database), with why; each
+    /// was also a warning.
+    pub left_out: BTreeMap<String, String>,
 }
 
 /// A file read from git (or from `content/`).
@@ -235,10 +240,18 @@ pub fn aggregate_with(
                 index,
                 integration,
                 options,
+                config.build.limits,
                 sources.integrations[index].as_ref().ok(),
                 mirrors.get(&index),
             ),
-            None => repo::read_integration(index, integration, options, None, mirrors.get(&index)),
+            None => repo::read_integration(
+                index,
+                integration,
+                options,
+                config.build.limits,
+                None,
+                mirrors.get(&index),
+            ),
         })
         .collect();
     let (integrations, integration_diagnostics) = results.into_iter().unzip();

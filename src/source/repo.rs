@@ -11,7 +11,7 @@ use super::manifest::{self, MANIFEST_FILES, Manifest};
 use super::refs::{PlannedVersion, ReadPlan, current_label, read_refs};
 use super::tree::{BlobCache, Files, TreeReader};
 use super::{ReadOptions, RepoSnapshot, SourceError, VersionSnapshot};
-use crate::config::{IntegrationConfig, RepoLocation};
+use crate::config::{IntegrationConfig, RepoLocation, SizeLimits};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::version::VersionLabel;
 
@@ -24,6 +24,7 @@ pub(super) fn read_integration(
     index: usize,
     integration: &IntegrationConfig,
     options: ReadOptions,
+    limits: SizeLimits,
     previous: Option<&RepoSnapshot>,
     mirror: Option<&Result<std::path::PathBuf, String>>,
 ) -> Outcome {
@@ -56,6 +57,7 @@ pub(super) fn read_integration(
                 integration,
                 plan,
                 options,
+                limits,
                 previous,
                 &mut diagnostics,
             )
@@ -108,6 +110,7 @@ fn read_versions(
     integration: &IntegrationConfig,
     plan: ReadPlan,
     options: ReadOptions,
+    limits: SizeLimits,
     previous: Option<&RepoSnapshot>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<VersionsRead, String> {
@@ -135,6 +138,7 @@ fn read_versions(
                     planned,
                     &plan.default_branch,
                     options,
+                    limits,
                     &blobs,
                     &mut found,
                 ),
@@ -171,16 +175,30 @@ fn read_versions(
     }
     let repo = open(path)?;
     let current_label = current_label(&repo, integration, &versions[0]);
+    // What reading the current version found was located before its label was known:
+    // name it as the catalog does (`2.0 (branch main)`).
+    let unlabelled = versions[0].origin.describe();
+    let labelled = format!("{current_label} ({unlabelled})");
+    for diagnostic in diagnostics
+        .iter_mut()
+        .chain(versions[0].diagnostics.iter_mut())
+    {
+        if diagnostic.location.version.as_deref() == Some(unlabelled.as_str()) {
+            diagnostic.location.version = Some(labelled.clone());
+        }
+    }
     versions[0].label = current_label;
     Ok((plan.default_branch, versions, plan.skipped_branches))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn read_version(
     repo: &Repository,
     integration: &IntegrationConfig,
     planned: &PlannedVersion,
     default_branch: &str,
     options: ReadOptions,
+    limits: SizeLimits,
     blobs: &BlobCache,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<VersionSnapshot> {
@@ -217,10 +235,14 @@ fn read_version(
         Some(dir) => Files::WorkTree(dir),
         None => Files::Commit(tree),
     };
-    let reader = TreeReader { repo, files, blobs };
+    let reader = TreeReader::new(repo, files, blobs, limits, here.clone());
 
     let manifest = read_manifest(&reader, &here, diagnostics);
-    let docs = read_docs(&reader, integration, &here, diagnostics)?;
+    let docs = read_docs(&reader, integration, &here, diagnostics);
+    let (problems, left_out) = reader.finish();
+    diagnostics.extend(problems);
+    let mut docs = docs?;
+    docs.left_out = left_out;
     Some(VersionSnapshot {
         label: planned.label.clone().unwrap_or_else(VersionLabel::latest),
         origin: planned.origin.clone(),

@@ -5,8 +5,14 @@
 //! (`README.md`) in any case. Blob contents are shared by the versions of one integration
 //! and read once; working-tree files get their git blob id, so an unchanged file has the
 //! same id (and cache entries) as in the commit.
+//!
+//! A file that is there but cannot be published (a symlink leading out of the repository
+//! or nowhere, a submodule, a blob missing from the object database, a file over the size
+//! limits, which is never loaded) is left out and remembered with the reason, for a
+//! warning naming it. Markdown text is repaired (see `text`) as it is read.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -14,6 +20,9 @@ use git2::{ObjectType, Oid, Repository, Tree};
 use walkdir::WalkDir;
 
 use super::SourceFile;
+use super::text;
+use crate::config::{SizeLimits, describe_size};
+use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown;
 use crate::markdown::gitbook;
 use crate::markdown::links;
@@ -22,6 +31,39 @@ use crate::markdown::links;
 const MAX_SYMLINK_HOPS: usize = 8;
 /// Git's file mode of a symbolic link.
 const SYMLINK_MODE: i32 = 0o120000;
+/// The longest symlink target worth reading (PATH_MAX): a larger "link" is not one.
+const MAX_SYMLINK_TARGET: u64 = 4096;
+
+/// How large a file may be, and the `[build]` key that says so.
+#[derive(Clone, Copy)]
+struct SizeLimit {
+    bytes: u64,
+    key: Option<&'static str>,
+}
+
+impl SizeLimit {
+    fn page(limits: SizeLimits) -> Self {
+        SizeLimit {
+            bytes: limits.page,
+            key: Some("max_page_size"),
+        }
+    }
+
+    fn asset(limits: SizeLimits) -> Self {
+        SizeLimit {
+            bytes: limits.asset,
+            key: Some("max_asset_size"),
+        }
+    }
+}
+
+/// Why a blob's bytes were not read.
+enum NotRead {
+    /// The object database does not have it (or cannot give it).
+    Missing(String),
+    /// Its size, over the limit.
+    TooLarge(u64),
+}
 
 /// Blob contents shared by the versions of one integration: archived branches mostly hold
 /// the same files, and each is read from the object database once.
@@ -43,14 +85,29 @@ impl BlobCache {
         }
     }
 
-    fn read(&self, repo: &Repository, oid: Oid) -> Option<Arc<[u8]>> {
+    /// The blob's bytes, when it is at most `limit` bytes: its size is read from the
+    /// object's header first, so that a larger blob is never loaded.
+    fn read(&self, repo: &Repository, oid: Oid, limit: u64) -> Result<Arc<[u8]>, NotRead> {
         if let Some(bytes) = self.get(oid) {
-            return Some(bytes);
+            let size = bytes.len() as u64;
+            return if size > limit {
+                Err(NotRead::TooLarge(size))
+            } else {
+                Ok(bytes)
+            };
         }
-        let blob = repo.find_blob(oid).ok()?;
+        let missing = |err: git2::Error| NotRead::Missing(err.message().to_string());
+        let (size, _) = repo
+            .odb()
+            .and_then(|odb| odb.read_header(oid))
+            .map_err(missing)?;
+        if size as u64 > limit {
+            return Err(NotRead::TooLarge(size as u64));
+        }
+        let blob = repo.find_blob(oid).map_err(missing)?;
         let bytes: Arc<[u8]> = Arc::from(blob.content());
         self.put(oid, bytes.clone());
-        Some(bytes)
+        Ok(bytes)
     }
 }
 
@@ -70,10 +127,14 @@ struct TreeIncludes<'a, 'r> {
 impl gitbook::Includes for TreeIncludes<'_, '_> {
     fn include(&self, from: &str, target: &str) -> Result<(String, String), String> {
         let path = links::include_path(from, target)?;
-        let file = self
-            .reader
-            .read(&path)
-            .ok_or_else(|| format!("{path} does not exist on this branch"))?;
+        let file = self.reader.read(&path).ok_or_else(|| {
+            self.reader
+                .left_out
+                .borrow()
+                .get(&path)
+                .cloned()
+                .unwrap_or_else(|| format!("{path} does not exist on this branch"))
+        })?;
         let text = file.text().into_owned();
         self.read.borrow_mut().push(file);
         Ok((path, text))
@@ -94,6 +155,10 @@ enum Entry {
     File(Oid),
     Symlink(Oid),
     Folder,
+    /// A gitlink: another repository's commit, whose files are not here.
+    Submodule,
+    /// A working-tree file larger than any limit (not read), with its size.
+    TooLarge(u64),
 }
 
 /// A version's files with path lookups that follow symlinks inside the repository.
@@ -101,6 +166,13 @@ pub(super) struct TreeReader<'r> {
     pub(super) repo: &'r Repository,
     pub(super) files: Files<'r>,
     pub(super) blobs: &'r BlobCache,
+    pub(super) limits: SizeLimits,
+    /// Where problems are reported: the integration and version being read.
+    pub(super) here: Location,
+    /// Files that are there but cannot be published: path → why (for link messages).
+    left_out: RefCell<BTreeMap<String, String>>,
+    /// Warnings about what was read, each once.
+    problems: RefCell<BTreeSet<Diagnostic>>,
 }
 
 /// A blob found in the tree: where it appears and its id.
@@ -110,6 +182,68 @@ pub(super) struct FoundBlob {
 }
 
 impl<'r> TreeReader<'r> {
+    pub(super) fn new(
+        repo: &'r Repository,
+        files: Files<'r>,
+        blobs: &'r BlobCache,
+        limits: SizeLimits,
+        here: Location,
+    ) -> Self {
+        TreeReader {
+            repo,
+            files,
+            blobs,
+            limits,
+            here,
+            left_out: RefCell::default(),
+            problems: RefCell::default(),
+        }
+    }
+
+    /// What reading found: the warnings, and the files left out with why.
+    pub(super) fn finish(self) -> (Vec<Diagnostic>, BTreeMap<String, String>) {
+        (
+            self.problems.into_inner().into_iter().collect(),
+            self.left_out.into_inner(),
+        )
+    }
+
+    /// Records that the file at `path` cannot be published: `why` completes "{path} …",
+    /// `what_to_do` tells the writer how to fix it.
+    fn leave_out(&self, path: &str, why: &str, what_to_do: &str) {
+        self.problems.borrow_mut().insert(Diagnostic::warning(
+            self.here.clone().with_file(path),
+            format!("{why}, so it is left out: {what_to_do}"),
+        ));
+        self.left_out
+            .borrow_mut()
+            .entry(path.to_string())
+            .or_insert_with(|| format!("{path} is left out: it {why}"));
+    }
+
+    /// The submodule (gitlink) that `path` lies inside, if any: its files are not in
+    /// this repository.
+    fn submodule_above(&self, path: &str) -> Option<String> {
+        let Files::Commit(tree) = &self.files else {
+            return None;
+        };
+        // Most failed lookups are probes in a folder that exists: one look settles them.
+        let parent = links::parent_dir(path);
+        if parent.is_empty()
+            || tree
+                .get_path(Path::new(parent))
+                .is_ok_and(|entry| entry.kind() == Some(ObjectType::Tree))
+        {
+            return None;
+        }
+        path.match_indices('/')
+            .map(|(at, _)| &path[..at])
+            .find_map(|folder| {
+                let entry = tree.get_path(Path::new(folder)).ok()?;
+                (entry.kind() == Some(ObjectType::Commit)).then(|| folder.to_string())
+            })
+    }
+
     fn entry(&self, path: &str) -> Option<Entry> {
         match &self.files {
             Files::Commit(tree) => {
@@ -123,6 +257,7 @@ impl<'r> TreeReader<'r> {
                         Some(Entry::Symlink(entry.id()))
                     }
                     ObjectType::Blob => Some(Entry::File(entry.id())),
+                    ObjectType::Commit => Some(Entry::Submodule),
                     _ => None,
                 }
             }
@@ -140,6 +275,9 @@ impl<'r> TreeReader<'r> {
                 let metadata = std::fs::symlink_metadata(&full).ok()?;
                 if metadata.is_dir() {
                     return Some(Entry::Folder);
+                }
+                if metadata.is_file() && metadata.len() > self.limits.largest() {
+                    return Some(Entry::TooLarge(metadata.len()));
                 }
                 // Read now, keyed by the git blob id: unchanged files share the commit's id.
                 let (bytes, symlink) = if metadata.file_type().is_symlink() {
@@ -204,6 +342,7 @@ impl<'r> TreeReader<'r> {
     /// path found is where the file appears (a symlink keeps its own name), with its case
     /// as committed.
     pub(super) fn find_blob(&self, path: &str) -> Option<FoundBlob> {
+        let asked = path;
         let mut path = path.to_string();
         let mut shown: Option<String> = None;
         for _ in 0..MAX_SYMLINK_HOPS {
@@ -211,29 +350,114 @@ impl<'r> TreeReader<'r> {
                 Some(entry) => entry,
                 None => {
                     let (dir, name) = path.rsplit_once('/').unwrap_or(("", &path));
-                    if !links::is_landing_name(name) {
-                        return None;
+                    if let Some(found) = links::is_landing_name(name)
+                        .then(|| self.find_case_insensitive(dir, name))
+                        .flatten()
+                    {
+                        path = found;
+                        continue;
                     }
-                    path = self.find_case_insensitive(dir, name)?;
-                    continue;
+                    if let Some(link) = &shown {
+                        self.leave_out(
+                            link,
+                            &format!(
+                                "is a symbolic link to {path}, which does not exist on this branch"
+                            ),
+                            "fix or remove the link",
+                        );
+                    } else if let Some(submodule) = self.submodule_above(&path) {
+                        self.leave_out(
+                            &submodule,
+                            "is a git submodule, whose files are not part of this repository",
+                            "copy the files the docs use into the repository, or link to the submodule's own repository",
+                        );
+                    }
+                    return None;
                 }
             };
             let shown = shown.get_or_insert_with(|| path.clone()).clone();
             match entry {
                 Entry::Folder => return None,
+                Entry::Submodule => {
+                    self.leave_out(
+                        &shown,
+                        "is a git submodule, whose files are not part of this repository",
+                        "copy the files the docs use into the repository, or link to the submodule's own repository",
+                    );
+                    return None;
+                }
+                Entry::TooLarge(size) => {
+                    let limit = if links::is_markdown(&shown) {
+                        SizeLimit::page(self.limits)
+                    } else {
+                        SizeLimit::asset(self.limits)
+                    };
+                    self.leave_out_too_large(&shown, size, limit);
+                    return None;
+                }
                 Entry::File(oid) => return Some(FoundBlob { path: shown, oid }),
                 Entry::Symlink(oid) => {
                     // The link's blob holds the target path, relative to the link's folder.
-                    let target = self.blobs.read(self.repo, oid)?;
-                    let target = std::str::from_utf8(&target).ok()?.trim().to_string();
-                    if target.starts_with('/') {
-                        return None;
+                    let target = match self.blobs.read(self.repo, oid, MAX_SYMLINK_TARGET) {
+                        Ok(target) => target,
+                        Err(not_read) => {
+                            let limit = SizeLimit {
+                                bytes: MAX_SYMLINK_TARGET,
+                                key: None,
+                            };
+                            self.leave_out_not_read(&shown, not_read, limit);
+                            return None;
+                        }
+                    };
+                    let target = String::from_utf8_lossy(&target).trim().to_string();
+                    match links::join(links::parent_dir(&path), &target) {
+                        Some(inside) if !target.starts_with('/') => path = inside,
+                        _ => {
+                            self.leave_out(
+                                &shown,
+                                &format!("is a symbolic link to {target}, outside the repository"),
+                                "link to a file inside the repository, or copy the file in",
+                            );
+                            return None;
+                        }
                     }
-                    path = links::join(links::parent_dir(&path), &target)?;
                 }
             }
         }
+        self.leave_out(
+            shown.as_deref().unwrap_or(asked),
+            &format!("is a chain of more than {MAX_SYMLINK_HOPS} symbolic links (a loop?)"),
+            "point the link at the file itself",
+        );
         None
+    }
+
+    fn leave_out_too_large(&self, path: &str, size: u64, limit: SizeLimit) {
+        let size = describe_size(size);
+        let bytes = describe_size(limit.bytes);
+        match limit.key {
+            Some(key) => self.leave_out(
+                path,
+                &format!("is {size}, over the {bytes} limit of [build] {key}"),
+                &format!("make it smaller, or raise {key} in site.toml"),
+            ),
+            None => self.leave_out(
+                path,
+                &format!("is a symbolic link of {size}, which no real link is"),
+                "replace it with the file it stands for",
+            ),
+        }
+    }
+
+    fn leave_out_not_read(&self, path: &str, not_read: NotRead, limit: SizeLimit) {
+        match not_read {
+            NotRead::TooLarge(size) => self.leave_out_too_large(path, size, limit),
+            NotRead::Missing(err) => self.leave_out(
+                path,
+                &format!("cannot be read from the repository ({err})"),
+                "the clone may be damaged or partial: fetch it again, or run `git fsck` in it",
+            ),
+        }
     }
 
     fn find_case_insensitive(&self, dir: &str, name: &str) -> Option<String> {
@@ -278,14 +502,51 @@ impl<'r> TreeReader<'r> {
         found
     }
 
+    /// A page or other text Portico reads (SUMMARY.md, includes, manifests), within
+    /// `max_page_size`; markdown is repaired (invalid UTF-8, NUL bytes) with a warning.
     pub(super) fn read(&self, path: &str) -> Option<SourceFile> {
-        let found = self.find_blob(path)?;
-        let bytes = self.blobs.read(self.repo, found.oid)?;
+        let file = self.read_within(path, SizeLimit::page(self.limits))?;
+        if !links::is_markdown(&file.path) {
+            return Some(file);
+        }
+        let Some((repaired, problems)) = text::repair(&file.bytes) else {
+            return Some(file);
+        };
+        let mut found = self.problems.borrow_mut();
+        for problem in problems {
+            found.insert(Diagnostic::warning(
+                self.here
+                    .clone()
+                    .with_file(&file.path)
+                    .with_line(problem.line),
+                problem.message,
+            ));
+        }
+        // The blob id stays the cache key: the repair is a function of the bytes.
         Some(SourceFile {
-            path: found.path,
-            blob: found.oid.to_string(),
-            bytes,
+            bytes: Arc::from(repaired.into_bytes()),
+            ..file
         })
+    }
+
+    /// A file the pages reference (image, download), within `max_asset_size`.
+    pub(super) fn read_asset(&self, path: &str) -> Option<SourceFile> {
+        self.read_within(path, SizeLimit::asset(self.limits))
+    }
+
+    fn read_within(&self, path: &str, limit: SizeLimit) -> Option<SourceFile> {
+        let found = self.find_blob(path)?;
+        match self.blobs.read(self.repo, found.oid, limit.bytes) {
+            Ok(bytes) => Some(SourceFile {
+                path: found.path,
+                blob: found.oid.to_string(),
+                bytes,
+            }),
+            Err(not_read) => {
+                self.leave_out_not_read(&found.path, not_read, limit);
+                None
+            }
+        }
     }
 
     /// Every file path under `dir` (recursively), sorted.
@@ -343,4 +604,117 @@ pub fn is_editor_leftover(name: &std::ffi::OsStr) -> bool {
         || (name.starts_with('#') && name.ends_with('#'))
         || name.starts_with(".#")
         || name == "4913"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repository_with(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Repository, Oid) {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let mut builder = repo.treebuilder(None).unwrap();
+        for (name, bytes) in files {
+            let blob = repo.blob(bytes).unwrap();
+            builder.insert(name, blob, 0o100644).unwrap();
+        }
+        let tree = builder.write().unwrap();
+        drop(builder);
+        (dir, repo, tree)
+    }
+
+    fn reader<'r>(repo: &'r Repository, tree: Oid, blobs: &'r BlobCache) -> TreeReader<'r> {
+        let limits = SizeLimits {
+            page: 100,
+            asset: 1_000,
+        };
+        let files = Files::Commit(repo.find_tree(tree).unwrap());
+        TreeReader::new(repo, files, blobs, limits, Location::integration("x"))
+    }
+
+    #[test]
+    fn a_blob_over_its_limit_is_left_out_without_being_loaded() {
+        let big = vec![b'x'; 5_000];
+        let (_dir, repo, tree) = repository_with(&[
+            ("big.png", &big),
+            ("page.md", &[b'y'; 500]),
+            ("ok.md", b"# Ok\n"),
+        ]);
+        let blobs = BlobCache::default();
+        let reader = reader(&repo, tree, &blobs);
+        assert!(reader.read_asset("big.png").is_none());
+        assert!(
+            reader.read("page.md").is_none(),
+            "a page has the page limit"
+        );
+        assert!(
+            reader.read_asset("page.md").is_some(),
+            "a file has the asset limit"
+        );
+        assert!(reader.read("ok.md").is_some());
+        let big_id = Oid::hash_object(ObjectType::Blob, &big).unwrap();
+        assert!(blobs.get(big_id).is_none(), "never loaded");
+
+        let (problems, left_out) = reader.finish();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems[0]
+                .message
+                .starts_with("is 5 KB, over the 1 KB limit of [build] max_asset_size"),
+            "{}",
+            problems[0].message
+        );
+        assert_eq!(problems[0].location.file.as_deref(), Some("big.png"));
+        assert_eq!(left_out.keys().collect::<Vec<_>>(), ["big.png", "page.md"]);
+    }
+
+    #[test]
+    fn a_working_tree_file_over_every_limit_is_never_read() {
+        let (dir, repo, _) = repository_with(&[]);
+        std::fs::write(dir.path().join("huge.png"), vec![0u8; 5_000]).unwrap();
+        std::fs::write(dir.path().join("page.md"), vec![b'y'; 500]).unwrap();
+        let blobs = BlobCache::default();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let limits = SizeLimits {
+            page: 100,
+            asset: 1_000,
+        };
+        let reader = TreeReader::new(
+            &repo,
+            Files::WorkTree(root),
+            &blobs,
+            limits,
+            Location::integration("x"),
+        );
+        assert!(reader.read_asset("huge.png").is_none());
+        assert!(reader.read("page.md").is_none());
+        assert!(
+            blobs.blobs.lock().unwrap().len() <= 1,
+            "only page.md was read"
+        );
+        let (problems, _) = reader.finish();
+        let messages: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(
+            messages[0].starts_with("is 5 KB, over the 1 KB limit of [build] max_asset_size"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1]
+                .starts_with("is 500 bytes, over the 100 bytes limit of [build] max_page_size"),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn markdown_with_bad_bytes_is_repaired_with_a_located_warning() {
+        let (_dir, repo, tree) = repository_with(&[("bad.md", b"# T\n\nx \xff \x00\n")]);
+        let blobs = BlobCache::default();
+        let reader = reader(&repo, tree, &blobs);
+        let file = reader.read("bad.md").unwrap();
+        assert_eq!(&*file.text(), "# T\n\nx \u{fffd} \u{fffd}\n");
+        let (problems, left_out) = reader.finish();
+        assert!(left_out.is_empty());
+        assert_eq!(problems.len(), 2);
+        assert!(problems.iter().all(|p| p.location.line == Some(3)));
+    }
 }

@@ -632,11 +632,19 @@ fn symlinked_files_resolve_inside_the_repository_only() {
     );
     assert!(!fx.has_output("integrations/jira/latest/img/escape.png"));
     let warnings = run.warnings();
-    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert_eq!(warnings.len(), 2, "{}", run.stderr);
     assert!(
         warnings[0].contains("docs/README.md:5: missing image \"img/escape.png\""),
         "{}",
         warnings[0]
+    );
+    // The link itself is named, as left out.
+    assert!(
+        warnings[1].contains(
+            "docs/img/escape.png: is a symbolic link to ../../../../../etc/hostname, outside the repository, so it is left out"
+        ),
+        "{}",
+        warnings[1]
     );
 }
 

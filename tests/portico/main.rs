@@ -6,6 +6,7 @@ mod corpus;
 mod fixture;
 mod gitbook;
 mod hostile_output;
+mod hostile_repos;
 mod remote;
 mod serve;
 mod versions;
