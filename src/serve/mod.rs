@@ -23,7 +23,7 @@ use crate::source::{CONTENT_DIR, DocsLayout, ReadOptions, repository_folders};
 use crate::theme::THEMES_DIR;
 use crate::{BuildOptions, Changes, RemoteOptions, Site};
 
-use http::{Broadcast, Served};
+use http::{AllowedHosts, Broadcast, Http, Limits, Served};
 use watch::{WatchPlan, WatchedRepo, Watcher};
 
 pub const DEFAULT_PORT: u16 = 1111;
@@ -76,13 +76,11 @@ pub fn start(options: &ServeOptions) -> anyhow::Result<Server> {
         remote: options.remote.clone(),
         ..BuildOptions::default()
     };
-    let served = Arc::new(RwLock::new(Served::default()));
-    let broadcast = Arc::new(Broadcast::default());
-    {
-        let served = served.clone();
-        let broadcast = broadcast.clone();
-        std::thread::spawn(move || http::run(listener, served, broadcast));
-    }
+    let Http { served, broadcast } = http::start(
+        listener,
+        AllowedHosts::new(&options.bind, address),
+        Limits::default(),
+    );
 
     let started = Instant::now();
     let site = match Site::assemble(&build_options, ReadOptions { work_trees: true }) {
@@ -149,6 +147,10 @@ impl Server {
                 })
             }
         };
+        // Folders may have appeared (a new theme, a new docs folder): watch them before
+        // anyone hears of this rebuild, so that an edit made in answer to it is seen.
+        self.plan = watch_plan(&self.build_options.root, self.site.as_ref());
+        self.watcher.follow(&self.plan);
         match (outcome, &self.site) {
             (Ok(()), Some(site)) => {
                 print_diagnostics(&site.diagnostics, &previous_diagnostics);
@@ -170,9 +172,6 @@ impl Server {
                 self.broadcast.send("build-error", &message);
             }
         }
-        // Folders may have appeared (a new theme, a new docs folder): watch them too.
-        self.plan = watch_plan(&self.build_options.root, self.site.as_ref());
-        self.watcher.follow(&self.plan);
         true
     }
 }
