@@ -5,6 +5,7 @@ mod build;
 mod corpus;
 mod fixture;
 mod gitbook;
+mod hostile_serve;
 mod remote;
 mod serve;
 mod versions;

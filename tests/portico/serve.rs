@@ -9,13 +9,15 @@ use std::time::{Duration, Instant};
 
 use crate::fixture::{Fixture, Repo, switcher};
 
-const DEADLINE: Duration = Duration::from_secs(20);
+pub const DEADLINE: Duration = Duration::from_secs(20);
 
 /// A running `portico serve`, stopped when dropped.
-struct Serve {
+pub struct Serve {
     child: Child,
-    port: u16,
-    log: Receiver<String>,
+    pub port: u16,
+    pub log: Receiver<String>,
+    /// What it printed before it started serving (the first build's warnings).
+    pub startup: Vec<String>,
 }
 
 impl Drop for Serve {
@@ -26,7 +28,7 @@ impl Drop for Serve {
 }
 
 impl Serve {
-    fn start(fx: &Fixture) -> Serve {
+    pub fn start(fx: &Fixture) -> Serve {
         Serve::start_with(fx, &[])
     }
 
@@ -47,6 +49,7 @@ impl Serve {
             }
         });
         let started = Instant::now();
+        let mut startup = Vec::new();
         let port = loop {
             let line = log
                 .recv_timeout(DEADLINE)
@@ -54,13 +57,19 @@ impl Serve {
             if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
                 break rest.split('/').next().unwrap().parse().unwrap();
             }
+            startup.push(line);
             assert!(started.elapsed() < DEADLINE, "serve did not start");
         };
-        Serve { child, port, log }
+        Serve {
+            child,
+            port,
+            log,
+            startup,
+        }
     }
 
     /// (status, headers, body) of a raw request.
-    fn request(&self, method: &str, path: &str) -> (u16, String, Vec<u8>) {
+    pub fn request(&self, method: &str, path: &str) -> (u16, String, Vec<u8>) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         write!(
             stream,
@@ -76,7 +85,7 @@ impl Serve {
         (status, head, response[split + 4..].to_vec())
     }
 
-    fn get(&self, path: &str) -> String {
+    pub fn get(&self, path: &str) -> String {
         let (status, _, body) = self.request("GET", path);
         assert_eq!(status, 200, "GET {path}");
         String::from_utf8(body).unwrap()
