@@ -104,8 +104,9 @@ pub fn start(options: &ServeOptions) -> anyhow::Result<Server> {
         }
     };
     let plan = watch_plan(&root, site.as_ref());
-    let mut watcher = Watcher::new()?;
+    let mut watcher = Watcher::new(&root)?;
     watcher.follow(&plan);
+    print_watch_problems(&mut watcher);
     Ok(Server {
         address,
         served,
@@ -127,13 +128,25 @@ impl Server {
 
     /// Waits up to `wait` for changes and applies them; returns whether a rebuild ran.
     pub fn step(&mut self, wait: Duration) -> bool {
-        let paths = self.watcher.next_batch(wait);
-        let changes = watch::to_rebuild(paths.iter().map(|path| watch::classify(path, &self.plan)));
+        let batch = self.watcher.next_batch(wait);
+        print_watch_problems(&mut self.watcher);
+        let mut changes = watch::to_rebuild(
+            batch
+                .paths
+                .iter()
+                .map(|path| watch::classify(path, &self.plan)),
+        );
+        if batch.rescan {
+            eprintln!(
+                "warning: the system dropped file-change events (too many at once); rebuilding everything"
+            );
+            changes.config = true;
+        }
         if changes.is_empty() {
             return false;
         }
         let started = Instant::now();
-        let what = describe_paths(&paths, &self.plan);
+        let what = describe_paths(&batch.paths, &self.plan);
         let previous_diagnostics = self
             .site
             .as_ref()
@@ -151,6 +164,7 @@ impl Server {
         // anyone hears of this rebuild, so that an edit made in answer to it is seen.
         self.plan = watch_plan(&self.build_options.root, self.site.as_ref());
         self.watcher.follow(&self.plan);
+        print_watch_problems(&mut self.watcher);
         match (outcome, &self.site) {
             (Ok(()), Some(site)) => {
                 print_diagnostics(&site.diagnostics, &previous_diagnostics);
@@ -195,6 +209,12 @@ fn publish(served: &RwLock<Served>, site: &Site, broadcast: Option<&Broadcast>) 
 fn set_error(served: &RwLock<Served>, message: &str) {
     if let Ok(mut served) = served.write() {
         served.error = Some(message.to_string());
+    }
+}
+
+fn print_watch_problems(watcher: &mut Watcher) {
+    for problem in watcher.take_problems() {
+        eprintln!("{problem}");
     }
 }
 
