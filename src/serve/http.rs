@@ -58,7 +58,7 @@ pub struct Limits {
     /// Most header fields; more gets 431.
     pub header_count: usize,
     /// Time a client has to send its whole request head, however slowly it trickles in;
-    /// then 408 and the connection is closed.
+    /// then 408 and the connection is closed (closed without a word if nothing came).
     pub head_timeout: Duration,
     /// Time a client has to take a whole response.
     pub response_timeout: Duration,
@@ -70,8 +70,9 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            // One writer's browser opens about six connections at a time.
-            workers: 8,
+            // One writer's browser opens about six connections at a time, and may keep a
+            // spare or two open without sending anything.
+            workers: 16,
             connections: 64,
             event_streams: 64,
             request_line_bytes: 8 * 1024,
@@ -306,7 +307,8 @@ fn answer(mut stream: TcpStream, server: &Shared) {
 /// What became of a request head.
 #[derive(Debug)]
 enum HeadProblem {
-    /// The client went away (or the connection failed) before a whole head arrived.
+    /// The client went away (or the connection failed, or it sent nothing before the
+    /// deadline) before a whole head arrived.
     Closed,
     TimedOut,
     LineTooLong,
@@ -330,8 +332,14 @@ fn read_head(stream: &mut TcpStream, limits: &Limits) -> Result<Vec<u8>, HeadPro
         let read = match stream.read(&mut chunk) {
             Ok(0) => return Err(HeadProblem::Closed),
             Ok(read) => read,
+            // A connection that never said a word (a browser's spare, opened in advance) is
+            // closed without an answer, as browsers expect of idle connections.
             Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                return Err(HeadProblem::TimedOut);
+                return Err(if head.is_empty() {
+                    HeadProblem::Closed
+                } else {
+                    HeadProblem::TimedOut
+                });
             }
             Err(err) if err.kind() == ErrorKind::Interrupted => continue,
             Err(_) => return Err(HeadProblem::Closed),
