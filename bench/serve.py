@@ -61,7 +61,7 @@ def main():
 
         def listen():
             s = socket.create_connection(("127.0.0.1", port))
-            s.sendall(b"GET /__portico/events HTTP/1.1\r\nHost: x\r\n\r\n")
+            s.sendall(f"GET /__portico/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
             buf = b""
             while True:
                 data = s.recv(4096)

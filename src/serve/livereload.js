@@ -1,7 +1,11 @@
 // Live reload for `portico serve`: reload when a rebuild finishes, keeping the scroll
-// position; show a rebuild error over the page until it is fixed.
+// position; show a rebuild error over the page until it is fixed. Loaded as a file of the
+// server's own (`/__portico/livereload.js`), so that it runs under a `script-src 'self'`
+// policy; the error at load time comes in the tag's `data-portico-error` attribute.
 (function () {
   "use strict";
+  var script = document.currentScript;
+  var errorAtLoad = script ? script.getAttribute("data-portico-error") : null;
   var key = "portico-scroll:" + location.pathname;
   var saved = sessionStorage.getItem(key);
   if (saved !== null) {
@@ -22,7 +26,7 @@
     overlay.textContent = "Portico could not rebuild the site; the last good build is shown below this message.\n\n" + message +
       "\n\nFix the problem and save: this page reloads by itself.";
   }
-  if (window.__porticoError) showError(window.__porticoError);
+  if (errorAtLoad) showError(errorAtLoad);
   var events = new EventSource("/__portico/events");
   events.addEventListener("reload", function () {
     sessionStorage.setItem(key, String(window.scrollY));

@@ -23,7 +23,7 @@ use crate::source::{CONTENT_DIR, DocsLayout, ReadOptions, repository_folders};
 use crate::theme::THEMES_DIR;
 use crate::{BuildOptions, Changes, RemoteOptions, Site};
 
-use http::{Broadcast, Served};
+use http::{AllowedHosts, Broadcast, Http, Limits, Served};
 use watch::{WatchPlan, WatchedRepo, Watcher};
 
 pub const DEFAULT_PORT: u16 = 1111;
@@ -76,13 +76,11 @@ pub fn start(options: &ServeOptions) -> anyhow::Result<Server> {
         remote: options.remote.clone(),
         ..BuildOptions::default()
     };
-    let served = Arc::new(RwLock::new(Served::default()));
-    let broadcast = Arc::new(Broadcast::default());
-    {
-        let served = served.clone();
-        let broadcast = broadcast.clone();
-        std::thread::spawn(move || http::run(listener, served, broadcast));
-    }
+    let Http { served, broadcast } = http::start(
+        listener,
+        AllowedHosts::new(&options.bind, address),
+        Limits::default(),
+    );
 
     let started = Instant::now();
     let site = match Site::assemble(&build_options, ReadOptions { work_trees: true }) {
@@ -106,8 +104,9 @@ pub fn start(options: &ServeOptions) -> anyhow::Result<Server> {
         }
     };
     let plan = watch_plan(&root, site.as_ref());
-    let mut watcher = Watcher::new()?;
+    let mut watcher = Watcher::new(&root)?;
     watcher.follow(&plan);
+    print_watch_problems(&mut watcher);
     Ok(Server {
         address,
         served,
@@ -129,13 +128,25 @@ impl Server {
 
     /// Waits up to `wait` for changes and applies them; returns whether a rebuild ran.
     pub fn step(&mut self, wait: Duration) -> bool {
-        let paths = self.watcher.next_batch(wait);
-        let changes = watch::to_rebuild(paths.iter().map(|path| watch::classify(path, &self.plan)));
+        let batch = self.watcher.next_batch(wait);
+        print_watch_problems(&mut self.watcher);
+        let mut changes = watch::to_rebuild(
+            batch
+                .paths
+                .iter()
+                .map(|path| watch::classify(path, &self.plan)),
+        );
+        if batch.rescan {
+            eprintln!(
+                "warning: the system dropped file-change events (too many at once); rebuilding everything"
+            );
+            changes.config = true;
+        }
         if changes.is_empty() {
             return false;
         }
         let started = Instant::now();
-        let what = describe_paths(&paths, &self.plan);
+        let what = describe_paths(&batch.paths, &self.plan);
         let previous_diagnostics = self
             .site
             .as_ref()
@@ -149,6 +160,11 @@ impl Server {
                 })
             }
         };
+        // Folders may have appeared (a new theme, a new docs folder): watch them before
+        // anyone hears of this rebuild, so that an edit made in answer to it is seen.
+        self.plan = watch_plan(&self.build_options.root, self.site.as_ref());
+        self.watcher.follow(&self.plan);
+        print_watch_problems(&mut self.watcher);
         match (outcome, &self.site) {
             (Ok(()), Some(site)) => {
                 print_diagnostics(&site.diagnostics, &previous_diagnostics);
@@ -170,9 +186,6 @@ impl Server {
                 self.broadcast.send("build-error", &message);
             }
         }
-        // Folders may have appeared (a new theme, a new docs folder): watch them too.
-        self.plan = watch_plan(&self.build_options.root, self.site.as_ref());
-        self.watcher.follow(&self.plan);
         true
     }
 }
@@ -196,6 +209,12 @@ fn publish(served: &RwLock<Served>, site: &Site, broadcast: Option<&Broadcast>) 
 fn set_error(served: &RwLock<Served>, message: &str) {
     if let Ok(mut served) = served.write() {
         served.error = Some(message.to_string());
+    }
+}
+
+fn print_watch_problems(watcher: &mut Watcher) {
+    for problem in watcher.take_problems() {
+        eprintln!("{problem}");
     }
 }
 

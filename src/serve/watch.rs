@@ -5,6 +5,9 @@
 //! leftovers, git's object database, index and logs). [`Watcher`] asks the OS for events on
 //! exactly the folders that matter (a repository's docs folders and refs, not its
 //! `node_modules`), and [`Watcher::next_batch`] debounces bursts such as a `git commit`.
+//! What cannot be watched (the system's inotify limit, most often) is reported once, as a
+//! warning naming the folder and how to raise the limit; events the system dropped make
+//! the next rebuild a full one.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -14,6 +17,7 @@ use std::time::{Duration, Instant};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::Changes;
+use crate::diagnostics::{Diagnostic, Location};
 use crate::source::is_editor_leftover;
 
 /// A burst ends after this much quiet.
@@ -125,22 +129,49 @@ pub struct Watcher {
     watcher: RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
     watched: BTreeSet<(PathBuf, bool)>,
+    /// The portal root, for naming folders in warnings.
+    root: PathBuf,
+    problems: Problems,
+}
+
+/// One burst of changes.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub paths: Vec<PathBuf>,
+    /// The system dropped events (its queue overflowed): anything may have changed.
+    pub rescan: bool,
 }
 
 impl Watcher {
-    pub fn new() -> anyhow::Result<Self> {
+    /// A watcher for the portal at `root`; fails with what to do when the system allows no
+    /// more watchers.
+    pub fn new(root: &Path) -> anyhow::Result<Self> {
         let (sender, events) = channel();
         let watcher = notify::recommended_watcher(move |event| {
             let _ = sender.send(event);
+        })
+        .map_err(|err| {
+            let hint = if is_watch_limit(&err) {
+                "; the system's limit on inotify instances or watches is reached: raise it \
+                 (for example `sudo sysctl fs.inotify.max_user_instances=1024` and \
+                 `sudo sysctl fs.inotify.max_user_watches=524288`) or stop other watchers"
+            } else {
+                ""
+            };
+            anyhow::anyhow!("cannot watch files for changes ({err}){hint}")
         })?;
         Ok(Watcher {
             watcher,
             events,
             watched: BTreeSet::new(),
+            root: root.to_path_buf(),
+            problems: Problems::default(),
         })
     }
 
-    /// Watches exactly the plan's folders (adding and removing watches as it changed).
+    /// Watches exactly the plan's folders (adding and removing watches as it changed). A
+    /// folder that cannot be watched is reported (see [`Watcher::take_problems`]) and tried
+    /// again next time.
     pub fn follow(&mut self, plan: &WatchPlan) {
         let mut wanted: BTreeSet<(PathBuf, bool)> = BTreeSet::new();
         if let Some(root) = plan.config_file.parent() {
@@ -172,38 +203,124 @@ impl Watcher {
             } else {
                 RecursiveMode::NonRecursive
             };
-            let _ = self.watcher.watch(&path, mode);
+            let key = path.display().to_string();
+            match self.watcher.watch(&path, mode) {
+                Ok(()) => self.problems.resolved(&key),
+                Err(err) => {
+                    self.problems
+                        .report(key, watch_problem(Some(&path), &self.root, &err));
+                    wanted.remove(&(path, recursive));
+                }
+            }
         }
         self.watched = wanted;
     }
 
     /// Waits for the next burst of events (up to `wait`), and returns the changed paths
     /// once the burst is over.
-    pub fn next_batch(&self, wait: Duration) -> Vec<PathBuf> {
-        let mut paths = Vec::new();
+    pub fn next_batch(&mut self, wait: Duration) -> Batch {
+        let mut batch = Batch::default();
         let first = match self.events.recv_timeout(wait) {
             Ok(event) => event,
-            Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => return paths,
+            Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => return batch,
         };
         let started = Instant::now();
-        let mut take = |event: notify::Result<notify::Event>| {
-            if let Ok(event) = event
-                && !matches!(event.kind, notify::EventKind::Access(_))
-            {
-                paths.extend(event.paths);
+        let mut next = Some(first);
+        while let Some(event) = next.take() {
+            match event {
+                Ok(event) if event.need_rescan() => batch.rescan = true,
+                Ok(event) if !matches!(event.kind, notify::EventKind::Access(_)) => {
+                    batch.paths.extend(event.paths);
+                }
+                Ok(_) => {}
+                // Watching a new subfolder failed, say: the same report as in `follow`.
+                Err(err) => {
+                    let path = err.paths.first().cloned();
+                    let key = path.as_ref().map_or_else(
+                        || format!("{:?}", err.kind),
+                        |path| path.display().to_string(),
+                    );
+                    self.problems
+                        .report(key, watch_problem(path.as_deref(), &self.root, &err));
+                }
             }
-        };
-        take(first);
-        while started.elapsed() < MAX_BURST {
-            match self.events.recv_timeout(QUIET) {
-                Ok(event) => take(event),
-                Err(_) => break,
+            if started.elapsed() < MAX_BURST {
+                next = self.events.recv_timeout(QUIET).ok();
             }
         }
-        paths.sort();
-        paths.dedup();
-        paths
+        batch.paths.sort();
+        batch.paths.dedup();
+        batch
     }
+
+    /// Problems found since last asked (each reported once until it is resolved).
+    pub fn take_problems(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.problems.new)
+    }
+}
+
+/// Watch problems, each reported once (by folder) until watching it works again.
+#[derive(Debug, Default)]
+struct Problems {
+    reported: BTreeSet<String>,
+    new: Vec<Diagnostic>,
+}
+
+impl Problems {
+    fn report(&mut self, key: String, problem: Diagnostic) {
+        if self.reported.insert(key) {
+            self.new.push(problem);
+        }
+    }
+
+    fn resolved(&mut self, key: &str) {
+        self.reported.remove(key);
+    }
+}
+
+/// Whether `error` is the system's limit on watches or watchers (inotify's ENOSPC and
+/// EMFILE), which the user can raise.
+fn is_watch_limit(error: &notify::Error) -> bool {
+    match &error.kind {
+        notify::ErrorKind::MaxFilesWatch => true,
+        notify::ErrorKind::Io(io) => {
+            matches!(io.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EMFILE))
+        }
+        _ => false,
+    }
+}
+
+/// The warning for a folder that cannot be watched (`path` relative to the portal `root`
+/// when inside it): what it means and what to do.
+fn watch_problem(path: Option<&Path>, root: &Path, error: &notify::Error) -> Diagnostic {
+    let location = match path {
+        Some(path) => {
+            let shown = path
+                .strip_prefix(root)
+                .unwrap_or(path)
+                .display()
+                .to_string();
+            Location::file(if shown.is_empty() {
+                ".".to_string()
+            } else {
+                shown
+            })
+        }
+        None => Location::default(),
+    };
+    let message = if is_watch_limit(error) {
+        "cannot watch this folder: the system's limit on inotify watches is reached, so edits \
+         here do not rebuild the site; raise the limit (for example \
+         `sudo sysctl fs.inotify.max_user_watches=524288`, and add it to /etc/sysctl.conf to \
+         keep it), then save any watched file or restart `portico serve`"
+            .to_string()
+    } else {
+        format!(
+            "cannot watch this folder ({error}), so edits here do not rebuild the site; \
+             restart `portico serve` once it can be read"
+        )
+    };
+    Diagnostic::warning(location, message)
 }
 
 #[cfg(test)]
@@ -286,6 +403,42 @@ mod tests {
         ] {
             assert_eq!(of(leftover), Change::Ignored, "{leftover}");
         }
+    }
+
+    #[test]
+    fn the_watch_limit_is_reported_with_the_folder_and_how_to_raise_it() {
+        let root = Path::new("/p");
+        let limit = notify::Error::new(notify::ErrorKind::MaxFilesWatch);
+        let enospc = notify::Error::io(std::io::Error::from_raw_os_error(libc::ENOSPC));
+        for error in [limit, enospc] {
+            let warning =
+                watch_problem(Some(Path::new("/p/repos/jira/docs")), root, &error).to_string();
+            assert!(
+                warning.starts_with("warning: repos/jira/docs: cannot watch this folder")
+                    && warning.contains("fs.inotify.max_user_watches"),
+                "{warning}"
+            );
+        }
+        let other = notify::Error::generic("permission denied");
+        let warning = watch_problem(Some(Path::new("/srv/zoom.git")), root, &other).to_string();
+        assert!(
+            warning.contains("/srv/zoom.git") && warning.contains("permission denied"),
+            "{warning}"
+        );
+        assert!(!warning.contains("max_user_watches"));
+    }
+
+    #[test]
+    fn each_watch_problem_is_reported_once_until_resolved() {
+        let mut problems = Problems::default();
+        let error = notify::Error::new(notify::ErrorKind::MaxFilesWatch);
+        let warning = || watch_problem(Some(Path::new("/p/docs")), Path::new("/p"), &error);
+        problems.report("/p/docs".to_string(), warning());
+        problems.report("/p/docs".to_string(), warning());
+        assert_eq!(problems.new.len(), 1);
+        problems.resolved("/p/docs");
+        problems.report("/p/docs".to_string(), warning());
+        assert_eq!(problems.new.len(), 2);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::docs::read_docs;
 use super::manifest::{self, MANIFEST_FILES, Manifest};
 use super::refs::{PlannedVersion, ReadPlan, current_label, read_refs};
-use super::tree::{BlobCache, Files, TreeReader};
+use super::tree::{BlobCache, Files, TreeReader, WorkTree};
 use super::{ReadOptions, RepoSnapshot, SourceError, VersionSnapshot};
 use crate::config::{IntegrationConfig, RepoLocation, SizeLimits};
 use crate::diagnostics::{Diagnostic, Location};
@@ -232,7 +232,7 @@ fn read_version(
         .flatten();
     let from_work_tree = work_tree.is_some();
     let files = match work_tree {
-        Some(dir) => Files::WorkTree(dir),
+        Some(dir) => Files::WorkTree(WorkTree::new(repo, dir)),
         None => Files::Commit(tree),
     };
     let reader = TreeReader::new(repo, files, blobs, limits, here.clone());

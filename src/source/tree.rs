@@ -4,7 +4,9 @@
 //! Lookups follow symlinks that stay inside the repository and match landing file names
 //! (`README.md`) in any case. Blob contents are shared by the versions of one integration
 //! and read once; working-tree files get their git blob id, so an unchanged file has the
-//! same id (and cache entries) as in the commit.
+//! same id (and cache entries) as in the commit. A working tree shows only what a commit
+//! could hold: files git tracks, and new files git does not ignore (never a git-ignored
+//! `.env`, whatever links to it).
 //!
 //! A file that is there but cannot be published (a symlink leading out of the repository
 //! or nowhere, a submodule, a blob missing from the object database, a file over the size
@@ -12,7 +14,7 @@
 //! warning naming it. Markdown text is repaired (see `text`) as it is read.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -145,9 +147,55 @@ impl gitbook::Includes for TreeIncludes<'_, '_> {
 pub(super) enum Files<'r> {
     /// A commit's tree, read from the object database.
     Commit(Tree<'r>),
-    /// The files on disk under a working directory (uncommitted edits included); the path
-    /// is canonical, so that nothing outside it is ever read.
-    WorkTree(PathBuf),
+    /// The files on disk under a working directory (uncommitted edits included).
+    WorkTree(WorkTree),
+}
+
+/// A working tree as it may be published: what git tracks, and new files it does not ignore.
+pub(super) struct WorkTree {
+    /// Canonical, so that nothing outside it is ever read.
+    root: PathBuf,
+    /// Paths in the index (tracked even if an ignore rule matches them)...
+    tracked: HashSet<String>,
+    /// ...and every folder above one.
+    tracked_folders: HashSet<String>,
+}
+
+impl WorkTree {
+    /// The working tree at `root` (canonical) of `repo`, with its index as it is now.
+    pub(super) fn new(repo: &Repository, root: PathBuf) -> Self {
+        let mut tracked = HashSet::new();
+        let mut tracked_folders = HashSet::new();
+        if let Ok(index) = repo.index() {
+            for entry in index.iter() {
+                let path = String::from_utf8_lossy(&entry.path).into_owned();
+                let mut below = path.as_str();
+                // Folders are inserted bottom-up, so one already there has its parents too.
+                while let Some((folder, _)) = below.rsplit_once('/') {
+                    if !tracked_folders.insert(folder.to_string()) {
+                        break;
+                    }
+                    below = folder;
+                }
+                tracked.insert(path);
+            }
+        }
+        WorkTree {
+            root,
+            tracked,
+            tracked_folders,
+        }
+    }
+
+    /// Whether the file or folder at `path` (relative to the root) may be published: git
+    /// tracks it (or something inside it), or ignores nothing on its way. When git cannot
+    /// tell, it is not published.
+    fn publishes(&self, repo: &Repository, path: &str) -> bool {
+        path.is_empty()
+            || self.tracked.contains(path)
+            || self.tracked_folders.contains(path)
+            || matches!(repo.is_path_ignored(path), Ok(false))
+    }
 }
 
 /// What is at a path, before symlinks are followed.
@@ -261,15 +309,25 @@ impl<'r> TreeReader<'r> {
                     _ => None,
                 }
             }
-            Files::WorkTree(root) => {
+            Files::WorkTree(work_tree) => {
                 if path.split('/').any(|part| part == ".git" || part == "..") {
                     return None;
                 }
+                let root = &work_tree.root;
                 let full = root.join(path);
                 // Symlinked folders on the way must not lead out of the repository (the
                 // last part, if a link, is followed by `find_blob`, inside the repository).
                 let parent = std::fs::canonicalize(full.parent()?).ok()?;
                 if !parent.starts_with(root) {
+                    return None;
+                }
+                // Git's view, both where the file appears and where it really is (through
+                // symlinked folders): an ignored file is not there.
+                let real = parent.strip_prefix(root).ok()?.join(full.file_name()?);
+                let real = real.to_str()?.replace('\\', "/");
+                if !work_tree.publishes(self.repo, path)
+                    || (real != path && !work_tree.publishes(self.repo, &real))
+                {
                     return None;
                 }
                 let metadata = std::fs::symlink_metadata(&full).ok()?;
@@ -321,12 +379,14 @@ impl<'r> TreeReader<'r> {
                         .collect()
                 })
                 .unwrap_or_default(),
-            Files::WorkTree(root) => std::fs::read_dir(root.join(dir))
+            Files::WorkTree(work_tree) => std::fs::read_dir(work_tree.root.join(dir))
                 .map(|entries| {
                     entries
                         .flatten()
                         .filter_map(|entry| entry.file_name().to_str().map(str::to_string))
-                        .filter(|name| name != ".git")
+                        .filter(|name| {
+                            name != ".git" && work_tree.publishes(self.repo, &join_path(dir, name))
+                        })
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -571,10 +631,19 @@ impl<'r> TreeReader<'r> {
                     git2::TreeWalkResult::Ok
                 });
             }
-            Files::WorkTree(root) => {
-                let base = root.join(dir);
+            Files::WorkTree(work_tree) => {
+                let base = work_tree.root.join(dir);
                 let walker = WalkDir::new(&base).into_iter().filter_entry(|entry| {
-                    entry.file_name() != ".git" && !is_editor_leftover(entry.file_name())
+                    entry.file_name() != ".git"
+                        && !is_editor_leftover(entry.file_name())
+                        && entry
+                            .path()
+                            .strip_prefix(&work_tree.root)
+                            .ok()
+                            .and_then(Path::to_str)
+                            .is_some_and(|relative| {
+                                work_tree.publishes(self.repo, &relative.replace('\\', "/"))
+                            })
                 });
                 for entry in walker.flatten() {
                     if entry.file_type().is_dir() {
@@ -590,6 +659,15 @@ impl<'r> TreeReader<'r> {
         }
         paths.sort();
         paths
+    }
+}
+
+/// `dir/name`, or `name` in the root.
+fn join_path(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
     }
 }
 
@@ -681,7 +759,7 @@ mod tests {
         };
         let reader = TreeReader::new(
             &repo,
-            Files::WorkTree(root),
+            Files::WorkTree(WorkTree::new(&repo, root)),
             &blobs,
             limits,
             Location::integration("x"),
@@ -716,5 +794,75 @@ mod tests {
         assert!(left_out.is_empty());
         assert_eq!(problems.len(), 2);
         assert!(problems.iter().all(|p| p.location.line == Some(3)));
+    }
+
+    /// A repository with `.gitignore`, a tracked page, a new page, ignored files (one of
+    /// them force-added) and links to an ignored file.
+    fn repo_with_ignored_files() -> (tempfile::TempDir, Repository) {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let write = |path: &str, text: &str| {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, text).unwrap();
+        };
+        write(".gitignore", ".env\n*.secret\nbuild/\n");
+        write(".env", "TOKEN=hunter2\n");
+        write("docs/README.md", "# Docs\n");
+        write("docs/new.md", "# New, not added yet\n");
+        write("docs/key.secret", "secret\n");
+        write("docs/forced.secret", "force-added, so tracked\n");
+        write("docs/build/out.md", "# Generated\n");
+        std::os::unix::fs::symlink("../.env", dir.path().join("docs/env-link")).unwrap();
+        std::os::unix::fs::symlink("../build", dir.path().join("docs/build-link")).unwrap();
+        let mut index = repo.index().unwrap();
+        for path in [".gitignore", "docs/README.md", "docs/forced.secret"] {
+            index.add_path(Path::new(path)).unwrap();
+        }
+        index.write().unwrap();
+        (dir, repo)
+    }
+
+    #[test]
+    fn a_working_tree_shows_tracked_and_new_files_and_never_ignored_ones() {
+        let (dir, repo) = repo_with_ignored_files();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let blobs = BlobCache::default();
+        let limits = SizeLimits {
+            page: 1_000_000,
+            asset: 1_000_000,
+        };
+        let reader = TreeReader::new(
+            &repo,
+            Files::WorkTree(WorkTree::new(&repo, root)),
+            &blobs,
+            limits,
+            Location::integration("x"),
+        );
+        for shown in ["docs/README.md", "docs/new.md", "docs/forced.secret"] {
+            assert!(reader.read(shown).is_some(), "{shown}");
+        }
+        for hidden in [
+            ".env",
+            "docs/../.env",
+            "docs/key.secret",
+            "docs/build/out.md",
+            "docs/env-link",
+            "docs/build-link/out.md",
+        ] {
+            assert!(reader.read(hidden).is_none(), "{hidden}");
+        }
+        assert!(!reader.is_dir("docs/build"));
+        assert_eq!(
+            reader.list_blobs("docs"),
+            [
+                "docs/README.md",
+                "docs/build-link",
+                "docs/env-link",
+                "docs/forced.secret",
+                "docs/new.md"
+            ]
+        );
+        assert!(reader.find_case_insensitive("", ".ENV").is_none());
     }
 }

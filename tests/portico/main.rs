@@ -7,6 +7,7 @@ mod fixture;
 mod gitbook;
 mod hostile_output;
 mod hostile_repos;
+mod hostile_serve;
 mod remote;
 mod serve;
 mod versions;

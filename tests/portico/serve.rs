@@ -9,13 +9,15 @@ use std::time::{Duration, Instant};
 
 use crate::fixture::{Fixture, Repo, switcher};
 
-const DEADLINE: Duration = Duration::from_secs(20);
+pub const DEADLINE: Duration = Duration::from_secs(20);
 
 /// A running `portico serve`, stopped when dropped.
-struct Serve {
+pub struct Serve {
     child: Child,
-    port: u16,
-    log: Receiver<String>,
+    pub port: u16,
+    pub log: Receiver<String>,
+    /// What it printed before it started serving (the first build's warnings).
+    pub startup: Vec<String>,
 }
 
 impl Drop for Serve {
@@ -26,7 +28,7 @@ impl Drop for Serve {
 }
 
 impl Serve {
-    fn start(fx: &Fixture) -> Serve {
+    pub fn start(fx: &Fixture) -> Serve {
         Serve::start_with(fx, &[])
     }
 
@@ -47,6 +49,7 @@ impl Serve {
             }
         });
         let started = Instant::now();
+        let mut startup = Vec::new();
         let port = loop {
             let line = log
                 .recv_timeout(DEADLINE)
@@ -54,17 +57,24 @@ impl Serve {
             if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
                 break rest.split('/').next().unwrap().parse().unwrap();
             }
+            startup.push(line);
             assert!(started.elapsed() < DEADLINE, "serve did not start");
         };
-        Serve { child, port, log }
+        Serve {
+            child,
+            port,
+            log,
+            startup,
+        }
     }
 
     /// (status, headers, body) of a raw request.
-    fn request(&self, method: &str, path: &str) -> (u16, String, Vec<u8>) {
+    pub fn request(&self, method: &str, path: &str) -> (u16, String, Vec<u8>) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         write!(
             stream,
-            "{method} {path} HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            "{method} {path} HTTP/1.1\r\nHost: localhost:{}\r\n\r\n",
+            self.port
         )
         .unwrap();
         let mut response = Vec::new();
@@ -75,7 +85,7 @@ impl Serve {
         (status, head, response[split + 4..].to_vec())
     }
 
-    fn get(&self, path: &str) -> String {
+    pub fn get(&self, path: &str) -> String {
         let (status, _, body) = self.request("GET", path);
         assert_eq!(status, 200, "GET {path}");
         String::from_utf8(body).unwrap()
@@ -98,22 +108,31 @@ impl Serve {
         }
     }
 
-    /// The live-reload stream: one event name per received event.
+    /// The live-reload stream, open (every event sent from now on arrives): one event
+    /// name per received event.
     fn events(&self) -> Receiver<String> {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         write!(
             stream,
-            "GET /__portico/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            "GET /__portico/events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n",
+            self.port
         )
         .unwrap();
         let (sender, events) = channel();
+        let (opened, is_open) = channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                if line.starts_with("retry:") {
+                    let _ = opened.send(());
+                }
                 if let Some(event) = line.strip_prefix("event: ") {
                     let _ = sender.send(event.to_string());
                 }
             }
         });
+        is_open
+            .recv_timeout(DEADLINE)
+            .expect("the live-reload stream opens");
         events
     }
 
@@ -181,9 +200,15 @@ fn serves_the_site_with_live_reload_and_refuses_what_it_should() {
     );
     let body = String::from_utf8(body).unwrap();
     assert!(
-        body.contains("Committed text.") && body.contains("new EventSource(\"/__portico/events\")")
+        body.contains("Committed text.")
+            && body.contains("<script src=\"/__portico/livereload.js\"></script>")
     );
     assert!(serve.get("/").contains("<html"), "the home page");
+    assert!(
+        serve
+            .get("/__portico/livereload.js")
+            .contains("new EventSource(\"/__portico/events\")")
+    );
     let (status, head, _) = serve.request("GET", "/_portico/portico.css");
     assert!(status == 200 && head.contains("text/css"), "{head}");
     let (status, head, body) = serve.request("HEAD", "/integrations/jira/latest/setup.html");
@@ -215,7 +240,6 @@ fn working_tree_edits_commits_and_new_branches_show_up_with_a_reload_event() {
     let (fx, _repo) = portal();
     let serve = Serve::start(&fx);
     let events = serve.events();
-    std::thread::sleep(Duration::from_millis(200));
 
     // An uncommitted edit on the checked-out default branch shows in the current version.
     fx.write(
@@ -284,7 +308,6 @@ fn a_broken_template_shows_an_error_and_the_old_site_stays_up() {
     let (fx, _repo) = portal();
     let serve = Serve::start(&fx);
     let events = serve.events();
-    std::thread::sleep(Duration::from_millis(200));
 
     fx.write(
         "themes/default/templates/page.html",
@@ -297,7 +320,7 @@ fn a_broken_template_shows_an_error_and_the_old_site_stays_up() {
         "the last good site is still served"
     );
     assert!(
-        page.contains("window.__porticoError = \"") && page.contains("page.html"),
+        page.contains("data-portico-error=\"") && page.contains("page.html"),
         "the error is shown over the page"
     );
 
@@ -309,7 +332,7 @@ fn a_broken_template_shows_an_error_and_the_old_site_stays_up() {
         "the fixed template",
         |b| b.contains("CUSTOM"),
     );
-    assert!(page.contains("window.__porticoError = null"));
+    assert!(!page.contains("data-portico-error"));
 }
 
 #[test]
@@ -365,7 +388,6 @@ fn remote_repositories_are_fetched_again_only_when_their_settings_change() {
     );
     assert!(mirrors.is_dir(), "--cache-dir is honoured");
     let events = serve.events();
-    std::thread::sleep(Duration::from_millis(200));
 
     // The remote goes away; a site.toml edit that does not touch the integration keeps
     // its mirror rather than fetching (which would now fail).
