@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use crate::catalog::Catalog;
 use crate::config::{CONFIG_FILE, RepoLocation, SiteConfig};
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, Severity, printable};
 use crate::source::{CONTENT_DIR, DocsLayout, ReadOptions, repository_folders};
 use crate::theme::THEMES_DIR;
 use crate::{BuildOptions, Changes, RemoteOptions, Site};
@@ -98,7 +98,7 @@ pub fn start(options: &ServeOptions) -> anyhow::Result<Server> {
         Err(err) => {
             // Keep serving (an error page) and watching, so that fixing it is enough.
             let message = format!("{err:#}");
-            eprintln!("error: {message}");
+            eprintln!("error: {}", printable(&message));
             set_error(&served, &message);
             None
         }
@@ -171,7 +171,7 @@ impl Server {
                 publish(&self.served, site, Some(&self.broadcast));
                 eprintln!(
                     "{} → {}; rendered {} page(s), composed {} in {} ms",
-                    what,
+                    printable(&what),
                     describe_changes(&changes, &site.config),
                     site.rendered.fresh_count(),
                     site.composed,
@@ -181,7 +181,11 @@ impl Server {
             (Ok(()), None) => {}
             (Err(err), _) => {
                 let message = format!("{err:#}");
-                eprintln!("{what} → error (the last good site is still served): {message}");
+                eprintln!(
+                    "{} → error (the last good site is still served): {}",
+                    printable(&what),
+                    printable(&message)
+                );
                 set_error(&self.served, &message);
                 self.broadcast.send("build-error", &message);
             }
@@ -214,7 +218,7 @@ fn set_error(served: &RwLock<Served>, message: &str) {
 
 fn print_watch_problems(watcher: &mut Watcher) {
     for problem in watcher.take_problems() {
-        eprintln!("{problem}");
+        eprintln!("{}", printable(&problem.to_string()));
     }
 }
 
