@@ -157,7 +157,7 @@ const ACTIVE_INNER_EXTENSIONS: &[&str] = &[
 ];
 
 /// What community-managed repositories may publish, in words, for messages.
-const PASSIVE_SUMMARY: &str = "images (PNG, JPEG, GIF, WebP, AVIF, ICO, BMP, and SVG after sanitizing), videos (MP4, MOV, WebM), plain text (.txt, .csv) and archives (.zip, .tar.gz)";
+const PASSIVE_SUMMARY: &str = "images, videos, plain text, .zip and .tar.gz";
 
 /// Whether a file from an untrusted repository may be copied into the portal, and how; the
 /// error says why not and what to do, for the warning about links to it. Only passive
@@ -170,7 +170,7 @@ pub fn publishable_file(path: &str, bytes: &[u8]) -> Result<Publishable, String>
     let not_published = "is not published from a community-managed repository";
     if extension.is_empty() {
         return Err(format!(
-            "{path} {not_published}: only files of passive types are, by extension ({PASSIVE_SUMMARY}); link to it in the repository instead"
+            "{path} {not_published}: it has no extension, and only passive file types are ({PASSIVE_SUMMARY}); link to it in the repository instead"
         ));
     }
     if let Some(inner) = parts
@@ -187,9 +187,7 @@ pub fn publishable_file(path: &str, bytes: &[u8]) -> Result<Publishable, String>
                 bytes: clean.bytes,
                 removed: clean.removed,
             })
-            .map_err(|problem| {
-                format!("{path} {not_published}: the SVG {problem}; fix it or use a PNG")
-            });
+            .map_err(|problem| format!("{path} {not_published}: the SVG {problem}"));
     }
     // `.gz` only as a tar archive: a server that serves precompressed files could send
     // `page.html.gz` as `page.html`.
@@ -203,7 +201,7 @@ pub fn publishable_file(path: &str, bytes: &[u8]) -> Result<Publishable, String>
         .find(|(passive, _, _)| *passive == extension)
     else {
         return Err(format!(
-            "{path} {not_published}: .{extension} is not a passive file type ({PASSIVE_SUMMARY} are); link to it in the repository instead"
+            "{path} {not_published}: .{extension} is not a passive file type (only {PASSIVE_SUMMARY} are); link to it in the repository instead"
         ));
     };
     if !content_matches(bytes) {
@@ -605,6 +603,7 @@ mod tests {
                 "{expected:?} not in {refused:?}"
             );
             assert!(refused.contains("not published"), "{refused}");
+            assert!(refused.contains("; "), "no way out in {refused}");
         }
     }
 

@@ -83,6 +83,17 @@ const URL_ATTRIBUTES: &[&str] = &[
 /// Returns the SVG in `bytes` with everything active removed, or why it cannot be
 /// published (not decodable, not well-formed, not an SVG, declares entities).
 pub fn sanitize_svg(bytes: &[u8]) -> Result<CleanSvg, String> {
+    rewrite(bytes).map_err(|problem| {
+        if problem.contains("; ") {
+            problem
+        } else {
+            format!("{problem}; fix it (an SVG editor's export is well-formed) or use a PNG")
+        }
+    })
+}
+
+/// [`sanitize_svg`], whose errors say what is wrong and, where it is specific, what to do.
+fn rewrite(bytes: &[u8]) -> Result<CleanSvg, String> {
     let text = decode_xml(bytes)?;
     // XML end-of-line handling, done once so that every later step sees `\n` only.
     let text = if text.contains('\r') {
@@ -104,10 +115,10 @@ pub fn sanitize_svg(bytes: &[u8]) -> Result<CleanSvg, String> {
             Event::Eof => break,
             Event::Start(start) => writer
                 .open(&start, false)
-                .map_err(|err| format!("{err} (line {})", at()))?,
+                .map_err(|err| with_line(&err, at()))?,
             Event::Empty(start) => writer
                 .open(&start, true)
-                .map_err(|err| format!("{err} (line {})", at()))?,
+                .map_err(|err| with_line(&err, at()))?,
             Event::End(_) => writer.close(),
             Event::Text(text) => {
                 let text = text
@@ -159,6 +170,14 @@ pub fn sanitize_svg(bytes: &[u8]) -> Result<CleanSvg, String> {
         }
     }
     writer.finish()
+}
+
+/// A problem with the line it is on, before what to do about it.
+fn with_line(problem: &str, line: usize) -> String {
+    match problem.split_once("; ") {
+        Some((what, remedy)) => format!("{what} (line {line}); {remedy}"),
+        None => format!("{problem} (line {line})"),
+    }
 }
 
 /// The 1-based line of byte `position` in `text`.
