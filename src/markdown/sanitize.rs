@@ -145,9 +145,37 @@ const PASSIVE_TYPES: &[(&str, &str, ContentCheck)] = &[
         b.starts_with(b"PK\x03\x04") || b.starts_with(b"PK\x05\x06")
     }),
     ("tgz", "a gzip archive", |b| b.starts_with(&[0x1F, 0x8B])),
-    ("txt", "plain text", is_plain_text),
-    ("csv", "plain text", is_plain_text),
+    // Text: served as text or offered for download; checked for anything a browser
+    // sniffing the type could take for a page.
+    ("txt", PLAIN_TEXT, is_plain_text),
+    ("text", PLAIN_TEXT, is_plain_text),
+    ("csv", PLAIN_TEXT, is_plain_text),
+    ("tsv", PLAIN_TEXT, is_plain_text),
+    ("log", PLAIN_TEXT, is_plain_text),
+    ("json", PLAIN_TEXT, is_plain_text),
+    ("yaml", PLAIN_TEXT, is_plain_text),
+    ("yml", PLAIN_TEXT, is_plain_text),
+    ("toml", PLAIN_TEXT, is_plain_text),
+    ("ini", PLAIN_TEXT, is_plain_text),
+    ("cfg", PLAIN_TEXT, is_plain_text),
+    ("conf", PLAIN_TEXT, is_plain_text),
+    ("properties", PLAIN_TEXT, is_plain_text),
+    ("sql", PLAIN_TEXT, is_plain_text),
+    ("diff", PLAIN_TEXT, is_plain_text),
+    ("patch", PLAIN_TEXT, is_plain_text),
+    ("sh", PLAIN_TEXT, is_plain_text),
+    ("go", PLAIN_TEXT, is_plain_text),
+    ("mod", PLAIN_TEXT, is_plain_text),
+    ("py", PLAIN_TEXT, is_plain_text),
+    ("rb", PLAIN_TEXT, is_plain_text),
+    ("rs", PLAIN_TEXT, is_plain_text),
+    ("java", PLAIN_TEXT, is_plain_text),
+    ("proto", PLAIN_TEXT, is_plain_text),
+    // Files without an extension (LICENSE, Makefile).
+    ("", PLAIN_TEXT, is_plain_text),
 ];
+
+const PLAIN_TEXT: &str = "plain UTF-8 text without HTML tags";
 
 /// Extensions that make a server or a browser treat a file as a page or a program when
 /// they appear inside a name (`guide.html.png` is HTML to some server setups).
@@ -157,7 +185,8 @@ const ACTIVE_INNER_EXTENSIONS: &[&str] = &[
 ];
 
 /// What community-managed repositories may publish, in words, for messages.
-const PASSIVE_SUMMARY: &str = "images, videos, plain text, .zip and .tar.gz";
+const PASSIVE_SUMMARY: &str =
+    "images, videos, plain text such as .txt, .json or source code, .zip and .tar.gz";
 
 /// Whether a file from an untrusted repository may be copied into the portal, and how; the
 /// error says why not and what to do, for the warning about links to it. Only passive
@@ -168,11 +197,6 @@ pub fn publishable_file(path: &str, bytes: &[u8]) -> Result<Publishable, String>
     let mut parts: Vec<&str> = name.split('.').skip(1).collect();
     let extension = parts.pop().unwrap_or_default();
     let not_published = "is not published from a community-managed repository";
-    if extension.is_empty() {
-        return Err(format!(
-            "{path} {not_published}: it has no extension, and only passive file types are ({PASSIVE_SUMMARY}); link to it in the repository instead"
-        ));
-    }
     if let Some(inner) = parts
         .iter()
         .find(|part| ACTIVE_INNER_EXTENSIONS.contains(part))
@@ -205,8 +229,13 @@ pub fn publishable_file(path: &str, bytes: &[u8]) -> Result<Publishable, String>
         ));
     };
     if !content_matches(bytes) {
+        let named = if extension.is_empty() {
+            "it has no extension".to_string()
+        } else {
+            format!("it is named .{extension}")
+        };
         return Err(format!(
-            "{path} {not_published}: it is named .{extension} but its content is not {kind}; fix or rename it"
+            "{path} {not_published}: {named} but its content is not {kind}; fix or rename it"
         ));
     }
     Ok(Publishable::AsIs)
@@ -228,17 +257,68 @@ fn has_iso_media_brand(bytes: &[u8], brands: &[&[u8; 4]]) -> bool {
         .any(|brand| brands.iter().any(|wanted| brand == wanted.as_slice()))
 }
 
-/// UTF-8 text without anything a browser could take for markup (`<tag`, `<!`, `<?`,
-/// `</`): served without `nosniff`, text that starts like HTML can be shown as HTML.
+/// Tags that make text look like a page to a browser sniffing its type (the WHATWG list
+/// and the active elements), less the one-letter ones that comparisons in code look like
+/// (`a<b`); text starting with `<` is refused whatever follows.
+const HTML_TAGS: &[&str] = &[
+    "applet",
+    "audio",
+    "base",
+    "body",
+    "embed",
+    "font",
+    "form",
+    "frame",
+    "frameset",
+    "head",
+    "html",
+    "iframe",
+    "image",
+    "img",
+    "link",
+    "math",
+    "meta",
+    "noscript",
+    "object",
+    "plaintext",
+    "portal",
+    "script",
+    "style",
+    "svg",
+    "table",
+    "template",
+    "title",
+    "video",
+    "xml",
+    "xmp",
+];
+
+/// UTF-8 text with nothing a browser could take for markup: it does not start with `<`,
+/// and has no `<!`, `<?` or page-making HTML tag (`<script`, `</html`) anywhere. Served without
+/// `nosniff`, text that looks like HTML can be shown as HTML; `if a<b` cannot.
 fn is_plain_text(bytes: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) else {
         return false;
     };
-    !text.contains('\0')
-        && !text.as_bytes().windows(2).any(|pair| {
-            pair[0] == b'<'
-                && (pair[1].is_ascii_alphabetic() || matches!(pair[1], b'!' | b'?' | b'/'))
-        })
+    if text.contains('\0') || text.trim_start().starts_with('<') {
+        return false;
+    }
+    let lower = text.to_ascii_lowercase();
+    !lower.match_indices('<').any(|(at, _)| {
+        let after = &lower[at + 1..];
+        if after.starts_with(['!', '?']) {
+            return true;
+        }
+        let name = after.strip_prefix('/').unwrap_or(after);
+        let end = name
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(name.len());
+        HTML_TAGS.contains(&&name[..end])
+            && name[end..]
+                .chars()
+                .next()
+                .is_none_or(|c| c.is_whitespace() || c == '>' || c == '/')
+    })
 }
 
 #[cfg(test)]
@@ -331,6 +411,9 @@ mod tests {
         assert!(publishable_file("a/photo.JPG", &[0xFF, 0xD8, 0xFF, 0xE0]).is_ok());
         assert!(publishable_file("demo.gif", b"GIF89a....").is_ok());
         assert!(publishable_file("notes.txt", b"step 1 < step 2\n").is_ok());
+        assert!(publishable_file("LICENSE", b"MIT License\n").is_ok());
+        assert!(publishable_file("main.go", b"for i := 0; i<len(x); i++ {}\n").is_ok());
+        assert!(publishable_file("types.rs", b"Vec<String> <T>\n").is_ok());
         assert!(publishable_file("sample.tar.gz", &[0x1F, 0x8B, 8, 0]).is_ok());
         assert!(publishable_file("sample.zip", b"PK\x03\x04....").is_ok());
         for (name, bytes) in [
@@ -349,7 +432,7 @@ mod tests {
             ("guide.pdf", b"%PDF-1.7"),
             ("image.svgz", &[0x1F, 0x8B]),
             ("page.html.gz", &[0x1F, 0x8B]),
-            ("Makefile", b"all:"),
+            ("Makefile", b"<html><script>alert(1)</script>"),
             ("trick.html.png", b"\x89PNG\r\n\x1a\n"),
         ] {
             let refused = publishable_file(name, bytes);
@@ -371,6 +454,13 @@ mod tests {
             ("notes.txt", b"<!DOCTYPE html><script>alert(1)</script>"),
             ("table.csv", b"a,b\n<img src=x onerror=alert(1)>\n"),
             ("notes.txt", b"\xFF\xFE<\0h\0"),
+            ("notes.txt", b"  <p>hello"),
+            (
+                "data.json",
+                b"{\"x\": \"</script><script>alert(1)</script>\"}",
+            ),
+            ("LICENSE", b"MIT <iframe src=x>"),
+            ("config.yaml", b"a: <!-- x -->"),
         ] {
             let refused = publishable_file(name, bytes).unwrap_err();
             assert!(refused.contains("its content is not"), "{refused}");

@@ -185,9 +185,11 @@ fn hostile_portal() -> Fixture {
         &[
             (
                 "README.md",
-                b"# Nice\n\n![logo](logo.svg) ![shot](shot.png)\n\n[Setup](setup.md)\n",
+                b"# Nice\n\n![logo](logo.svg) ![shot](shot.png)\n\n[Setup](setup.md), [License](LICENSE), [sample](sample.json)\n",
             ),
             ("setup.md", b"# Setup\n\nDone.\n"),
+            ("LICENSE", b"MIT License\n\nif a<b then c\n"),
+            ("sample.json", b"{\"channel\": \"town-square\"}\n"),
             ("logo.svg", clean_svg.as_bytes()),
             ("shot.png", TINY_PNG),
         ],
@@ -340,6 +342,14 @@ fn no_published_file_from_a_community_repository_can_run_script() {
             svg(r##"<defs><linearGradient id="g"/></defs><use href="#g"/>"##).into_bytes(),
         ),
         ("integrations/nice/latest/shot.png", TINY_PNG.to_vec()),
+        (
+            "integrations/nice/latest/LICENSE",
+            b"MIT License\n\nif a<b then c\n".to_vec(),
+        ),
+        (
+            "integrations/nice/latest/sample.json",
+            b"{\"channel\": \"town-square\"}\n".to_vec(),
+        ),
         (
             "integrations/trusted/latest/diagram.svg",
             svg("").into_bytes(),
