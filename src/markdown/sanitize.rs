@@ -141,10 +141,15 @@ const PASSIVE_TYPES: &[(&str, &str, ContentCheck)] = &[
     ("webm", "a WebM video", |b| {
         b.starts_with(&[0x1A, 0x45, 0xDF, 0xA3])
     }),
-    ("zip", "a zip archive", |b| {
-        b.starts_with(b"PK\x03\x04") || b.starts_with(b"PK\x05\x06")
-    }),
+    ("zip", "a zip archive", is_zip),
     ("tgz", "a gzip archive", |b| b.starts_with(&[0x1F, 0x8B])),
+    // Office documents are zip archives: offered for download, never rendered.
+    ("docx", "an Office document", is_zip),
+    ("xlsx", "an Office document", is_zip),
+    ("pptx", "an Office document", is_zip),
+    ("odt", "an OpenDocument file", is_zip),
+    ("ods", "an OpenDocument file", is_zip),
+    ("odp", "an OpenDocument file", is_zip),
     // Text: served as text or offered for download; checked for anything a browser
     // sniffing the type could take for a page.
     ("txt", PLAIN_TEXT, is_plain_text),
@@ -186,7 +191,7 @@ const ACTIVE_INNER_EXTENSIONS: &[&str] = &[
 
 /// What community-managed repositories may publish, in words, for messages.
 const PASSIVE_SUMMARY: &str =
-    "images, videos, plain text such as .txt, .json or source code, .zip and .tar.gz";
+    "images, videos, plain text such as .txt, .json or source code, archives and Office documents";
 
 /// Whether a file from an untrusted repository may be copied into the portal, and how; the
 /// error says why not and what to do, for the warning about links to it. Only passive
@@ -239,6 +244,10 @@ pub fn publishable_file(path: &str, bytes: &[u8]) -> Result<Publishable, String>
         ));
     }
     Ok(Publishable::AsIs)
+}
+
+fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
 }
 
 /// An ISO media file (`ftyp` box first) whose brands include one of `brands`.
@@ -416,6 +425,8 @@ mod tests {
         assert!(publishable_file("types.rs", b"Vec<String> <T>\n").is_ok());
         assert!(publishable_file("sample.tar.gz", &[0x1F, 0x8B, 8, 0]).is_ok());
         assert!(publishable_file("sample.zip", b"PK\x03\x04....").is_ok());
+        assert!(publishable_file("plan.docx", b"PK\x03\x04....").is_ok());
+        assert!(publishable_file("plan.docx", b"<html>").is_err());
         for (name, bytes) in [
             ("demo.html", &b"<p>x</p>"[..]),
             ("app.JS", b""),
