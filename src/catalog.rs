@@ -558,6 +558,8 @@ fn classify_integration(
         // (READMEs first), files, redirects. A file whose path cannot be written is left
         // out with a warning; links to it become broken links.
         let mut claims = Claims::default();
+        // Warnings about files published after sanitizing; added once the claims are done.
+        let mut sanitized = Vec::new();
         let mut leave_out = |set: &mut DocSet, path: &str, why: String, what_to_do: &str| {
             diagnostics.push(Diagnostic::warning(
                 here.clone().with_file(path),
@@ -616,12 +618,28 @@ fn classify_integration(
         set.pages
             .sort_by(|&a, &b| pages[a].source.path.cmp(&pages[b].source.path));
         for (path, file) in &found.docs.files {
-            if !config.managed_by.is_trusted()
-                && let Err(reason) = crate::markdown::sanitize::publishable_file(path, &file.bytes)
-            {
-                set.withheld.insert(path.clone(), reason);
-                continue;
-            }
+            let source = if config.managed_by.is_trusted() {
+                file.clone()
+            } else {
+                match untrusted_file(file) {
+                    Ok((source, removed)) => {
+                        if !removed.is_empty() {
+                            sanitized.push(Diagnostic::warning(
+                                here.clone().with_file(path),
+                                format!(
+                                    "{path} is an SVG with {} from a community-managed repository; they were removed before publishing it: remove them from the file",
+                                    removed.join(", ")
+                                ),
+                            ));
+                        }
+                        source
+                    }
+                    Err(reason) => {
+                        set.withheld.insert(path.clone(), reason);
+                        continue;
+                    }
+                }
+            };
             let rel_path = asset_output_path(&set.root, path);
             if !claim(&mut set, &rel_path, path) {
                 continue;
@@ -629,9 +647,10 @@ fn classify_integration(
             set.asset_by_path.insert(path.clone(), set.assets.len());
             set.assets.push(Asset {
                 output_path: format!("{}{rel_path}", set.dir),
-                source: file.clone(),
+                source,
             });
         }
+        diagnostics.extend(sanitized);
         set.includes = found
             .docs
             .includes
@@ -700,6 +719,24 @@ fn classify_integration(
         default_branch: snapshot.default_branch.clone(),
         versions,
         skipped_branches: snapshot.skipped_branches.clone(),
+    })
+}
+
+/// A file from a community-managed repository as it may be published (an SVG rewritten
+/// without anything active, with what was removed), or why it is not published.
+fn untrusted_file(file: &SourceFile) -> Result<(SourceFile, Vec<&'static str>), String> {
+    use crate::markdown::sanitize::{Publishable, publishable_file};
+    Ok(match publishable_file(&file.path, &file.bytes)? {
+        Publishable::AsIs => (file.clone(), Vec::new()),
+        Publishable::Rewritten { bytes, removed } => (
+            SourceFile {
+                path: file.path.clone(),
+                // Still a content hash: the rewriting is a pure function of the blob.
+                blob: format!("{}+svg-sanitized", file.blob),
+                bytes: bytes.into(),
+            },
+            removed,
+        ),
     })
 }
 

@@ -367,24 +367,83 @@ struct GroupView<'a> {
 
 // ---------------------------------------------------------------------------------------
 
+/// Renders `template` into the page `output`, with the Content-Security-Policy first in
+/// its `<head>`.
 fn render(
-    theme: &Theme,
+    inputs: &Inputs,
     template: &str,
     context: &impl Serialize,
     output: &str,
 ) -> anyhow::Result<Vec<u8>> {
     let context = tera::Context::from_serialize(context)
         .map_err(|err| anyhow::anyhow!("cannot prepare the template data for {output}: {err}"))?;
-    theme
+    let html = inputs
+        .theme
         .templates
         .render(template, &context)
-        .map(String::into_bytes)
         .map_err(|err| {
             anyhow::anyhow!(
                 "template {template} failed while writing {output}: {}",
                 describe_tera_error(&err)
             )
-        })
+        })?;
+    let policy = content_security_policy(
+        &inputs.theme.inline_script_hashes,
+        inputs.config.site.allow_embeds,
+    );
+    Ok(with_policy(html, &policy).into_bytes())
+}
+
+/// The Content-Security-Policy of every page: scripts only from the site itself and the
+/// theme's own inline scripts (by hash), so that a script that got into a page anyway (or
+/// a file a community repository published) does not run; no plugins; frames only from
+/// the video players `[site] allow_embeds` turns on. Images may come from any https
+/// address (README badges) or be inline `data:`; inline styles stay allowed because the
+/// markdown renderer writes table column alignment as `style` attributes.
+pub fn content_security_policy(inline_script_hashes: &[String], allow_embeds: bool) -> String {
+    let mut scripts = String::from("'self'");
+    for hash in inline_script_hashes {
+        scripts.push(' ');
+        scripts.push_str(hash);
+    }
+    let frames = if allow_embeds {
+        crate::markdown::gitbook::VIDEO_PLAYER_ORIGINS.join(" ")
+    } else {
+        "'none'".to_string()
+    };
+    format!(
+        "default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; frame-src {frames}; object-src 'none'; base-uri 'self'; form-action 'self'"
+    )
+}
+
+/// `html` with a `<meta http-equiv="Content-Security-Policy">` right after its `<head>`
+/// tag: a policy given in a meta element governs only what comes after it, and putting it
+/// here rather than in the templates keeps every theme's pages covered.
+fn with_policy(html: String, policy: &str) -> String {
+    let bytes = html.as_bytes();
+    let head_tag = (0..bytes.len()).find(|&at| {
+        bytes[at..].len() > 5
+            && bytes[at..at + 5].eq_ignore_ascii_case(b"<head")
+            && matches!(bytes[at + 5], b'>' | b' ' | b'\n' | b'\t' | b'\r')
+    });
+    // A theme without a <head>: after the doctype, where the parser opens the head.
+    let doctype_end = || {
+        bytes
+            .get(..9)
+            .filter(|start| start.eq_ignore_ascii_case(b"<!doctype"))
+            .and_then(|_| html.find('>'))
+            .map_or(0, |end| end + 1)
+    };
+    let head_end = head_tag
+        .and_then(|at| html[at..].find('>').map(|end| at + end + 1))
+        .unwrap_or_else(doctype_end);
+    // The policy is Portico's own text, with neither quotes nor markup: written as is.
+    let meta = format!("\n<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">");
+    let mut out = String::with_capacity(html.len() + meta.len());
+    out.push_str(&html[..head_end]);
+    out.push_str(&meta);
+    out.push_str(&html[head_end..]);
+    out
 }
 
 fn compose_page(inputs: &Inputs, page_id: usize) -> anyhow::Result<Vec<OutputFile>> {
@@ -404,7 +463,7 @@ fn compose_page(inputs: &Inputs, page_id: usize) -> anyhow::Result<Vec<OutputFil
                 ),
                 groups: integration_groups(inputs, &page.output_path),
             };
-            let bytes = render(inputs.theme, "content.html", &context, &page.output_path)?;
+            let bytes = render(inputs, "content.html", &context, &page.output_path)?;
             Ok(vec![OutputFile::new(page.output_path.clone(), bytes)])
         }
         Owner::Version {
@@ -461,8 +520,7 @@ fn compose_page(inputs: &Inputs, page_id: usize) -> anyhow::Result<Vec<OutputFil
                     .next(page_id)
                     .map(|p| link_to(inputs, p, &page.output_path)),
             };
-            let bytes: Arc<[u8]> =
-                render(inputs.theme, "page.html", &context, &page.output_path)?.into();
+            let bytes: Arc<[u8]> = render(inputs, "page.html", &context, &page.output_path)?.into();
             Ok(page_files(
                 integration_ref,
                 version_ref,
@@ -769,7 +827,7 @@ fn render_index(inputs: &Inputs) -> anyhow::Result<OutputFile> {
     };
     Ok(OutputFile::new(
         path.clone(),
-        render(inputs.theme, "integrations.html", &context, &path)?,
+        render(inputs, "integrations.html", &context, &path)?,
     ))
 }
 
@@ -806,7 +864,7 @@ fn redirect_page(
     };
     Ok(OutputFile::new(
         path.to_string(),
-        render(inputs.theme, "redirect.html", &context, path)?,
+        render(inputs, "redirect.html", &context, path)?,
     ))
 }
 
@@ -885,7 +943,7 @@ fn render_versions_page(inputs: &Inputs, integration: &Integration) -> anyhow::R
     };
     Ok(OutputFile::new(
         path.clone(),
-        render(inputs.theme, "versions.html", &context, &path)?,
+        render(inputs, "versions.html", &context, &path)?,
     ))
 }
 
@@ -955,7 +1013,7 @@ fn render_not_found(inputs: &Inputs) -> anyhow::Result<OutputFile> {
     };
     Ok(OutputFile::new(
         "404.html",
-        render(inputs.theme, "404.html", &context, "404.html")?,
+        render(inputs, "404.html", &context, "404.html")?,
     ))
 }
 
@@ -1063,4 +1121,47 @@ fn integrations_json(inputs: &Inputs) -> anyhow::Result<Vec<u8>> {
     let mut json = serde_json::to_vec_pretty(&document)?;
     json.push(b'\n');
     Ok(json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_allows_only_the_sites_scripts_and_the_hashed_inline_ones() {
+        let policy = content_security_policy(&["'sha256-abc='".to_string()], false);
+        assert!(
+            policy.contains("script-src 'self' 'sha256-abc=';"),
+            "{policy}"
+        );
+        assert!(policy.contains("object-src 'none'"), "{policy}");
+        assert!(policy.contains("frame-src 'none'"), "{policy}");
+        assert!(policy.contains("img-src 'self' https: data:"), "{policy}");
+        assert!(!policy.contains("unsafe-eval"), "{policy}");
+        let with_embeds = content_security_policy(&[], true);
+        assert!(
+            with_embeds
+                .contains("frame-src https://www.youtube-nocookie.com https://player.vimeo.com;"),
+            "{with_embeds}"
+        );
+    }
+
+    #[test]
+    fn the_policy_comes_first_in_the_head() {
+        let page = with_policy(
+            "<!DOCTYPE html>\n<html><HEAD lang=x><meta charset=\"utf-8\"><script>x</script></head><body><head></body></html>".to_string(),
+            "default-src 'self'",
+        );
+        assert_eq!(
+            page,
+            "<!DOCTYPE html>\n<html><HEAD lang=x>\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'\"><meta charset=\"utf-8\"><script>x</script></head><body><head></body></html>"
+        );
+        let headless = with_policy("<!doctype html><p>x".to_string(), "p");
+        assert_eq!(
+            headless,
+            "<!doctype html>\n<meta http-equiv=\"Content-Security-Policy\" content=\"p\"><p>x"
+        );
+        let header_element = with_policy("<header>x".to_string(), "p");
+        assert!(header_element.starts_with("\n<meta"), "{header_element}");
+    }
 }

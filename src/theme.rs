@@ -66,6 +66,9 @@ pub struct Theme {
     pub templates: Tera,
     /// Static files by path relative to the theme's `static/` folder, sorted.
     pub static_files: Vec<(String, Vec<u8>)>,
+    /// `'sha256-…'` of every inline script the templates write, sorted: the only inline
+    /// scripts the pages' Content-Security-Policy lets run.
+    pub inline_script_hashes: Vec<String>,
 }
 
 /// Loads theme `name` from `<root>/themes/<name>/` over the embedded default.
@@ -99,6 +102,19 @@ pub fn load(root: &Path, name: &str) -> anyhow::Result<Theme> {
     }
     static_files.sort_by(|a, b| a.0.cmp(&b.0));
 
+    let mut inline_script_hashes = Vec::new();
+    for (name, text) in &templates {
+        let hashes = inline_script_hashes_of(text).map_err(|problem| {
+            anyhow::anyhow!(
+                "template {} {problem}",
+                dir.join("templates").join(name).display()
+            )
+        })?;
+        inline_script_hashes.extend(hashes);
+    }
+    inline_script_hashes.sort();
+    inline_script_hashes.dedup();
+
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default also escapes `/`, which is valid but makes every URL unreadable.
@@ -114,7 +130,102 @@ pub fn load(root: &Path, name: &str) -> anyhow::Result<Theme> {
     Ok(Theme {
         templates: tera,
         static_files,
+        inline_script_hashes,
     })
+}
+
+/// The value of attribute `name` in a start tag (`<script type = "module">`), `""` for a
+/// bare attribute (`<script async>`), `None` when absent.
+fn attribute_value<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
+    let bytes = tag.as_bytes();
+    tag.match_indices(name).find_map(|(at, _)| {
+        if !at
+            .checked_sub(1)
+            .is_some_and(|i| bytes[i].is_ascii_whitespace())
+        {
+            return None;
+        }
+        let after = &tag[at + name.len()..];
+        let rest = after.trim_start();
+        let Some(value) = rest.strip_prefix('=') else {
+            let ends_name = after.starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/');
+            return ends_name.then_some("");
+        };
+        let value = value.trim_start();
+        Some(match value.chars().next() {
+            Some(quote @ ('"' | '\'')) => value[1..].split(quote).next().unwrap_or_default(),
+            _ => value
+                .split(|c: char| c.is_whitespace() || c == '>')
+                .next()
+                .unwrap_or_default(),
+        })
+    })
+}
+
+/// The CSP hashes (`'sha256-…'`) of the inline scripts in a template's text. A script
+/// whose text uses template syntax would differ from page to page and could carry page
+/// data into code: refused (such code belongs in `static/`). `<script src>` and data
+/// blocks (`type="application/json"`) are not inline code and need no hash.
+fn inline_script_hashes_of(template: &str) -> Result<Vec<String>, String> {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let lower = template.to_ascii_lowercase();
+    let mut hashes = Vec::new();
+    let mut from = 0;
+    while let Some(found) = lower[from..].find("<script") {
+        let start = from + found;
+        let Some(tag_end) = lower[start..].find('>').map(|end| start + end + 1) else {
+            break;
+        };
+        let Some(close) = lower[tag_end..].find("</script").map(|end| tag_end + end) else {
+            return Err("has a <script> that is never closed".to_string());
+        };
+        from = close;
+        let tag = &lower[start..tag_end];
+        if attribute_value(tag, "src").is_some() || !runs_as_script(tag) {
+            continue;
+        }
+        let code = &template[tag_end..close];
+        if ["{{", "{%", "{#"]
+            .iter()
+            .any(|syntax| code.contains(syntax))
+            || tag.contains("{{")
+        {
+            return Err(format!(
+                "has an inline script that uses template syntax (line {}); the pages' Content-Security-Policy only lets fixed inline scripts run: move the code to a file under static/ and load it with <script src>, passing data in a <script type=\"application/json\"> block",
+                1 + template[..start].matches('\n').count()
+            ));
+        }
+        // Browsers hash the script's text after the HTML parser normalized line ends.
+        let code = code.replace("\r\n", "\n").replace('\r', "\n");
+        let digest = Sha256::digest(code.as_bytes());
+        hashes.push(format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(digest)
+        ));
+    }
+    Ok(hashes)
+}
+
+/// Whether a `<script …>` start tag (lowercased) is code, not a data block.
+fn runs_as_script(tag: &str) -> bool {
+    let Some(value) = attribute_value(tag, "type") else {
+        return true;
+    };
+    matches!(
+        value.trim(),
+        "" | "module"
+            | "text/javascript"
+            | "application/javascript"
+            | "text/ecmascript"
+            | "application/ecmascript"
+            | "text/jscript"
+            | "text/livescript"
+            | "application/x-javascript"
+            | "application/x-ecmascript"
+            | "text/x-javascript"
+            | "text/x-ecmascript"
+    )
 }
 
 fn replace_or_add<T>(list: &mut Vec<(String, T)>, name: String, value: T) {
@@ -159,4 +270,65 @@ pub fn describe_tera_error(err: &tera::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_scripts_are_hashed_as_browsers_hash_them() {
+        let hashes = inline_script_hashes_of(
+            "<head><script>alert(1)</script>\n<SCRIPT type='text/javascript'>a\r\nb</SCRIPT></head>",
+        );
+        assert_eq!(
+            hashes,
+            Ok(vec![
+                "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='".to_string(),
+                "'sha256-fhj3NzEbLcOy8mndeDlrA1HxT7Zu+oefdoyyMYGIPHg='".to_string(),
+            ])
+        );
+    }
+
+    #[test]
+    fn external_scripts_and_data_blocks_need_no_hash() {
+        let hashes = inline_script_hashes_of(
+            r#"<script src="{{ site.static_root }}portico.js" defer></script><script type="application/json" id="page-map">{{ page_map | safe }}</script><script async
+src=x.js></script>"#,
+        );
+        assert_eq!(hashes, Ok(Vec::new()));
+    }
+
+    #[test]
+    fn inline_scripts_built_from_template_data_are_refused() {
+        let refused = inline_script_hashes_of(
+            "<p>\n</p>\n<script>var title = \"{{ page.title }}\";</script>",
+        )
+        .unwrap_err();
+        assert!(
+            refused.contains("line 3") && refused.contains("static/"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn the_default_theme_has_one_inline_script_to_allow() {
+        let theme = load(Path::new("/nonexistent"), DEFAULT_THEME).expect("default theme");
+        assert_eq!(theme.inline_script_hashes.len(), 1);
+    }
+
+    #[test]
+    fn attribute_values_are_read_in_every_spelling() {
+        assert_eq!(
+            attribute_value("<script type = 'module'>", "type"),
+            Some("module")
+        );
+        assert_eq!(
+            attribute_value("<script\ttype=module>", "type"),
+            Some("module")
+        );
+        assert_eq!(attribute_value("<script async src>", "src"), Some(""));
+        assert_eq!(attribute_value("<script data-src=x>", "src"), None);
+        assert_eq!(attribute_value("<script srcdoc=x>", "src"), None);
+    }
 }

@@ -555,6 +555,12 @@ fn embed_html(url: &str, caption: Option<&str>, allow_embeds: bool) -> String {
     format!("<div class=\"embed\">{frame}{card}</div>")
 }
 
+/// Where embedded video players come from: the only frames the pages'
+/// Content-Security-Policy allows, when `[site] allow_embeds` is on.
+pub(crate) const YOUTUBE_PLAYER: &str = "https://www.youtube-nocookie.com";
+pub(crate) const VIMEO_PLAYER: &str = "https://player.vimeo.com";
+pub(crate) const VIDEO_PLAYER_ORIGINS: [&str; 2] = [YOUTUBE_PLAYER, VIMEO_PLAYER];
+
 /// The embeddable player address of a YouTube or Vimeo page.
 fn video_embed_url(url: &str) -> Option<String> {
     let after_scheme = url.split("://").nth(1)?;
@@ -567,18 +573,18 @@ fn video_embed_url(url: &str) -> Option<String> {
     };
     if let Some(query) = after_scheme.strip_prefix("youtube.com/watch?") {
         let id = query.split('&').find_map(|pair| pair.strip_prefix("v="))?;
-        return id_ok(id).then(|| format!("https://www.youtube-nocookie.com/embed/{id}"));
+        return id_ok(id).then(|| format!("{YOUTUBE_PLAYER}/embed/{id}"));
     }
     if let Some(id) = after_scheme.strip_prefix("youtu.be/") {
         let id = id.split(['?', '#']).next()?;
-        return id_ok(id).then(|| format!("https://www.youtube-nocookie.com/embed/{id}"));
+        return id_ok(id).then(|| format!("{YOUTUBE_PLAYER}/embed/{id}"));
     }
     if let Some(id) = after_scheme.strip_prefix("vimeo.com/") {
         let id = id.split(['?', '#', '/']).next()?;
         return id
             .chars()
             .all(|c| c.is_ascii_digit())
-            .then(|| format!("https://player.vimeo.com/video/{id}"));
+            .then(|| format!("{VIMEO_PLAYER}/video/{id}"));
     }
     None
 }

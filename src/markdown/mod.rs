@@ -13,6 +13,7 @@ pub mod highlight;
 pub mod html;
 pub mod links;
 pub mod sanitize;
+pub(crate) mod svg;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;

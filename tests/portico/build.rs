@@ -1,6 +1,6 @@
 //! `portico build`, `check`, `list`, `demo`: the site SPEC.md describes, end to end.
 
-use crate::fixture::{Fixture, strip_tags, switcher, symlink, tree_snapshot};
+use crate::fixture::{Fixture, TINY_PNG, strip_tags, switcher, symlink, tree_snapshot};
 
 const JIRA_MANIFEST: &str = r#"{"id": "jira", "name": "Jira", "description": "Jira from the manifest", "version": "3.2.1", "min_server_version": "7.1.0"}"#;
 
@@ -56,19 +56,21 @@ fn standard_portal() -> Fixture {
         ],
     );
     let mut community = fx.repo("poll", "main");
-    community.commit(
+    community.commit_bytes(
         "main",
         &[
-            ("plugin.yaml", "id: poll\nname: Poll\ndescription: Polls from YAML\nversion: 1.5.0\n"),
+            ("plugin.yaml", b"id: poll\nname: Poll\ndescription: Polls from YAML\nversion: 1.5.0\n"),
             (
                 "README.md",
-                "# Poll\n\n<script>alert('x')</script>\n\n<a href=\"https://example.com\" onclick=\"steal()\">site</a> <a href=\"javascript:alert(1)\">js</a>\n\n<img src=\"docs/shot.png\" width=\"300\">\n\nSee [usage](docs/usage.md) and [contributing](CONTRIBUTING.md).\n",
+                b"# Poll\n\n<script>alert('x')</script>\n\n<a href=\"https://example.com\" onclick=\"steal()\">site</a> <a href=\"javascript:alert(1)\">js</a>\n\n<img src=\"docs/shot.png\" width=\"300\">\n\nSee [usage](docs/usage.md) and [contributing](CONTRIBUTING.md).\n",
             ),
-            ("docs/usage.md", "# Usage\n\n`/poll \"Lunch?\" Pizza Sushi`\n"),
-            ("docs/shot.png", PNG),
-            ("CONTRIBUTING.md", "# Contributing\n"),
-            ("CHANGELOG.md", "# Changelog\n"),
-            ("server/README.md", "# Server internals\n"),
+            ("docs/usage.md", b"# Usage\n\n`/poll \"Lunch?\" Pizza Sushi`\n"),
+            // A real PNG: community files are published only when their content is what
+            // their name says.
+            ("docs/shot.png", TINY_PNG),
+            ("CONTRIBUTING.md", b"# Contributing\n"),
+            ("CHANGELOG.md", b"# Changelog\n"),
+            ("server/README.md", b"# Server internals\n"),
         ],
     );
     fx.site(
@@ -283,7 +285,10 @@ fn repository_root_docs_publish_the_readme_and_what_it_links_to() {
     assert!(fx.has_output("integrations/poll/1.5/CONTRIBUTING.html"));
     assert!(!fx.has_output("integrations/poll/1.5/CHANGELOG.html"));
     assert!(!fx.has_output("integrations/poll/1.5/server/index.html"));
-    assert_eq!(fx.output("integrations/poll/1.5/docs/shot.png"), PNG);
+    assert_eq!(
+        fx.output_bytes("integrations/poll/1.5/docs/shot.png"),
+        TINY_PNG
+    );
     let json: serde_json::Value = serde_json::from_str(&fx.output("integrations.json")).unwrap();
     let poll = &json["integrations"][1];
     assert_eq!(poll["name"], "Poll", "name from plugin.yaml");
@@ -696,7 +701,11 @@ fn community_repositories_cannot_publish_active_files() {
     );
     let run = fx.build_ok(&[]);
     assert!(!fx.has_output("integrations/x/latest/demo.html"));
-    assert!(!fx.has_output("integrations/x/latest/evil.svg"));
+    // An SVG is published without its active parts, a clean one as it was.
+    assert_eq!(
+        fx.output("integrations/x/latest/evil.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+    );
     assert_eq!(fx.output("integrations/x/latest/logo.svg"), LOGO_SVG);
     let page = fx.output("integrations/x/latest/index.html");
     assert!(
@@ -706,7 +715,7 @@ fn community_repositories_cannot_publish_active_files() {
     let warnings = run.warnings();
     assert_eq!(warnings.len(), 1, "{}", run.stderr);
     assert!(
-        warnings[0].contains("missing image \"evil.svg\"") && warnings[0].contains("event handler"),
+        warnings[0].contains("evil.svg") && warnings[0].contains("event handlers"),
         "{}",
         warnings[0]
     );

@@ -96,6 +96,12 @@ impl Fixture {
             .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
     }
 
+    /// The bytes of an output file under `public/`.
+    pub fn output_bytes(&self, relative: &str) -> Vec<u8> {
+        let path = self.path(&format!("public/{relative}"));
+        std::fs::read(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
+    }
+
     pub fn has_output(&self, relative: &str) -> bool {
         self.path(&format!("public/{relative}")).exists()
     }
@@ -114,6 +120,16 @@ pub fn run_in(root: &Path, args: &[&str]) -> Run {
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
+
+/// A real PNG image (1×1, transparent): community-managed repositories publish images only
+/// when their content is what their name says.
+pub const TINY_PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
 
 /// A git repository being written: a linear history, one commit per call.
 pub struct Repo {
@@ -172,6 +188,15 @@ impl Repo {
         for (path, text) in files {
             set.insert(path.to_string(), text.as_bytes().to_vec());
         }
+        self.commit_set(branch, set)
+    }
+
+    /// [`Repo::commit`] for files that are not text (images, UTF-16).
+    pub fn commit_bytes(&mut self, branch: &str, files: &[(&str, &[u8])]) -> &mut Self {
+        let set = files
+            .iter()
+            .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
+            .collect();
         self.commit_set(branch, set)
     }
 

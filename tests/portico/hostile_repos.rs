@@ -98,14 +98,14 @@ fn hostile_portal() -> Fixture {
         "docs/big.md",
         format!("# Big\n\n{}\n", "x".repeat(10_000)).as_bytes(),
     );
-    put("docs/big.png", &[7u8; 3000]);
-    put("docs/small.png", &[8u8; 100]);
+    put("docs/big.png", &png_of(7, 3000));
+    put("docs/small.png", &png_of(8, 100));
     put("docs/bytes.md", NOT_UTF8);
     put(&borderline_page(&fx), b"# Borderline\n");
     put("docs/case.md", b"# Case\n");
     // `.gitbook` is published as `_gitbook` (hosts hide dot-folders): the two meet.
-    put("docs/.gitbook/assets/shot.png", &[1u8; 10]);
-    put("docs/_gitbook/assets/shot.png", &[2u8; 10]);
+    put("docs/.gitbook/assets/shot.png", &png_of(1, 80));
+    put("docs/_gitbook/assets/shot.png", &png_of(2, 80));
     put(
         ".gitbook.yaml",
         format!(
@@ -287,8 +287,11 @@ fn a_hostile_repository_is_published_without_its_unpublishable_files() {
     );
     assert!(bytes.contains("nul \u{fffd} here"), "{bytes}");
     for (path, content) in tree_snapshot(&fx.path("public")) {
-        assert!(!content.contains(&0), "{path} holds a NUL byte");
-        if path.ends_with(".html") {
+        let text = [".html", ".json", ".xml", ".txt", ".css", ".js"]
+            .iter()
+            .any(|ext| path.ends_with(ext));
+        if text {
+            assert!(!content.contains(&0), "{path} holds a NUL byte");
             assert!(std::str::from_utf8(&content).is_ok(), "{path} is not UTF-8");
         }
     }
@@ -352,7 +355,7 @@ fn default_limits_publish_ordinary_files_and_a_bad_limit_is_a_located_error() {
         "docs/README.md".into(),
         b"# Home\n\n![shot](shot.png)\n".to_vec(),
     );
-    files.insert("docs/shot.png".into(), vec![1u8; 64 * 1024]);
+    files.insert("docs/shot.png".into(), png_of(1, 64 * 1024));
     fx.repo("plain", "main").commit_set("main", files);
     fx.site(
         "[[integrations]]\nid = \"plain\"\nrepo = \"repos/plain\"\nmanaged_by = \"community\"\ndeployments = [\"cloud\"]\n",
@@ -377,4 +380,12 @@ fn default_limits_publish_ordinary_files_and_a_bad_limit_is_a_located_error() {
         "{}",
         run.stderr
     );
+}
+
+/// A PNG of `size` bytes (a real image, then padding), distinct for each `fill`: community
+/// repositories publish images only when their content is what their name says.
+fn png_of(fill: u8, size: usize) -> Vec<u8> {
+    let mut bytes = crate::fixture::TINY_PNG.to_vec();
+    bytes.resize(size.max(bytes.len()), fill);
+    bytes
 }

@@ -5,6 +5,7 @@ mod build;
 mod corpus;
 mod fixture;
 mod gitbook;
+mod hostile_files;
 mod hostile_output;
 mod hostile_repos;
 mod hostile_serve;
