@@ -168,7 +168,7 @@ fn split_front_matter(text: &str) -> (Option<&str>, &str, u32) {
 pub fn title_hint(text: &str) -> Option<String> {
     let (yaml, body, _) = split_front_matter(text);
     if let Some(title) = yaml
-        .and_then(|yaml| serde_yaml_ng::from_str::<Option<FrontMatter>>(yaml).ok())
+        .and_then(|yaml| crate::yaml::from_slice::<Option<FrontMatter>>(yaml.as_bytes()).ok())
         .flatten()
         .and_then(|front| front.title)
     {
@@ -232,10 +232,15 @@ pub fn references(text: &str, page: &str, includes: &dyn gitbook::Includes) -> V
 
 /// Renders one page.
 pub fn convert(text: &str, context: &RenderContext) -> Rendered {
-    let (yaml, body, first_line) = split_front_matter(text);
+    // NUL is not text (CommonMark replaces it; pulldown-cmark passes it through).
+    let text = match text.contains('\0') {
+        true => std::borrow::Cow::Owned(text.replace('\0', "\u{FFFD}")),
+        false => std::borrow::Cow::Borrowed(text),
+    };
+    let (yaml, body, first_line) = split_front_matter(&text);
     let mut problems = Vec::new();
     let front_matter = match yaml {
-        Some(yaml) => match serde_yaml_ng::from_str::<Option<FrontMatter>>(yaml) {
+        Some(yaml) => match crate::yaml::from_slice::<Option<FrontMatter>>(yaml.as_bytes()) {
             Ok(found) => found.unwrap_or_default(),
             Err(err) => {
                 problems.push((

@@ -4,7 +4,9 @@
 mod build;
 mod corpus;
 mod fixture;
+mod fuzz;
 mod gitbook;
+mod hostile_input;
 mod remote;
 mod serve;
 mod versions;
