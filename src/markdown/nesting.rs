@@ -9,21 +9,28 @@
 //! elements, further start tags are dropped (their matching end tags too), so the content
 //! stays and only the excess structure goes, the way browsers flatten beyond a depth of
 //! 512. The guard measures the builder's own state (not a model of it), so no trick of
-//! misnesting, implied or reconstructed elements gets past it. Pages within the limit are
-//! left byte-for-byte as they were; a flattened page is re-serialized from the guarded tree
-//! and the caller warns, naming the line where flattening began.
+//! misnesting, implied or reconstructed elements gets past it. A first pass keeps no tree
+//! (only element names, for the builder's questions) and stops at the first tag it would
+//! drop; pages within the limit are then left byte-for-byte as they were. A page that is
+//! too deep is parsed again into a tree, re-serialized, and the caller warns, naming the
+//! line where flattening began.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use html5ever::serialize::{SerializeOpts, TraversalScope, serialize};
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
-use html5ever::tree_builder::{Tracer, TreeBuilder, TreeBuilderOpts, create_element};
-use html5ever::{LocalName, QualName, TokenizerResult, local_name, ns};
-use markup5ever_rcdom::{Handle, RcDom, SerializableHandle};
+use html5ever::tree_builder::{
+    Attribute, ElementFlags, NodeOrText, QuirksMode, Tracer, TreeBuilder, TreeBuilderOpts,
+    TreeSink, create_element,
+};
+use html5ever::{ExpandedName, LocalName, QualName, TokenizerResult, local_name, ns};
+use markup5ever_rcdom::{RcDom, SerializableHandle};
 
 /// How deep an untrusted page's elements may nest; Chromium's parser flattens beyond the
 /// same depth, so nothing a reader could see is lost.
@@ -43,19 +50,49 @@ pub struct Flattened {
 /// `html` flattened to at most [`MAX_HTML_DEPTH`] levels, or `None` when it is within the
 /// limit (and is then to be used unchanged). Linear in the size of `html`.
 pub fn flatten_deep_html(html: &str) -> Option<Flattened> {
-    let dom = RcDom::default();
+    // A first pass builds no tree (most pages are shallow and need nothing more) and stops
+    // at the first tag it would drop.
+    let (_, first_line, _) = guarded_parse(html, ShapeOnly, true);
+    first_line?;
+    let (dom, first_line, dropped) = guarded_parse(html, RcDom::default(), false);
+    let fragment_root = dom.document.children.borrow().first()?.clone();
+    let mut out = Vec::with_capacity(html.len());
+    serialize(
+        &mut out,
+        &SerializableHandle::from(fragment_root),
+        SerializeOpts {
+            traversal_scope: TraversalScope::ChildrenOnly(None),
+            ..SerializeOpts::default()
+        },
+    )
+    .ok()?;
+    Some(Flattened {
+        html: String::from_utf8_lossy(&out).into_owned(),
+        first_line: first_line.unwrap_or(1),
+        dropped,
+    })
+}
+
+/// Parses `html` as ammonia does (a fragment in a `<div>`) into `sink`, through a
+/// [`DepthGuard`]: the sink, the line of the first dropped tag, how many were dropped.
+/// `probe`: stop at the first drop.
+fn guarded_parse<Sink: TreeSink>(html: &str, sink: Sink, probe: bool) -> (Sink, Option<u64>, usize)
+where
+    Sink::Handle: Clone,
+{
     let context = create_element(
-        &dom,
+        &sink,
         QualName::new(None, ns!(html), local_name!("div")),
         Vec::new(),
     );
-    let builder = TreeBuilder::new_for_fragment(dom, context, None, TreeBuilderOpts::default());
+    let builder = TreeBuilder::new_for_fragment(sink, context, None, TreeBuilderOpts::default());
     let initial_state = builder.tokenizer_state_for_context_elem(false);
     let guard = DepthGuard {
         builder,
+        probe,
         dropped_open: RefCell::new(HashMap::new()),
         dropped: Cell::new(0),
-        first_line: Cell::new(0),
+        first_line: Cell::new(None),
     };
     let tokenizer = Tokenizer::new(
         guard,
@@ -70,56 +107,37 @@ pub fn flatten_deep_html(html: &str) -> Option<Flattened> {
     while let TokenizerResult::Script(_) = tokenizer.feed(&input) {}
     tokenizer.end();
     let guard = tokenizer.sink;
-    if guard.dropped.get() == 0 {
-        return None;
-    }
-    let fragment_root = guard
-        .builder
-        .sink
-        .document
-        .children
-        .borrow()
-        .first()?
-        .clone();
-    let mut out = Vec::with_capacity(html.len());
-    serialize(
-        &mut out,
-        &SerializableHandle::from(fragment_root),
-        SerializeOpts {
-            traversal_scope: TraversalScope::ChildrenOnly(None),
-            ..SerializeOpts::default()
-        },
+    (
+        guard.builder.sink,
+        guard.first_line.get(),
+        guard.dropped.get(),
     )
-    .ok()?;
-    Some(Flattened {
-        html: String::from_utf8_lossy(&out).into_owned(),
-        first_line: guard.first_line.get(),
-        dropped: guard.dropped.get(),
-    })
 }
 
 /// Passes tokens to the tree builder, dropping start tags once it is too deep.
-struct DepthGuard {
-    builder: TreeBuilder<Handle, RcDom>,
+struct DepthGuard<Handle, Sink> {
+    builder: TreeBuilder<Handle, Sink>,
+    /// Only finding out whether anything is dropped: ignore everything after the first.
+    probe: bool,
     /// Dropped start tags not yet matched by an end tag, by name: their end tags go too.
     dropped_open: RefCell<HashMap<LocalName, usize>>,
     dropped: Cell<usize>,
-    first_line: Cell<u64>,
+    first_line: Cell<Option<u64>>,
 }
 
-impl DepthGuard {
+impl<Handle: Clone, Sink: TreeSink<Handle = Handle>> DepthGuard<Handle, Sink> {
     /// Open elements plus formatting elements waiting to be reopened (which a text node
     /// would reopen all at once): what the builder's scope checks walk.
     fn builder_depth(&self) -> usize {
-        let counter = HandleCounter(Cell::new(0));
+        let counter = HandleCounter(Cell::new(0), std::marker::PhantomData);
         self.builder.trace_handles(&counter);
         counter.0.get()
     }
 }
 
-struct HandleCounter(Cell<usize>);
+struct HandleCounter<Handle>(Cell<usize>, std::marker::PhantomData<Handle>);
 
-impl Tracer for HandleCounter {
+impl<Handle> Tracer for HandleCounter<Handle> {
     type Handle = Handle;
 
     fn trace_handle(&self, _node: &Handle) {
@@ -127,10 +145,13 @@ impl Tracer for HandleCounter {
     }
 }
 
-impl TokenSink for DepthGuard {
+impl<Handle: Clone, Sink: TreeSink<Handle = Handle>> TokenSink for DepthGuard<Handle, Sink> {
     type Handle = Handle;
 
     fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<Handle> {
+        if self.probe && self.dropped.get() > 0 {
+            return TokenSinkResult::Continue;
+        }
         if let Token::TagToken(tag) = &token {
             match tag.kind {
                 TagKind::StartTag if self.builder_depth() >= MAX_HTML_DEPTH => {
@@ -139,8 +160,8 @@ impl TokenSink for DepthGuard {
                         .borrow_mut()
                         .entry(tag.name.clone())
                         .or_insert(0) += 1;
-                    if self.dropped.get() == 0 {
-                        self.first_line.set(line_number);
+                    if self.first_line.get().is_none() {
+                        self.first_line.set(Some(line_number));
                     }
                     self.dropped.set(self.dropped.get() + 1);
                     return TokenSinkResult::Continue;
@@ -166,6 +187,111 @@ impl TokenSink for DepthGuard {
     fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
         self.builder
             .adjusted_current_node_present_but_not_in_html_namespace()
+    }
+}
+
+/// A tree sink that keeps only what the tree builder asks about (element names and the
+/// MathML flag), for the probing pass: no text, attributes or children are stored.
+struct ShapeOnly;
+
+/// A node as [`ShapeOnly`] keeps it: its name (documents and comments get an empty one).
+struct Shape {
+    name: QualName,
+    annotation_xml_integration_point: bool,
+}
+
+type ShapeHandle = Rc<Shape>;
+
+impl ShapeOnly {
+    fn node(name: QualName) -> ShapeHandle {
+        Rc::new(Shape {
+            name,
+            annotation_xml_integration_point: false,
+        })
+    }
+
+    fn unnamed() -> ShapeHandle {
+        Self::node(QualName::new(None, ns!(), local_name!("")))
+    }
+}
+
+impl TreeSink for ShapeOnly {
+    type Handle = ShapeHandle;
+    type Output = Self;
+    type ElemName<'a> = ExpandedName<'a>;
+
+    fn finish(self) -> Self {
+        self
+    }
+
+    fn parse_error(&self, _message: Cow<'static, str>) {}
+
+    fn get_document(&self) -> ShapeHandle {
+        Self::unnamed()
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a ShapeHandle) -> ExpandedName<'a> {
+        target.name.expanded()
+    }
+
+    fn create_element(
+        &self,
+        name: QualName,
+        _attributes: Vec<Attribute>,
+        flags: ElementFlags,
+    ) -> ShapeHandle {
+        Rc::new(Shape {
+            name,
+            annotation_xml_integration_point: flags.mathml_annotation_xml_integration_point,
+        })
+    }
+
+    fn create_comment(&self, _text: StrTendril) -> ShapeHandle {
+        Self::unnamed()
+    }
+
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> ShapeHandle {
+        Self::unnamed()
+    }
+
+    fn append(&self, _parent: &ShapeHandle, _child: NodeOrText<ShapeHandle>) {}
+
+    fn append_based_on_parent_node(
+        &self,
+        _element: &ShapeHandle,
+        _previous: &ShapeHandle,
+        _child: NodeOrText<ShapeHandle>,
+    ) {
+    }
+
+    fn append_doctype_to_document(
+        &self,
+        _name: StrTendril,
+        _public_id: StrTendril,
+        _system_id: StrTendril,
+    ) {
+    }
+
+    fn get_template_contents(&self, _target: &ShapeHandle) -> ShapeHandle {
+        Self::unnamed()
+    }
+
+    fn same_node(&self, x: &ShapeHandle, y: &ShapeHandle) -> bool {
+        Rc::ptr_eq(x, y)
+    }
+
+    fn set_quirks_mode(&self, _mode: QuirksMode) {}
+
+    fn append_before_sibling(&self, _sibling: &ShapeHandle, _new_node: NodeOrText<ShapeHandle>) {}
+
+    fn add_attrs_if_missing(&self, _target: &ShapeHandle, _attributes: Vec<Attribute>) {}
+
+    fn remove_from_parent(&self, _target: &ShapeHandle) {}
+
+    fn reparent_children(&self, _node: &ShapeHandle, _new_parent: &ShapeHandle) {}
+
+    fn is_mathml_annotation_xml_integration_point(&self, handle: &ShapeHandle) -> bool {
+        handle.annotation_xml_integration_point
     }
 }
 
