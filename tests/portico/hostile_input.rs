@@ -1,7 +1,7 @@
 //! Hostile input that costs work: pathological nesting in community pages (issue 9, item
 //! 5). No timing is asserted; the inputs are large enough (100,000 nested `<div>`s, 50,000
-//! nested `>`) that a return of the quadratic sanitizing (34 s for one such page) would make
-//! this suite visibly slow. What is asserted: the build succeeds, the page is published
+//! nested `>`, 100,000 `[` in front matter) that a return of the quadratic sanitizing (34 s
+//! for one such page) or YAML scanning (about 20 s) would make this suite visibly slow. What is asserted: the build succeeds, the page is published
 //! with its text, its HTML is balanced and no deeper than the limit, and a warning names
 //! the file and line.
 
@@ -19,7 +19,7 @@ fn hostile_pages() -> Vec<(&'static str, String, u32)> {
         (
             "README.md",
             format!(
-                "# Hostile\n\n[quotes](docs/quotes.md) [lists](docs/lists.md) [bold](docs/bold.md) [lines](docs/lines.md)\n\n{}deep divs{}\n\nThe end of the divs.\n",
+                "# Hostile\n\n[quotes](docs/quotes.md) [lists](docs/lists.md) [bold](docs/bold.md) [lines](docs/lines.md) [front](docs/front.md)\n\n{}deep divs{}\n\nThe end of the divs.\n",
                 "<div>".repeat(100_000),
                 "</div>".repeat(100_000)
             ),
@@ -71,6 +71,8 @@ fn hostile_portal(managed_by: &str) -> Fixture {
         .iter()
         .map(|(path, text, _)| (*path, text.as_str()))
         .collect();
+    let front = bracket_bomb();
+    files.push(("docs/front.md", &front));
     files.push((
         "plugin.yaml",
         "id: hostile\nname: Hostile\nversion: 1.0.0\n",
@@ -131,11 +133,27 @@ fn balanced_depth(html: &str) -> usize {
     deepest
 }
 
+/// Front matter whose brackets would make the YAML scanner quadratic.
+fn bracket_bomb() -> String {
+    format!(
+        "---\ntitle: {}\n---\n# Front\n\nThe front page.\n",
+        "[".repeat(100_000)
+    )
+}
+
 #[test]
 fn deeply_nested_community_pages_are_flattened_published_and_named_in_warnings() {
     let fx = hostile_portal("community");
     let run = fx.build_ok(&[]);
     let warnings = run.warnings();
+    assert!(
+        warnings.iter().any(
+            |w| w.contains("docs/front.md:1: front matter is not valid YAML")
+                && w.contains("100000 `[`/`{` brackets")
+        ),
+        "no front matter warning in {warnings:#?}"
+    );
+    assert!(article(&fx, "integrations/hostile/1.0/docs/front.html").contains("The front page."));
     for (path, _, line) in hostile_pages() {
         assert!(
             warnings
