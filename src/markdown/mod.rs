@@ -920,6 +920,16 @@ mod tests {
     }
 
     #[test]
+    fn nul_never_reaches_the_html() {
+        // Found by the property tests: pulldown-cmark passes NUL through in text and HTML.
+        for trusted in [true, false] {
+            let out = render("a\0b `c\0` <x\0y>\n\n<div>\0</div>\n", trusted);
+            assert!(!out.html.contains('\0'), "{:?}", out.html);
+            assert!(out.html.contains("a\u{FFFD}b"), "{:?}", out.html);
+        }
+    }
+
+    #[test]
     fn front_matter_is_parsed_and_stripped() {
         let out = render(
             "---\ndescription: Set it up\n---\n\n# Setup\n\n[a](missing.md)\n",
