@@ -38,6 +38,7 @@ mod site;
 pub mod source;
 pub mod theme;
 pub mod version;
+mod yaml;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

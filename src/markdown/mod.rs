@@ -12,6 +12,7 @@ pub mod gitbook;
 pub mod highlight;
 pub mod html;
 pub mod links;
+pub mod nesting;
 pub mod sanitize;
 pub(crate) mod svg;
 
@@ -168,7 +169,7 @@ fn split_front_matter(text: &str) -> (Option<&str>, &str, u32) {
 pub fn title_hint(text: &str) -> Option<String> {
     let (yaml, body, _) = split_front_matter(text);
     if let Some(title) = yaml
-        .and_then(|yaml| serde_yaml_ng::from_str::<Option<FrontMatter>>(yaml).ok())
+        .and_then(|yaml| crate::yaml::from_slice::<Option<FrontMatter>>(yaml.as_bytes()).ok())
         .flatten()
         .and_then(|front| front.title)
     {
@@ -232,10 +233,15 @@ pub fn references(text: &str, page: &str, includes: &dyn gitbook::Includes) -> V
 
 /// Renders one page.
 pub fn convert(text: &str, context: &RenderContext) -> Rendered {
-    let (yaml, body, first_line) = split_front_matter(text);
+    // NUL is not text (CommonMark replaces it; pulldown-cmark passes it through).
+    let text = match text.contains('\0') {
+        true => std::borrow::Cow::Owned(text.replace('\0', "\u{FFFD}")),
+        false => std::borrow::Cow::Borrowed(text),
+    };
+    let (yaml, body, first_line) = split_front_matter(&text);
     let mut problems = Vec::new();
     let front_matter = match yaml {
-        Some(yaml) => match serde_yaml_ng::from_str::<Option<FrontMatter>>(yaml) {
+        Some(yaml) => match crate::yaml::from_slice::<Option<FrontMatter>>(yaml.as_bytes()) {
             Ok(found) => found.unwrap_or_default(),
             Err(err) => {
                 problems.push((
@@ -262,6 +268,8 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
         context,
         pre: &pre,
         events: Vec::new(),
+        event_offsets: Vec::new(),
+        offset: 0,
         heading: None,
         code: None,
         code_options: None,
@@ -280,9 +288,28 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
         renderer.event(event, range.start);
     }
     let mut html = String::with_capacity(pre.text.len() * 2);
-    pulldown_cmark::html::push_html(&mut html, renderer.events.into_iter());
-    if !context.trusted {
-        html = sanitize::sanitize(&html);
+    if context.trusted {
+        pulldown_cmark::html::push_html(&mut html, renderer.events.into_iter());
+    } else {
+        let line_offsets =
+            write_html_mapping_lines(&mut html, renderer.events, &renderer.event_offsets);
+        let (clean, flattened) = sanitize::sanitize_bounded(&html);
+        html = clean;
+        if let Some(flattened) = flattened {
+            let offset = usize::try_from(flattened.html_line.saturating_sub(1))
+                .ok()
+                .and_then(|line| line_offsets.get(line).or(line_offsets.last()))
+                .copied()
+                .unwrap_or(0);
+            problems.push((
+                pre.source_line(offset),
+                format!(
+                    "HTML nests deeper than {} levels; {} tags beyond that depth were dropped (their text is kept); nest less deeply",
+                    nesting::MAX_HTML_DEPTH,
+                    flattened.dropped
+                ),
+            ));
+        }
     }
     Rendered {
         html,
@@ -295,6 +322,44 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
     }
 }
 
+/// Writes `events` as HTML into `html` and returns, for each line of it, where in the
+/// preprocessed text the event that ended the line came from (`offsets[i]` for `events[i]`),
+/// so that a problem found in the HTML can be reported at a source line.
+fn write_html_mapping_lines(
+    html: &mut String,
+    events: Vec<Event>,
+    offsets: &[usize],
+) -> Vec<usize> {
+    struct LineMapped<'h, 'c> {
+        html: &'h mut String,
+        current: &'c std::cell::Cell<usize>,
+        line_offsets: Vec<usize>,
+    }
+    impl std::fmt::Write for LineMapped<'_, '_> {
+        fn write_str(&mut self, text: &str) -> std::fmt::Result {
+            let newlines = text.bytes().filter(|b| *b == b'\n').count();
+            self.line_offsets
+                .extend(std::iter::repeat_n(self.current.get(), newlines));
+            self.html.push_str(text);
+            Ok(())
+        }
+    }
+    let current = std::cell::Cell::new(0);
+    let mut writer = LineMapped {
+        html,
+        current: &current,
+        line_offsets: Vec::new(),
+    };
+    let events = events.into_iter().enumerate().map(|(index, event)| {
+        current.set(offsets.get(index).copied().unwrap_or(0));
+        event
+    });
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark::html::write_html_fmt(&mut writer, events);
+    writer.line_offsets.push(current.get());
+    writer.line_offsets
+}
+
 /// What `{% code title="…" lineNumbers="true" overflow="wrap" %}` asks of a code block.
 #[derive(Debug, Default)]
 struct CodeOptions {
@@ -305,6 +370,8 @@ struct CodeOptions {
 
 struct HeadingBuffer<'a> {
     level: HeadingLevel,
+    /// Where the heading starts in the preprocessed text.
+    offset: usize,
     events: Vec<Event<'a>>,
     text: String,
 }
@@ -313,6 +380,10 @@ struct Renderer<'a, 'c> {
     context: &'c RenderContext<'c>,
     pre: &'c gitbook::Preprocessed,
     events: Vec<Event<'a>>,
+    /// `event_offsets[i]`: where in the preprocessed text `events[i]` came from.
+    event_offsets: Vec<usize>,
+    /// Where the event being handled came from.
+    offset: usize,
     heading: Option<HeadingBuffer<'a>>,
     /// Language and text of the fenced code block being read.
     code: Option<(String, String)>,
@@ -331,11 +402,15 @@ impl<'a> Renderer<'a, '_> {
     fn emit(&mut self, event: Event<'a>) {
         match &mut self.heading {
             Some(heading) => heading.events.push(event),
-            None => self.events.push(event),
+            None => {
+                self.events.push(event);
+                self.event_offsets.push(self.offset);
+            }
         }
     }
 
     fn event(&mut self, event: Event<'a>, offset: usize) {
+        self.offset = offset;
         if let Some((_, code)) = &mut self.code {
             match event {
                 Event::Text(text) => code.push_str(&text),
@@ -352,6 +427,7 @@ impl<'a> Renderer<'a, '_> {
             Event::Start(Tag::Heading { level, .. }) => {
                 self.heading = Some(HeadingBuffer {
                     level,
+                    offset,
                     events: Vec::new(),
                     text: String::new(),
                 });
@@ -631,6 +707,7 @@ impl<'a> Renderer<'a, '_> {
             )
             .into(),
         ));
+        self.event_offsets.resize(self.events.len(), heading.offset);
     }
 
     fn unique_id(&mut self, base: &str) -> String {
@@ -811,6 +888,46 @@ mod tests {
         assert!(!out.html.contains("<script"));
         assert!(!out.html.contains("onclick"));
         assert!(out.html.contains("<h1 id=\"t\">"));
+    }
+
+    #[test]
+    fn deep_html_in_community_pages_is_flattened_with_a_warning_at_its_line() {
+        let text = format!(
+            "# T\n\nintro\n\n{}deep{}\n\nafter\n",
+            "<div>".repeat(2_000),
+            "</div>".repeat(2_000)
+        );
+        let out = render(&text, false);
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+        assert_eq!(out.problems[0].0, 5);
+        assert!(out.problems[0].1.contains("deeper than 512"));
+        assert!(out.html.contains("deep") && out.html.contains("after"));
+        assert_eq!(
+            out.html.matches("<div>").count(),
+            out.html.matches("</div>").count()
+        );
+        assert!(out.html.matches("<div>").count() <= nesting::MAX_HTML_DEPTH);
+    }
+
+    #[test]
+    fn deep_blockquotes_in_community_pages_are_flattened() {
+        let text = format!("# T\n\n{} deep\n", ">".repeat(2_000));
+        let out = render(&text, false);
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+        assert_eq!(out.problems[0].0, 3);
+        assert!(out.html.contains("deep"));
+        let trusted = render(&text, true);
+        assert!(trusted.problems.is_empty());
+    }
+
+    #[test]
+    fn nul_never_reaches_the_html() {
+        // Found by the property tests: pulldown-cmark passes NUL through in text and HTML.
+        for trusted in [true, false] {
+            let out = render("a\0b `c\0` <x\0y>\n\n<div>\0</div>\n", trusted);
+            assert!(!out.html.contains('\0'), "{:?}", out.html);
+            assert!(out.html.contains("a\u{FFFD}b"), "{:?}", out.html);
+        }
     }
 
     #[test]

@@ -86,7 +86,30 @@ fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Optio
 
 /// Returns `html` with everything not on the allow-list removed.
 pub fn sanitize(html: &str) -> String {
-    sanitizer().clean(html).to_string()
+    sanitize_bounded(html).0
+}
+
+/// Like [`sanitize`], with nesting deeper than [`super::nesting::MAX_HTML_DEPTH`] flattened
+/// first (the parser's work grows with depth times tags); also says where flattening began
+/// and how many tags it dropped, for a warning.
+pub fn sanitize_bounded(html: &str) -> (String, Option<FlattenedAt>) {
+    match super::nesting::flatten_deep_html(html) {
+        None => (sanitizer().clean(html).to_string(), None),
+        Some(flat) => (
+            sanitizer().clean(&flat.html).to_string(),
+            Some(FlattenedAt {
+                html_line: flat.first_line,
+                dropped: flat.dropped,
+            }),
+        ),
+    }
+}
+
+/// Where [`sanitize_bounded`] started flattening: a 1-based line of its input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlattenedAt {
+    pub html_line: u64,
+    pub dropped: usize,
 }
 
 /// What becomes of a file from an untrusted repository that may be published.

@@ -24,7 +24,7 @@ pub fn parse(file_name: &str, bytes: &[u8]) -> Result<Manifest, String> {
     let manifest: Manifest = if file_name.ends_with(".json") {
         serde_json::from_slice(bytes).map_err(|err| err.to_string())?
     } else {
-        serde_yaml_ng::from_slice(bytes).map_err(|err| err.to_string())?
+        crate::yaml::from_slice(bytes)?
     };
     Ok(manifest.cleaned())
 }

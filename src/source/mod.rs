@@ -30,6 +30,9 @@ pub use fetch::{
     set_network_timeout,
 };
 pub use manifest::Manifest;
+/// The manifest reader, public only for the property tests (tests/portico/fuzz.rs).
+#[doc(hidden)]
+pub use manifest::parse as parse_manifest;
 pub use repo::repository_folders;
 pub use tree::is_editor_leftover;
 

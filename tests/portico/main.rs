@@ -4,8 +4,10 @@
 mod build;
 mod corpus;
 mod fixture;
+mod fuzz;
 mod gitbook;
 mod hostile_files;
+mod hostile_input;
 mod hostile_output;
 mod hostile_repos;
 mod hostile_serve;
