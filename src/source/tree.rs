@@ -701,6 +701,18 @@ mod tests {
         (dir, repo, tree)
     }
 
+    /// A reader of the working tree of `repo` at `dir`.
+    fn work_tree_reader<'r>(
+        repo: &'r Repository,
+        dir: &Path,
+        blobs: &'r BlobCache,
+        limits: SizeLimits,
+    ) -> TreeReader<'r> {
+        let root = std::fs::canonicalize(dir).unwrap();
+        let files = Files::WorkTree(WorkTree::new(repo, root));
+        TreeReader::new(repo, files, blobs, limits, Location::integration("x"))
+    }
+
     fn reader<'r>(repo: &'r Repository, tree: Oid, blobs: &'r BlobCache) -> TreeReader<'r> {
         let limits = SizeLimits {
             page: 100,
@@ -752,18 +764,11 @@ mod tests {
         std::fs::write(dir.path().join("huge.png"), vec![0u8; 5_000]).unwrap();
         std::fs::write(dir.path().join("page.md"), vec![b'y'; 500]).unwrap();
         let blobs = BlobCache::default();
-        let root = std::fs::canonicalize(dir.path()).unwrap();
         let limits = SizeLimits {
             page: 100,
             asset: 1_000,
         };
-        let reader = TreeReader::new(
-            &repo,
-            Files::WorkTree(WorkTree::new(&repo, root)),
-            &blobs,
-            limits,
-            Location::integration("x"),
-        );
+        let reader = work_tree_reader(&repo, dir.path(), &blobs, limits);
         assert!(reader.read_asset("huge.png").is_none());
         assert!(reader.read("page.md").is_none());
         assert!(
@@ -826,19 +831,12 @@ mod tests {
     #[test]
     fn a_working_tree_shows_tracked_and_new_files_and_never_ignored_ones() {
         let (dir, repo) = repo_with_ignored_files();
-        let root = std::fs::canonicalize(dir.path()).unwrap();
         let blobs = BlobCache::default();
         let limits = SizeLimits {
             page: 1_000_000,
             asset: 1_000_000,
         };
-        let reader = TreeReader::new(
-            &repo,
-            Files::WorkTree(WorkTree::new(&repo, root)),
-            &blobs,
-            limits,
-            Location::integration("x"),
-        );
+        let reader = work_tree_reader(&repo, dir.path(), &blobs, limits);
         for shown in ["docs/README.md", "docs/new.md", "docs/forced.secret"] {
             assert!(reader.read(shown).is_some(), "{shown}");
         }
