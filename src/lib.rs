@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! site.toml ─► config::load ─► SiteConfig
+//!  --out DIR ─► publish::Output::claim ─► Output                   (checked, locked; build only)
 //! remote repos ─► source::fetch_remotes ─► Mirrors                 (bare mirrors, cached)
 //! repos (git) + content/ ─► source::aggregate_with ─► Sources      (source: only git2 user)
 //!                           catalog::classify ─► Catalog           (versions, addresses)
@@ -14,7 +15,7 @@
 //! themes/<name>/ ─► theme::load ─► Theme
 //!                           compose::compose  ─► Vec<OutputFile>
 //!                      compose::add_manifest  ─► + manifest.json   (build only: hashes all)
-//!                            publish::write   ─► output folder     (only writer, atomic)
+//!                            Output::publish  ─► output folder     (only writer, atomic)
 //! ```
 //!
 //! `build` runs it once ([`Site::assemble`]) and publishes; `serve` keeps the [`Site`] and
