@@ -8,6 +8,7 @@ mod gitbook;
 mod hostile_files;
 mod hostile_output;
 mod hostile_repos;
+mod hostile_review;
 mod hostile_serve;
 mod remote;
 mod serve;
