@@ -140,3 +140,44 @@ fn invisible_characters_in_file_names_are_escaped_in_logs() {
         assert!(!log.contains('\u{200b}'), "{log}");
     }
 }
+
+#[test]
+fn a_redirect_from_the_docs_folder_itself_never_replaces_the_landing_page() {
+    let fx = Fixture::new();
+    fx.site(
+        "[[integrations]]\nid = \"evil\"\nrepo = \"repos/evil\"\nmanaged_by = \"community\"\ndeployments = [\"cloud\"]\n",
+    );
+    fx.write("content/_index.md", "# Home\n");
+    fx.repo("evil", "main").commit(
+        "main",
+        &[
+            ("plugin.json", r#"{"id": "evil", "version": "1.2.0"}"#),
+            (
+                ".gitbook.yaml",
+                "root: docs/\nredirects:\n  \".\": other.md\n  a/..: other.md\n  ../up: other.md\n  moved: other.md\n",
+            ),
+            ("docs/README.md", "# Landing\n\n[other](other.md)\n"),
+            ("docs/other.md", "# Other\n"),
+        ],
+    );
+    let run = fx.build_ok(&[]);
+    for version in ["1.2", "latest"] {
+        let landing = fx.output(&format!("integrations/evil/{version}/index.html"));
+        assert!(landing.contains("<h1"), "{version}: {landing}");
+        assert!(!landing.contains("http-equiv=\"refresh\""), "{version}");
+        assert!(!fx.has_output(&format!("integrations/evil/{version}/.html")));
+        assert!(
+            fx.output(&format!("integrations/evil/{version}/moved.html"))
+                .contains("other.html")
+        );
+    }
+    for from in [".", "a/..", "../up"] {
+        assert!(
+            run.warnings()
+                .iter()
+                .any(|w| w.contains(&format!("redirect {from} → other.md"))),
+            "{from}: {:?}",
+            run.warnings()
+        );
+    }
+}
