@@ -585,7 +585,7 @@ fn classify_integration(
             let refused = match fits(rel_path) {
                 Err(reason) => Some((
                     format!("cannot be published: {reason}"),
-                    "shorten its name or path",
+                    "rename it (shorter, with no backslash)",
                 )),
                 Ok(()) => claims.claim(rel_path, path).err().map(|clash| {
                     (

@@ -181,3 +181,42 @@ fn a_redirect_from_the_docs_folder_itself_never_replaces_the_landing_page() {
         );
     }
 }
+
+#[test]
+fn names_with_backslashes_are_left_out_with_a_warning() {
+    let fx = Fixture::new();
+    fx.site(
+        "[[integrations]]\nid = \"evil\"\nrepo = \"repos/evil\"\nmanaged_by = \"community\"\ndeployments = [\"cloud\"]\n",
+    );
+    fx.write("content/_index.md", "# Home\n");
+    fx.repo("evil", "main").commit(
+        "main",
+        &[
+            ("docs/README.md", "# Landing\n"),
+            ("docs/a\\..\\..\\..\\..\\escape.md", "# Escape\n"),
+            ("docs/plain name.md", "# Plain\n"),
+        ],
+    );
+    let run = fx.build_ok(&[]);
+    let published: Vec<String> = std::fs::read_dir(fx.path("public/integrations/evil/latest"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        published.contains(&"plain name.html".to_string()),
+        "{published:?}"
+    );
+    assert!(
+        published.iter().all(|name| !name.contains('\\')),
+        "{published:?}"
+    );
+    let warnings = run.warnings();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("docs/a\\..\\..\\..\\..\\escape.md") && w.contains("backslash")),
+        "{warnings:?}"
+    );
+    let check = fx.run(&["check"]);
+    assert_eq!(check.warnings(), warnings);
+}
