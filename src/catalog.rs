@@ -338,11 +338,14 @@ fn classify_redirects(
             ));
             continue;
         };
-        let Some(from) = links::join("", from) else {
+        let Some(outputs) = redirect_outputs(from) else {
+            diagnostics.push(Diagnostic::warning(
+                here.clone().with_file(".gitbook.yaml"),
+                format!("redirect {from} → {to}: {from} is not a page address inside the docs folder, so it is left out; fix or remove the redirect"),
+            ));
             continue;
         };
-        let stem = from.strip_suffix(".md").unwrap_or(&from).to_string();
-        for output in [format!("{stem}.html"), format!("{stem}/index.html")] {
+        for output in outputs {
             // A redirect never replaces a real page.
             if set.page_at(&output).is_none() && pages[target].rel_path != output {
                 out.push((output, target));
@@ -352,6 +355,16 @@ fn classify_redirects(
     out.sort();
     out.dedup();
     out
+}
+
+/// The output paths a redirect's old address is published at (`old/page` →
+/// `old/page.html` and `old/page/index.html`), or `None` when the address leaves the docs
+/// folder (`../x`) or names the folder itself (`.`, `a/..`), which would publish
+/// `/index.html` over the version's landing page.
+fn redirect_outputs(from: &str) -> Option<[String; 2]> {
+    let from = links::join("", from).filter(|from| !from.is_empty())?;
+    let stem = from.strip_suffix(".md").unwrap_or(&from);
+    Some([format!("{stem}.html"), format!("{stem}/index.html")])
 }
 
 /// Site paths Portico writes itself: `content/` may not use them.
@@ -572,7 +585,7 @@ fn classify_integration(
             let refused = match fits(rel_path) {
                 Err(reason) => Some((
                     format!("cannot be published: {reason}"),
-                    "shorten its name or path",
+                    "rename it (shorter, with no backslash)",
                 )),
                 Ok(()) => claims.claim(rel_path, path).err().map(|clash| {
                     (
@@ -1236,6 +1249,24 @@ mod tests {
             portal_output_path("process/branching.md"),
             "process/branching.html"
         );
+    }
+
+    #[test]
+    fn redirects_are_published_only_at_addresses_inside_the_docs_folder() {
+        assert_eq!(
+            redirect_outputs("old/page.md"),
+            Some([
+                "old/page.html".to_string(),
+                "old/page/index.html".to_string()
+            ])
+        );
+        assert_eq!(
+            redirect_outputs("./a/../old"),
+            Some(["old.html".to_string(), "old/index.html".to_string()])
+        );
+        for outside in [".", "./", "a/..", "..", "../index", "a/../../x"] {
+            assert_eq!(redirect_outputs(outside), None, "{outside}");
+        }
     }
 
     #[test]

@@ -173,7 +173,8 @@ fn manifest(files: &[OutputFile]) -> anyhow::Result<Vec<u8>> {
                 .collect(),
         })
         .collect();
-    let mut json = serde_json::to_vec_pretty(&Manifest { files: entries })?;
+    let mut json =
+        json_for_the_web(serde_json::to_string_pretty(&Manifest { files: entries })?).into_bytes();
     json.push(b'\n');
     Ok(json)
 }
@@ -994,10 +995,11 @@ fn page_map(inputs: &Inputs) -> String {
         base: &inputs.config.site.base_url.path,
         integrations,
     };
-    // Inlined in a script element: `</` must not end it early.
+    // Inlined in a script element: no `<` may end it early (`</script`) or make the
+    // parser look for a second end tag (`<!--<script`).
     serde_json::to_string(&map)
+        .map(json_for_the_web)
         .unwrap_or_else(|_| "{}".to_string())
-        .replace("</", "<\\/")
 }
 
 fn render_not_found(inputs: &Inputs) -> anyhow::Result<OutputFile> {
@@ -1118,9 +1120,33 @@ fn integrations_json(inputs: &Inputs) -> anyhow::Result<Vec<u8>> {
             })
             .collect(),
     };
-    let mut json = serde_json::to_vec_pretty(&document)?;
+    let mut json = json_for_the_web(serde_json::to_string_pretty(&document)?).into_bytes();
     json.push(b'\n');
     Ok(json)
+}
+
+/// Serialized `json` with `<`, `>` and `&` written as `\u003c`, `\u003e` and `\u0026`
+/// (and the line separators JavaScript once rejected as `\u2028`, `\u2029`): the same value
+/// to every JSON reader, but text from a repository (a plugin named `<script>…`, a file
+/// name) never reads as markup, whether the JSON is inlined in a page, sniffed by a
+/// browser, or shown by a tool that does not escape it. These characters occur only
+/// inside JSON strings, so replacing them in the serialized text is exact.
+fn json_for_the_web(json: String) -> String {
+    if !json.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -1163,5 +1189,22 @@ mod tests {
         );
         let header_element = with_policy("<header>x".to_string(), "p");
         assert!(header_element.starts_with("\n<meta"), "{header_element}");
+    }
+
+    #[test]
+    fn json_for_the_web_holds_no_markup_and_reads_back_the_same() {
+        let value = serde_json::json!({
+            "name": "<script>alert(1)</script> & <!--<script>",
+            "path": "a\u{2028}b",
+        });
+        let json = json_for_the_web(serde_json::to_string(&value).unwrap());
+        for markup in ['<', '>', '&', '\u{2028}'] {
+            assert!(!json.contains(markup), "{json}");
+        }
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&json).unwrap(),
+            value
+        );
+        assert_eq!(json_for_the_web("{\"a\":1}".to_string()), "{\"a\":1}");
     }
 }

@@ -68,8 +68,9 @@ impl Location {
 
 /// `text` with every character that could change how a log or terminal reads escaped as
 /// `\n`, `\r`, `\t` or `\u{…}`: control characters (C0, DEL, C1, so ESC and CSI
-/// sequences), Unicode line and paragraph separators, and bidirectional overrides (which
-/// make a line display in another order than it reads). Backslashes are kept as they are.
+/// sequences), Unicode line and paragraph separators, bidirectional overrides (which
+/// make a line display in another order than it reads) and zero-width characters (which
+/// make two different names look the same). Backslashes are kept as they are.
 pub fn printable(text: &str) -> Cow<'_, str> {
     fn needs_escape(c: char) -> bool {
         c.is_control()
@@ -77,6 +78,7 @@ pub fn printable(text: &str) -> Cow<'_, str> {
                 c,
                 '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
                     | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+                    | '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{feff}'
             )
     }
     if !text.chars().any(needs_escape) {
@@ -233,6 +235,10 @@ mod tests {
             "warning: integration evil, version 1.0 (branch 1.0-docs\\u{1b}[2J): docs/a\\n::error::forged\\r.md: bad\\n::add-mask::x \\u{202e}gnp.exe \\u{9b}31m"
         );
         assert!(!shown.chars().any(char::is_control));
+        assert_eq!(
+            printable("zero\u{200b}width\u{feff}.md"),
+            "zero\\u{200b}width\\u{feff}.md"
+        );
         assert!(matches!(
             printable("plain ünïcode / \\ path"),
             Cow::Borrowed(_)

@@ -40,6 +40,13 @@ impl PathBudget {
 
     /// Why `site_path` cannot be written, if it cannot.
     pub(crate) fn check(&self, site_path: &str) -> Result<(), String> {
+        // A repository written on Linux can name a file `..\..\x.md`: one name here, but
+        // a path leaving its folder where `\` separates folders (Windows, some servers).
+        if site_path.contains('\\') {
+            return Err(
+                "its output path holds a backslash, which Windows and some web servers read as a folder separator (a\\..\\x would be written elsewhere)".to_string(),
+            );
+        }
         if let Some(name) = site_path.split('/').find(|name| name.len() > NAME_MAX) {
             return Err(format!(
                 "its output name is {} bytes long, more than the {NAME_MAX} a file system allows (\"{}…\")",
@@ -116,6 +123,20 @@ impl Claims {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backslashes_are_not_written() {
+        let budget = PathBudget {
+            longest_site_path: 1000,
+        };
+        assert!(budget.check("integrations/x/1.0/a b (1).html").is_ok());
+        for odd in [
+            "integrations/x/1.0/..\\..\\..\\evil.html",
+            "integrations/x/1.0/a\\b.html",
+        ] {
+            assert!(budget.check(odd).is_err(), "{odd:?} accepted");
+        }
+    }
 
     #[test]
     fn names_longer_than_name_max_are_refused_whatever_the_folder() {

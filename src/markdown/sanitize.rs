@@ -31,8 +31,10 @@ const ALLOWED_CLASS_PREFIXES: &[&str] = &[
     "api-",
 ];
 
-/// Ids the theme uses for its own landmarks; a page must not repeat them.
-pub const RESERVED_IDS: &[&str] = &["content"];
+/// Ids the theme uses for its own landmarks and that its script looks up; a page must not
+/// repeat them (an element `id="page-map"` in a page would make the theme's script read
+/// the page's text as its data and add links to the page).
+pub const RESERVED_IDS: &[&str] = &["content", "sidebar", "page-map", "page-elsewhere"];
 
 fn sanitizer() -> &'static Builder<'static> {
     static SANITIZER: OnceLock<Builder<'static>> = OnceLock::new();
@@ -398,6 +400,17 @@ mod tests {
         assert!(!clean.contains("id=\"content\""), "{clean}");
         assert!(clean.contains("class=\"hint\""), "{clean}");
         assert!(!clean.contains("password"), "{clean}");
+    }
+
+    #[test]
+    fn pages_cannot_take_the_ids_the_themes_script_looks_up() {
+        let clean = sanitize(
+            r#"<div id="page-map">{"base":"/"}</div><p id="page-elsewhere"></p><nav id="sidebar"></nav><p id="mine">x</p>"#,
+        );
+        for taken in ["page-map", "page-elsewhere", "sidebar"] {
+            assert!(!clean.contains(&format!("id=\"{taken}\"")), "{clean}");
+        }
+        assert!(clean.contains("id=\"mine\""), "{clean}");
     }
 
     /// The published bytes of an SVG, as text, and what was removed.

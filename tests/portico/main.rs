@@ -10,6 +10,7 @@ mod hostile_files;
 mod hostile_input;
 mod hostile_output;
 mod hostile_repos;
+mod hostile_review;
 mod hostile_serve;
 mod remote;
 mod serve;
