@@ -25,6 +25,8 @@ const DEFAULT_THEME: &str = "default";
 pub const DEFAULT_MAX_PAGE_SIZE: u64 = 10_000_000;
 /// Default `[build] max_asset_size`: room for screenshots, PDFs and short videos.
 pub const DEFAULT_MAX_ASSET_SIZE: u64 = 100_000_000;
+/// Default `[build] max_versions`: decades of monthly releases, far from what hurts.
+pub const DEFAULT_MAX_VERSIONS: usize = 200;
 
 /// The whole validated configuration of one portal.
 #[derive(Debug, Clone)]
@@ -58,31 +60,37 @@ pub struct BuildSettings {
     /// The only hosts the token is sent to (over https): a community repository hosted
     /// elsewhere, or a redirect, must not receive it.
     pub token_hosts: Vec<String>,
-    /// How large a file from an integration's repository may be to be published.
-    pub limits: SizeLimits,
+    /// How much one integration's repository may make the portal publish.
+    pub limits: RepositoryLimits,
 }
 
-/// Per-file size limits for what integrations' repositories publish (`[build]
-/// max_page_size`, `max_asset_size`): a larger file is a warning and is left out, read
-/// no further than its size.
+/// How much one integration's repository may make the portal publish, so that no
+/// repository can make a build take unbounded time, memory or disk: per-file sizes
+/// (`[build] max_page_size`, `max_asset_size`: a larger file is a warning and is left out,
+/// read no further than its size) and archived versions (`max_versions`: every page of a
+/// version lists every version, so output grows with their square).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SizeLimits {
+pub struct RepositoryLimits {
     /// Markdown pages (and the other text Portico reads: SUMMARY.md, includes, manifests).
     pub page: u64,
     /// Every other file: images, downloads.
     pub asset: u64,
+    /// Archived versions of one integration (the newest are kept; the current version is
+    /// always published besides).
+    pub versions: usize,
 }
 
-impl Default for SizeLimits {
+impl Default for RepositoryLimits {
     fn default() -> Self {
-        SizeLimits {
+        RepositoryLimits {
             page: DEFAULT_MAX_PAGE_SIZE,
             asset: DEFAULT_MAX_ASSET_SIZE,
+            versions: DEFAULT_MAX_VERSIONS,
         }
     }
 }
 
-impl SizeLimits {
+impl RepositoryLimits {
     /// The larger of the two: no file above it is ever read.
     pub fn largest(&self) -> u64 {
         self.page.max(self.asset)
@@ -465,6 +473,7 @@ struct RawBuild {
     token_hosts: Option<Vec<Spanned<String>>>,
     max_page_size: Option<Spanned<RawSize>>,
     max_asset_size: Option<Spanned<RawSize>>,
+    max_versions: Option<Spanned<i64>>,
 }
 
 /// A size as written: bytes (`5000000`) or text with a unit (`"5 MB"`).
@@ -540,7 +549,7 @@ impl Validator<'_> {
                 VersionPattern::parse(DEFAULT_VERSION_BRANCHES).expect("default pattern is valid"),
             ],
         };
-        let limits = SizeLimits {
+        let limits = RepositoryLimits {
             page: self.size(
                 "build.max_page_size",
                 raw.build.max_page_size,
@@ -551,6 +560,22 @@ impl Validator<'_> {
                 raw.build.max_asset_size,
                 DEFAULT_MAX_ASSET_SIZE,
             ),
+            versions: match raw.build.max_versions {
+                None => DEFAULT_MAX_VERSIONS,
+                Some(count) => match usize::try_from(*count.get_ref()) {
+                    Ok(count) => count,
+                    Err(_) => {
+                        self.problem(
+                            count.span(),
+                            format!(
+                                "build.max_versions: {} is not a number of versions; give 0 or more",
+                                count.get_ref()
+                            ),
+                        );
+                        DEFAULT_MAX_VERSIONS
+                    }
+                },
+            },
         };
         let build = BuildSettings {
             limits,
@@ -1196,7 +1221,7 @@ deployments = ["cloud", "self-managed"]
             assert!(parse_size(bad).is_err(), "{bad:?}");
         }
         let config = parse_text(MINIMAL).unwrap();
-        assert_eq!(config.build.limits, SizeLimits::default());
+        assert_eq!(config.build.limits, RepositoryLimits::default());
         assert_eq!(config.build.limits.page, 10_000_000);
         assert_eq!(config.build.limits.asset, 100_000_000);
 
@@ -1207,10 +1232,35 @@ deployments = ["cloud", "self-managed"]
         let config = parse_text(&text).unwrap();
         assert_eq!(
             config.build.limits,
-            SizeLimits {
+            RepositoryLimits {
                 page: 1_000,
-                asset: 2048
+                asset: 2048,
+                versions: DEFAULT_MAX_VERSIONS,
             }
+        );
+    }
+
+    #[test]
+    fn max_versions_is_a_count_with_a_default() {
+        assert_eq!(
+            parse_text(MINIMAL).unwrap().build.limits.versions,
+            DEFAULT_MAX_VERSIONS
+        );
+        let text = MINIMAL.replace(
+            "[[integrations]]",
+            "[build]\nmax_versions = 3\n\n[[integrations]]",
+        );
+        assert_eq!(parse_text(&text).unwrap().build.limits.versions, 3);
+        let text = MINIMAL.replace(
+            "[[integrations]]",
+            "[build]\nmax_versions = -2\n\n[[integrations]]",
+        );
+        let problem = only_problem(&text);
+        assert_eq!(problem.line, 7);
+        assert!(
+            problem.message.starts_with("build.max_versions:"),
+            "{}",
+            problem.message
         );
     }
 

@@ -35,6 +35,7 @@ pub(super) struct ReadPlan {
 pub(super) fn read_refs(
     path: &Path,
     integration: &IntegrationConfig,
+    max_versions: usize,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<ReadPlan, String> {
     let repo = open(path)?;
@@ -149,11 +150,43 @@ pub(super) fn read_refs(
         });
     }
 
+    keep_newest_archives(&mut versions, max_versions, &integration.id, diagnostics);
     Ok(ReadPlan {
         default_branch,
         versions,
         skipped_branches: skipped.into_iter().collect(),
     })
+}
+
+/// Keeps the current version (first) and the newest `max` archives: every page lists every
+/// version, so a repository with thousands of archive branches would make the output grow
+/// with their square. The rest are named in a warning.
+fn keep_newest_archives(
+    versions: &mut Vec<PlannedVersion>,
+    max: usize,
+    integration: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if versions.len() <= max + 1 {
+        return;
+    }
+    let mut archives = versions.split_off(1);
+    archives.sort_by(|a, b| b.label.cmp(&a.label));
+    let dropped = archives.split_off(max);
+    versions.extend(archives);
+    let names: Vec<&str> = dropped.iter().map(|v| v.origin.short_name()).collect();
+    let shown = if names.len() > 5 {
+        format!("{}, … ({} in all)", names[..5].join(", "), names.len())
+    } else {
+        names.join(", ")
+    };
+    diagnostics.push(Diagnostic::warning(
+        Location::integration(integration),
+        format!(
+            "{} archived versions are more than [build] max_versions ({max}); the oldest are not published: {shown}; delete old archive branches or raise max_versions",
+            max + dropped.len()
+        ),
+    ));
 }
 
 fn origin_preference(origin: &Origin) -> (u8, String) {

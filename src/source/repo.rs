@@ -11,7 +11,7 @@ use super::manifest::{self, MANIFEST_FILES, Manifest};
 use super::refs::{PlannedVersion, ReadPlan, current_label, read_refs};
 use super::tree::{BlobCache, Files, TreeReader, WorkTree};
 use super::{ReadOptions, RepoSnapshot, SourceError, VersionSnapshot};
-use crate::config::{IntegrationConfig, RepoLocation, SizeLimits};
+use crate::config::{IntegrationConfig, RepoLocation, RepositoryLimits};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::version::VersionLabel;
 
@@ -24,7 +24,7 @@ pub(super) fn read_integration(
     index: usize,
     integration: &IntegrationConfig,
     options: ReadOptions,
-    limits: SizeLimits,
+    limits: RepositoryLimits,
     previous: Option<&RepoSnapshot>,
     mirror: Option<&Result<std::path::PathBuf, String>>,
 ) -> Outcome {
@@ -49,7 +49,7 @@ pub(super) fn read_integration(
             );
         }
     };
-    let result = read_refs(&path, integration, &mut diagnostics)
+    let result = read_refs(&path, integration, limits.versions, &mut diagnostics)
         .map_err(fail)
         .and_then(|plan| {
             read_versions(
@@ -110,7 +110,7 @@ fn read_versions(
     integration: &IntegrationConfig,
     plan: ReadPlan,
     options: ReadOptions,
-    limits: SizeLimits,
+    limits: RepositoryLimits,
     previous: Option<&RepoSnapshot>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<VersionsRead, String> {
@@ -198,7 +198,7 @@ fn read_version(
     planned: &PlannedVersion,
     default_branch: &str,
     options: ReadOptions,
-    limits: SizeLimits,
+    limits: RepositoryLimits,
     blobs: &BlobCache,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<VersionSnapshot> {

@@ -23,7 +23,7 @@ use walkdir::WalkDir;
 
 use super::SourceFile;
 use super::text;
-use crate::config::{SizeLimits, describe_size};
+use crate::config::{RepositoryLimits, describe_size};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown;
 use crate::markdown::gitbook;
@@ -44,14 +44,14 @@ struct SizeLimit {
 }
 
 impl SizeLimit {
-    fn page(limits: SizeLimits) -> Self {
+    fn page(limits: RepositoryLimits) -> Self {
         SizeLimit {
             bytes: limits.page,
             key: Some("max_page_size"),
         }
     }
 
-    fn asset(limits: SizeLimits) -> Self {
+    fn asset(limits: RepositoryLimits) -> Self {
         SizeLimit {
             bytes: limits.asset,
             key: Some("max_asset_size"),
@@ -214,7 +214,7 @@ pub(super) struct TreeReader<'r> {
     pub(super) repo: &'r Repository,
     pub(super) files: Files<'r>,
     pub(super) blobs: &'r BlobCache,
-    pub(super) limits: SizeLimits,
+    pub(super) limits: RepositoryLimits,
     /// Where problems are reported: the integration and version being read.
     pub(super) here: Location,
     /// Files that are there but cannot be published: path → why (for link messages).
@@ -234,7 +234,7 @@ impl<'r> TreeReader<'r> {
         repo: &'r Repository,
         files: Files<'r>,
         blobs: &'r BlobCache,
-        limits: SizeLimits,
+        limits: RepositoryLimits,
         here: Location,
     ) -> Self {
         TreeReader {
@@ -706,7 +706,7 @@ mod tests {
         repo: &'r Repository,
         dir: &Path,
         blobs: &'r BlobCache,
-        limits: SizeLimits,
+        limits: RepositoryLimits,
     ) -> TreeReader<'r> {
         let root = std::fs::canonicalize(dir).unwrap();
         let files = Files::WorkTree(WorkTree::new(repo, root));
@@ -714,9 +714,10 @@ mod tests {
     }
 
     fn reader<'r>(repo: &'r Repository, tree: Oid, blobs: &'r BlobCache) -> TreeReader<'r> {
-        let limits = SizeLimits {
+        let limits = RepositoryLimits {
             page: 100,
             asset: 1_000,
+            ..RepositoryLimits::default()
         };
         let files = Files::Commit(repo.find_tree(tree).unwrap());
         TreeReader::new(repo, files, blobs, limits, Location::integration("x"))
@@ -764,9 +765,10 @@ mod tests {
         std::fs::write(dir.path().join("huge.png"), vec![0u8; 5_000]).unwrap();
         std::fs::write(dir.path().join("page.md"), vec![b'y'; 500]).unwrap();
         let blobs = BlobCache::default();
-        let limits = SizeLimits {
+        let limits = RepositoryLimits {
             page: 100,
             asset: 1_000,
+            ..RepositoryLimits::default()
         };
         let reader = work_tree_reader(&repo, dir.path(), &blobs, limits);
         assert!(reader.read_asset("huge.png").is_none());
@@ -832,9 +834,10 @@ mod tests {
     fn a_working_tree_shows_tracked_and_new_files_and_never_ignored_ones() {
         let (dir, repo) = repo_with_ignored_files();
         let blobs = BlobCache::default();
-        let limits = SizeLimits {
+        let limits = RepositoryLimits {
             page: 1_000_000,
             asset: 1_000_000,
+            ..RepositoryLimits::default()
         };
         let reader = work_tree_reader(&repo, dir.path(), &blobs, limits);
         for shown in ["docs/README.md", "docs/new.md", "docs/forced.secret"] {

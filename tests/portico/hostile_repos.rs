@@ -389,3 +389,45 @@ fn png_of(fill: u8, size: usize) -> Vec<u8> {
     bytes.resize(size.max(bytes.len()), fill);
     bytes
 }
+
+#[test]
+fn thousands_of_archive_branches_are_cut_to_the_newest_max_versions() {
+    let fx = Fixture::new();
+    let mut repo = fx.repo("many", "main");
+    repo.commit(
+        "main",
+        &[
+            ("docs/README.md", "# Many\n\n[Setup](setup.md)\n"),
+            ("docs/setup.md", "# Setup\n"),
+        ],
+    );
+    // One commit, many archive branches: cheap for an attacker, quadratic output if unbounded.
+    let repository = git2::Repository::open(fx.path("repos/many")).unwrap();
+    let tip = repository.head().unwrap().peel_to_commit().unwrap();
+    for major in 1..=40 {
+        repository
+            .branch(&format!("{major}.0-docs"), &tip, false)
+            .unwrap();
+    }
+    fx.site(
+        "[build]\nmax_versions = 3\n\n[[integrations]]\nid = \"many\"\nrepo = \"repos/many\"\nmanaged_by = \"community\"\ndeployments = [\"cloud\"]\n",
+    );
+    let run = fx.build_ok(&[]);
+    let warnings = run.warnings();
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert!(
+        warnings[0].contains("40 archived versions are more than [build] max_versions (3)")
+            && warnings[0].contains("37.0-docs, 36.0-docs")
+            && warnings[0].contains("(37 in all)"),
+        "{}",
+        warnings[0]
+    );
+    for kept in ["40.0", "39.0", "38.0"] {
+        assert!(
+            fx.has_output(&format!("integrations/many/{kept}/setup.html")),
+            "{kept}"
+        );
+    }
+    assert!(!fx.has_output("integrations/many/37.0/index.html"));
+    assert!(!fx.has_output("integrations/many/1.0/index.html"));
+}
