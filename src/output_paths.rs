@@ -47,6 +47,13 @@ impl PathBudget {
                 "its output path holds a backslash, which Windows and some web servers read as a folder separator (a\\..\\x would be written elsewhere)".to_string(),
             );
         }
+        // Legal in git and on Linux, but a line break or an escape sequence in a published
+        // name breaks deploy scripts, manifests and logs, and can forge HTTP headers.
+        if site_path.chars().any(char::is_control) {
+            return Err(
+                "its output path holds a control character (a line break, tab or escape), which breaks deploy tools and logs".to_string(),
+            );
+        }
         if let Some(name) = site_path.split('/').find(|name| name.len() > NAME_MAX) {
             return Err(format!(
                 "its output name is {} bytes long, more than the {NAME_MAX} a file system allows (\"{}…\")",
@@ -135,6 +142,27 @@ mod tests {
             "integrations/x/1.0/a\\b.html",
         ] {
             assert!(budget.check(odd).is_err(), "{odd:?} accepted");
+        }
+    }
+
+    #[test]
+    fn control_characters_are_not_written_but_other_unicode_is() {
+        let budget = PathBudget {
+            longest_site_path: 1000,
+        };
+        assert!(
+            budget
+                .check("integrations/x/1.0/café ünïcode 日本.html")
+                .is_ok()
+        );
+        for odd in [
+            "a/x\r\nSet-Cookie: y/index.html",
+            "a/tab\there.html",
+            "a/\u{1b}[2J.html",
+            "a/\u{85}.html",
+        ] {
+            let err = budget.check(odd).unwrap_err();
+            assert!(err.contains("control character"), "{odd:?}: {err}");
         }
     }
 

@@ -245,6 +245,8 @@ fn a_folder_named_with_a_line_break_adds_no_header() {
     ]);
     let serve = Serve::start(&fx);
     let port = serve.port;
+    // The folder is never published (its name holds control characters), and a request
+    // naming it cannot add a header either.
     let answer = get(
         port,
         "/integrations/jira/latest/x%0D%0ASet-Cookie:%20session=stolen",
@@ -257,15 +259,9 @@ fn a_folder_named_with_a_line_break_adds_no_header() {
         "{}",
         answer.head()
     );
-    assert_eq!(answer.status(), 301, "{}", answer.head());
-    let location = answer.header("Location").unwrap();
-    assert_eq!(
-        location,
-        "/integrations/jira/latest/x%0D%0ASet-Cookie%3A%20session%3Dstolen/"
-    );
-    let page = get(port, &location);
-    assert_eq!(page.status(), 200);
-    assert!(page.body().contains("Inside the folder"));
+    assert_eq!(answer.status(), 404, "{}", answer.head());
+    let index = get(port, "/integrations/jira/latest/");
+    assert_eq!(index.status(), 200);
 }
 
 #[test]
