@@ -351,6 +351,34 @@ fn decode_entities(value: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// How many start tags `html` holds (`<` and a letter): an upper bound, whatever the
+/// quoting, comments or raw-text elements around them.
+pub(crate) fn start_tags(html: &str) -> usize {
+    html.as_bytes()
+        .windows(2)
+        .filter(|pair| pair[0] == b'<' && pair[1].is_ascii_alphabetic())
+        .count()
+}
+
+/// How deep markup Portico wrote itself nests (balanced, with every `<` in text escaped):
+/// start tags open a level, end tags close one. Void elements count as opened, which only
+/// overestimates.
+pub(crate) fn own_markup_depth(html: &str) -> usize {
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for pair in bytes.windows(2) {
+        match pair {
+            [b'<', b'/'] => depth = depth.saturating_sub(1),
+            [b'<', next] if next.is_ascii_alphabetic() => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            _ => {}
+        }
+    }
+    deepest
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

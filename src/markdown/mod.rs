@@ -264,36 +264,19 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
     );
     problems.extend(pre.problems.iter().cloned());
 
-    let mut renderer = Renderer {
-        context,
-        pre: &pre,
-        events: Vec::new(),
-        event_offsets: Vec::new(),
-        offset: 0,
-        heading: None,
-        code: None,
-        code_options: None,
-        closed_elements: html::closed_elements(&pre.text),
-        title: None,
-        toc: Vec::new(),
-        anchors: Vec::new(),
-        // The theme's own landmark ids are taken: a heading "Content" gets `content-1`.
-        used_ids: sanitize::RESERVED_IDS
-            .iter()
-            .map(|id| (id.to_string(), 1))
-            .collect(),
-        links: Vec::new(),
-    };
-    for (event, range) in Parser::new_ext(&pre.text, parser_options()).into_offset_iter() {
-        renderer.event(event, range.start);
-    }
+    let renderer = Renderer::run(&pre, context);
     let mut html = String::with_capacity(pre.text.len() * 2);
     if context.trusted {
         pulldown_cmark::html::push_html(&mut html, renderer.events.into_iter());
     } else {
+        let may_nest_too_deep = renderer.depth_bound() > nesting::MAX_HTML_DEPTH;
         let line_offsets =
             write_html_mapping_lines(&mut html, renderer.events, &renderer.event_offsets);
-        let (clean, flattened) = sanitize::sanitize_bounded(&html);
+        let (clean, flattened) = if may_nest_too_deep {
+            sanitize::sanitize_bounded(&html)
+        } else {
+            (sanitize::sanitize_shallow(&html), None)
+        };
         html = clean;
         if let Some(flattened) = flattened {
             let offset = usize::try_from(flattened.html_line.saturating_sub(1))
@@ -396,9 +379,69 @@ struct Renderer<'a, 'c> {
     anchors: Vec<String>,
     used_ids: std::collections::HashMap<String, usize>,
     links: Vec<LinkUse>,
+    /// Start tags in the page's own HTML and in GitBook blocks, for [`Renderer::depth_bound`].
+    raw_start_tags: usize,
+    /// How deep the deepest highlighted code block's own markup nests.
+    code_depth: usize,
+}
+
+impl<'c> Renderer<'c, 'c> {
+    /// Renders the preprocessed text into events (and the page's facts), not yet HTML.
+    fn run(pre: &'c gitbook::Preprocessed, context: &'c RenderContext<'c>) -> Self {
+        let mut renderer = Renderer {
+            context,
+            pre,
+            events: Vec::new(),
+            event_offsets: Vec::new(),
+            offset: 0,
+            heading: None,
+            code: None,
+            code_options: None,
+            closed_elements: html::closed_elements(&pre.text),
+            title: None,
+            toc: Vec::new(),
+            anchors: Vec::new(),
+            // The theme's own landmark ids are taken: a heading "Content" gets `content-1`.
+            used_ids: sanitize::RESERVED_IDS
+                .iter()
+                .map(|id| (id.to_string(), 1))
+                .collect(),
+            links: Vec::new(),
+            raw_start_tags: 0,
+            code_depth: 0,
+        };
+        for (event, range) in Parser::new_ext(&pre.text, parser_options()).into_offset_iter() {
+            renderer.event(event, range.start);
+        }
+        renderer
+    }
 }
 
 impl<'a> Renderer<'a, '_> {
+    /// An upper bound on how deep an HTML parser's open elements and pending formatting
+    /// elements can get on this page, from what made it: each markdown nesting level writes
+    /// at most three elements (a table, its body and a row), highlighted code nests as its
+    /// own balanced markup says, and each start tag of raw HTML or of a GitBook block makes
+    /// at most its element, two implied ones and a reopened formatting element (however it
+    /// misnests). Below the nesting limit the page needs no flattening pass.
+    fn depth_bound(&self) -> usize {
+        let mut depth = 0usize;
+        let mut deepest = 0usize;
+        for event in &self.events {
+            match event {
+                Event::Start(_) => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        // Headings are written as HTML of their own (one element and its anchor), and the
+        // fragment sits in a context element.
+        const OWN_WRAPPERS: usize = 8;
+        3 * deepest + 4 * self.raw_start_tags + self.code_depth + OWN_WRAPPERS
+    }
     fn emit(&mut self, event: Event<'a>) {
         match &mut self.heading {
             Some(heading) => heading.events.push(event),
@@ -417,6 +460,7 @@ impl<'a> Renderer<'a, '_> {
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, code) = self.code.take().unwrap_or_default();
                     let block = self.code_block(&code, &lang);
+                    self.code_depth = self.code_depth.max(html::own_markup_depth(&block));
                     self.emit(Event::Html(block.into()));
                 }
                 _ => {}
@@ -470,14 +514,17 @@ impl<'a> Renderer<'a, '_> {
             }
             Event::Html(raw) if raw.trim_start().starts_with(gitbook::MARKER) => {
                 let html = self.complete_marker(&raw, offset);
+                self.raw_start_tags += html::start_tags(&html);
                 self.emit(Event::Html(html.into()));
             }
             Event::Html(raw) => {
                 let rewritten = self.rewrite_raw_html(&raw, offset);
+                self.raw_start_tags += html::start_tags(&rewritten);
                 self.emit(Event::Html(rewritten.into()));
             }
             Event::InlineHtml(raw) => {
                 let rewritten = self.rewrite_raw_html(&raw, offset);
+                self.raw_start_tags += html::start_tags(&rewritten);
                 // A placeholder in a heading (`# Connect <your-jira-url>`) is part of its text.
                 if let Some(heading) = &mut self.heading
                     && rewritten.starts_with("&lt;")
@@ -812,6 +859,96 @@ mod tests {
                 allow_embeds: false,
             },
         )
+    }
+
+    /// The depth bound a community page gets, and its HTML before sanitizing.
+    fn depth_bound_and_html(text: &str) -> (usize, String) {
+        let context = RenderContext {
+            resolver: &TestResolver,
+            page: "README.md",
+            trusted: false,
+            allow_embeds: false,
+        };
+        let pre = gitbook::preprocess(
+            text,
+            1,
+            &gitbook::Options {
+                includes: &ResolverIncludes(context.resolver),
+                allow_embeds: false,
+                page: "README.md",
+            },
+        );
+        let renderer = Renderer::run(&pre, &context);
+        let bound = renderer.depth_bound();
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, renderer.events.into_iter());
+        (bound, html)
+    }
+
+    /// Below the nesting limit, the bound must hold for the real parser: else a page could
+    /// skip the flattening pass and still be deep.
+    fn assert_bound_holds(text: &str) {
+        let (bound, html) = depth_bound_and_html(text);
+        if bound <= nesting::MAX_HTML_DEPTH {
+            let actual = nesting::parser_depth(&html);
+            assert!(
+                actual <= bound,
+                "parser depth {actual} > bound {bound} for {text:.200?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_depth_bound_holds_for_misnesting_tables_lists_quotes_and_code() {
+        let json = format!("```json\n{}{}\n```\n", "[".repeat(300), "]".repeat(300));
+        for text in [
+            "*a <object> b*\n\n".repeat(100),
+            "*a <object> b* **c <table> d**\n".repeat(60),
+            "<b id=1><p>x</p>\n".repeat(40),
+            "<p><b id=i></p>".repeat(30),
+            (0..60)
+                .map(|i| format!("{}- x\n", "  ".repeat(i)))
+                .collect(),
+            format!("{} quoted\n", ">".repeat(150)),
+            "<table><td>".repeat(30),
+            "<select><option><b>x".repeat(30),
+            "<svg><desc><i>x".repeat(30),
+            "<div>".repeat(120),
+            "| a | b |\n|---|---|\n| <b> | <i> |\n".repeat(10),
+            "{% hint style=\"info\" %}\n".repeat(40),
+            json,
+            "# T <code>\n\n*x* `y` <a href=x>z".repeat(50),
+        ] {
+            assert_bound_holds(&text);
+        }
+    }
+
+    #[test]
+    fn ordinary_pages_need_no_flattening_pass() {
+        let page = "# Setup\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n  - two\n\n> note\n\n```go\nfunc main() { fmt.Println(\"x\") }\n```\n\n<img src=\"a.png\" width=\"300\"> <br>\n".repeat(20);
+        let (bound, _) = depth_bound_and_html(&page);
+        assert!(bound <= nesting::MAX_HTML_DEPTH, "{bound}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 64,
+            rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x0b0d_de97),
+            failure_persistence: None,
+            ..proptest::test_runner::Config::default()
+        })]
+        #[test]
+        fn the_depth_bound_holds_for_junk(parts in proptest::collection::vec(0usize..24, 0..200)) {
+            const PIECES: [&str; 24] = [
+                "<b>", "</b>", "<i id=x>", "<p>", "</p>", "<div>", "</div>", "<table>",
+                "<td>", "<tr>", "<object>", "</object>", "<select>", "<svg>", "<math>",
+                "<li>", "*em* ", "**strong** ", "\n\n", "\n- ", "\n> ", "`c` ",
+                "{% hint %}\n", "<!--",
+            ];
+            let text: String = parts.iter().map(|&i| PIECES[i]).collect();
+            assert_bound_holds(&text);
+        }
     }
 
     #[test]

@@ -52,9 +52,9 @@ pub struct Flattened {
 pub fn flatten_deep_html(html: &str) -> Option<Flattened> {
     // A first pass builds no tree (most pages are shallow and need nothing more) and stops
     // at the first tag it would drop.
-    let (_, first_line, _) = guarded_parse(html, ShapeOnly, true);
+    let (_, first_line, ..) = guarded_parse(html, ShapeOnly, true);
     first_line?;
-    let (dom, first_line, dropped) = guarded_parse(html, RcDom::default(), false);
+    let (dom, first_line, dropped, _) = guarded_parse(html, RcDom::default(), false);
     let fragment_root = dom.document.children.borrow().first()?.clone();
     let mut out = Vec::with_capacity(html.len());
     serialize(
@@ -74,9 +74,14 @@ pub fn flatten_deep_html(html: &str) -> Option<Flattened> {
 }
 
 /// Parses `html` as ammonia does (a fragment in a `<div>`) into `sink`, through a
-/// [`DepthGuard`]: the sink, the line of the first dropped tag, how many were dropped.
+/// [`DepthGuard`]: the sink, the line of the first dropped tag, how many were dropped, and
+/// the deepest the builder was.
 /// `probe`: stop at the first drop.
-fn guarded_parse<Sink: TreeSink>(html: &str, sink: Sink, probe: bool) -> (Sink, Option<u64>, usize)
+fn guarded_parse<Sink: TreeSink>(
+    html: &str,
+    sink: Sink,
+    probe: bool,
+) -> (Sink, Option<u64>, usize, usize)
 where
     Sink::Handle: Clone,
 {
@@ -93,6 +98,7 @@ where
         dropped_open: RefCell::new(HashMap::new()),
         dropped: Cell::new(0),
         first_line: Cell::new(None),
+        deepest: Cell::new(0),
     };
     let tokenizer = Tokenizer::new(
         guard,
@@ -111,7 +117,16 @@ where
         guard.builder.sink,
         guard.first_line.get(),
         guard.dropped.get(),
+        guard.deepest.get(),
     )
+}
+
+/// The deepest the HTML parser gets on `html` (open elements plus formatting elements
+/// waiting to be reopened, when a start tag comes), up to [`MAX_HTML_DEPTH`]: for testing
+/// bounds computed without parsing.
+#[cfg(test)]
+pub(crate) fn parser_depth(html: &str) -> usize {
+    guarded_parse(html, ShapeOnly, false).3
 }
 
 /// Passes tokens to the tree builder, dropping start tags once it is too deep.
@@ -123,6 +138,8 @@ struct DepthGuard<Handle, Sink> {
     dropped_open: RefCell<HashMap<LocalName, usize>>,
     dropped: Cell<usize>,
     first_line: Cell<Option<u64>>,
+    /// The deepest the builder was when a start tag came.
+    deepest: Cell<usize>,
 }
 
 impl<Handle: Clone, Sink: TreeSink<Handle = Handle>> DepthGuard<Handle, Sink> {
@@ -153,8 +170,13 @@ impl<Handle: Clone, Sink: TreeSink<Handle = Handle>> TokenSink for DepthGuard<Ha
             return TokenSinkResult::Continue;
         }
         if let Token::TagToken(tag) = &token {
+            let depth = match tag.kind {
+                TagKind::StartTag => self.builder_depth(),
+                TagKind::EndTag => 0,
+            };
+            self.deepest.set(self.deepest.get().max(depth));
             match tag.kind {
-                TagKind::StartTag if self.builder_depth() >= MAX_HTML_DEPTH => {
+                TagKind::StartTag if depth >= MAX_HTML_DEPTH => {
                     *self
                         .dropped_open
                         .borrow_mut()
