@@ -360,6 +360,32 @@ pub(crate) fn start_tags(html: &str) -> usize {
         .count()
 }
 
+/// How many start tags `html` holds that can leave an element open: all of
+/// [`start_tags`] but `<br>`, `<hr>` and `<img>`, which are void in HTML and leave
+/// SVG and MathML for HTML, so they are closed as soon as they open wherever they stand.
+pub(crate) fn lasting_start_tags(html: &str) -> usize {
+    let bytes = html.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(at, &byte)| {
+            byte == b'<'
+                && bytes
+                    .get(at + 1)
+                    .is_some_and(|next| next.is_ascii_alphabetic())
+        })
+        .filter(|&(at, _)| {
+            let name: Vec<u8> = bytes[at + 1..]
+                .iter()
+                // The name runs to where the tokenizer ends it (`<br-x>` is not `<br>`).
+                .take_while(|b| !matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'))
+                .map(u8::to_ascii_lowercase)
+                .collect();
+            !matches!(name.as_slice(), b"br" | b"hr" | b"img")
+        })
+        .count()
+}
+
 /// How deep markup Portico wrote itself nests (balanced, with every `<` in text escaped):
 /// start tags open a level, end tags close one. Void elements count as opened, which only
 /// overestimates.
