@@ -4,14 +4,16 @@
 #   bench/hostile.sh [N]            (default N = 100000)
 #
 # For each input shape (nested <div>s on one line, one per line, unclosed; nested `>`
-# blockquotes; nested `- ` lists; nested inline formatting), writes a one-page integration
+# blockquotes; nested `- ` lists; nested inline formatting; markdown kept open by raw
+# `<object>`s; content foster-parented out of an unclosed raw `<table>`), writes a one-page integration
 # of size N/2 and N into a fresh portal (real git repositories), once community-managed
 # (sanitized) and once Mattermost-managed (trusted), and times `portico build` in release
 # mode. Prints each build's wall time and the ratio time(N) / time(N/2): about 2 means the
 # work is linear, about 4 quadratic. A build slower than LIMIT seconds (default 120) is
 # cut off and shown as `>LIMIT`.
 #
-# Environment: WORK (default a temporary folder), LIMIT.
+# Environment: WORK (default a temporary folder), LIMIT, SHAPES and MANAGED (space-separated
+# subsets of the shapes and of community / mattermost).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 N=${1:-100000}
@@ -32,6 +34,14 @@ out = {
     "blockquotes": ">" * n + " deep",
     "lists": "- " * n + "deep",
     "formatting": "".join(f'<b id="b{i}">' for i in range(n)) + "deep",
+    # Markdown levels kept open by a scope boundary in each paragraph (`</em>` cannot
+    # reach past `<object>`): few raw tags, deep pages.
+    "object-strands": "> > > > > ***a <object> b***\n\n" * (n // 10) + "</object>",
+    # Paragraphs after an unclosed `<table>` are moved in front of it, one by one.
+    "foster-paragraphs": "<table>\n\n" + "x\n\n" * n,
+    # Text moved in front of a table that has many siblings already: each move looks the
+    # table up among them (even when the text then joins the text before it).
+    "foster-text": "x\n\n" * (n // 2) + "<table>" + "x<!---->" * (n // 2) + "\n",
 }[shape]
 sys.stdout.write("# Hostile\n\n" + out + "\n\nThe end.\n")
 EOF
@@ -79,8 +89,8 @@ build_time() {
 
 half=$((N / 2))
 printf '%-15s %-10s %10s %10s %7s\n' shape managed_by "t(${half})" "t(${N})" ratio
-for shape in divs-one-line divs-per-line divs-unclosed blockquotes lists formatting; do
-    for managed in community mattermost; do
+for shape in ${SHAPES:-divs-one-line divs-per-line divs-unclosed blockquotes lists formatting object-strands foster-paragraphs foster-text}; do
+    for managed in ${MANAGED:-community mattermost}; do
         portal "$WORK/p" "$managed" "$shape" "$half"
         small=$(build_time "$WORK/p")
         portal "$WORK/p" "$managed" "$shape" "$N"

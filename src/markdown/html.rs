@@ -386,6 +386,38 @@ pub(crate) fn lasting_start_tags(html: &str) -> usize {
         .count()
 }
 
+/// Whether `html` holds a start or end tag of a table part (`<table>`, `</td>`, …): what
+/// can leave a table open with content arriving in it, which the parser moves in front of
+/// the table ("foster-parents") one node at a time.
+pub(crate) fn has_table_tags(html: &str) -> bool {
+    const TABLE_PARTS: &[&[u8]] = &[
+        b"table",
+        b"caption",
+        b"colgroup",
+        b"col",
+        b"tbody",
+        b"thead",
+        b"tfoot",
+        b"tr",
+        b"td",
+        b"th",
+    ];
+    let bytes = html.as_bytes();
+    bytes.iter().enumerate().any(|(at, &byte)| {
+        if byte != b'<' {
+            return false;
+        }
+        let rest = &bytes[at + 1..];
+        let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+        let name: Vec<u8> = rest
+            .iter()
+            .take_while(|b| !matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>'))
+            .map(u8::to_ascii_lowercase)
+            .collect();
+        TABLE_PARTS.contains(&name.as_slice())
+    })
+}
+
 /// How deep markup Portico wrote itself nests (balanced, with every `<` in text escaped):
 /// start tags open a level, end tags close one. Void elements count as opened, which only
 /// overestimates.

@@ -269,7 +269,10 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
     if context.trusted {
         pulldown_cmark::html::push_html(&mut html, renderer.events.into_iter());
     } else {
-        let may_nest_too_deep = renderer.depth_bound() > nesting::MAX_HTML_DEPTH;
+        // Raw table tags can also make the parse quadratic without nesting (see
+        // `nesting::MAX_FOSTERED`): only the parser can tell.
+        let may_nest_too_deep =
+            renderer.depth_bound() > nesting::MAX_HTML_DEPTH || renderer.raw_table_tags;
         let line_offsets =
             write_html_mapping_lines(&mut html, renderer.events, &renderer.event_offsets);
         let (clean, flattened) = if may_nest_too_deep {
@@ -278,7 +281,7 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
             (sanitize::sanitize_shallow(&html), None)
         };
         html = clean;
-        if let Some(flattened) = flattened {
+        if let Some(flattened) = flattened.filter(|flattened| flattened.dropped > 0) {
             let offset = usize::try_from(flattened.html_line.saturating_sub(1))
                 .ok()
                 .and_then(|line| line_offsets.get(line).or(line_offsets.last()))
@@ -386,6 +389,9 @@ struct Renderer<'a, 'c> {
     open_depth: usize,
     /// For each raw start tag that can stay open, the markdown elements open around it.
     strandable: usize,
+    /// Whether raw or GitBook HTML has table tags, which can make the parser move content
+    /// out of a table node by node (see `nesting::MAX_FOSTERED`).
+    raw_table_tags: bool,
     /// How deep the deepest highlighted code block's own markup nests.
     code_depth: usize,
 }
@@ -415,6 +421,7 @@ impl<'c> Renderer<'c, 'c> {
             raw_start_tags: 0,
             open_depth: 0,
             strandable: 0,
+            raw_table_tags: false,
             code_depth: 0,
         };
         for (event, range) in Parser::new_ext(&pre.text, parser_options()).into_offset_iter() {
@@ -571,6 +578,7 @@ impl<'a> Renderer<'a, '_> {
         // The heading being buffered is written as an element of its own.
         let open = self.open_depth + usize::from(self.heading.is_some());
         self.strandable += html::lasting_start_tags(html) * open;
+        self.raw_table_tags |= html::has_table_tags(html);
     }
 
     fn resolve(
@@ -1190,6 +1198,16 @@ mod tests {
         assert!(out.html.contains("deep"));
         let trusted = render(&text, true);
         assert!(trusted.problems.is_empty());
+    }
+
+    #[test]
+    fn paragraphs_moved_out_of_an_open_table_are_kept_without_a_warning() {
+        // Each paragraph is moved in front of the table: the parser's work would grow with
+        // their square, so the page is rewritten first (see `nesting::MAX_FOSTERED`).
+        let text = "<table>\n\n".to_string() + &"x\n\n".repeat(2_000);
+        let out = render(&text, false);
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        assert_eq!(out.html.matches("<p>x</p>").count(), 2_000);
     }
 
     #[test]

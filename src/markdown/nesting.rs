@@ -30,13 +30,21 @@ use html5ever::tree_builder::{
     TreeSink, create_element,
 };
 use html5ever::{ExpandedName, LocalName, QualName, TokenizerResult, local_name, ns};
-use markup5ever_rcdom::{RcDom, SerializableHandle};
+use markup5ever_rcdom::{Handle, Node, NodeData, RcDom, SerializableHandle};
 
 /// How deep an untrusted page's elements may nest; Chromium's parser flattens beyond the
 /// same depth, so nothing a reader could see is lost.
 pub const MAX_HTML_DEPTH: usize = 512;
 
-/// A page whose HTML nested deeper than [`MAX_HTML_DEPTH`], flattened.
+/// How many nodes a page may have moved out of a table before it is rewritten. Content
+/// misplaced in a `<table>` ("foster-parented") is inserted in front of the table, and
+/// the DOM ammonia parses into finds the table among its siblings by walking them, so
+/// `<table>` followed by 100,000 paragraphs was quadratic too (0.5 → 1.8 s for 50,000 →
+/// 100,000); a serialized tree holds nothing to move.
+pub const MAX_FOSTERED: usize = 512;
+
+/// A page whose HTML nested deeper than [`MAX_HTML_DEPTH`] (or moved more than
+/// [`MAX_FOSTERED`] nodes out of tables), flattened and re-serialized.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Flattened {
     /// The page's HTML with the excess start and end tags removed.
@@ -48,14 +56,17 @@ pub struct Flattened {
 }
 
 /// `html` flattened to at most [`MAX_HTML_DEPTH`] levels, or `None` when it is within the
-/// limit (and is then to be used unchanged). Linear in the size of `html`.
+/// limit and moves at most [`MAX_FOSTERED`] nodes out of tables (and is then to be used
+/// unchanged). Linear in the size of `html`. `dropped` is 0 when only the moves were many.
 pub fn flatten_deep_html(html: &str) -> Option<Flattened> {
     // A first pass builds no tree (most pages are shallow and need nothing more) and stops
     // at the first tag it would drop.
-    let (_, first_line, ..) = guarded_parse(html, ShapeOnly, true);
-    first_line?;
-    let (dom, first_line, dropped, _) = guarded_parse(html, RcDom::default(), false);
-    let fragment_root = dom.document.children.borrow().first()?.clone();
+    let (shape, first_line, ..) = guarded_parse(html, ShapeOnly::default(), true);
+    if first_line.is_none() && shape.fostered.get() <= MAX_FOSTERED {
+        return None;
+    }
+    let (dom, first_line, dropped, _) = guarded_parse(html, FosterFriendlyDom::default(), false);
+    let fragment_root = dom.dom.document.children.borrow().first()?.clone();
     let mut out = Vec::with_capacity(html.len());
     serialize(
         &mut out,
@@ -126,7 +137,7 @@ where
 /// bounds computed without parsing.
 #[cfg(test)]
 pub(crate) fn parser_depth(html: &str) -> usize {
-    guarded_parse(html, ShapeOnly, false).3
+    guarded_parse(html, ShapeOnly::default(), false).3
 }
 
 /// Passes tokens to the tree builder, dropping start tags once it is too deep.
@@ -213,8 +224,12 @@ impl<Handle: Clone, Sink: TreeSink<Handle = Handle>> TokenSink for DepthGuard<Ha
 }
 
 /// A tree sink that keeps only what the tree builder asks about (element names and the
-/// MathML flag), for the probing pass: no text, attributes or children are stored.
-struct ShapeOnly;
+/// MathML flag), for the probing pass: no text, attributes or children are stored, only
+/// how many nodes were inserted out of order (in front of a table).
+#[derive(Default)]
+struct ShapeOnly {
+    fostered: Cell<usize>,
+}
 
 /// A node as [`ShapeOnly`] keeps it: its name (documents and comments get an empty one).
 struct Shape {
@@ -284,6 +299,8 @@ impl TreeSink for ShapeOnly {
         _previous: &ShapeHandle,
         _child: NodeOrText<ShapeHandle>,
     ) {
+        // Without parents kept, every foster-parenting insertion counts.
+        self.fostered.set(self.fostered.get() + 1);
     }
 
     fn append_doctype_to_document(
@@ -304,7 +321,9 @@ impl TreeSink for ShapeOnly {
 
     fn set_quirks_mode(&self, _mode: QuirksMode) {}
 
-    fn append_before_sibling(&self, _sibling: &ShapeHandle, _new_node: NodeOrText<ShapeHandle>) {}
+    fn append_before_sibling(&self, _sibling: &ShapeHandle, _new_node: NodeOrText<ShapeHandle>) {
+        self.fostered.set(self.fostered.get() + 1);
+    }
 
     fn add_attrs_if_missing(&self, _target: &ShapeHandle, _attributes: Vec<Attribute>) {}
 
@@ -314,6 +333,182 @@ impl TreeSink for ShapeOnly {
 
     fn is_mathml_annotation_xml_integration_point(&self, handle: &ShapeHandle) -> bool {
         handle.annotation_xml_integration_point
+    }
+}
+
+/// An [`RcDom`] that finds a node among its siblings in constant time when nodes keep being
+/// inserted in front of it (content foster-parented out of a table), which `RcDom` does
+/// by walking the siblings every time.
+#[derive(Default)]
+struct FosterFriendlyDom {
+    dom: RcDom,
+    /// The last node something was inserted in front of, and its index in its parent.
+    last_sibling: RefCell<Option<(Handle, usize)>>,
+}
+
+impl FosterFriendlyDom {
+    /// `node`'s parent and index there, looked up where it was last time first.
+    fn parent_and_index(&self, node: &Handle) -> Option<(Handle, usize)> {
+        let weak = node.parent.take();
+        let parent = weak.as_ref().and_then(|weak| weak.upgrade());
+        node.parent.set(weak);
+        let parent = parent?;
+        let hinted = self
+            .last_sibling
+            .borrow()
+            .as_ref()
+            .filter(|(last, _)| Rc::ptr_eq(last, node))
+            .map(|&(_, index)| index)
+            .filter(|&index| {
+                parent
+                    .children
+                    .borrow()
+                    .get(index)
+                    .is_some_and(|child| Rc::ptr_eq(child, node))
+            });
+        let index = match hinted {
+            Some(index) => index,
+            None => parent
+                .children
+                .borrow()
+                .iter()
+                .position(|child| Rc::ptr_eq(child, node))?,
+        };
+        Some((parent, index))
+    }
+}
+
+impl TreeSink for FosterFriendlyDom {
+    type Handle = Handle;
+    type Output = Self;
+    type ElemName<'a> = ExpandedName<'a>;
+
+    fn finish(self) -> Self {
+        self
+    }
+
+    fn parse_error(&self, message: Cow<'static, str>) {
+        self.dom.parse_error(message)
+    }
+
+    fn get_document(&self) -> Handle {
+        self.dom.get_document()
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a Handle) -> ExpandedName<'a> {
+        self.dom.elem_name(target)
+    }
+
+    fn create_element(
+        &self,
+        name: QualName,
+        attributes: Vec<Attribute>,
+        flags: ElementFlags,
+    ) -> Handle {
+        self.dom.create_element(name, attributes, flags)
+    }
+
+    fn create_comment(&self, text: StrTendril) -> Handle {
+        self.dom.create_comment(text)
+    }
+
+    fn create_pi(&self, target: StrTendril, data: StrTendril) -> Handle {
+        self.dom.create_pi(target, data)
+    }
+
+    fn append(&self, parent: &Handle, child: NodeOrText<Handle>) {
+        self.dom.append(parent, child)
+    }
+
+    fn append_based_on_parent_node(
+        &self,
+        element: &Handle,
+        previous: &Handle,
+        child: NodeOrText<Handle>,
+    ) {
+        let weak = element.parent.take();
+        let has_parent = weak.is_some();
+        element.parent.set(weak);
+        if has_parent {
+            self.append_before_sibling(element, child);
+        } else {
+            self.append(previous, child);
+        }
+    }
+
+    fn append_doctype_to_document(
+        &self,
+        name: StrTendril,
+        public_id: StrTendril,
+        system_id: StrTendril,
+    ) {
+        self.dom
+            .append_doctype_to_document(name, public_id, system_id)
+    }
+
+    fn get_template_contents(&self, target: &Handle) -> Handle {
+        self.dom.get_template_contents(target)
+    }
+
+    fn same_node(&self, x: &Handle, y: &Handle) -> bool {
+        self.dom.same_node(x, y)
+    }
+
+    fn set_quirks_mode(&self, mode: QuirksMode) {
+        self.dom.set_quirks_mode(mode)
+    }
+
+    fn append_before_sibling(&self, sibling: &Handle, child: NodeOrText<Handle>) {
+        let Some((parent, index)) = self.parent_and_index(sibling) else {
+            // As RcDom would find it: a sibling without a parent is a builder bug.
+            return self.dom.append_before_sibling(sibling, child);
+        };
+        let node = match child {
+            NodeOrText::AppendText(text) => {
+                let children = parent.children.borrow();
+                if let Some(previous) = index.checked_sub(1).and_then(|at| children.get(at))
+                    && let NodeData::Text { contents } = &previous.data
+                {
+                    contents.borrow_mut().push_slice(&text);
+                    drop(children);
+                    *self.last_sibling.borrow_mut() = Some((sibling.clone(), index));
+                    return;
+                }
+                Node::new(NodeData::Text {
+                    contents: RefCell::new(text),
+                })
+            }
+            NodeOrText::AppendNode(node) => node,
+        };
+        // A node moved from elsewhere (RcDom allows it) leaves its old place first.
+        self.dom.remove_from_parent(&node);
+        let index = match self.parent_and_index(sibling) {
+            Some((_, index)) => index,
+            None => index,
+        };
+        node.parent.set(Some(Rc::downgrade(&parent)));
+        parent.children.borrow_mut().insert(index, node);
+        *self.last_sibling.borrow_mut() = Some((sibling.clone(), index + 1));
+    }
+
+    fn add_attrs_if_missing(&self, target: &Handle, attributes: Vec<Attribute>) {
+        self.dom.add_attrs_if_missing(target, attributes)
+    }
+
+    fn remove_from_parent(&self, target: &Handle) {
+        self.dom.remove_from_parent(target)
+    }
+
+    fn reparent_children(&self, node: &Handle, new_parent: &Handle) {
+        self.dom.reparent_children(node, new_parent)
+    }
+
+    fn is_mathml_annotation_xml_integration_point(&self, handle: &Handle) -> bool {
+        self.dom.is_mathml_annotation_xml_integration_point(handle)
+    }
+
+    fn maybe_clone_an_option_into_selectedcontent(&self, option: &Handle) {
+        self.dom.maybe_clone_an_option_into_selectedcontent(option)
     }
 }
 
@@ -336,6 +531,57 @@ mod tests {
             }
         }
         deepest
+    }
+
+    /// `html` parsed into `sink` without the guard's limits mattering, and serialized.
+    fn parse_and_serialize<Sink: TreeSink<Handle = Handle>>(html: &str, sink: Sink) -> String {
+        let (sink, ..) = guarded_parse(html, sink, false);
+        let document = sink.get_document();
+        let root = document.children.borrow()[0].clone();
+        let mut out = Vec::new();
+        serialize(
+            &mut out,
+            &SerializableHandle::from(root),
+            SerializeOpts {
+                traversal_scope: TraversalScope::ChildrenOnly(None),
+                ..SerializeOpts::default()
+            },
+        )
+        .expect("serializes");
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    fn fostered(html: &str) -> usize {
+        guarded_parse(html, ShapeOnly::default(), false).0.fostered.get()
+    }
+
+    #[test]
+    fn content_moved_out_of_tables_is_placed_as_rcdom_places_it() {
+        for html in [
+            "<p>a</p><table>x<b>y</b>z<!--c--><tr><td>in</td>w</tr>v<p>p</p>t</table>after",
+            "<div>a<table><tr>x<table>y</table>z</tr></table>b</div><table>1<i>2</i>3",
+            "<table><td>x</td></tr>y</tbody>z<caption>c</caption>w<colgroup>q</table>",
+            "<b><table>x<a href=1>y<table>z</b>w</a>v",
+        ] {
+            assert_eq!(
+                parse_and_serialize(html, FosterFriendlyDom::default()),
+                parse_and_serialize(html, RcDom::default()),
+                "{html}"
+            );
+        }
+    }
+
+    #[test]
+    fn pages_moving_much_out_of_tables_are_rewritten_with_nothing_left_to_move() {
+        let html = "<p>x</p>".repeat(3_000) + "<table>" + &"y<!---->".repeat(3_000) + "<p>z</p>";
+        assert!(fostered(&html) > MAX_FOSTERED);
+        let flat = flatten_deep_html(&html).expect("rewritten");
+        assert_eq!(flat.dropped, 0);
+        assert_eq!(fostered(&flat.html), 0);
+        assert_eq!(flat.html.matches('y').count(), 3_000);
+        assert!(flat.html.contains("<p>z</p>"));
+        let few = "<table>".to_string() + &"y<!---->".repeat(MAX_FOSTERED / 2);
+        assert_eq!(flatten_deep_html(&few), None);
     }
 
     #[test]
