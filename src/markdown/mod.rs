@@ -1077,6 +1077,46 @@ mod tests {
         "{% endhint %}\n",
     ];
 
+    const UNIT_CONTAINERS: &[&str] = &["> ", "- ", "1. ", "- [ ] "];
+    const UNIT_INLINE: &[(&str, &str)] = &[
+        ("*a ", " b*"),
+        ("**a ", " b**"),
+        ("~~a ", " b~~"),
+        ("_a ", " b_"),
+        ("[a ", " b](x)"),
+    ];
+    const UNIT_RAW: &[&str] = &[
+        "<object> c ",
+        "<td> c ",
+        "<th> c ",
+        "<caption> c ",
+        "<table> c ",
+        "<svg><desc> c ",
+        "<math><mi> c ",
+        "<template> c ",
+        "<select> c ",
+        "<marquee> c ",
+        "<applet> c ",
+        "<button> c ",
+        "<b> c ",
+        "<a href=q> c ",
+        "<p> c ",
+        "</p> c ",
+        "<div> c ",
+        "</li> c ",
+        "</blockquote> c ",
+        "<nobr> c ",
+        "<svg><foreignObject> c ",
+        "<tr> c ",
+        "</table> c ",
+        "<h2> c ",
+        "</h1> c ",
+        "<font color=red> c ",
+        "</td> c ",
+        "</em> c ",
+        "<br> c ",
+    ];
+
     proptest::proptest! {
         #![proptest_config(proptest::test_runner::Config {
             cases: 64,
@@ -1085,6 +1125,27 @@ mod tests {
             failure_persistence: None,
             ..proptest::test_runner::Config::default()
         })]
+        /// One block (container markers, open emphasis, raw tags, the emphasis closed)
+        /// repeated: the shape that leaves markdown elements open behind scope boundaries.
+        #[test]
+        fn the_depth_bound_holds_for_repeated_blocks_around_raw_tags(
+            heading in proptest::bool::ANY,
+            containers in proptest::collection::vec(0usize..UNIT_CONTAINERS.len(), 0..8),
+            inline in proptest::collection::vec(0usize..UNIT_INLINE.len(), 0..5),
+            raw in proptest::collection::vec(0usize..UNIT_RAW.len(), 1..3),
+            repeats in 1usize..60,
+        ) {
+            let mut unit = String::from(if heading { "# " } else { "" });
+            containers.iter().for_each(|&i| unit.push_str(UNIT_CONTAINERS[i]));
+            inline.iter().for_each(|&i| unit.push_str(UNIT_INLINE[i].0));
+            raw.iter().for_each(|&i| unit.push_str(UNIT_RAW[i]));
+            inline.iter().rev().for_each(|&i| unit.push_str(UNIT_INLINE[i].1));
+            unit.push_str("\n\n");
+            let text = unit.repeat(repeats)
+                + "</object></select></svg></math></template></marquee></applet></button></form>";
+            assert_bound_holds(&text);
+        }
+
         #[test]
         fn the_depth_bound_holds_for_junk(parts in proptest::collection::vec(0usize..JUNK_PIECES.len(), 0..200)) {
             // Closed at the end, so that they count as elements (see `escape_unknown_tags`).

@@ -552,7 +552,10 @@ mod tests {
     }
 
     fn fostered(html: &str) -> usize {
-        guarded_parse(html, ShapeOnly::default(), false).0.fostered.get()
+        guarded_parse(html, ShapeOnly::default(), false)
+            .0
+            .fostered
+            .get()
     }
 
     #[test]
