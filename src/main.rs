@@ -224,6 +224,11 @@ fn print_diagnostics(report: &BuildReport, quiet: bool, annotations: Option<&Ann
     }
 }
 
+/// An error with its causes, on one printable line (names in it come from repositories).
+fn error_chain(err: &anyhow::Error) -> String {
+    printable(&format!("{err:#}")).into_owned()
+}
+
 fn summary(report: &BuildReport) -> String {
     format!(
         "{} integration(s), {} version(s), {} page(s); {} broken link(s); {} warning(s), {} error(s); {:.2}s",
@@ -296,7 +301,7 @@ fn serve(options: &portico::serve::ServeOptions) -> Result<(), ()> {
     let server = match portico::serve::start(options) {
         Ok(server) => server,
         Err(err) => {
-            eprintln!("error: {}", printable(&format!("{err:#}")));
+            eprintln!("error: {}", error_chain(&err));
             return Err(());
         }
     };
@@ -346,7 +351,7 @@ fn list(options: &BuildOptions) -> Result<(), ()> {
             Ok(())
         }
         Err(err) => {
-            eprintln!("error: {}", printable(&format!("{err:#}")));
+            eprintln!("error: {}", error_chain(&err));
             Err(())
         }
     }
@@ -354,10 +359,7 @@ fn list(options: &BuildOptions) -> Result<(), ()> {
 
 fn demo(dir: &Path) -> Result<(), ()> {
     if let Err(err) = portico::demo::write(dir) {
-        eprintln!(
-            "error: cannot write the demo portal: {}",
-            printable(&format!("{err:#}"))
-        );
+        eprintln!("error: cannot write the demo portal: {}", error_chain(&err));
         return Err(());
     }
     eprintln!("wrote a sample portal into {}", dir.display());

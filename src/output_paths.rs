@@ -108,18 +108,24 @@ impl Claims {
         if let Some((_, other)) = self.folders.get(&key) {
             return Err(format!("where {other} needs a folder of that name"));
         }
-        let ancestors: Vec<usize> = key.match_indices('/').map(|(at, _)| at).collect();
-        for &at in &ancestors {
-            if let Some((taken, other)) = self.files.get(&key[..at]) {
+        // Folders are cut from `path` itself and folded one by one: folding can change a
+        // name's length in bytes (the Kelvin sign K is 3 bytes, k is 1), so positions in
+        // the folded path are not positions in `path`.
+        let folders: Vec<(&str, String)> = path
+            .match_indices('/')
+            .map(|(at, _)| (&path[..at], path[..at].to_lowercase()))
+            .collect();
+        for (_, folder_key) in &folders {
+            if let Some((taken, other)) = self.files.get(folder_key) {
                 return Err(format!(
                     "inside a folder {taken}, where {other} is written as a file"
                 ));
             }
         }
-        for &at in &ancestors {
+        for (folder, folder_key) in folders {
             self.folders
-                .entry(key[..at].to_string())
-                .or_insert_with(|| (path[..at].to_string(), owner.to_string()));
+                .entry(folder_key)
+                .or_insert_with(|| (folder.to_string(), owner.to_string()));
         }
         self.files
             .insert(key, (path.to_string(), owner.to_string()));
@@ -143,6 +149,17 @@ mod tests {
         ] {
             assert!(budget.check(odd).is_err(), "{odd:?} accepted");
         }
+    }
+
+    #[test]
+    fn folders_whose_names_change_length_when_folded_are_claimed_without_panicking() {
+        let mut claims = Claims::default();
+        assert!(claims.claim("\u{212A}/a.html", "K/a.md").is_ok());
+        assert!(claims.claim("İ/x.html", "İ/x.md").is_ok());
+        // The folded Kelvin folder is `k`: a file named `k` clashes with it.
+        let err = claims.claim("k", "k.md").unwrap_err();
+        assert!(err.contains("needs a folder"), "{err}");
+        assert!(claims.claim("\u{212A}/b.html", "K/b.md").is_ok());
     }
 
     #[test]

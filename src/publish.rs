@@ -25,10 +25,17 @@ use crate::compose::OutputFile;
 /// signature) is ever replaced.
 pub const OUTPUT_MARKER: &str = ".portico-output";
 /// The first line of the marker: what no user file plausibly starts with.
-const MARKER_SIGNATURE: &str = "portico-output-v1 5f0c9e2a7d31b846";
-const MARKER_TEXT: &str = "portico-output-v1 5f0c9e2a7d31b846\n\
-This folder was written by `portico build`. Each build replaces the whole folder:\n\
-keep no files of your own here.\n";
+macro_rules! marker_signature {
+    () => {
+        "portico-output-v1 5f0c9e2a7d31b846"
+    };
+}
+const MARKER_SIGNATURE: &str = marker_signature!();
+const MARKER_TEXT: &str = concat!(
+    marker_signature!(),
+    "\nThis folder was written by `portico build`. Each build replaces the whole folder:\n",
+    "keep no files of your own here.\n"
+);
 const STAGING_TAG: &str = "portico-staging";
 const RETIRED_TAG: &str = "portico-retired";
 const LOCK_TAG: &str = "portico-lock";
@@ -91,10 +98,6 @@ impl Output {
         Ok(Output { path, _lock: lock })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Publishes `files` as the complete content of the output folder.
     pub fn publish(&self, files: &[OutputFile]) -> anyhow::Result<()> {
         let (parent, name) = parent_and_name(&self.path)?;
@@ -107,11 +110,6 @@ impl Output {
         }
         result
     }
-}
-
-/// Publishes `files` as the complete content of `out` (claim, then publish).
-pub fn write(out: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
-    Output::claim(out, &[], || {})?.publish(files)
 }
 
 /// Where the build would write, if it may write there: `out` resolved, or an error that
@@ -346,6 +344,11 @@ fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Publishes `files` as the complete content of `out` (claim, then publish).
+    fn write(out: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+        Output::claim(out, &[], || {})?.publish(files)
+    }
 
     fn file(path: &str, text: &str) -> OutputFile {
         OutputFile {

@@ -1,7 +1,8 @@
 //! Sanitizing community-managed docs: untrusted input from repositories Mattermost does
 //! not maintain.
 //!
-//! Two rules. Rendered pages go through an allow-list (`sanitize`): no scripts, styles,
+//! Two rules. Rendered pages go through an allow-list (`sanitize_bounded`, or
+//! `sanitize_shallow` when the renderer bounded the page's depth itself): no scripts, styles,
 //! iframes, forms or event handlers, only http(s)/mailto or relative URLs, and only the
 //! classes and ids Portico's own markup uses, so a page cannot dress itself up as the
 //! theme (a fake "archived" banner). Copied files go through `publishable_file`, also an
@@ -87,18 +88,19 @@ fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Optio
 }
 
 /// Returns `html` with everything not on the allow-list removed.
-pub fn sanitize(html: &str) -> String {
+#[cfg(test)]
+fn sanitize(html: &str) -> String {
     sanitize_bounded(html).0
 }
 
-/// Like [`sanitize`], with nesting deeper than [`super::nesting::MAX_HTML_DEPTH`] flattened
+/// `html` with everything not on the allow-list removed, and nesting deeper than [`super::nesting::MAX_HTML_DEPTH`] flattened
 /// first (the parser's work grows with depth times tags); also says where flattening began
 /// and how many tags it dropped, for a warning.
 pub fn sanitize_bounded(html: &str) -> (String, Option<FlattenedAt>) {
     match super::nesting::flatten_deep_html(html) {
         None => (sanitize_shallow(html), None),
         Some(flat) => (
-            sanitizer().clean(&flat.html).to_string(),
+            sanitize_shallow(&flat.html),
             Some(FlattenedAt {
                 html_line: flat.first_line,
                 dropped: flat.dropped,
@@ -107,7 +109,7 @@ pub fn sanitize_bounded(html: &str) -> (String, Option<FlattenedAt>) {
     }
 }
 
-/// [`sanitize`] for HTML known to nest less deeply than the flattening limit (the caller
+/// [`sanitize_bounded`] for HTML known to nest less deeply than the flattening limit (the caller
 /// bounded its depth from how it was made): the same result without the flattening pass.
 pub(crate) fn sanitize_shallow(html: &str) -> String {
     sanitizer().clean(html).to_string()
