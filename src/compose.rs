@@ -401,7 +401,10 @@ fn render(
 /// the video players `[site] allow_embeds` turns on. Images may come from any https
 /// address (README badges) or be inline `data:`; inline styles stay allowed because the
 /// markdown renderer writes table column alignment as `style` attributes.
-pub fn content_security_policy(inline_script_hashes: &[String], allow_embeds: bool) -> String {
+pub(crate) fn content_security_policy(
+    inline_script_hashes: &[String],
+    allow_embeds: bool,
+) -> String {
     let mut scripts = String::from("'self'");
     for hash in inline_script_hashes {
         scripts.push(' ');

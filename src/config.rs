@@ -92,13 +92,13 @@ impl Default for RepositoryLimits {
 
 impl RepositoryLimits {
     /// The larger of the two: no file above it is ever read.
-    pub fn largest(&self) -> u64 {
+    pub(crate) fn largest(&self) -> u64 {
         self.page.max(self.asset)
     }
 }
 
 /// A size for people: `1.2 MB`, `850 KB`, `312 bytes` (decimal units, as the limits are written).
-pub fn describe_size(bytes: u64) -> String {
+pub(crate) fn describe_size(bytes: u64) -> String {
     const UNITS: [(u64, &str); 3] = [(1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "KB")];
     for (unit, name) in UNITS {
         if bytes >= unit {
@@ -116,7 +116,7 @@ pub fn describe_size(bytes: u64) -> String {
 /// Reads a size as `site.toml` writes it: a number of bytes (`5000000`) or a number with a
 /// unit (`"5 MB"`, `"500KB"`, `"1.5 GB"`, `"2 MiB"`). KB, MB and GB are powers of 1000;
 /// KiB, MiB and GiB powers of 1024; units are case-insensitive.
-pub fn parse_size(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let not_a_size = || {
         format!(

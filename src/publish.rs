@@ -114,7 +114,7 @@ impl Output {
 
 /// Where the build would write, if it may write there: `out` resolved, or an error that
 /// names the folder and the way out. Writes nothing.
-pub fn check_destination(out: &Path, protected: &[Protected]) -> anyhow::Result<PathBuf> {
+pub(crate) fn check_destination(out: &Path, protected: &[Protected]) -> anyhow::Result<PathBuf> {
     let path = resolve(out)
         .with_context(|| format!("cannot resolve the output folder {}", out.display()))?;
     let shown = out.display();

@@ -34,19 +34,19 @@ use markup5ever_rcdom::{Handle, Node, NodeData, RcDom, SerializableHandle};
 
 /// How deep an untrusted page's elements may nest; Chromium's parser flattens beyond the
 /// same depth, so nothing a reader could see is lost.
-pub const MAX_HTML_DEPTH: usize = 512;
+pub(crate) const MAX_HTML_DEPTH: usize = 512;
 
 /// How many nodes a page may have moved out of a table before it is rewritten. Content
 /// misplaced in a `<table>` ("foster-parented") is inserted in front of the table, and
 /// the DOM ammonia parses into finds the table among its siblings by walking them, so
 /// `<table>` followed by 100,000 paragraphs was quadratic too (0.5 → 1.8 s for 50,000 →
 /// 100,000); a serialized tree holds nothing to move.
-pub const MAX_FOSTERED: usize = 512;
+pub(crate) const MAX_FOSTERED: usize = 512;
 
 /// A page whose HTML nested deeper than [`MAX_HTML_DEPTH`] (or moved more than
 /// [`MAX_FOSTERED`] nodes out of tables), flattened and re-serialized.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Flattened {
+pub(crate) struct Flattened {
     /// The page's HTML with the excess start and end tags removed.
     pub html: String,
     /// The 1-based line of the input HTML where the first tag was dropped.
@@ -58,7 +58,7 @@ pub struct Flattened {
 /// `html` flattened to at most [`MAX_HTML_DEPTH`] levels, or `None` when it is within the
 /// limit and moves at most [`MAX_FOSTERED`] nodes out of tables (and is then to be used
 /// unchanged). Linear in the size of `html`. `dropped` is 0 when only the moves were many.
-pub fn flatten_deep_html(html: &str) -> Option<Flattened> {
+pub(crate) fn flatten_deep_html(html: &str) -> Option<Flattened> {
     // A first pass builds no tree (most pages are shallow and need nothing more) and stops
     // at the first tag it would drop.
     let (shape, first_line, ..) = guarded_parse(html, ShapeOnly::default(), true);

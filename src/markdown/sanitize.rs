@@ -96,7 +96,7 @@ fn sanitize(html: &str) -> String {
 /// `html` with everything not on the allow-list removed, and nesting deeper than [`super::nesting::MAX_HTML_DEPTH`] flattened
 /// first (the parser's work grows with depth times tags); also says where flattening began
 /// and how many tags it dropped, for a warning.
-pub fn sanitize_bounded(html: &str) -> (String, Option<FlattenedAt>) {
+pub(crate) fn sanitize_bounded(html: &str) -> (String, Option<FlattenedAt>) {
     match super::nesting::flatten_deep_html(html) {
         None => (sanitize_shallow(html), None),
         Some(flat) => (
@@ -117,14 +117,14 @@ pub(crate) fn sanitize_shallow(html: &str) -> String {
 
 /// Where [`sanitize_bounded`] started flattening: a 1-based line of its input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FlattenedAt {
+pub(crate) struct FlattenedAt {
     pub html_line: u64,
     pub dropped: usize,
 }
 
 /// What becomes of a file from an untrusted repository that may be published.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Publishable {
+pub(crate) enum Publishable {
     /// Copied as it is.
     AsIs,
     /// An SVG written again without anything active; `removed` names what was taken out
@@ -230,7 +230,7 @@ const PASSIVE_SUMMARY: &str =
 /// error says why not and what to do, for the warning about links to it. Only passive
 /// types are published (see `PASSIVE_TYPES`), and only when the content is what the name
 /// says; SVG is parsed and written again without anything active (see `svg`).
-pub fn publishable_file(path: &str, bytes: &[u8]) -> Result<Publishable, String> {
+pub(crate) fn publishable_file(path: &str, bytes: &[u8]) -> Result<Publishable, String> {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     let mut parts: Vec<&str> = name.split('.').skip(1).collect();
     let extension = parts.pop().unwrap_or_default();
