@@ -241,15 +241,17 @@ fn protected_folders(config: &SiteConfig) -> Vec<publish::Protected> {
 
 /// For `build`: the output folder, claimed (checked, locked, cleared of what killed builds
 /// left). For `check`: `None`, once the output folder was found acceptable.
-fn claim_output(options: &BuildOptions, write: bool) -> anyhow::Result<Option<publish::Output>> {
-    let config = load_config(options)?;
+fn claim_output(
+    config: &SiteConfig,
+    quiet: bool,
+    write: bool,
+) -> anyhow::Result<Option<publish::Output>> {
     let out = &config.build.output_dir;
-    let protected = protected_folders(&config);
+    let protected = protected_folders(config);
     if !write {
         publish::check_destination(out, &protected)?;
         return Ok(None);
     }
-    let quiet = options.quiet;
     let output = publish::Output::claim(out, &protected, || {
         if !quiet {
             eprintln!(
@@ -264,8 +266,10 @@ fn claim_output(options: &BuildOptions, write: bool) -> anyhow::Result<Option<pu
 fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Site), BuildFailure> {
     let started = Instant::now();
     // Before any work: a build that may not write where it was asked to fails at once.
-    let output = claim_output(options, write).map_err(BuildFailure::early)?;
-    let mut site = Site::assemble(options, ReadOptions::default()).map_err(BuildFailure::early)?;
+    let config = load_config(options).map_err(BuildFailure::early)?;
+    let output = claim_output(&config, options.quiet, write).map_err(BuildFailure::early)?;
+    let mut site = Site::assemble_from(options, config, ReadOptions::default())
+        .map_err(BuildFailure::early)?;
     let mut report = site.report(started);
     let unreadable = site.unreadable();
 

@@ -63,20 +63,30 @@ pub struct Site {
 impl Site {
     /// Runs the whole pipeline (publishing excluded).
     pub fn assemble(options: &BuildOptions, read: ReadOptions) -> anyhow::Result<Site> {
-        Site::assemble_with(options, read, &mut RenderCache::default(), None)
+        Site::assemble_from(options, load_config(options)?, read)
+    }
+
+    /// [`Site::assemble`] with `site.toml` already loaded (the build checked its output
+    /// folder against it first).
+    pub(crate) fn assemble_from(
+        options: &BuildOptions,
+        config: SiteConfig,
+        read: ReadOptions,
+    ) -> anyhow::Result<Site> {
+        Site::assemble_with(options, config, read, &mut RenderCache::default(), None)
     }
 
     /// The whole pipeline, with renderings from earlier builds (the cache moves into the
     /// site) and, from `earlier`, the mirrors whose fetch settings did not change.
     fn assemble_with(
         options: &BuildOptions,
+        config: SiteConfig,
         read: ReadOptions,
         cache: &mut RenderCache,
         earlier: Option<(&SiteConfig, &Mirrors)>,
     ) -> anyhow::Result<Site> {
         let mut clock = Instant::now();
         let mut timings = Vec::new();
-        let config = load_config(options)?;
         let theme = theme::load(&config.root, &config.site.theme)?;
         let (mirrors, reading) =
             source::fetch_remotes(&config, &fetch_settings(options, &config), earlier);
@@ -114,6 +124,7 @@ impl Site {
             // remote repositories are fetched again only if their settings changed.
             *self = Site::assemble_with(
                 &self.options,
+                load_config(&self.options)?,
                 self.read,
                 &mut self.render_cache,
                 Some((&self.config, &self.mirrors)),
