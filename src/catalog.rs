@@ -574,12 +574,9 @@ fn classify_integration(
         // Warnings about files published after sanitizing; added once the claims are done.
         let mut sanitized = Vec::new();
         let mut leave_out = |set: &mut DocSet, path: &str, why: String, what_to_do: &str| {
-            diagnostics.push(Diagnostic::warning(
-                here.clone().with_file(path),
-                format!("{why}, so it is left out: {what_to_do}"),
-            ));
-            set.withheld
-                .insert(path.to_string(), format!("{path} is left out: it {why}"));
+            let (warning, reason) = crate::source::left_out(&here, path, &why, what_to_do);
+            diagnostics.push(warning);
+            set.withheld.entry(path.to_string()).or_insert(reason);
         };
         let mut claim = |set: &mut DocSet, rel_path: &str, path: &str| -> bool {
             let refused = match fits(rel_path) {

@@ -35,6 +35,7 @@ pub use manifest::Manifest;
 pub use manifest::parse as parse_manifest;
 pub use repo::repository_folders;
 pub use tree::is_editor_leftover;
+pub(crate) use tree::left_out;
 
 /// Everything the build reads, in configuration order.
 #[derive(Debug, Clone)]

@@ -209,6 +209,29 @@ enum Entry {
     TooLarge(u64),
 }
 
+/// Why a submodule is left out, and what to do about it.
+const SUBMODULE: &str = "is a git submodule, whose files are not part of this repository";
+const SUBMODULE_TO_DO: &str =
+    "copy the files the docs use into the repository, or link to the submodule's own repository";
+
+/// A file of an integration's repository that cannot be published, in the two forms the
+/// build needs: the warning (`why` completes "{path} …", `what_to_do` tells the writer how
+/// to fix it) and the reason broken links to it give.
+pub(crate) fn left_out(
+    here: &Location,
+    path: &str,
+    why: &str,
+    what_to_do: &str,
+) -> (Diagnostic, String) {
+    (
+        Diagnostic::warning(
+            here.clone().with_file(path),
+            format!("{why}, so it is left out: {what_to_do}"),
+        ),
+        format!("{path} is left out: it {why}"),
+    )
+}
+
 /// A version's files with path lookups that follow symlinks inside the repository.
 pub(super) struct TreeReader<'r> {
     pub(super) repo: &'r Repository,
@@ -256,17 +279,14 @@ impl<'r> TreeReader<'r> {
         )
     }
 
-    /// Records that the file at `path` cannot be published: `why` completes "{path} …",
-    /// `what_to_do` tells the writer how to fix it.
+    /// Records that the file at `path` cannot be published (see [`left_out`]).
     fn leave_out(&self, path: &str, why: &str, what_to_do: &str) {
-        self.problems.borrow_mut().insert(Diagnostic::warning(
-            self.here.clone().with_file(path),
-            format!("{why}, so it is left out: {what_to_do}"),
-        ));
+        let (warning, reason) = left_out(&self.here, path, why, what_to_do);
+        self.problems.borrow_mut().insert(warning);
         self.left_out
             .borrow_mut()
             .entry(path.to_string())
-            .or_insert_with(|| format!("{path} is left out: it {why}"));
+            .or_insert(reason);
     }
 
     /// The submodule (gitlink) that `path` lies inside, if any: its files are not in
@@ -426,11 +446,7 @@ impl<'r> TreeReader<'r> {
                             "fix or remove the link",
                         );
                     } else if let Some(submodule) = self.submodule_above(&path) {
-                        self.leave_out(
-                            &submodule,
-                            "is a git submodule, whose files are not part of this repository",
-                            "copy the files the docs use into the repository, or link to the submodule's own repository",
-                        );
+                        self.leave_out(&submodule, SUBMODULE, SUBMODULE_TO_DO);
                     }
                     return None;
                 }
@@ -439,11 +455,7 @@ impl<'r> TreeReader<'r> {
             match entry {
                 Entry::Folder => return None,
                 Entry::Submodule => {
-                    self.leave_out(
-                        &shown,
-                        "is a git submodule, whose files are not part of this repository",
-                        "copy the files the docs use into the repository, or link to the submodule's own repository",
-                    );
+                    self.leave_out(&shown, SUBMODULE, SUBMODULE_TO_DO);
                     return None;
                 }
                 Entry::TooLarge(size) => {
