@@ -6,6 +6,17 @@
 
 use crate::fixture::Fixture;
 
+/// A portal with one community-managed integration, `evil`, made of one commit of `files`.
+fn single_evil(files: &[(&str, &str)]) -> Fixture {
+    let fx = Fixture::new();
+    fx.site(
+        "[[integrations]]\nid = \"evil\"\nrepo = \"repos/evil\"\nmanaged_by = \"community\"\ndeployments = [\"cloud\"]\n",
+    );
+    fx.write("content/_index.md", "# Home\n");
+    fx.repo("evil", "main").commit("main", files);
+    fx
+}
+
 /// A community-managed integration whose manifest, file names and pages carry markup, and
 /// a well-behaved community-managed one.
 fn portal() -> Fixture {
@@ -143,23 +154,15 @@ fn invisible_characters_in_file_names_are_escaped_in_logs() {
 
 #[test]
 fn a_redirect_from_the_docs_folder_itself_never_replaces_the_landing_page() {
-    let fx = Fixture::new();
-    fx.site(
-        "[[integrations]]\nid = \"evil\"\nrepo = \"repos/evil\"\nmanaged_by = \"community\"\ndeployments = [\"cloud\"]\n",
-    );
-    fx.write("content/_index.md", "# Home\n");
-    fx.repo("evil", "main").commit(
-        "main",
-        &[
-            ("plugin.json", r#"{"id": "evil", "version": "1.2.0"}"#),
-            (
-                ".gitbook.yaml",
-                "root: docs/\nredirects:\n  \".\": other.md\n  a/..: other.md\n  ../up: other.md\n  moved: other.md\n",
-            ),
-            ("docs/README.md", "# Landing\n\n[other](other.md)\n"),
-            ("docs/other.md", "# Other\n"),
-        ],
-    );
+    let fx = single_evil(&[
+        ("plugin.json", r#"{"id": "evil", "version": "1.2.0"}"#),
+        (
+            ".gitbook.yaml",
+            "root: docs/\nredirects:\n  \".\": other.md\n  a/..: other.md\n  ../up: other.md\n  moved: other.md\n",
+        ),
+        ("docs/README.md", "# Landing\n\n[other](other.md)\n"),
+        ("docs/other.md", "# Other\n"),
+    ]);
     let run = fx.build_ok(&[]);
     for version in ["1.2", "latest"] {
         let landing = fx.output(&format!("integrations/evil/{version}/index.html"));
@@ -184,19 +187,11 @@ fn a_redirect_from_the_docs_folder_itself_never_replaces_the_landing_page() {
 
 #[test]
 fn names_with_backslashes_are_left_out_with_a_warning() {
-    let fx = Fixture::new();
-    fx.site(
-        "[[integrations]]\nid = \"evil\"\nrepo = \"repos/evil\"\nmanaged_by = \"community\"\ndeployments = [\"cloud\"]\n",
-    );
-    fx.write("content/_index.md", "# Home\n");
-    fx.repo("evil", "main").commit(
-        "main",
-        &[
-            ("docs/README.md", "# Landing\n"),
-            ("docs/a\\..\\..\\..\\..\\escape.md", "# Escape\n"),
-            ("docs/plain name.md", "# Plain\n"),
-        ],
-    );
+    let fx = single_evil(&[
+        ("docs/README.md", "# Landing\n"),
+        ("docs/a\\..\\..\\..\\..\\escape.md", "# Escape\n"),
+        ("docs/plain name.md", "# Plain\n"),
+    ]);
     let run = fx.build_ok(&[]);
     let published: Vec<String> = std::fs::read_dir(fx.path("public/integrations/evil/latest"))
         .unwrap()
