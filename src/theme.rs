@@ -60,6 +60,14 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         "portico.js",
         include_bytes!("../themes/default/static/portico.js"),
     ),
+    (
+        "search.js",
+        include_bytes!("../themes/default/static/search.js"),
+    ),
+    (
+        "search-text.js",
+        include_bytes!("../themes/default/static/search-text.js"),
+    ),
 ];
 
 pub struct Theme {

@@ -1,0 +1,679 @@
+// Portico search, the reader's side: loaded by portico.js on the first use of the header's
+// search box, it owns the results panel (an accessible combobox: the input, a listbox of
+// results, a scope control, a live region), the queries against the static index under
+// `search/` next to this file (format 1: meta.json, term chunks `t/*.json`, document
+// fragments `f/<id>.json`, fetched only when a query needs them and kept in memory), the
+// scoring, and the snippets. Text from the index (titles, headings, page text) and from the
+// query only ever reaches the page as text nodes, never as HTML.
+import { fold, queryTerms, tokens } from "./search-text.js";
+
+const INDEX = new URL("search/", import.meta.url);
+const PAGE_SIZE = 8;
+const TYPING_PAUSE_MS = 80;
+// The last word of a query being typed is also taken as a prefix, within at most this many
+// term chunks and this many expansions, so a short prefix cannot make a query download much.
+const PREFIX_CHUNKS = 2;
+const PREFIX_TERMS = 40;
+const PREFIX_WEIGHT = 0.5;
+const SNIPPET_CHARS = 180;
+
+// ---------------------------------------------------------------------------------------
+// The index: files fetched once per page and kept (failed fetches are forgotten, so they may
+// be retried by a later query).
+
+const files = new Map();
+
+function fetchJson(relative, options) {
+  let pending = files.get(relative);
+  if (!pending) {
+    pending = fetch(new URL(relative, INDEX), options).then((response) => {
+      if (!response.ok) throw new Error(`${relative}: HTTP ${response.status}`);
+      return response.json();
+    });
+    pending.catch(() => files.delete(relative));
+    files.set(relative, pending);
+  }
+  return pending;
+}
+
+/** meta.json, checked for the format this code reads. */
+function loadMeta() {
+  return fetchJson("meta.json", { cache: "no-cache" }).then((meta) => {
+    if (!meta || meta.format !== 1 || !Array.isArray(meta.groups) || !Array.isArray(meta.chunks)) {
+      throw new Error("unknown search index format");
+    }
+    return meta;
+  });
+}
+
+/** Index of the chunk that would hold `term`: the last one whose first term is <= term. */
+function chunkIndex(meta, term) {
+  let low = 0;
+  let high = meta.chunks.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (meta.chunks[middle][0] <= term) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+function loadChunk(meta, index) {
+  const entry = meta.chunks[index];
+  if (!entry) return Promise.resolve([]);
+  return fetchJson(entry[1]).then((chunk) => (Array.isArray(chunk) ? chunk : []));
+}
+
+/** Position of the first entry of a sorted chunk whose term is >= term. */
+function lowerBound(chunk, term) {
+  let low = 0;
+  let high = chunk.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (chunk[middle][0] < term) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+async function exactTerm(meta, term) {
+  const chunk = await loadChunk(meta, chunkIndex(meta, term));
+  const at = lowerBound(chunk, term);
+  return chunk[at] && chunk[at][0] === term ? [chunk[at]] : [];
+}
+
+/** The dictionary entries starting with `prefix`, shortest first, bounded. */
+async function prefixTerms(meta, prefix) {
+  const found = [];
+  let index = chunkIndex(meta, prefix);
+  for (let loaded = 0; loaded < PREFIX_CHUNKS && index < meta.chunks.length; loaded++, index++) {
+    if (loaded > 0 && !meta.chunks[index][0].startsWith(prefix)) break;
+    const chunk = await loadChunk(meta, index);
+    let at = lowerBound(chunk, prefix);
+    while (at < chunk.length && chunk[at][0].startsWith(prefix)) found.push(chunk[at++]);
+    if (at < chunk.length) break;
+  }
+  found.sort((a, b) => a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1));
+  return found.slice(0, PREFIX_TERMS);
+}
+
+// Postings: base64url digits; a digit below 32 ends a number, others carry 5 bits and go on.
+const DIGIT_VALUES = new Int8Array(128).fill(-1);
+"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+  .split("")
+  .forEach((digit, value) => { DIGIT_VALUES[digit.charCodeAt(0)] = value; });
+
+function numbers(text) {
+  const out = [];
+  let number = 0;
+  let scale = 1;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const digit = code < 128 ? DIGIT_VALUES[code] : -1;
+    if (digit < 0) throw new Error("bad postings");
+    if (digit < 32) {
+      out.push(number + digit * scale);
+      number = 0;
+      scale = 1;
+    } else {
+      number += (digit - 32) * scale;
+      scale *= 32;
+    }
+  }
+  return out;
+}
+
+const decoded = new Map();
+
+/**
+ * A term's postings: per document (ascending id), the versions holding it (local indexes)
+ * and its sections as a flat [section, weight, section, weight, …] list.
+ */
+function postings(entry) {
+  let list = decoded.get(entry[0]);
+  if (list) return list;
+  list = [];
+  const values = numbers(String(entry[1]));
+  let at = 0;
+  const next = () => {
+    if (at >= values.length) throw new Error("truncated postings");
+    return values[at++];
+  };
+  let doc = 0;
+  while (at < values.length) {
+    doc += next();
+    const versions = [];
+    let end = 0;
+    for (let runs = next(); runs > 0; runs--) {
+      const start = end + next();
+      end = start + next();
+      for (let v = start; v < end && versions.length < 4096; v++) versions.push(v);
+    }
+    const sections = [];
+    let section = 0;
+    for (let count = next(); count > 0; count--) {
+      section += next();
+      sections.push(section, next());
+    }
+    list.push({ doc, versions, sections });
+  }
+  decoded.set(entry[0], list);
+  return list;
+}
+
+function fragment(doc) {
+  return fetchJson(`f/${doc}.json`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Queries.
+
+/**
+ * What a query asks for: one requirement per word, each a list of [term, weight]
+ * alternatives. The last word, while it is being typed, also matches as a prefix.
+ */
+function analyse(query) {
+  const terms = queryTerms(query);
+  const words = tokens(query);
+  const last = words[words.length - 1];
+  let prefixes = [];
+  let lastTerm = null;
+  if (last && last.end === query.length) {
+    lastTerm = last.term;
+    const typed = fold(query.slice(last.start, last.end));
+    prefixes = [...new Set([typed, last.term].filter((p) => p && p.length >= 2))];
+  }
+  const exact = terms.filter((term) => term !== lastTerm || prefixes.length === 0);
+  return { exact, lastTerm: prefixes.length ? lastTerm : null, prefixes };
+}
+
+async function lookUp(meta, wanted) {
+  const requirements = await Promise.all(wanted.exact.map(async (term) =>
+    (await exactTerm(meta, term)).map((entry) => [entry, 1])));
+  if (wanted.prefixes.length) {
+    const alternatives = new Map();
+    if (wanted.lastTerm) {
+      for (const entry of await exactTerm(meta, wanted.lastTerm)) alternatives.set(entry[0], [entry, 1]);
+    }
+    for (const prefix of wanted.prefixes) {
+      for (const entry of await prefixTerms(meta, prefix)) {
+        if (!alternatives.has(entry[0])) alternatives.set(entry[0], [entry, PREFIX_WEIGHT]);
+      }
+    }
+    requirements.push([...alternatives.values()]);
+  }
+  return requirements;
+}
+
+/** Every document matching at least one requirement, with its score per section. */
+function score(meta, requirements) {
+  const total = Math.max(1, Number(meta.docs) || 1);
+  const docs = new Map();
+  requirements.forEach((alternatives, word) => {
+    for (const [entry, weight] of alternatives) {
+      const list = postings(entry);
+      const idf = Math.log(1 + total / Math.max(1, list.length));
+      for (const posting of list) {
+        let found = docs.get(posting.doc);
+        if (!found) {
+          found = { doc: posting.doc, versions: posting.versions, words: 0, sections: new Map() };
+          docs.set(posting.doc, found);
+        }
+        found.words |= 1 << word;
+        for (let i = 0; i < posting.sections.length; i += 2) {
+          const section = posting.sections[i];
+          let perWord = found.sections.get(section);
+          if (!perWord) found.sections.set(section, (perWord = new Array(requirements.length).fill(0)));
+          perWord[word] = Math.max(perWord[word], weight * idf * posting.sections[i + 1]);
+        }
+      }
+    }
+  });
+  const all = (1 << requirements.length) - 1;
+  const results = [];
+  for (const found of docs.values()) {
+    let best = -1;
+    let bestScore = 0;
+    let sum = 0;
+    for (const [section, perWord] of found.sections) {
+      const value = perWord.reduce((a, b) => a + b, 0);
+      sum += value;
+      if (value > bestScore || (value === bestScore && section < best)) {
+        best = section;
+        bestScore = value;
+      }
+    }
+    results.push({
+      doc: found.doc,
+      versions: found.versions,
+      section: Math.max(0, best),
+      complete: found.words === all,
+      matched: popCount(found.words),
+      score: bestScore + 0.1 * (sum - bestScore),
+    });
+  }
+  return results;
+}
+
+function popCount(bits) {
+  let count = 0;
+  for (; bits; bits &= bits - 1) count++;
+  return count;
+}
+
+function groupOf(meta, doc) {
+  for (const group of meta.groups) if (doc >= group.first && doc < group.end) return group;
+  return null;
+}
+
+/** Whether a result is in scope, and which version it is shown as. */
+function inScope(scope, result) {
+  const group = result.group;
+  if (scope.kind === "version") {
+    return group === scope.group && result.versions.includes(scope.version) ? scope.version : -1;
+  }
+  if (scope.kind === "integration") {
+    if (group !== scope.group || !result.versions.length) return -1;
+    return result.versions.includes(scope.version) ? scope.version : Math.min(...result.versions);
+  }
+  return result.versions.includes(0) ? 0 : -1;
+}
+
+function rank(a, b) {
+  return b.matched - a.matched || b.score - a.score || a.doc - b.doc;
+}
+
+/** The results of `scope`: documents matching every word, else the best partial matches. */
+function select(scored, scope) {
+  const complete = [];
+  const partial = [];
+  for (const result of scored) {
+    const shownVersion = inScope(scope, result);
+    if (shownVersion < 0) continue;
+    (result.complete ? complete : partial).push({ ...result, shownVersion });
+  }
+  return { complete: complete.sort(rank), partial: partial.sort(rank) };
+}
+
+// ---------------------------------------------------------------------------------------
+// Snippets.
+
+/** Whether a token of the page text is one the reader searched for. */
+function matcher(wanted) {
+  const exact = new Set(wanted.exact);
+  if (wanted.lastTerm) exact.add(wanted.lastTerm);
+  const parts = [...exact].filter((term) => term.length >= 3);
+  return (token, text) => {
+    if (token.term !== null && exact.has(token.term)) return true;
+    const folded = fold(text.slice(token.start, token.end));
+    return wanted.prefixes.some((prefix) => folded.startsWith(prefix) || (token.term || "").startsWith(prefix))
+      || parts.some((part) => folded.includes(part));
+  };
+}
+
+/** Appends to `parent` a window of `text` around its first match, matches in <mark>. */
+function appendSnippet(parent, text, isMatch) {
+  const found = tokens(text).filter((token) => isMatch(token, text));
+  let start = 0;
+  if (found.length && found[0].start > SNIPPET_CHARS / 3) {
+    start = found[0].start - Math.floor(SNIPPET_CHARS / 3);
+    const space = text.indexOf(" ", start);
+    if (space >= 0 && space < found[0].start) start = space + 1;
+  }
+  let end = Math.min(text.length, start + SNIPPET_CHARS);
+  if (end < text.length) {
+    const space = text.lastIndexOf(" ", end);
+    if (space > start + SNIPPET_CHARS / 2) end = space;
+  }
+  if (start > 0) parent.append("…");
+  let at = start;
+  for (const token of found) {
+    if (token.start < at) continue;
+    if (token.end > end) break;
+    parent.append(text.slice(at, token.start));
+    const mark = document.createElement("mark");
+    mark.textContent = text.slice(token.start, token.end);
+    parent.append(mark);
+    at = token.end;
+  }
+  parent.append(text.slice(at, end));
+  if (end < text.length) parent.append("…");
+}
+
+// ---------------------------------------------------------------------------------------
+// The box.
+
+function element(tag, attributes, text) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function labelOf(group, versions) {
+  const labels = versions.map((v) => group.versions[v]).filter((label) => label);
+  return labels.length ? `${group.name} ${labels.join(", ")}` : group.name;
+}
+
+function listLabels(labels) {
+  if (labels.length <= 1) return labels.join("");
+  const shown = labels.length > 5 ? [...labels.slice(0, 4), `${labels.length - 4} more`] : labels;
+  return `${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1]}`;
+}
+
+/** Attaches the search to the header's box (the `.search` element of base.html). */
+export function start(box) {
+  const input = box.querySelector("input");
+  const root = box.getAttribute("data-search-root") || "";
+  const here = {
+    integration: box.getAttribute("data-integration"),
+    version: box.getAttribute("data-version"),
+  };
+
+  const panel = element("div", { class: "search-panel", id: "search-panel" });
+  panel.hidden = true;
+  const controls = element("div", { class: "search-controls" });
+  const status = element("p", { class: "search-status", id: "search-status" });
+  const offer = element("button", { type: "button", class: "search-offer" });
+  offer.hidden = true;
+  const list = element("div", { role: "listbox", id: "search-results", class: "search-results", "aria-label": "Search results" });
+  const more = element("button", { type: "button", class: "search-more" }, "More results");
+  more.hidden = true;
+  // Announced, and kept out of the hidden panel so that screen readers always hear it.
+  const announcer = element("div", { class: "visually-hidden", role: "status", "aria-live": "polite" });
+  panel.append(controls, status, offer, list, more);
+  box.append(panel, announcer);
+  input.setAttribute("aria-controls", list.id);
+  input.setAttribute("aria-describedby", status.id);
+
+  let scopeSelect = null;
+  let scopes = [];
+  let meta = null;
+  let unavailable = false;
+  let generation = 0;
+  let timer = 0;
+  let shown = [];          // the results of the current answer, in order
+  let rendered = 0;        // how many of them are in the listbox
+  let active = -1;
+  let offeredScope = null;
+
+  const setStatus = (text, announce) => {
+    status.textContent = text;
+    if (announce) announcer.textContent = text;
+  };
+
+  const open = () => {
+    if (!input.value.trim()) return;
+    panel.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+  };
+  const close = () => {
+    panel.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    setActive(-1);
+  };
+
+  function setActive(index) {
+    const options = list.children;
+    if (active >= 0 && options[active]) options[active].setAttribute("aria-selected", "false");
+    active = index;
+    if (index >= 0 && options[index]) {
+      options[index].setAttribute("aria-selected", "true");
+      input.setAttribute("aria-activedescendant", options[index].id);
+      options[index].scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function buildScopes() {
+    const group = meta.groups.find((g) => g.id === here.integration && here.integration);
+    const all = { kind: "all", label: "all integrations", option: "All integrations" };
+    if (!group) return [all];
+    let version = group.versions.indexOf(here.version);
+    if (version < 0) version = 0;
+    return [
+      { kind: "version", group, version, label: labelOf(group, [version]), option: labelOf(group, [version]) },
+      { kind: "integration", group, version, label: `all ${group.name} versions`, option: `All ${group.name} versions` },
+      all,
+    ];
+  }
+
+  function addScopeControl() {
+    if (scopes.length < 2) return;
+    const label = element("label", { class: "search-scope" }, "Search in ");
+    scopeSelect = element("select", { name: "scope" });
+    scopes.forEach((scope, index) => scopeSelect.append(element("option", { value: String(index) }, scope.option)));
+    label.append(scopeSelect);
+    controls.append(label);
+    scopeSelect.addEventListener("change", () => {
+      search();
+    });
+  }
+
+  const currentScope = () => scopes[scopeSelect ? Number(scopeSelect.value) || 0 : 0];
+
+  const ready = loadMeta().then((loaded) => {
+    meta = loaded;
+    scopes = buildScopes();
+    addScopeControl();
+  }, () => {
+    unavailable = true;
+    input.placeholder = "Search is unavailable here";
+    box.classList.add("search-unavailable");
+  });
+
+  function clearResults() {
+    list.replaceChildren();
+    shown = [];
+    rendered = 0;
+    active = -1;
+    input.removeAttribute("aria-activedescendant");
+    more.hidden = true;
+    offer.hidden = true;
+    offeredScope = null;
+  }
+
+  async function search() {
+    const query = input.value;
+    const mine = ++generation;
+    if (!query.trim()) {
+      clearResults();
+      setStatus("", false);
+      close();
+      return;
+    }
+    open();
+    await ready;
+    if (mine !== generation) return;
+    if (unavailable) {
+      clearResults();
+      setStatus("Search is unavailable here: its index could not be loaded.", true);
+      return;
+    }
+    const wanted = analyse(query);
+    if (!wanted.exact.length && !wanted.prefixes.length) {
+      clearResults();
+      setStatus("Type a word to search.", true);
+      return;
+    }
+    let answer;
+    try {
+      const requirements = await lookUp(meta, wanted);
+      if (mine !== generation) return;
+      const scored = score(meta, requirements);
+      for (const result of scored) result.group = groupOf(meta, result.doc);
+      answer = answerFor(scored, wanted);
+    } catch (error) {
+      if (mine !== generation) return;
+      clearResults();
+      setStatus("Search is unavailable here: its index could not be read.", true);
+      return;
+    }
+    clearResults();
+    shown = answer.results;
+    await renderMore(mine, wanted);
+    if (mine !== generation) return;
+    setStatus(answer.message, true);
+    if (answer.offer) {
+      offeredScope = answer.offer.scope;
+      offer.textContent = `Show the results in ${listLabels(answer.offer.labels)}`;
+      offer.hidden = false;
+    }
+  }
+
+  /** The results to show for the current scope, the status line, and any offer. */
+  function answerFor(scored, wanted) {
+    const scope = currentScope();
+    const { complete, partial } = select(scored, scope);
+    const count = (n) => (n === 1 ? "1 result" : `${n} results`);
+    if (complete.length) return { results: complete, message: `${count(complete.length)} in ${scope.label}` };
+    if (scope.kind === "version") {
+      const wider = scopes.find((s) => s.kind === "integration");
+      const elsewhere = select(scored, wider).complete;
+      if (elsewhere.length) {
+        const versions = [...new Set(elsewhere.flatMap((r) => r.versions))].filter((v) => v !== scope.version).sort((a, b) => a - b);
+        const labels = versions.map((v) => scope.group.versions[v]).filter(Boolean);
+        return {
+          results: [],
+          message: `Not in ${scope.label} — found in ${listLabels(labels)}`,
+          offer: { scope: wider, labels },
+        };
+      }
+    }
+    if (partial.length && wanted.exact.length + (wanted.prefixes.length ? 1 : 0) > 1) {
+      return { results: partial, message: `No page has all these words in ${scope.label}; ${count(partial.length)} with some of them` };
+    }
+    return { results: [], message: `No results in ${scope.label}` };
+  }
+
+  /** Fetches the fragments of the next page of results and adds their options. */
+  async function renderMore(mine, wanted) {
+    const page = shown.slice(rendered, rendered + PAGE_SIZE);
+    const fragments = await Promise.allSettled(page.map((result) => fragment(result.doc)));
+    if (mine !== generation) return false;
+    const isMatch = matcher(wanted);
+    const scope = currentScope();
+    page.forEach((result, i) => {
+      const index = rendered + i;
+      const option = element("div", { role: "option", id: `search-option-${index}`, class: "search-result", "aria-selected": "false" });
+      const loaded = fragments[i].status === "fulfilled" ? fragments[i].value : null;
+      const data = loaded && typeof loaded === "object" ? loaded : {};
+      const sections = Array.isArray(data.sections) ? data.sections : [];
+      const section = Array.isArray(sections[result.section]) ? sections[result.section] : ["", "", ""];
+      const urls = data.urls && typeof data.urls === "object" ? data.urls : {};
+      const url = urls[String(result.shownVersion)] || urls[String(Math.min(...result.versions))] || "";
+      const anchor = String(section[1] || "");
+      option.dataset.href = url ? root + url + (anchor ? "#" + encodeURIComponent(anchor) : "") : "";
+      const top = element("span", { class: "search-result-top" });
+      top.append(element("span", { class: "search-result-title" }, String(data.title || "Untitled page")));
+      const versions = scope.kind === "integration" ? result.versions : [result.shownVersion];
+      top.append(element("span", { class: "search-result-where" }, result.group ? labelOf(result.group, versions) : ""));
+      option.append(top);
+      const heading = String(section[0] || "");
+      if (heading && heading !== data.title) option.append(element("span", { class: "search-result-heading" }, heading));
+      const snippet = element("span", { class: "search-result-snippet" });
+      appendSnippet(snippet, String(section[2] || ""), isMatch);
+      option.append(snippet);
+      list.append(option);
+    });
+    rendered += page.length;
+    more.hidden = rendered >= shown.length;
+    return true;
+  }
+
+  /** Opens a result: here, or in a new tab. */
+  function follow(option, newTab) {
+    const href = option && option.dataset.href;
+    if (!href) return;
+    const target = new URL(href, location.href);
+    if (!/^(https?|file):$/.test(target.protocol)) return;
+    if (newTab) {
+      window.open(target.href, "_blank", "noopener");
+      return;
+    }
+    close();
+    location.assign(target.href);
+  }
+
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(search, TYPING_PAUSE_MS);
+  };
+
+  input.addEventListener("input", schedule);
+  input.addEventListener("focus", () => { if (input.value.trim() && status.textContent) open(); });
+  input.addEventListener("keydown", (event) => {
+    const options = list.children;
+    switch (event.key) {
+      case "ArrowDown":
+      case "ArrowUp": {
+        if (!input.value.trim()) return;
+        event.preventDefault();
+        if (panel.hidden) { open(); return; }
+        if (!options.length) return;
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        setActive(active < 0 ? (step > 0 ? 0 : options.length - 1) : (active + step + options.length) % options.length);
+        return;
+      }
+      case "Enter": {
+        if (panel.hidden) return;
+        event.preventDefault();
+        if (active >= 0) follow(options[active], event.ctrlKey || event.metaKey);
+        else if (options.length) follow(options[0], event.ctrlKey || event.metaKey);
+        else if (offeredScope) widen();
+        return;
+      }
+      case "Escape": {
+        event.preventDefault();
+        if (!panel.hidden) close();
+        else if (input.value) { input.value = ""; search(); }
+        else input.blur();
+        return;
+      }
+      default:
+    }
+  });
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && event.target !== input) {
+      close();
+      input.focus();
+    }
+  });
+
+  list.addEventListener("mousedown", (event) => { event.preventDefault(); });
+  list.addEventListener("click", (event) => {
+    const option = event.target.closest("[role=option]");
+    if (option) follow(option, event.ctrlKey || event.metaKey || event.shiftKey);
+  });
+  list.addEventListener("auxclick", (event) => {
+    const option = event.target.closest("[role=option]");
+    if (option && event.button === 1) follow(option, true);
+  });
+  // A click on the panel's blank space keeps the focus in the box (and the panel open).
+  panel.addEventListener("mousedown", (event) => {
+    if (!event.target.closest("select, button, label")) event.preventDefault();
+  });
+  box.addEventListener("focusout", (event) => {
+    if (!box.contains(event.relatedTarget)) close();
+  });
+
+  function widen() {
+    if (!offeredScope || !scopeSelect) return;
+    scopeSelect.value = String(scopes.indexOf(offeredScope));
+    input.focus();
+    search();
+  }
+  offer.addEventListener("click", widen);
+  more.addEventListener("click", async () => {
+    const mine = generation;
+    const first = rendered;
+    if (await renderMore(mine, analyse(input.value))) {
+      input.focus();
+      open();
+      setActive(first);
+    }
+  });
+
+  if (input.value.trim()) search();
+}
