@@ -28,37 +28,35 @@
     });
   }
 
-  // Search: the box shows only with JavaScript. `/` (outside a text field) and Ctrl+K / Cmd+K
-  // focus it; the search code (search.js, next to this file) loads on first use, so pages
-  // that are only read pay for this loader alone.
+  // Search: the box shows with JavaScript only; `/` (outside text fields) and Ctrl+K / Cmd+K
+  // focus it. The search code (search.js, beside this file) loads on first use.
   var searchBox = document.querySelector(".search[data-search-root]");
   var searchInput = searchBox && searchBox.querySelector("input");
   if (searchInput) {
     var searchScript = new URL("search.js", document.currentScript ? document.currentScript.src : location.href).href;
     var searchLoading = null;
     var loadSearch = function () {
-      if (searchLoading) return;
-      searchLoading = import(searchScript).then(function (module) {
+      searchLoading = searchLoading || import(searchScript).then(function (module) {
         module.start(searchBox);
       }).catch(function () {
-        // A site opened from file:// cannot load modules: the box says so.
+        // A site opened from file:// cannot load modules.
         searchInput.placeholder = "Search is unavailable here";
         searchBox.classList.add("search-unavailable");
       });
-    };
-    var typing = function (element) {
-      return element && (element.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(element.tagName));
     };
     searchBox.hidden = false;
     searchInput.addEventListener("focus", loadSearch);
     searchInput.addEventListener("input", loadSearch);
     document.addEventListener("keydown", function (event) {
-      var commandK = (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && (event.key === "k" || event.key === "K");
-      var slash = event.key === "/" && !event.ctrlKey && !event.metaKey && !event.altKey && !typing(event.target);
-      if (!commandK && !slash) return;
-      event.preventDefault();
-      searchInput.focus();
-      searchInput.select();
+      var target = event.target;
+      var typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+      var modifier = event.ctrlKey || event.metaKey;
+      if (modifier && !event.altKey && !event.shiftKey && (event.key === "k" || event.key === "K")
+          || event.key === "/" && !modifier && !event.altKey && !typing) {
+        event.preventDefault();
+        searchInput.focus();
+        searchInput.select();
+      }
     });
   }
 

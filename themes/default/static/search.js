@@ -162,7 +162,9 @@ function postings(entry) {
 }
 
 function fragment(doc) {
-  return fetchJson(`f/${doc}.json`);
+  // Fragments are named by document number, which a rebuild may give to another page:
+  // revalidated, unlike the chunks (named by their content).
+  return fetchJson(`f/${doc}.json`, { cache: "no-cache" });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -453,7 +455,12 @@ export function start(box) {
 
   const currentScope = () => scopes[scopeSelect ? Number(scopeSelect.value) || 0 : 0];
 
-  const ready = loadMeta().then((loaded) => {
+  // The panel's styles come with the search code; the panel shows once they are in.
+  const sheet = element("link", { rel: "stylesheet", href: new URL("search.css", import.meta.url).href });
+  const styled = new Promise((done) => { sheet.onload = sheet.onerror = done; });
+  document.head.append(sheet);
+
+  const ready = Promise.all([styled, loadMeta()]).then(([, loaded]) => {
     meta = loaded;
     scopes = buildScopes();
     addScopeControl();
@@ -474,27 +481,35 @@ export function start(box) {
     offeredScope = null;
   }
 
+  /** The final state of one answer: its status line, and the listbox no longer busy. */
+  function finish(text) {
+    setStatus(text, text !== "");
+    list.removeAttribute("aria-busy");
+  }
+
   async function search() {
     const query = input.value;
     const mine = ++generation;
+    clearTimeout(timer);
+    list.setAttribute("aria-busy", "true");
     if (!query.trim()) {
       clearResults();
-      setStatus("", false);
+      finish("");
       close();
       return;
     }
-    open();
     await ready;
     if (mine !== generation) return;
+    open();
     if (unavailable) {
       clearResults();
-      setStatus("Search is unavailable here: its index could not be loaded.", true);
+      finish("Search is unavailable here: its index could not be loaded.");
       return;
     }
     const wanted = analyse(query);
     if (!wanted.exact.length && !wanted.prefixes.length) {
       clearResults();
-      setStatus("Type a word to search.", true);
+      finish("Type a word to search.");
       return;
     }
     let answer;
@@ -507,14 +522,14 @@ export function start(box) {
     } catch (error) {
       if (mine !== generation) return;
       clearResults();
-      setStatus("Search is unavailable here: its index could not be read.", true);
+      finish("Search is unavailable here: its index could not be read.");
       return;
     }
     clearResults();
     shown = answer.results;
     await renderMore(mine, wanted);
     if (mine !== generation) return;
-    setStatus(answer.message, true);
+    finish(answer.message);
     if (answer.offer) {
       offeredScope = answer.offer.scope;
       offer.textContent = `Show the results in ${listLabels(answer.offer.labels)}`;
@@ -598,6 +613,8 @@ export function start(box) {
 
   const schedule = () => {
     clearTimeout(timer);
+    // Busy from the keystroke on: the results shown are not this query's yet.
+    list.setAttribute("aria-busy", "true");
     timer = setTimeout(search, TYPING_PAUSE_MS);
   };
 
