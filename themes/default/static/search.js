@@ -16,6 +16,8 @@ const PREFIX_CHUNKS = 2;
 const PREFIX_TERMS = 40;
 const PREFIX_WEIGHT = 0.5;
 const SNIPPET_CHARS = 180;
+// Words of a query beyond this many are ignored (each is a bit in a match mask).
+const MAX_WORDS = 12;
 
 // ---------------------------------------------------------------------------------------
 // The index: files fetched once per page and kept (failed fetches are forgotten, so they may
@@ -171,8 +173,9 @@ function fragment(doc) {
 // Queries.
 
 /**
- * What a query asks for: one requirement per word, each a list of [term, weight]
- * alternatives. The last word, while it is being typed, also matches as a prefix.
+ * What a query asks for: its whole terms (`exact`), and the last word as typed so far
+ * (`prefixes`, with `lastTerm` its own term, null for a stop word), which also matches the
+ * longer words it begins.
  */
 function analyse(query) {
   const terms = queryTerms(query);
@@ -185,13 +188,18 @@ function analyse(query) {
     const typed = fold(query.slice(last.start, last.end));
     prefixes = [...new Set([typed, last.term].filter((p) => p && p.length >= 2))];
   }
-  const exact = terms.filter((term) => term !== lastTerm || prefixes.length === 0);
+  const exact = terms.filter((term) => term !== lastTerm || prefixes.length === 0).slice(0, MAX_WORDS);
   return { exact, lastTerm: prefixes.length ? lastTerm : null, prefixes };
 }
 
+/**
+ * One requirement per word: its alternatives ([dictionary entry, weight]) and whether a
+ * document must match it. A stop word being typed after other words is optional, so that
+ * "configure the" finds what "configure" finds.
+ */
 async function lookUp(meta, wanted) {
   const requirements = await Promise.all(wanted.exact.map(async (term) =>
-    (await exactTerm(meta, term)).map((entry) => [entry, 1])));
+    ({ alternatives: (await exactTerm(meta, term)).map((entry) => [entry, 1]), optional: false })));
   if (wanted.prefixes.length) {
     const alternatives = new Map();
     if (wanted.lastTerm) {
@@ -202,7 +210,7 @@ async function lookUp(meta, wanted) {
         if (!alternatives.has(entry[0])) alternatives.set(entry[0], [entry, PREFIX_WEIGHT]);
       }
     }
-    requirements.push([...alternatives.values()]);
+    requirements.push({ alternatives: [...alternatives.values()], optional: !wanted.lastTerm && requirements.length > 0 });
   }
   return requirements;
 }
@@ -211,7 +219,7 @@ async function lookUp(meta, wanted) {
 function score(meta, requirements) {
   const total = Math.max(1, Number(meta.docs) || 1);
   const docs = new Map();
-  requirements.forEach((alternatives, word) => {
+  requirements.forEach(({ alternatives }, word) => {
     for (const [entry, weight] of alternatives) {
       const list = postings(entry);
       const idf = Math.log(1 + total / Math.max(1, list.length));
@@ -231,7 +239,7 @@ function score(meta, requirements) {
       }
     }
   });
-  const all = (1 << requirements.length) - 1;
+  const all = requirements.reduce((bits, requirement, word) => (requirement.optional ? bits : bits | (1 << word)), 0);
   const results = [];
   for (const found of docs.values()) {
     let best = -1;
@@ -249,7 +257,7 @@ function score(meta, requirements) {
       doc: found.doc,
       versions: found.versions,
       section: Math.max(0, best),
-      complete: found.words === all,
+      complete: (found.words & all) === all,
       matched: popCount(found.words),
       score: bestScore + 0.1 * (sum - bestScore),
     });
@@ -308,7 +316,9 @@ function matcher(wanted) {
   return (token, text) => {
     if (token.term !== null && exact.has(token.term)) return true;
     const folded = fold(text.slice(token.start, token.end));
-    return wanted.prefixes.some((prefix) => folded.startsWith(prefix) || (token.term || "").startsWith(prefix))
+    // Stop words are marked only when searched for as such.
+    if (token.term === null) return false;
+    return wanted.prefixes.some((prefix) => folded.startsWith(prefix) || token.term.startsWith(prefix))
       || parts.some((part) => folded.includes(part));
   };
 }
