@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, extname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { launchBrowser, portico, tempDir, write } from "./support.mjs";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -405,6 +405,46 @@ test("a hostile query and hostile page text show as text", async () => {
   assert.equal(await page.locator(".search img, .search script").count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test("a result opens in a new tab with Ctrl+Enter or Ctrl+click", async () => {
+  const { page, context, problems } = await open(archived);
+  await search(page, "zephyrsync");
+  await page.click(".search-offer");
+  await settled(page, "zephyrsync");
+  await page.keyboard.press("ArrowDown");
+  const [byKey] = await Promise.all([context.waitForEvent("page"), page.keyboard.press("Control+Enter")]);
+  await byKey.waitForLoadState();
+  assert.match(byKey.url(), /jira\/latest\/features\/test-management\.html#zephyr-cycles$/);
+  const [byClick] = await Promise.all([context.waitForEvent("page"), page.click("#search-results [role=option]", { modifiers: ["Control"] })]);
+  await byClick.waitForLoadState();
+  assert.match(byClick.url(), /test-management\.html#zephyr-cycles$/);
+  assert.match(page.url(), /jira\/2\.1\/setup\/webhooks\.html$/, "the page read stays");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("without an index, or from file://, the box says search is unavailable", async () => {
+  const { page, context, problems } = await open(archived);
+  await page.route("**/_portico/search/meta.json", (route) => route.fulfill({ status: 404, body: "" }));
+  await search(page, "webhook");
+  assert.match(await page.textContent(".search-status"), /Search is unavailable here/);
+  assert.equal(await page.getAttribute("#search-input", "placeholder"), "Search is unavailable here");
+  await context.close();
+
+  const local = await browser.newContext();
+  const file = await local.newPage();
+  const errors = [];
+  file.on("pageerror", (error) => errors.push(error.message));
+  await file.goto(pathToFileURL(join(site, archived)).href);
+  await file.keyboard.press("/");
+  await file.keyboard.type("webhook");
+  await file.waitForFunction(() => document.querySelector("#search-input").placeholder === "Search is unavailable here", null, { timeout: 10000 });
+  assert.equal(await file.inputValue("#search-input"), "", "the placeholder shows");
+  await file.keyboard.type("more");
+  assert.equal(await file.inputValue("#search-input"), "", "and stays");
+  assert.deepEqual([...problems, ...errors], []);
+  await local.close();
 });
 
 test("the search on the 404 page links under the base path", async () => {

@@ -39,7 +39,9 @@
       searchLoading = searchLoading || import(searchScript).then(function (module) {
         module.start(searchBox);
       }).catch(function () {
-        // A site opened from file:// cannot load modules.
+        // A site opened from file:// cannot load modules: the box says so, and stays so.
+        searchInput.value = "";
+        searchInput.readOnly = true;
         searchInput.placeholder = "Search is unavailable here";
         searchBox.classList.add("search-unavailable");
       });
