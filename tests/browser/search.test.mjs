@@ -482,7 +482,7 @@ test("a query downloads under 150 KB, from this site only; pages stay under 60 K
       .filter((entry) => /\.(css|js)$/.test(entry.name)).reduce((sum, entry) => sum + entry.decodedBodySize, 0));
     assert.ok(before < 60 * 1024, `${before} bytes of CSS and JS before the first search`);
     await page.keyboard.press("/");
-    await page.keyboard.type(query, { delay: 120 }); // a fast typist: a search per keystroke
+    await page.keyboard.type(query, { delay: 200 }); // a typist: a search per keystroke
     await settled(page, query);
     const bytes = await page.evaluate(() => {
       const entries = performance.getEntriesByType("resource");

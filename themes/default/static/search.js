@@ -1,20 +1,23 @@
 // Portico search, the reader's side: loaded by portico.js on the first use of the header's
 // search box, it owns the results panel (an accessible combobox: the input, a listbox of
 // results, a scope control, a live region), the queries against the static index under
-// `search/` next to this file (format 1: meta.json, term chunks `t/*.json`, document
-// fragments `f/<id>.json`, fetched only when a query needs them and kept in memory), the
+// `search/` next to this file (format 1: meta.json; dictionaries `d/*.json`, one per
+// integration and one of the current versions, each a list of term chunks `t/*.json`; document
+// fragments `f/<id>.json`; all fetched only when a query needs them and kept in memory), the
 // scoring, and the snippets. Text from the index (titles, headings, page text) and from the
 // query only ever reaches the page as text nodes, never as HTML.
 import { fold, queryTerms, tokens } from "./search-text.js";
 
 const INDEX = new URL("search/", import.meta.url);
 const PAGE_SIZE = 8;
-const TYPING_PAUSE_MS = 80;
+const TYPING_PAUSE_MS = 100;
 // The last word of a query being typed is also taken as a prefix, within at most this many
 // term chunks and this many expansions, so a short prefix cannot make a query download much.
 const PREFIX_CHUNKS = 2;
 const PREFIX_TERMS = 40;
 const PREFIX_WEIGHT = 0.5;
+// Shorter words are looked up whole only (one or two letters begin too many words).
+const MIN_PREFIX = 3;
 const SNIPPET_CHARS = 180;
 // Words of a query beyond this many are ignored (each is a bit in a match mask).
 const MAX_WORDS = 12;
@@ -41,29 +44,39 @@ function fetchJson(relative, options) {
 /** meta.json, checked for the format this code reads. */
 function loadMeta() {
   return fetchJson("meta.json", { cache: "no-cache" }).then((meta) => {
-    if (!meta || meta.format !== 1 || !Array.isArray(meta.groups) || !Array.isArray(meta.chunks)) {
+    if (!meta || meta.format !== 1 || !Array.isArray(meta.groups) || typeof meta.current !== "string") {
       throw new Error("unknown search index format");
     }
     return meta;
   });
 }
 
+/** A dictionary: its chunks as [first term, chunk name], ascending. */
+function loadDictionary(name) {
+  return fetchJson(`d/${name}.json`).then((list) => {
+    if (!Array.isArray(list) || !list.every((entry) => Array.isArray(entry) && typeof entry[0] === "string")) {
+      throw new Error("bad dictionary");
+    }
+    return list;
+  });
+}
+
 /** Index of the chunk that would hold `term`: the last one whose first term is <= term. */
-function chunkIndex(meta, term) {
+function chunkIndex(dictionary, term) {
   let low = 0;
-  let high = meta.chunks.length - 1;
+  let high = dictionary.length - 1;
   while (low < high) {
     const middle = (low + high + 1) >> 1;
-    if (meta.chunks[middle][0] <= term) low = middle;
+    if (dictionary[middle][0] <= term) low = middle;
     else high = middle - 1;
   }
   return low;
 }
 
-function loadChunk(meta, index) {
-  const entry = meta.chunks[index];
+function loadChunk(dictionary, index) {
+  const entry = dictionary[index];
   if (!entry) return Promise.resolve([]);
-  return fetchJson(entry[1]).then((chunk) => (Array.isArray(chunk) ? chunk : []));
+  return fetchJson(`t/${entry[1]}.json`).then((chunk) => (Array.isArray(chunk) ? chunk : []));
 }
 
 /** Position of the first entry of a sorted chunk whose term is >= term. */
@@ -78,19 +91,19 @@ function lowerBound(chunk, term) {
   return low;
 }
 
-async function exactTerm(meta, term) {
-  const chunk = await loadChunk(meta, chunkIndex(meta, term));
+async function exactTerm(dictionary, term) {
+  const chunk = await loadChunk(dictionary, chunkIndex(dictionary, term));
   const at = lowerBound(chunk, term);
   return chunk[at] && chunk[at][0] === term ? [chunk[at]] : [];
 }
 
 /** The dictionary entries starting with `prefix`, shortest first, bounded. */
-async function prefixTerms(meta, prefix) {
+async function prefixTerms(dictionary, prefix) {
   const found = [];
-  let index = chunkIndex(meta, prefix);
-  for (let loaded = 0; loaded < PREFIX_CHUNKS && index < meta.chunks.length; loaded++, index++) {
-    if (loaded > 0 && !meta.chunks[index][0].startsWith(prefix)) break;
-    const chunk = await loadChunk(meta, index);
+  let index = chunkIndex(dictionary, prefix);
+  for (let loaded = 0; loaded < PREFIX_CHUNKS && index < dictionary.length; loaded++, index++) {
+    if (loaded > 0 && !dictionary[index][0].startsWith(prefix)) break;
+    const chunk = await loadChunk(dictionary, index);
     let at = lowerBound(chunk, prefix);
     while (at < chunk.length && chunk[at][0].startsWith(prefix)) found.push(chunk[at++]);
     if (at < chunk.length) break;
@@ -125,14 +138,15 @@ function numbers(text) {
   return out;
 }
 
-const decoded = new Map();
+// By dictionary entry: the same term has other postings in another dictionary.
+const decoded = new WeakMap();
 
 /**
  * A term's postings: per document (ascending id), the versions holding it (local indexes)
  * and its sections as a flat [section, weight, section, weight, …] list.
  */
 function postings(entry) {
-  let list = decoded.get(entry[0]);
+  let list = decoded.get(entry);
   if (list) return list;
   list = [];
   const values = numbers(String(entry[1]));
@@ -159,7 +173,7 @@ function postings(entry) {
     }
     list.push({ doc, versions, sections });
   }
-  decoded.set(entry[0], list);
+  decoded.set(entry, list);
   return list;
 }
 
@@ -186,7 +200,7 @@ function analyse(query) {
   if (last && last.end === query.length) {
     lastTerm = last.term;
     const typed = fold(query.slice(last.start, last.end));
-    prefixes = [...new Set([typed, last.term].filter((p) => p && p.length >= 2))];
+    prefixes = [...new Set([typed, last.term].filter((p) => p && p.length >= MIN_PREFIX))];
   }
   const exact = terms.filter((term) => term !== lastTerm || prefixes.length === 0).slice(0, MAX_WORDS);
   return { exact, lastTerm: prefixes.length ? lastTerm : null, prefixes };
@@ -197,16 +211,16 @@ function analyse(query) {
  * document must match it. A stop word being typed after other words is optional, so that
  * "configure the" finds what "configure" finds.
  */
-async function lookUp(meta, wanted) {
+async function lookUp(dictionary, wanted) {
   const requirements = await Promise.all(wanted.exact.map(async (term) =>
-    ({ alternatives: (await exactTerm(meta, term)).map((entry) => [entry, 1]), optional: false })));
+    ({ alternatives: (await exactTerm(dictionary, term)).map((entry) => [entry, 1]), optional: false })));
   if (wanted.prefixes.length) {
     const alternatives = new Map();
     if (wanted.lastTerm) {
-      for (const entry of await exactTerm(meta, wanted.lastTerm)) alternatives.set(entry[0], [entry, 1]);
+      for (const entry of await exactTerm(dictionary, wanted.lastTerm)) alternatives.set(entry[0], [entry, 1]);
     }
     for (const prefix of wanted.prefixes) {
-      for (const entry of await prefixTerms(meta, prefix)) {
+      for (const entry of await prefixTerms(dictionary, prefix)) {
         if (!alternatives.has(entry[0])) alternatives.set(entry[0], [entry, PREFIX_WEIGHT]);
       }
     }
@@ -362,9 +376,16 @@ function element(tag, attributes, text) {
   return node;
 }
 
+/** A group's name; the portal's own pages go by the site's title. */
+function nameOf(group) {
+  if (group.name) return String(group.name);
+  const brand = document.querySelector(".brand");
+  return (brand && brand.textContent.trim()) || "This site";
+}
+
 function labelOf(group, versions) {
   const labels = versions.map((v) => group.versions[v]).filter((label) => label);
-  return labels.length ? `${group.name} ${labels.join(", ")}` : group.name;
+  return labels.length ? `${nameOf(group)} ${labels.join(", ")}` : nameOf(group);
 }
 
 function listLabels(labels) {
@@ -446,7 +467,7 @@ export function start(box) {
     if (version < 0) version = 0;
     return [
       { kind: "version", group, version, label: labelOf(group, [version]), option: labelOf(group, [version]) },
-      { kind: "integration", group, version, label: `all ${group.name} versions`, option: `All ${group.name} versions` },
+      { kind: "integration", group, version, label: `all ${nameOf(group)} versions`, option: `All ${nameOf(group)} versions` },
       all,
     ];
   }
@@ -524,7 +545,11 @@ export function start(box) {
     }
     let answer;
     try {
-      const requirements = await lookUp(meta, wanted);
+      // A group's dictionary holds all its versions; "all integrations" has its own.
+      const scope = currentScope();
+      const dictionary = await loadDictionary(scope.kind === "all" ? meta.current : scope.group.dictionary);
+      if (mine !== generation) return;
+      const requirements = await lookUp(dictionary, wanted);
       if (mine !== generation) return;
       const scored = score(meta, requirements);
       for (const result of scored) result.group = groupOf(meta, result.doc);
