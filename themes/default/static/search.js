@@ -337,6 +337,26 @@ function matcher(wanted) {
   };
 }
 
+/** Appends `text[start, end)` to `parent`, with the matching tokens `found` in <mark>. */
+function appendMarked(parent, text, found, start, end) {
+  let at = start;
+  for (const token of found) {
+    if (token.start < at) continue;
+    if (token.end > end) break;
+    parent.append(text.slice(at, token.start));
+    const mark = document.createElement("mark");
+    mark.textContent = text.slice(token.start, token.end);
+    parent.append(mark);
+    at = token.end;
+  }
+  parent.append(text.slice(at, end));
+}
+
+/** Appends a title or heading to `parent`, its matches in <mark>. */
+function appendLine(parent, text, isMatch) {
+  appendMarked(parent, text, tokens(text).filter((token) => isMatch(token, text)), 0, text.length);
+}
+
 /** Appends to `parent` a window of `text` around its first match, matches in <mark>. */
 function appendSnippet(parent, text, isMatch) {
   const found = tokens(text).filter((token) => isMatch(token, text));
@@ -352,17 +372,7 @@ function appendSnippet(parent, text, isMatch) {
     if (space > start + SNIPPET_CHARS / 2) end = space;
   }
   if (start > 0) parent.append("…");
-  let at = start;
-  for (const token of found) {
-    if (token.start < at) continue;
-    if (token.end > end) break;
-    parent.append(text.slice(at, token.start));
-    const mark = document.createElement("mark");
-    mark.textContent = text.slice(token.start, token.end);
-    parent.append(mark);
-    at = token.end;
-  }
-  parent.append(text.slice(at, end));
+  appendMarked(parent, text, found, start, end);
   if (end < text.length) parent.append("…");
 }
 
@@ -616,12 +626,18 @@ export function start(box) {
       const anchor = String(section[1] || "");
       option.dataset.href = url ? root + url + (anchor ? "#" + encodeURIComponent(anchor) : "") : "";
       const top = element("span", { class: "search-result-top" });
-      top.append(element("span", { class: "search-result-title" }, String(data.title || "Untitled page")));
+      const title = element("span", { class: "search-result-title" });
+      appendLine(title, String(data.title || "Untitled page"), isMatch);
+      top.append(title);
       const versions = scope.kind === "integration" ? result.versions : [result.shownVersion];
       top.append(element("span", { class: "search-result-where" }, result.group ? labelOf(result.group, versions) : ""));
       option.append(top);
       const heading = String(section[0] || "");
-      if (heading && heading !== data.title) option.append(element("span", { class: "search-result-heading" }, heading));
+      if (heading && heading !== data.title) {
+        const line = element("span", { class: "search-result-heading" });
+        appendLine(line, heading, isMatch);
+        option.append(line);
+      }
       const snippet = element("span", { class: "search-result-snippet" });
       appendSnippet(snippet, String(section[2] || ""), isMatch);
       option.append(snippet);
