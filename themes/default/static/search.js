@@ -445,8 +445,9 @@ export function start(box) {
     if (announce) announcer.textContent = text;
   };
 
+  // Opens only while the reader is in the box: an answer arriving after they left stays shut.
   const open = () => {
-    if (!input.value.trim()) return;
+    if (!input.value.trim() || !box.contains(document.activeElement)) return;
     panel.hidden = false;
     input.setAttribute("aria-expanded", "true");
   };
@@ -475,11 +476,9 @@ export function start(box) {
     if (!group) return [all];
     let version = group.versions.indexOf(here.version);
     if (version < 0) version = 0;
-    return [
-      { kind: "version", group, version, label: labelOf(group, [version]), option: labelOf(group, [version]) },
-      { kind: "integration", group, version, label: `all ${nameOf(group)} versions`, option: `All ${nameOf(group)} versions` },
-      all,
-    ];
+    const thisVersion = { kind: "version", group, version, label: labelOf(group, [version]), option: labelOf(group, [version]) };
+    const allVersions = { kind: "integration", group, version, label: `all ${nameOf(group)} versions`, option: `All ${nameOf(group)} versions` };
+    return group.versions.length > 1 ? [thisVersion, allVersions, all] : [thisVersion, all];
   }
 
   function addScopeControl() {
@@ -590,7 +589,7 @@ export function start(box) {
     if (complete.length) return { results: complete, message: `${count(complete.length)} in ${scope.label}` };
     if (scope.kind === "version") {
       const wider = scopes.find((s) => s.kind === "integration");
-      const elsewhere = select(scored, wider).complete;
+      const elsewhere = wider ? select(scored, wider).complete : [];
       if (elsewhere.length) {
         const versions = [...new Set(elsewhere.flatMap((r) => r.versions))].filter((v) => v !== scope.version).sort((a, b) => a - b);
         const labels = versions.map((v) => scope.group.versions[v]).filter(Boolean);
