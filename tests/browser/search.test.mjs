@@ -490,12 +490,13 @@ test("a query downloads under 150 KB, from this site only; pages stay under 60 K
       return {
         index: sum((entry) => entry.name.includes("/_portico/search/")),
         meta: sum((entry) => entry.name.endsWith("/_portico/search/meta.json")),
+        dictionaries: sum((entry) => entry.name.includes("/_portico/search/d/")),
         chunks: sum((entry) => entry.name.includes("/_portico/search/t/")),
         fragments: sum((entry) => entry.name.includes("/_portico/search/f/")),
         code: sum((entry) => /\/_portico\/search(-text)?\.(js|css)$/.test(entry.name)),
       };
     });
-    figures.push(`${JSON.stringify(query)}: index ${bytes.index} B (meta ${bytes.meta}, chunks ${bytes.chunks}, fragments ${bytes.fragments}), search code ${bytes.code} B, page CSS+JS ${before} B`);
+    figures.push(`${JSON.stringify(query)}: index ${bytes.index} B (meta ${bytes.meta}, dictionary ${bytes.dictionaries}, chunks ${bytes.chunks}, fragments ${bytes.fragments}), search code ${bytes.code} B, page CSS+JS ${before} B`);
     assert.ok(bytes.index < 150 * 1024, `${query}: ${bytes.index} bytes of index`);
     assert.deepEqual(requests.filter((url) => !url.startsWith(origin + "/")), [], "no other host");
     assert.deepEqual(problems, []);

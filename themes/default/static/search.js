@@ -10,11 +10,17 @@ import { fold, queryTerms, tokens } from "./search-text.js";
 
 const INDEX = new URL("search/", import.meta.url);
 const PAGE_SIZE = 8;
+// A query runs once the reader pauses: 100 ms after a lone keystroke (or a paste), and while
+// they type a little longer than the time between their keystrokes (at most 400 ms), so
+// that the words on the way to the one meant download no chunks or fragments of their own.
 const TYPING_PAUSE_MS = 100;
+const TYPING_PAUSE_FACTOR = 1.3;
+const TYPING_PAUSE_MAX_MS = 400;
 // The last word of a query being typed is also taken as a prefix, within at most this many
 // term chunks and this many expansions, so a short prefix cannot make a query download much.
 const PREFIX_CHUNKS = 2;
 const PREFIX_TERMS = 40;
+const PREFIX_MORE_BELOW = 5;
 const PREFIX_WEIGHT = 0.5;
 // Shorter words are looked up whole only (one or two letters begin too many words).
 const MIN_PREFIX = 3;
@@ -97,12 +103,15 @@ async function exactTerm(dictionary, term) {
   return chunk[at] && chunk[at][0] === term ? [chunk[at]] : [];
 }
 
-/** The dictionary entries starting with `prefix`, shortest first, bounded. */
-async function prefixTerms(dictionary, prefix) {
+/**
+ * The dictionary entries starting with `prefix`, shortest first, bounded: within at most
+ * `chunks` chunks, the next one only while few words were found.
+ */
+async function prefixTerms(dictionary, prefix, chunks) {
   const found = [];
   let index = chunkIndex(dictionary, prefix);
-  for (let loaded = 0; loaded < PREFIX_CHUNKS && index < dictionary.length; loaded++, index++) {
-    if (loaded > 0 && !dictionary[index][0].startsWith(prefix)) break;
+  for (let loaded = 0; loaded < chunks && index < dictionary.length; loaded++, index++) {
+    if (loaded > 0 && (found.length >= PREFIX_MORE_BELOW || !dictionary[index][0].startsWith(prefix))) break;
     const chunk = await loadChunk(dictionary, index);
     let at = lowerBound(chunk, prefix);
     while (at < chunk.length && chunk[at][0].startsWith(prefix)) found.push(chunk[at++]);
@@ -192,9 +201,16 @@ function fragment(doc) {
  * longer words it begins.
  */
 function analyse(query) {
-  const terms = queryTerms(query);
   const words = tokens(query);
-  const last = words[words.length - 1];
+  let last = words[words.length - 1];
+  // A single letter being typed is no word yet: searched for, it would only download the
+  // results of every word that letter begins.
+  if (last && last.end === query.length && fold(query.slice(last.start, last.end)).length < 2) {
+    query = query.slice(0, last.start);
+    words.pop();
+    last = null;
+  }
+  const terms = queryTerms(query);
   let prefixes = [];
   let lastTerm = null;
   if (last && last.end === query.length) {
@@ -219,8 +235,11 @@ async function lookUp(dictionary, wanted) {
     if (wanted.lastTerm) {
       for (const entry of await exactTerm(dictionary, wanted.lastTerm)) alternatives.set(entry[0], [entry, 1]);
     }
+    // A word already in the dictionary is likely complete: its longer words are looked for
+    // in its own chunk only (the chunks of common words are the largest).
+    const chunks = alternatives.size ? 1 : PREFIX_CHUNKS;
     for (const prefix of wanted.prefixes) {
-      for (const entry of await prefixTerms(dictionary, prefix)) {
+      for (const entry of await prefixTerms(dictionary, prefix, chunks)) {
         if (!alternatives.has(entry[0])) alternatives.set(entry[0], [entry, PREFIX_WEIGHT]);
       }
     }
@@ -661,11 +680,18 @@ export function start(box) {
     location.assign(target.href);
   }
 
+  let lastKeystroke = -Infinity;
   const schedule = () => {
     clearTimeout(timer);
     // Busy from the keystroke on: the results shown are not this query's yet.
     list.setAttribute("aria-busy", "true");
-    timer = setTimeout(search, TYPING_PAUSE_MS);
+    const now = performance.now();
+    const sincePrevious = now - lastKeystroke;
+    lastKeystroke = now;
+    const pause = sincePrevious < TYPING_PAUSE_MAX_MS
+      ? Math.max(TYPING_PAUSE_MS, Math.min(TYPING_PAUSE_MAX_MS, sincePrevious * TYPING_PAUSE_FACTOR))
+      : TYPING_PAUSE_MS;
+    timer = setTimeout(search, pause);
   };
 
   input.addEventListener("input", schedule);
