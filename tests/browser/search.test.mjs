@@ -458,17 +458,20 @@ test("the search on the 404 page links under the base path", async () => {
 });
 
 test("no serious accessibility violation with results open, light and dark", async () => {
-  for (const [width, colorScheme] of [[1280, "light"], [1280, "dark"], [360, "light"], [360, "dark"]]) {
-    const { page, context } = await open(archived, { colorScheme, bypassCSP: true, viewport: { width, height: 740 } });
+  for (const [path, width, colorScheme] of [
+    [archived, 1280, "light"], [archived, 1280, "dark"], [archived, 360, "light"], [archived, 360, "dark"],
+    ["index.html", 1280, "light"], ["index.html", 1280, "dark"],
+  ]) {
+    const { page, context } = await open(path, { colorScheme, bypassCSP: true, viewport: { width, height: 740 } });
     await search(page, "webhook");
     await page.keyboard.press("ArrowDown");
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `${width}px ${colorScheme}: scrolls sideways by ${overflow}px`);
-    await page.screenshot({ path: join(screenshots, `search-${width}-${colorScheme}.png`) });
+    assert.ok(overflow <= 0, `${path} ${width}px ${colorScheme}: scrolls sideways by ${overflow}px`);
+    await page.screenshot({ path: join(screenshots, `search-${path === archived ? "archived" : "home"}-${width}-${colorScheme}.png`) });
     await page.addScriptTag({ path: axeSource });
     const report = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
     const serious = report.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    assert.deepEqual(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [], `${width}px ${colorScheme}`);
+    assert.deepEqual(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), [], `${path} ${width}px ${colorScheme}`);
     await context.close();
   }
 });
