@@ -34,6 +34,9 @@ mod output_paths;
 pub mod publish;
 pub mod render;
 pub mod report;
+// Text analysis for the search index; the indexer (next in this module) is its user.
+#[allow(dead_code)]
+mod search;
 pub mod serve;
 mod site;
 pub mod source;
