@@ -407,6 +407,18 @@ test("a hostile query and hostile page text show as text", async () => {
   await context.close();
 });
 
+test("words are stemmed and marked in every form", async () => {
+  const { page, context, problems } = await open(archived);
+  await search(page, "deliveries");
+  const [first] = await results(page);
+  assert.equal(first.title, "Webhooks");
+  assert.equal(first.heading, "Troubleshooting deliveries");
+  const marked = await page.$$eval("#search-option-0 mark", (marks) => marks.map((mark) => mark.textContent));
+  assert.deepEqual(marked, ["deliveries", "delivery"], "in the heading and in the snippet");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("a result opens in a new tab with Ctrl+Enter or Ctrl+click", async () => {
   const { page, context, problems } = await open(archived);
   await search(page, "zephyrsync");
