@@ -770,5 +770,7 @@ export function start(box) {
     }
   });
 
-  if (input.value.trim()) search();
+  // What was typed while this module loaded: searched after the usual pause, as the reader
+  // may still be typing.
+  if (input.value.trim()) schedule();
 }
