@@ -555,13 +555,8 @@ fn fragment(document: &Document, sections: &[Section]) -> anyhow::Result<Vec<u8>
             .collect(),
         sections: sections
             .iter()
-            .map(|section| {
-                (
-                    section.heading.as_str(),
-                    section.anchor.as_str(),
-                    extract::excerpt(&section.text),
-                )
-            })
+            .zip(extract::excerpts(sections))
+            .map(|(section, excerpt)| (section.heading.as_str(), section.anchor.as_str(), excerpt))
             .collect(),
     };
     Ok(json_for_the_web(serde_json::to_string(&fragment)?).into_bytes())
