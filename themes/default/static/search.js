@@ -9,9 +9,9 @@
 import { fold, queryTerms, tokens } from "./search-text.js";
 
 const INDEX = new URL("search/", import.meta.url);
-// Results shown at once (more on demand): each needs its document's fragment, the largest
-// part of a query's download (about 10 KB a page on the bench portal).
-const PAGE_SIZE = 6;
+// Results shown at once (more on demand): each needs its document's fragment (at most a few
+// KB: the index keeps a fixed text budget per page, about 3 KB a page on the bench portal).
+const PAGE_SIZE = 8;
 // A query runs once the reader pauses: 100 ms after a lone keystroke (or a paste), and while
 // they type a little longer than the time between their keystrokes (at most 400 ms), so
 // that the words on the way to the one meant download no chunks or fragments of their own.
