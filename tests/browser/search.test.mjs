@@ -328,7 +328,7 @@ test("on an archived page a query finds that version's pages only, and the scope
   await page.selectOption(".search-scope select", { label: "All integrations" });
   await settled(page, "webhook");
   const firstPage = await page.locator("#search-results [role=option]").count();
-  assert.equal(firstPage, 6, "a page of results");
+  assert.equal(firstPage, 8, "a page of results");
   await page.click(".search-more");
   await page.waitForFunction((n) => document.querySelectorAll("#search-results [role=option]").length > n, firstPage);
   assert.equal(await page.evaluate(() => document.activeElement.id), "search-input", "back in the box");
