@@ -18,12 +18,17 @@ pub(crate) struct Section {
     pub text: String,
 }
 
-/// How many characters of a page's text its fragment keeps for result snippets.
-const EXCERPT_CHARS: usize = 2_400;
+/// The most characters of a passage: a few snippets' worth, so that fetching the passage a
+/// result shows costs little.
+const PASSAGE_CHARS: usize = 600;
 
-/// The least a long section keeps, however many sections share the budget: about one
-/// snippet's worth.
-const MIN_EXCERPT_CHARS: usize = 160;
+/// The most characters of a heading shown in a result.
+const HEADING_CHARS: usize = 200;
+
+/// The most passages of a page: 600,000 characters of text. What a page holds beyond that
+/// is not searchable (no real page comes close; a hostile one must not grow the index
+/// without bound).
+pub(crate) const MAX_PASSAGES: usize = 1_000;
 
 /// Elements whose content is not text a reader sees.
 const HIDDEN: &[&str] = &["script", "style", "template", "noscript", "svg", "math"];
@@ -164,27 +169,44 @@ fn keep(sections: &mut Vec<Section>, section: Section) {
     }
 }
 
-/// The start of each section's text, for result snippets, within a budget of
-/// [`EXCERPT_CHARS`] for the whole page: a fragment's size is what a reader downloads per
-/// result shown, so a long page must not cost more than a short one. Short sections keep
-/// their whole text; the long ones share what is left equally (but never less than
-/// [`MIN_EXCERPT_CHARS`], about one snippet). Cuts fall at a word boundary.
-pub(crate) fn excerpts(sections: &[Section]) -> Vec<&str> {
-    let lengths: Vec<usize> = sections.iter().map(|s| s.text.chars().count()).collect();
-    let mut by_length: Vec<usize> = (0..sections.len()).collect();
-    by_length.sort_by_key(|&index| lengths[index]);
-    let mut allowance = vec![0; sections.len()];
-    let mut left = EXCERPT_CHARS;
-    for (rank, &index) in by_length.iter().enumerate() {
-        let share = (left / (sections.len() - rank)).max(MIN_EXCERPT_CHARS);
-        allowance[index] = lengths[index].min(share);
-        left = left.saturating_sub(allowance[index]);
+/// A piece of a section short enough to be a result's snippet source: the search index
+/// points at passages, so whatever word matched, its passage holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Passage<'a> {
+    /// The section it belongs to (index into the page's sections).
+    pub section: usize,
+    /// The section's heading, shortened for display.
+    pub heading: &'a str,
+    pub anchor: &'a str,
+    pub text: &'a str,
+}
+
+/// The page's passages, in order: each section cut into pieces of at most
+/// [`PASSAGE_CHARS`] characters at word boundaries (a section without text is one empty
+/// passage), and at most [`MAX_PASSAGES`] passages a page.
+pub(crate) fn passages(sections: &[Section]) -> Vec<Passage<'_>> {
+    let mut passages = Vec::new();
+    for (index, section) in sections.iter().enumerate() {
+        let heading = cut_at_word(&section.heading, HEADING_CHARS);
+        let mut rest = section.text.as_str();
+        loop {
+            if passages.len() == MAX_PASSAGES {
+                return passages;
+            }
+            let text = cut_at_word(rest, PASSAGE_CHARS);
+            passages.push(Passage {
+                section: index,
+                heading,
+                anchor: &section.anchor,
+                text,
+            });
+            rest = rest[text.len()..].trim_start();
+            if rest.is_empty() {
+                break;
+            }
+        }
     }
-    sections
-        .iter()
-        .zip(allowance)
-        .map(|(section, chars)| cut_at_word(&section.text, chars))
-        .collect()
+    passages
 }
 
 /// At most `chars` characters of `text`, cut at a word boundary when one is near.
@@ -471,40 +493,49 @@ mod tests {
     }
 
     #[test]
-    fn excerpts_share_a_budget_per_page_and_stop_at_a_word_boundary() {
-        let long = "word ".repeat(1000);
+    fn sections_are_cut_into_passages_at_word_boundaries() {
+        let long = "word ".repeat(300);
         let sections = [
-            section("", "", "short text"),
-            section("A", "a", &long),
-            section("B", "b", &long),
+            section("Title", "", ""),
+            section("A", "a", "short text"),
+            section("B", "b", long.trim_end()),
         ];
-        let excerpts = excerpts(&sections);
-        assert_eq!(excerpts[0], "short text", "a short section is kept whole");
-        for excerpt in &excerpts[1..] {
-            assert!(excerpt.ends_with("word"), "{excerpt}");
-            assert!(excerpt.len() <= (EXCERPT_CHARS - 10) / 2);
-            assert!(
-                excerpt.len() > EXCERPT_CHARS / 2 - 20,
-                "the long ones share the rest"
-            );
+        let passages = passages(&sections);
+        assert_eq!(passages[0].text, "", "a heading without text is a passage");
+        assert_eq!((passages[1].section, passages[1].text), (1, "short text"));
+        let of_b: Vec<&Passage> = passages.iter().filter(|p| p.section == 2).collect();
+        assert_eq!(of_b.len(), 3);
+        for passage in &of_b {
+            assert!(passage.text.chars().count() <= PASSAGE_CHARS);
+            assert!(passage.text.starts_with("word") && passage.text.ends_with("word"));
+            assert_eq!((passage.heading, passage.anchor), ("B", "b"));
         }
-        let total: usize = excerpts.iter().map(|e| e.chars().count()).sum();
-        assert!(total <= EXCERPT_CHARS);
+        let rejoined: Vec<&str> = of_b.iter().map(|p| p.text).collect();
+        assert_eq!(
+            rejoined.join(" "),
+            long.trim_end(),
+            "no text lost between passages"
+        );
     }
 
     #[test]
-    fn a_page_of_many_sections_keeps_a_snippet_of_each() {
-        let long = "word ".repeat(100);
-        let sections: Vec<Section> = (0..60).map(|_| section("H", "h", &long)).collect();
-        for excerpt in excerpts(&sections) {
-            assert!(excerpt.chars().count() >= MIN_EXCERPT_CHARS - 5);
-        }
-    }
-
-    #[test]
-    fn excerpts_count_characters_not_bytes() {
-        let wide = "é".repeat(5000);
-        let sections = [section("", "", &wide)];
-        assert_eq!(excerpts(&sections)[0].chars().count(), EXCERPT_CHARS);
+    fn a_hostile_page_has_a_bounded_number_of_passages_and_short_headings() {
+        let heading = "h".repeat(5000);
+        let sections: Vec<Section> = (0..5000).map(|_| section(&heading, "x", "text")).collect();
+        let passages = passages(&sections);
+        assert_eq!(passages.len(), MAX_PASSAGES);
+        assert!(passages[0].heading.chars().count() <= HEADING_CHARS);
+        let word = "é".repeat(5000);
+        let sections = [section("", "", &word)];
+        let passages = super::passages(&sections);
+        assert!(
+            passages
+                .iter()
+                .all(|p| p.text.chars().count() <= PASSAGE_CHARS)
+        );
+        assert_eq!(
+            passages.iter().map(|p| p.text.len()).sum::<usize>(),
+            word.len()
+        );
     }
 }

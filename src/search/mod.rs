@@ -31,7 +31,7 @@ use crate::catalog::{Catalog, Integration, Owner, STATIC_DIR};
 use crate::compose::{OutputFile, json_for_the_web};
 use crate::markdown::Rendered;
 
-use extract::Section;
+use extract::Passage;
 
 /// Bump when the files' format changes (the browser side checks it).
 pub(crate) const FORMAT: u32 = 1;
@@ -44,9 +44,21 @@ const CHUNK_TARGET: usize = 16 * 1024;
 /// Per (term, section) weights; the browser multiplies them by the term's rarity.
 const TITLE_WEIGHT: u32 = 40;
 const HEADING_WEIGHT: u32 = 20;
-/// Occurrences in a section's text beyond this add nothing (a page repeating a word is
+/// Occurrences in a passage's text beyond this add nothing (a page repeating a word is
 /// not more relevant for it).
 const MAX_TEXT_COUNT: u32 = 10;
+
+/// A term's postings name at most this many passages of a document (its best): a result
+/// shows one, and a word repeated all over a page must not make its postings grow with it.
+const MAX_PASSAGES_PER_TERM: usize = 4;
+
+/// The most distinct terms indexed for one document (a real page has a few hundred; a
+/// generated one must not grow every dictionary).
+const MAX_TERMS_PER_DOCUMENT: usize = 5_000;
+
+/// Passages per fragment file: a result fetches the file holding its passage,
+/// `f/<document>-<passage / PASSAGES_PER_PART>.json`.
+const PASSAGES_PER_PART: usize = 4;
 
 /// The folder of the index inside the site.
 pub(crate) fn index_dir() -> String {
@@ -82,6 +94,7 @@ pub(crate) fn index(
     let meta = Meta {
         format: FORMAT,
         docs: documents.len(),
+        passages_per_part: PASSAGES_PER_PART,
         groups,
         current,
     };
@@ -113,17 +126,19 @@ fn index_group(
     rendered: &[Arc<Rendered>],
 ) -> anyhow::Result<GroupIndex> {
     let dir = index_dir();
-    let analysed: Vec<(DocumentTerms, Vec<u8>)> = (group.first..group.end)
+    let analysed: Vec<(DocumentTerms, Vec<Vec<u8>>)> = (group.first..group.end)
         .into_par_iter()
         .map(|id| analyse(&documents[id], &rendered[documents[id].page]))
         .collect::<anyhow::Result<_>>()?;
-    let mut files = Vec::with_capacity(analysed.len() + 32);
+    let mut files = Vec::with_capacity(analysed.len() * 2 + 32);
     let mut terms = Vec::with_capacity(analysed.len());
-    for (id, (document_terms, fragment)) in (group.first..).zip(analysed) {
-        files.push(OutputFile {
-            path: format!("{dir}f/{id}.json"),
-            bytes: fragment.into(),
-        });
+    for (id, (document_terms, fragments)) in (group.first..).zip(analysed) {
+        for (part, bytes) in fragments.into_iter().enumerate() {
+            files.push(OutputFile {
+                path: format!("{dir}f/{id}-{part}.json"),
+                bytes: bytes.into(),
+            });
+        }
         terms.push((id, document_terms));
     }
     let entries = terms.iter().map(|(id, terms)| (*id, terms));
@@ -172,6 +187,8 @@ fn write_dictionary(
 struct Meta {
     format: u32,
     docs: usize,
+    /// Passages per fragment file.
+    passages_per_part: usize,
     groups: Vec<Group>,
     /// The dictionary of every group's current version (`d/<name>.json`).
     current: String,
@@ -320,40 +337,47 @@ impl DocumentTerms {
 }
 
 /// A document's terms, sorted, and its fragment.
-fn analyse(document: &Document, rendered: &Rendered) -> anyhow::Result<(DocumentTerms, Vec<u8>)> {
+/// A document's terms, and its fragment files (one per [`PASSAGES_PER_PART`] passages).
+fn analyse(
+    document: &Document,
+    rendered: &Rendered,
+) -> anyhow::Result<(DocumentTerms, Vec<Vec<u8>>)> {
     let sections = extract::sections(&rendered.html, &rendered.toc);
+    let passages = extract::passages(&sections);
     let mut weights = SectionWeights::default();
-    for (index, section) in sections.iter().enumerate() {
+    text::for_each_term(&document.title, |term| {
+        weights.bonus(term, 0, TITLE_WEIGHT);
+    });
+    for (index, passage) in passages.iter().enumerate() {
         let index = index as u32;
-        if index == 0 {
-            text::for_each_term(&document.title, |term| {
-                weights.bonus(term, 0, TITLE_WEIGHT);
+        let first_of_section =
+            index == 0 || passages[index as usize - 1].section != passage.section;
+        if first_of_section {
+            text::for_each_term(&sections[passage.section].heading, |term| {
+                weights.bonus(term, index, HEADING_WEIGHT)
             });
         }
-        text::for_each_term(&section.heading, |term| {
-            weights.bonus(term, index, HEADING_WEIGHT)
-        });
-        text::for_each_term(&section.text, |term| weights.occurrence(term, index));
+        text::for_each_term(passage.text, |term| weights.occurrence(term, index));
     }
-    Ok((weights.finish(), fragment(document, &sections)?))
+    Ok((weights.finish(), fragments(document, &passages)?))
 }
 
-/// A document's terms while it is read: per term, per section, the occurrences in the text
+/// A document's terms while it is read: per term, per passage, the occurrences in the text
 /// and the bonus for a title or heading holding it (the larger one when both do).
 #[derive(Default)]
 struct SectionWeights {
     /// The standard hash on purpose: community text is untrusted, and a weak hash would let
     /// a page of crafted colliding words make indexing quadratic.
     index: HashMap<String, usize>,
-    /// Each term's sections, ascending: they are read in order.
-    terms: Vec<(String, Vec<SectionCount>)>,
+    /// Each term's passages, ascending: they are read in order.
+    terms: Vec<(String, Vec<PassageCount>)>,
 }
 
-/// (section, occurrences in its text, title or heading bonus).
-type SectionCount = (u32, u32, u32);
+/// (passage, occurrences in its text, title or heading bonus).
+type PassageCount = (u32, u32, u32);
 
 impl SectionWeights {
-    fn entry(&mut self, term: &str, section: u32) -> &mut SectionCount {
+    fn entry(&mut self, term: &str, section: u32) -> &mut PassageCount {
         let at = match self.index.get(term) {
             Some(&at) => at,
             None => {
@@ -379,16 +403,36 @@ impl SectionWeights {
         entry.2 = entry.2.max(bonus);
     }
 
-    fn finish(mut self) -> DocumentTerms {
-        self.terms.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+    /// The terms, sorted, each with its best [`MAX_PASSAGES_PER_TERM`] passages; of a page
+    /// with more than [`MAX_TERMS_PER_DOCUMENT`] distinct terms, the weightiest.
+    fn finish(self) -> DocumentTerms {
+        let weight = |(_, count, bonus): &PassageCount| count.min(&MAX_TEXT_COUNT) + bonus;
+        let mut kept: Vec<(String, Vec<(u32, u32)>)> = self
+            .terms
+            .into_iter()
+            .map(|(term, passages)| {
+                let mut passages: Vec<(u32, u32)> = passages
+                    .iter()
+                    .map(|entry| (entry.0, weight(entry)))
+                    .collect();
+                if passages.len() > MAX_PASSAGES_PER_TERM {
+                    passages.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                    passages.truncate(MAX_PASSAGES_PER_TERM);
+                    passages.sort_unstable();
+                }
+                (term, passages)
+            })
+            .collect();
+        if kept.len() > MAX_TERMS_PER_DOCUMENT {
+            let total = |passages: &[(u32, u32)]| passages.iter().map(|p| p.1).sum::<u32>();
+            kept.sort_by(|a, b| total(&b.1).cmp(&total(&a.1)).then_with(|| a.0.cmp(&b.0)));
+            kept.truncate(MAX_TERMS_PER_DOCUMENT);
+        }
+        kept.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
         let mut terms = DocumentTerms::default();
-        for (term, sections) in self.terms {
+        for (term, passages) in kept {
             terms.text.push_str(&term);
-            terms.sections.extend(
-                sections
-                    .into_iter()
-                    .map(|(section, count, bonus)| (section, count.min(MAX_TEXT_COUNT) + bonus)),
-            );
+            terms.sections.extend(passages);
             terms
                 .ends
                 .push((terms.text.len() as u32, terms.sections.len() as u32));
@@ -536,30 +580,41 @@ fn content_name(bytes: &[u8]) -> String {
 // ---------------------------------------------------------------------------------------
 // Fragments: what a result shows.
 
+/// A fragment file: the document's title and addresses, and [`PASSAGES_PER_PART`] of its
+/// passages.
 #[derive(Serialize)]
 struct Fragment<'a> {
     title: &'a str,
     /// Local version index (as a JSON key) → site path.
-    urls: BTreeMap<String, &'a str>,
+    urls: &'a BTreeMap<String, &'a str>,
     /// (heading, anchor, plain text).
     sections: Vec<(&'a str, &'a str, &'a str)>,
 }
 
-fn fragment(document: &Document, sections: &[Section]) -> anyhow::Result<Vec<u8>> {
-    let fragment = Fragment {
-        title: &document.title,
-        urls: document
-            .urls
-            .iter()
-            .map(|(version, url)| (version.to_string(), url.as_str()))
-            .collect(),
-        sections: sections
-            .iter()
-            .zip(extract::excerpts(sections))
-            .map(|(section, excerpt)| (section.heading.as_str(), section.anchor.as_str(), excerpt))
-            .collect(),
+fn fragments(document: &Document, passages: &[Passage]) -> anyhow::Result<Vec<Vec<u8>>> {
+    let urls: BTreeMap<String, &str> = document
+        .urls
+        .iter()
+        .map(|(version, url)| (version.to_string(), url.as_str()))
+        .collect();
+    let mut files = Vec::with_capacity(passages.len().div_ceil(PASSAGES_PER_PART).max(1));
+    // A page without text still has its title and addresses.
+    let parts: Vec<&[Passage]> = match passages.len() {
+        0 => vec![&[]],
+        _ => passages.chunks(PASSAGES_PER_PART).collect(),
     };
-    Ok(json_for_the_web(serde_json::to_string(&fragment)?).into_bytes())
+    for part in parts {
+        let fragment = Fragment {
+            title: &document.title,
+            urls: &urls,
+            sections: part
+                .iter()
+                .map(|passage| (passage.heading, passage.anchor, passage.text))
+                .collect(),
+        };
+        files.push(json_for_the_web(serde_json::to_string(&fragment)?).into_bytes());
+    }
+    Ok(files)
 }
 
 #[cfg(test)]

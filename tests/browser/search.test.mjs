@@ -306,7 +306,7 @@ test("on an archived page a query finds that version's pages only, and the scope
   assert.ok(allVersions.every((result) => result.where.startsWith("Jira ")));
   assert.match(await page.textContent(".search-status"), /in all Jira versions$/);
 
-  await page.selectOption(".search-scope select", { label: "All integrations" });
+  await page.selectOption(".search-scope select", { label: "All integrations (current versions)" });
   await settled(page, "webhook");
   const firstPage = await page.locator("#search-results [role=option]").count();
   assert.equal(firstPage, 8, "a page of results");

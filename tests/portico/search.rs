@@ -84,8 +84,12 @@ impl SearchIndex {
         self.dictionary(self.group(id)["dictionary"].as_str().unwrap())
     }
 
-    fn fragment(&self, document: usize) -> Value {
-        self.json(&format!("f/{document}.json"))
+    /// The fragment file holding a document's passage, and the passage in it.
+    fn fragment(&self, document: usize, passage: usize) -> (Value, Value) {
+        let per_part = self.meta["passages_per_part"].as_u64().unwrap() as usize;
+        let part = self.json(&format!("f/{document}-{}.json", passage / per_part));
+        let passage = part["sections"][passage % per_part].clone();
+        (part, passage)
     }
 }
 
@@ -201,7 +205,9 @@ fn a_text_shared_by_versions_is_indexed_once_with_the_versions_holding_it() {
     let secret = postings(&terms, "secret");
     assert_eq!(secret.len(), 1, "one document: {secret:?}");
     assert_eq!(secret[0].versions, [0, 1], "held by 3.0 and 2.1");
-    let fragment = index.fragment(secret[0].document);
+    // The passage under its heading, with its anchor, for the result's link and snippet.
+    let (passage, _) = secret[0].sections[0];
+    let (fragment, section) = index.fragment(secret[0].document, passage);
     assert_eq!(fragment["title"], "Webhooks");
     assert_eq!(
         fragment["urls"],
@@ -210,9 +216,6 @@ fn a_text_shared_by_versions_is_indexed_once_with_the_versions_holding_it() {
             "1": "integrations/jira/2.1/webhooks.html",
         })
     );
-    // The section under its heading, with its anchor, for the result's link and snippet.
-    let (section, _) = secret[0].sections[0];
-    let section = &fragment["sections"][section];
     assert_eq!(section[0], "Configure the secret");
     assert_eq!(section[1], "configure-the-secret");
     assert!(section[2].as_str().unwrap().contains("EnableWebhookSecret"));
@@ -310,7 +313,7 @@ fn hostile_text_in_a_page_stays_text_in_the_index() {
     );
     let index = SearchIndex::of_site(&fx.path("public"));
     let group = index.group("poll");
-    let fragment = index.fragment(group["first"].as_u64().unwrap() as usize);
+    let (fragment, _) = index.fragment(group["first"].as_u64().unwrap() as usize, 0);
     // The text reads back exactly as the reader saw it; the browser inserts it as text.
     let text = fragment["sections"][0][2].as_str().unwrap();
     assert!(
@@ -320,7 +323,7 @@ fn hostile_text_in_a_page_stays_text_in_the_index() {
     assert!(fragment["title"].as_str().unwrap().contains("<img"));
     // As JSON for the web: no raw markup characters in the file itself.
     let raw =
-        String::from_utf8(fx.output_bytes(&format!("{INDEX}f/{}.json", group["first"]))).unwrap();
+        String::from_utf8(fx.output_bytes(&format!("{INDEX}f/{}-0.json", group["first"]))).unwrap();
     assert!(!raw.contains('<') && !raw.contains('>'), "{raw}");
 }
 
@@ -365,7 +368,7 @@ fn the_portal_pages_are_a_group_of_their_own() {
     assert_eq!(portal["name"], "Test Portal", "the site's title");
     let terms = index.dictionary(portal["dictionary"].as_str().unwrap());
     let archive = postings(&terms, "archiv");
-    let fragment = index.fragment(archive[0].document);
+    let (fragment, _) = index.fragment(archive[0].document, 0);
     assert_eq!(fragment["urls"]["0"], "guide.html");
 }
 
@@ -390,4 +393,51 @@ fn serve_keeps_the_index_current_after_an_edit() {
         terms.contains_key("zeppelin"),
         "the edited page is searchable"
     );
+}
+
+#[test]
+fn a_word_deep_in_a_long_section_points_at_the_passage_holding_it() {
+    let filler = "Plain filler words for a long section. ".repeat(150);
+    let fx = community_portal(&format!(
+        "# Long page\n\n## Settings\n\n{filler}Set `MM_DEEP_KEY` to true. {filler}\n"
+    ));
+    let index = SearchIndex::of_site(&fx.path("public"));
+    let terms = index.group_terms("poll");
+    let key = postings(&terms, "mm_deep_key");
+    let (passage, _) = key[0].sections[0];
+    let (_, passage) = index.fragment(key[0].document, passage);
+    assert_eq!(passage[0], "Settings");
+    assert!(
+        passage[2].as_str().unwrap().contains("MM_DEEP_KEY"),
+        "the snippet's text holds the match: {passage}"
+    );
+}
+
+#[test]
+fn a_hostile_page_keeps_the_index_bounded() {
+    let mut page = String::from("# Hostile\n\nzebra ");
+    page.push_str(&"webhook ".repeat(20_000));
+    for n in 0..20_000 {
+        page.push_str(&format!(" distinct{n}word"));
+    }
+    page.push_str("\n\n");
+    for n in 0..3000 {
+        page.push_str(&format!("## Heading {n}\n\nzebra text {n}\n\n"));
+    }
+    let fx = community_portal(&page);
+    let index = SearchIndex::of_site(&fx.path("public"));
+    let terms = index.group_terms("poll");
+    // A word repeated all over the page names a few passages, not thousands.
+    assert!(postings(&terms, "webhook")[0].sections.len() <= 4);
+    assert!(postings(&terms, "zebra")[0].sections.len() <= 4);
+    // Distinct words beyond a bound are not indexed, nor text beyond a bound.
+    let distinct = terms.keys().filter(|t| t.starts_with("distinct")).count();
+    assert!(distinct < 5000, "{distinct}");
+    assert!(!terms.contains_key("2999"), "the last heading is past the bound");
+    // What a result fetches stays small, however many headings the page has.
+    for (path, bytes) in tree_snapshot(&fx.path("public").join(INDEX)) {
+        if path.starts_with("f/") {
+            assert!(bytes.len() < 4000, "{path}: {} bytes", bytes.len());
+        }
+    }
 }

@@ -3,7 +3,7 @@
 // results, a scope control, a live region), the queries against the static index under
 // `search/` next to this file (format 1: meta.json; dictionaries `d/*.json`, one per
 // integration and one of the current versions, each a list of term chunks `t/*.json`; document
-// fragments `f/<id>.json`; all fetched only when a query needs them and kept in memory), the
+// fragments `f/<id>-<part>.json`, a few passages each; all fetched only when a query needs them and kept in memory), the
 // scoring, and the snippets. Text from the index (titles, headings, page text) and from the
 // query only ever reaches the page as text nodes, never as HTML.
 import { fold, queryTerms, tokens } from "./search-text.js";
@@ -188,10 +188,11 @@ function postings(entry) {
   return list;
 }
 
-function fragment(doc) {
+/** The fragment file holding a document's passage (its title, addresses and a few passages). */
+function fragment(doc, passage, perPart) {
   // Fragments are named by document number, which a rebuild may give to another page:
   // revalidated, unlike the chunks (named by their content).
-  return fetchJson(`f/${doc}.json`, { cache: "no-cache" });
+  return fetchJson(`f/${doc}-${Math.floor(passage / perPart)}.json`, { cache: "no-cache" });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -463,7 +464,12 @@ export function start(box) {
 
   const setStatus = (text, announce) => {
     status.textContent = text;
-    if (announce) announcer.textContent = text;
+    // The same words again (a new query with as many results) are announced again: a
+    // live region speaks on change, so it is emptied first.
+    if (announce) {
+      announcer.textContent = "";
+      requestAnimationFrame(() => { announcer.textContent = text; });
+    }
   };
 
   // Opens only while the reader is in the box: an answer arriving after they left stays shut.
@@ -493,7 +499,7 @@ export function start(box) {
 
   function buildScopes() {
     const group = meta.groups.find((g) => g.id === here.integration && here.integration);
-    const all = { kind: "all", label: "all integrations", option: "All integrations" };
+    const all = { kind: "all", label: "all integrations", option: "All integrations (current versions)" };
     if (!group) return [all];
     let version = group.versions.indexOf(here.version);
     if (version < 0) version = 0;
@@ -630,7 +636,8 @@ export function start(box) {
   /** Fetches the fragments of the next page of results and adds their options. */
   async function renderMore(mine, wanted) {
     const page = shown.slice(rendered, rendered + PAGE_SIZE);
-    const fragments = await Promise.allSettled(page.map((result) => fragment(result.doc)));
+    const perPart = Math.max(1, Number(meta.passages_per_part) || 1);
+    const fragments = await Promise.allSettled(page.map((result) => fragment(result.doc, result.section, perPart)));
     if (mine !== generation) return false;
     const isMatch = matcher(wanted);
     const scope = currentScope();
@@ -640,7 +647,12 @@ export function start(box) {
       const loaded = fragments[i].status === "fulfilled" ? fragments[i].value : null;
       const data = loaded && typeof loaded === "object" ? loaded : {};
       const sections = Array.isArray(data.sections) ? data.sections : [];
-      const section = Array.isArray(sections[result.section]) ? sections[result.section] : ["", "", ""];
+      const passage = (at) => (Array.isArray(sections[at]) ? sections[at] : ["", "", ""]);
+      const section = passage(result.section % perPart);
+      // A match in a title or a heading alone has no text of its own: the snippet is the
+      // text that follows, in the same part.
+      let text = String(section[2] || "");
+      for (let at = (result.section % perPart) + 1; !text && at < sections.length; at++) text = String(passage(at)[2] || "");
       const urls = data.urls && typeof data.urls === "object" ? data.urls : {};
       const url = urls[String(result.shownVersion)] || urls[String(Math.min(...result.versions))] || "";
       const anchor = String(section[1] || "");
@@ -659,7 +671,7 @@ export function start(box) {
         option.append(line);
       }
       const snippet = element("span", { class: "search-result-snippet" });
-      appendSnippet(snippet, String(section[2] || ""), isMatch);
+      appendSnippet(snippet, text, isMatch);
       option.append(snippet);
       list.append(option);
     });
