@@ -61,6 +61,10 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/static/portico.js"),
     ),
     (
+        "favicon.svg",
+        include_bytes!("../themes/default/static/favicon.svg"),
+    ),
+    (
         "search.css",
         include_bytes!("../themes/default/static/search.css"),
     ),

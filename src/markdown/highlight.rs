@@ -94,7 +94,8 @@ fn render_block(code: &str, lang: &str) -> String {
     } else {
         format!(" class=\"language-{}\"", escape_html(lang))
     };
-    format!("<pre class=\"code\"><code{lang_class}>{body}</code></pre>\n")
+    // Focusable, so that a code block wider than the page scrolls from the keyboard.
+    format!("<pre class=\"code\" tabindex=\"0\"><code{lang_class}>{body}</code></pre>\n")
 }
 
 fn highlight(code: &str, syntax: &SyntaxReference) -> Option<String> {

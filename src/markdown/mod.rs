@@ -1215,7 +1215,7 @@ mod tests {
         let out = render("```go\npackage main\n```\n", true);
         assert!(
             out.html
-                .contains("<pre class=\"code\"><code class=\"language-go\">")
+                .contains("<pre class=\"code\" tabindex=\"0\"><code class=\"language-go\">")
         );
         assert!(out.html.contains("hl-"));
     }

@@ -60,6 +60,7 @@ fn sanitizer() -> &'static Builder<'static> {
             .add_tag_attributes("th", ["align"])
             .add_tag_attributes("details", ["open"])
             .add_tag_attributes("a", ["name"])
+            .add_tag_attributes("pre", ["tabindex"])
             .url_schemes(["http", "https", "mailto"].into_iter().collect())
             .attribute_filter(filter_attribute);
         builder
@@ -83,6 +84,9 @@ fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Optio
         // Task-list checkboxes only: no text or password fields on a docs page.
         ("input", "type") => Some(Cow::Borrowed("checkbox")),
         ("input", "disabled") => Some(Cow::Borrowed("")),
+        // A code block is focusable so that it scrolls from the keyboard; no other tab
+        // order (a positive tabindex would move a page's element ahead of the site's own).
+        ("pre", "tabindex") => Some(Cow::Borrowed("0")),
         _ => Some(Cow::Borrowed(value)),
     }
 }
@@ -386,7 +390,7 @@ mod tests {
 
     #[test]
     fn portico_markup_survives() {
-        let ours = r#"<h2 id="setup">Setup</h2><pre class="code"><code class="language-go"><span class="hl-source hl-go">x</span></code></pre><div class="hint hint-info" role="note"><p>n</p></div><ul><li><input disabled="" type="checkbox" checked=""> done</li></ul><details><summary>More</summary>x</details>"#;
+        let ours = r#"<h2 id="setup">Setup</h2><pre class="code" tabindex="0"><code class="language-go"><span class="hl-source hl-go">x</span></code></pre><div class="hint hint-info" role="note"><p>n</p></div><ul><li><input disabled="" type="checkbox" checked=""> done</li></ul><details><summary>More</summary>x</details>"#;
         let clean = sanitize(ours);
         for kept in [
             "id=\"setup\"",
