@@ -183,7 +183,9 @@ fn markdown_renders_with_links_images_hints_code_and_tables() {
     assert!(readme.contains("<div class=\"hint hint-warning\" role=\"note\">"));
     assert!(readme.contains("<strong>first</strong>"));
     assert!(!readme.contains("{%"));
-    assert!(readme.contains("<pre class=\"code\" tabindex=\"0\"><code class=\"language-go\"><span class=\"hl-"));
+    assert!(readme.contains(
+        "<pre class=\"code\" tabindex=\"0\"><code class=\"language-go\"><span class=\"hl-"
+    ));
     assert!(readme.contains("<table>"));
     assert!(readme.contains("<h2 id=\"features\">"));
     // A file outside the docs folder is linked in the repository's web view, not copied.

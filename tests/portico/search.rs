@@ -433,7 +433,10 @@ fn a_hostile_page_keeps_the_index_bounded() {
     // Distinct words beyond a bound are not indexed, nor text beyond a bound.
     let distinct = terms.keys().filter(|t| t.starts_with("distinct")).count();
     assert!(distinct < 5000, "{distinct}");
-    assert!(!terms.contains_key("2999"), "the last heading is past the bound");
+    assert!(
+        !terms.contains_key("2999"),
+        "the last heading is past the bound"
+    );
     // What a result fetches stays small, however many headings the page has.
     for (path, bytes) in tree_snapshot(&fx.path("public").join(INDEX)) {
         if path.starts_with("f/") {
