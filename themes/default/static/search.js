@@ -12,6 +12,8 @@ const INDEX = new URL("search/", import.meta.url);
 // Results shown at once (more on demand): each needs its document's fragment (at most a few
 // KB: the index keeps a fixed text budget per page, about 3 KB a page on the bench portal).
 const PAGE_SIZE = 8;
+// The index adds this to a word's weight in the passage holding the page's title.
+const TITLE_WEIGHT = 40;
 // A query runs once the reader pauses: 100 ms after a lone keystroke (or a paste), and while
 // they type a little longer than the time between their keystrokes (at most 400 ms), so
 // that the words on the way to the one meant download no chunks or fragments of their own.
@@ -269,8 +271,16 @@ function score(meta, requirements) {
         for (let i = 0; i < posting.sections.length; i += 2) {
           const section = posting.sections[i];
           let perWord = found.sections.get(section);
-          if (!perWord) found.sections.set(section, (perWord = new Array(requirements.length).fill(0)));
-          perWord[word] = Math.max(perWord[word], weight * idf * posting.sections[i + 1]);
+          if (!perWord) {
+            perWord = { value: new Array(requirements.length).fill(0), place: new Array(requirements.length).fill(0) };
+            found.sections.set(section, perWord);
+          }
+          const w = posting.sections[i + 1];
+          perWord.value[word] = Math.max(perWord.value[word], weight * idf * w);
+          // The title's bonus says what the page is about, not where in it: the passage a
+          // result opens at is chosen by headings and text.
+          const inPlace = w >= TITLE_WEIGHT ? w - TITLE_WEIGHT : w;
+          perWord.place[word] = Math.max(perWord.place[word], weight * idf * inPlace);
         }
       }
     }
@@ -279,14 +289,17 @@ function score(meta, requirements) {
   const results = [];
   for (const found of docs.values()) {
     let best = -1;
+    let bestPlace = -1;
     let bestScore = 0;
     let sum = 0;
     for (const [section, perWord] of found.sections) {
-      const value = perWord.reduce((a, b) => a + b, 0);
+      const value = perWord.value.reduce((a, b) => a + b, 0);
+      const place = perWord.place.reduce((a, b) => a + b, 0);
       sum += value;
-      if (value > bestScore || (value === bestScore && section < best)) {
+      bestScore = Math.max(bestScore, value);
+      if (place > bestPlace || (place === bestPlace && section < best)) {
         best = section;
-        bestScore = value;
+        bestPlace = place;
       }
     }
     results.push({
