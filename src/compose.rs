@@ -220,6 +220,8 @@ struct SiteView<'a> {
     static_root: String,
     home_url: String,
     integrations_url: String,
+    /// Whether the site has a search index (so pages show the search box).
+    search: bool,
 }
 
 impl<'a> SiteView<'a> {
@@ -231,6 +233,7 @@ impl<'a> SiteView<'a> {
             static_root: format!("{root}{STATIC_DIR}/"),
             home_url: format!("{root}index.html"),
             integrations_url: format!("{root}{INTEGRATIONS_DIR}/index.html"),
+            search: config.search.enabled,
             root,
         }
     }
@@ -1134,7 +1137,7 @@ fn integrations_json(inputs: &Inputs) -> anyhow::Result<Vec<u8>> {
 /// name) never reads as markup, whether the JSON is inlined in a page, sniffed by a
 /// browser, or shown by a tool that does not escape it. These characters occur only
 /// inside JSON strings, so replacing them in the serialized text is exact.
-fn json_for_the_web(json: String) -> String {
+pub(crate) fn json_for_the_web(json: String) -> String {
     if !json.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
         return json;
     }

@@ -35,7 +35,15 @@ pub struct SiteConfig {
     pub root: PathBuf,
     pub site: SiteSettings,
     pub build: BuildSettings,
+    pub search: SearchSettings,
     pub integrations: Vec<IntegrationConfig>,
+}
+
+/// `[search]`: the portal's full-text search.
+#[derive(Debug, Clone)]
+pub struct SearchSettings {
+    /// Whether the build writes the search index (and pages show the search box).
+    pub enabled: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -448,7 +456,26 @@ struct RawConfig {
     #[serde(default)]
     build: RawBuild,
     #[serde(default)]
+    search: RawSearch,
+    #[serde(default)]
     integrations: Vec<RawIntegration>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    #[serde(default = "enabled_by_default")]
+    enabled: bool,
+}
+
+impl Default for RawSearch {
+    fn default() -> Self {
+        RawSearch { enabled: true }
+    }
+}
+
+fn enabled_by_default() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -732,6 +759,9 @@ impl Validator<'_> {
                 allow_embeds: raw.site.allow_embeds,
             },
             build,
+            search: SearchSettings {
+                enabled: raw.search.enabled,
+            },
             integrations,
         }
     }

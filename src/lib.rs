@@ -14,6 +14,7 @@
 //!                           linkcheck::check  ─► warnings
 //! themes/<name>/ ─► theme::load ─► Theme
 //!                           compose::compose  ─► Vec<OutputFile>
+//!                           search::index     ─► + _portico/search/ (one entry per blob)
 //!                      compose::add_manifest  ─► + manifest.json   (build only: hashes all)
 //!                            Output::publish  ─► output folder     (only writer, atomic)
 //! ```
@@ -34,6 +35,7 @@ mod output_paths;
 pub mod publish;
 pub mod render;
 pub mod report;
+mod search;
 pub mod serve;
 mod site;
 pub mod source;
@@ -382,7 +384,7 @@ pub(crate) fn stages(
         .filter(|&page| !reuse.as_ref().is_some_and(|r| r.unchanged(page)))
         .count();
     let unchanged = |page: usize| reuse.as_ref().is_some_and(|r| r.unchanged(page));
-    let files = compose::compose(&compose::Inputs {
+    let mut files = compose::compose(&compose::Inputs {
         config,
         catalog: &catalog,
         rendered: &rendered.pages,
@@ -395,6 +397,16 @@ pub(crate) fn stages(
         }),
     })?;
     lap("compose");
+    if config.search.enabled {
+        files.extend(search::index(
+            &catalog,
+            &rendered.pages,
+            &titles,
+            &config.site.title,
+        )?);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        lap("search index");
+    }
     diagnostics::normalize(&mut diagnostics);
     Ok(Built {
         catalog,

@@ -13,5 +13,6 @@ mod hostile_repos;
 mod hostile_review;
 mod hostile_serve;
 mod remote;
+mod search;
 mod serve;
 mod versions;

@@ -92,7 +92,7 @@ impl Serve {
     }
 
     /// Polls `path` until `check` holds, or fails after a deadline.
-    fn wait_for(&self, path: &str, what: &str, check: impl Fn(&str) -> bool) -> String {
+    pub fn wait_for(&self, path: &str, what: &str, check: impl Fn(&str) -> bool) -> String {
         let started = Instant::now();
         loop {
             let (status, _, body) = self.request("GET", path);
@@ -164,7 +164,7 @@ fn expect_event(events: &Receiver<String>, name: &str) {
     }
 }
 
-fn portal() -> (Fixture, Repo) {
+pub fn portal() -> (Fixture, Repo) {
     let fx = Fixture::new();
     let mut repo = fx.repo("jira", "master");
     repo.commit(

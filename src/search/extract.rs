@@ -1,0 +1,459 @@
+//! A rendered page's plain text, cut into sections at its headings: what the search index
+//! reads and what result snippets show.
+//!
+//! Input: the HTML `markdown` rendered (community pages already sanitized, so nothing here
+//! needs to defend against markup the renderer did not write) and the page's table of
+//! contents. A single forward pass, no DOM: text outside script and style, entities decoded,
+//! whitespace collapsed, block elements separated, heading anchors (`#`) left out.
+
+use crate::markdown::TocEntry;
+
+/// The part of a page under one heading (or before the first one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Section {
+    /// The heading's text; empty for text before the first heading.
+    pub heading: String,
+    /// The heading's id, to link to; empty for the top of the page.
+    pub anchor: String,
+    pub text: String,
+}
+
+/// How many characters of a section's text a result's fragment keeps for its snippet.
+const EXCERPT_CHARS: usize = 1_000;
+
+/// Elements whose content is not text a reader sees.
+const HIDDEN: &[&str] = &["script", "style", "template", "noscript", "svg", "math"];
+
+/// Elements that separate words (the rest are inline: `<b>web</b>hook` is one word).
+const BLOCKS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
+];
+
+/// The page's sections, in order. The text before the first heading is a section only
+/// when it has text; a level-1 heading opening the page links to the page's top.
+pub(crate) fn sections(html: &str, toc: &[TocEntry]) -> Vec<Section> {
+    let mut sections = Vec::new();
+    let mut current = Section {
+        heading: String::new(),
+        anchor: String::new(),
+        text: String::new(),
+    };
+    // While inside a heading: its text so far, and its id.
+    let mut heading: Option<String> = None;
+    let mut heading_id = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        let target = heading.as_mut().unwrap_or(&mut current.text);
+        append_text(target, &rest[..open]);
+        rest = &rest[open..];
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+            continue;
+        }
+        let Some(tag) = Tag::parse(rest) else {
+            // A lone `<` is text.
+            let target = heading.as_mut().unwrap_or(&mut current.text);
+            append_text(target, "<");
+            rest = &rest[1..];
+            continue;
+        };
+        rest = &rest[tag.length..];
+        let name = tag.name.to_ascii_lowercase();
+        if !tag.closing && HIDDEN.contains(&name.as_str()) {
+            rest = skip_element(rest, &name);
+            continue;
+        }
+        if BLOCKS.contains(&name.as_str()) {
+            let target = heading.as_mut().unwrap_or(&mut current.text);
+            append_text(target, " ");
+        }
+        match (heading_level(&name), tag.closing) {
+            (Some(level), false) => {
+                if let Some(id) = tag.attribute("id").map(decode).filter(|id| !id.is_empty()) {
+                    let at_top = sections.is_empty() && current.text.trim().is_empty();
+                    let anchor = if level == 1 && at_top {
+                        String::new()
+                    } else {
+                        id.clone()
+                    };
+                    let finished = std::mem::replace(
+                        &mut current,
+                        Section {
+                            heading: String::new(),
+                            anchor,
+                            text: String::new(),
+                        },
+                    );
+                    keep(&mut sections, finished);
+                    heading = Some(String::new());
+                    heading_id = id;
+                }
+            }
+            (Some(_), true) => {
+                if let Some(text) = heading.take() {
+                    // The table of contents holds the heading as the reader sees it.
+                    current.heading = toc
+                        .iter()
+                        .find(|entry| entry.id == heading_id)
+                        .map_or_else(|| text.trim().to_string(), |entry| entry.title.clone());
+                }
+            }
+            _ => {}
+        }
+        if name == "a" && !tag.closing && heading.is_some() {
+            let is_anchor = tag
+                .attribute("class")
+                .is_some_and(|class| class.split_whitespace().any(|c| c == "anchor"));
+            if is_anchor {
+                rest = skip_element(rest, "a");
+            }
+        }
+    }
+    let target = heading.as_mut().unwrap_or(&mut current.text);
+    append_text(target, rest);
+    keep(&mut sections, current);
+    for section in &mut sections {
+        let trimmed = section.text.trim_end().len();
+        section.text.truncate(trimmed);
+    }
+    sections
+}
+
+/// Keeps a finished section unless it is the empty text before the first heading.
+fn keep(sections: &mut Vec<Section>, section: Section) {
+    let empty_top =
+        section.heading.is_empty() && section.anchor.is_empty() && section.text.trim().is_empty();
+    if !empty_top {
+        sections.push(section);
+    }
+}
+
+/// The start of a section's text, cut at a word boundary, for a result's snippet.
+pub(crate) fn excerpt(text: &str) -> &str {
+    if text.chars().count() <= EXCERPT_CHARS {
+        return text;
+    }
+    let cut = text
+        .char_indices()
+        .nth(EXCERPT_CHARS)
+        .map_or(text.len(), |(at, _)| at);
+    let head = &text[..cut];
+    match head.rfind(' ') {
+        Some(space) if space > cut / 2 => &head[..space],
+        _ => head,
+    }
+}
+
+fn heading_level(name: &str) -> Option<u8> {
+    match name.as_bytes() {
+        [b'h', digit @ b'1'..=b'6'] => Some(digit - b'0'),
+        _ => None,
+    }
+}
+
+/// Appends `raw` (HTML text, entities undecoded) with whitespace collapsed to single spaces
+/// and no leading space.
+fn append_text(out: &mut String, raw: &str) {
+    if raw.is_empty() {
+        return;
+    }
+    let decoded = decode(raw);
+    for c in decoded.chars() {
+        if c.is_whitespace() {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// `rest` after the element `name` that just opened ends (nested ones of the same name
+/// included); the end of the input when it never does.
+fn skip_element<'a>(rest: &'a str, name: &str) -> &'a str {
+    let mut depth = 1;
+    let mut at = rest;
+    while let Some(open) = at.find('<') {
+        at = &at[open..];
+        match Tag::parse(at) {
+            Some(tag) if tag.name.eq_ignore_ascii_case(name) => {
+                depth += if tag.closing { -1 } else { 1 };
+                at = &at[tag.length..];
+                if depth == 0 {
+                    return at;
+                }
+            }
+            Some(tag) => at = &at[tag.length..],
+            None => at = &at[1..],
+        }
+    }
+    ""
+}
+
+/// A start or end tag at the start of the input.
+struct Tag<'a> {
+    name: &'a str,
+    closing: bool,
+    /// The attributes' source text.
+    attributes: &'a str,
+    /// Bytes the tag takes, `<` to `>` included.
+    length: usize,
+}
+
+impl<'a> Tag<'a> {
+    fn parse(input: &'a str) -> Option<Tag<'a>> {
+        let after = input.strip_prefix('<')?;
+        let (closing, after) = match after.strip_prefix('/') {
+            Some(after) => (true, after),
+            None => (false, after),
+        };
+        let name_length = after
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
+            .count();
+        if name_length == 0 || !after.as_bytes()[0].is_ascii_alphabetic() {
+            return None;
+        }
+        let name = &after[..name_length];
+        let attributes_start = &after[name_length..];
+        // The tag ends at the first `>` outside quotes.
+        let mut quote = None;
+        for (at, byte) in attributes_start.bytes().enumerate() {
+            match (quote, byte) {
+                (None, b'"' | b'\'') => quote = Some(byte),
+                (Some(q), _) if q == byte => quote = None,
+                (None, b'>') => {
+                    return Some(Tag {
+                        name,
+                        closing,
+                        attributes: &attributes_start[..at],
+                        length: input.len() - attributes_start.len() + at + 1,
+                    });
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// An attribute's raw value (entities undecoded).
+    fn attribute(&self, wanted: &str) -> Option<&'a str> {
+        let mut rest = self.attributes;
+        loop {
+            rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
+            if rest.is_empty() {
+                return None;
+            }
+            let name_end = rest
+                .find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '/')
+                .unwrap_or(rest.len());
+            let name = &rest[..name_end];
+            rest = rest[name_end..].trim_start();
+            let value = match rest.strip_prefix('=') {
+                Some(after) => {
+                    let after = after.trim_start();
+                    let (value, remaining) = match after.as_bytes().first() {
+                        Some(&quote @ (b'"' | b'\'')) => {
+                            let body = &after[1..];
+                            let end = body.find(quote as char).unwrap_or(body.len());
+                            (&body[..end], body.get(end + 1..).unwrap_or(""))
+                        }
+                        _ => {
+                            let end = after
+                                .find(|c: char| c.is_ascii_whitespace())
+                                .unwrap_or(after.len());
+                            (&after[..end], &after[end..])
+                        }
+                    };
+                    rest = remaining;
+                    value
+                }
+                None => "",
+            };
+            if name.eq_ignore_ascii_case(wanted) {
+                return Some(value);
+            }
+        }
+    }
+}
+
+/// HTML text with character references decoded: the numeric ones and the named ones a
+/// serializer writes (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&nbsp;`); any other
+/// stays as written.
+fn decode(raw: &str) -> String {
+    if !raw.contains('&') {
+        return raw.to_string();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let reference = rest
+            .find(';')
+            .filter(|&end| end <= 10)
+            .and_then(|end| Some((character(&rest[1..end])?, end)));
+        match reference {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn character(name: &str) -> Option<char> {
+    let number = |digits: &str, radix| u32::from_str_radix(digits, radix).ok();
+    let code = match name {
+        "amp" => return Some('&'),
+        "lt" => return Some('<'),
+        "gt" => return Some('>'),
+        "quot" => return Some('"'),
+        "apos" => return Some('\''),
+        "nbsp" => return Some('\u{a0}'),
+        _ => match name.strip_prefix('#') {
+            Some(hex) if hex.starts_with(['x', 'X']) => number(&hex[1..], 16),
+            Some(decimal) => number(decimal, 10),
+            None => None,
+        },
+    }?;
+    char::from_u32(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toc(entries: &[(u8, &str, &str)]) -> Vec<TocEntry> {
+        entries
+            .iter()
+            .map(|(level, id, title)| TocEntry {
+                level: *level,
+                id: id.to_string(),
+                title: title.to_string(),
+            })
+            .collect()
+    }
+
+    fn section(heading: &str, anchor: &str, text: &str) -> Section {
+        Section {
+            heading: heading.into(),
+            anchor: anchor.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_page_is_cut_at_its_headings_and_anchors_are_left_out() {
+        let html = concat!(
+            "<h1 id=\"setup\">Setup<a class=\"anchor\" href=\"#setup\" aria-label=\"Link\">#</a></h1>\n",
+            "<p>Install the <strong>plug</strong>in.</p>\n",
+            "<h2 id=\"configure-webhooks\">Configure <code>webhooks</code><a class=\"anchor\" href=\"#configure-webhooks\">#</a></h2>\n",
+            "<p>Set <code>EnableWebhooks</code> &amp; save.</p><ul><li>one</li><li>two</li></ul>",
+        );
+        let toc = toc(&[
+            (1, "setup", "Setup"),
+            (2, "configure-webhooks", "Configure webhooks"),
+        ]);
+        assert_eq!(
+            sections(html, &toc),
+            [
+                section("Setup", "", "Install the plugin."),
+                section(
+                    "Configure webhooks",
+                    "configure-webhooks",
+                    "Set EnableWebhooks & save. one two"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn text_before_the_first_heading_is_its_own_section() {
+        let html = "<p>Intro &lt;b&gt; &#x41;&#66;</p><h2 id=\"a\">A</h2><p>x</p>";
+        assert_eq!(
+            sections(html, &[]),
+            [section("", "", "Intro <b> AB"), section("A", "a", "x")]
+        );
+    }
+
+    #[test]
+    fn scripts_styles_and_comments_are_not_text() {
+        let html = "<p>a<!-- hidden --></p><script>var x = '<p>';</script><style>p{}</style><svg><text>s</text></svg><p>b</p>";
+        assert_eq!(sections(html, &[]), [section("", "", "a b")]);
+    }
+
+    #[test]
+    fn code_blocks_are_text() {
+        let html = "<pre class=\"code\"><code class=\"language-json\"><span class=\"s\">\"SiteURL\"</span>: <span>8065</span></code></pre>";
+        assert_eq!(sections(html, &[]), [section("", "", "\"SiteURL\": 8065")]);
+    }
+
+    #[test]
+    fn broken_markup_never_panics_and_keeps_the_text() {
+        for html in [
+            "<",
+            "a < b",
+            "<h2 id=\"x\">never closed",
+            "<p class=\"unterminated>x",
+            "&#xFFFFFFFF; &bogus; &",
+            "<script>",
+        ] {
+            let _ = sections(html, &[]);
+        }
+        assert_eq!(sections("a < b", &[]), [section("", "", "a < b")]);
+        assert_eq!(
+            sections("&#xFFFFFFFF;&bogus;", &[])[0].text,
+            "&#xFFFFFFFF;&bogus;"
+        );
+    }
+
+    #[test]
+    fn excerpts_stop_at_a_word_boundary() {
+        let text = "word ".repeat(1000);
+        let excerpt = excerpt(&text);
+        assert!(excerpt.len() <= EXCERPT_CHARS && excerpt.ends_with("word"));
+        assert_eq!(super::excerpt("short"), "short");
+        let wide = "é".repeat(2000);
+        assert_eq!(super::excerpt(&wide).chars().count(), EXCERPT_CHARS);
+    }
+}

@@ -1,0 +1,638 @@
+//! The portal's full-text search index: static files the theme's search box fetches on
+//! demand (format in `README.md`, "Search").
+//!
+//! Input: the catalog, every page's rendering (community pages already sanitized) and
+//! title. Output: the files under `_portico/search/`. Versioned docs are mostly the same
+//! text from version to version, and git names each text by its blob id, so the index is
+//! built per *document*: one distinct blob of one integration, recording which of the
+//! integration's versions hold it. Six versions of an integration cost little more than one.
+//!
+//! The dictionary is split into chunks of about [`CHUNK_TARGET`] bytes by term, so a query
+//! downloads the chunks holding its terms and the fragments (title, addresses, section
+//! texts) of the results it shows, never the whole index. Each document's text is
+//! analysed once, in parallel; the files are named by their content (except `meta.json`)
+//! so the output is deterministic and caches never serve a stale chunk.
+//!
+//! This module writes nothing to disk and knows nothing of templates: it returns output
+//! files, which `publish` writes with the rest of the site.
+
+mod extract;
+pub(crate) mod text;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::catalog::{Catalog, Integration, Owner, STATIC_DIR};
+use crate::compose::{OutputFile, json_for_the_web};
+use crate::markdown::Rendered;
+
+use extract::Section;
+
+/// Bump when the files' format changes (the browser side checks it).
+pub(crate) const FORMAT: u32 = 1;
+
+/// About how many bytes of dictionary one chunk holds: small enough that a query's few
+/// chunks stay far below the page-weight budget, large enough that a portal has tens of
+/// chunks, not thousands of files.
+const CHUNK_TARGET: usize = 16 * 1024;
+
+/// Per (term, section) weights; the browser multiplies them by the term's rarity.
+const TITLE_WEIGHT: u32 = 40;
+const HEADING_WEIGHT: u32 = 20;
+/// Occurrences in a section's text beyond this add nothing (a page repeating a word is
+/// not more relevant for it).
+const MAX_TEXT_COUNT: u32 = 10;
+
+/// The folder of the index inside the site.
+pub(crate) fn index_dir() -> String {
+    format!("{STATIC_DIR}/search/")
+}
+
+/// The whole index as output files: `meta.json`, the dictionaries (`d/*.json`, each a list
+/// of its chunks `t/*.json`) and one fragment `f/<document>.json` per document.
+pub(crate) fn index(
+    catalog: &Catalog,
+    rendered: &[Arc<Rendered>],
+    titles: &[String],
+    site_title: &str,
+) -> anyhow::Result<Vec<OutputFile>> {
+    let dir = index_dir();
+    let (mut groups, documents) = documents(catalog, titles, site_title);
+    // One dictionary per group, of every version (the scopes "this version" and "all
+    // versions"), and one of every group's current version ("all integrations"). Of a
+    // group's documents, only the current version's terms are kept for the latter.
+    let indexed: Vec<GroupIndex> = groups
+        .par_iter()
+        .map(|group| index_group(group, &documents, rendered))
+        .collect::<anyhow::Result<_>>()?;
+    let mut files = Vec::with_capacity(documents.len() + 1024);
+    let mut current: Vec<(usize, DocumentTerms)> = Vec::new();
+    for (group, indexed) in groups.iter_mut().zip(indexed) {
+        group.dictionary = indexed.dictionary;
+        files.extend(indexed.files);
+        current.extend(indexed.current);
+    }
+    let entries = current.iter().map(|(id, terms)| (*id, terms));
+    let current = write_dictionary(dictionary(&documents, entries), &mut files)?;
+    let meta = Meta {
+        format: FORMAT,
+        docs: documents.len(),
+        groups,
+        current,
+    };
+    files.push(OutputFile {
+        path: format!("{dir}meta.json"),
+        bytes: json_for_the_web(serde_json::to_string(&meta)?)
+            .into_bytes()
+            .into(),
+    });
+    // Two dictionaries may hold the same chunk (a portal of one version); one file serves.
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    Ok(files)
+}
+
+/// A group's part of the index.
+struct GroupIndex {
+    /// Its fragments and its dictionary's files.
+    files: Vec<OutputFile>,
+    /// Its dictionary's name.
+    dictionary: String,
+    /// The terms of its current version's documents.
+    current: Vec<(usize, DocumentTerms)>,
+}
+
+fn index_group(
+    group: &Group,
+    documents: &[Document],
+    rendered: &[Arc<Rendered>],
+) -> anyhow::Result<GroupIndex> {
+    let dir = index_dir();
+    let analysed: Vec<(DocumentTerms, Vec<u8>)> = (group.first..group.end)
+        .into_par_iter()
+        .map(|id| analyse(&documents[id], &rendered[documents[id].page]))
+        .collect::<anyhow::Result<_>>()?;
+    let mut files = Vec::with_capacity(analysed.len() + 32);
+    let mut terms = Vec::with_capacity(analysed.len());
+    for (id, (document_terms, fragment)) in (group.first..).zip(analysed) {
+        files.push(OutputFile {
+            path: format!("{dir}f/{id}.json"),
+            bytes: fragment.into(),
+        });
+        terms.push((id, document_terms));
+    }
+    let entries = terms.iter().map(|(id, terms)| (*id, terms));
+    let dictionary = write_dictionary(dictionary(documents, entries), &mut files)?;
+    let in_current = |id: usize| documents[id].urls.first().is_some_and(|(v, _)| *v == 0);
+    Ok(GroupIndex {
+        files,
+        dictionary,
+        current: terms
+            .into_iter()
+            .filter(|(id, _)| in_current(*id))
+            .collect(),
+    })
+}
+
+/// Writes a dictionary's chunks (`t/<name>.json`) and their list (`d/<name>.json`: an array
+/// of [first term, chunk name]); returns the list's name.
+fn write_dictionary(
+    dictionary: Vec<(String, String)>,
+    files: &mut Vec<OutputFile>,
+) -> anyhow::Result<String> {
+    let dir = index_dir();
+    let mut list = Vec::new();
+    for chunk in chunk_dictionary(&dictionary)? {
+        let name = content_name(&chunk.bytes);
+        files.push(OutputFile {
+            path: format!("{dir}t/{name}.json"),
+            bytes: chunk.bytes.into(),
+        });
+        list.push((chunk.first_term, name));
+    }
+    let bytes = serde_json::to_vec(&list)?;
+    let name = content_name(&bytes);
+    files.push(OutputFile {
+        path: format!("{dir}d/{name}.json"),
+        bytes: bytes.into(),
+    });
+    Ok(name)
+}
+
+// ---------------------------------------------------------------------------------------
+// Documents: one per distinct text of a group (an integration, or the portal's own pages).
+
+/// `meta.json`.
+#[derive(Serialize)]
+struct Meta {
+    format: u32,
+    docs: usize,
+    groups: Vec<Group>,
+    /// The dictionary of every group's current version (`d/<name>.json`).
+    current: String,
+}
+
+/// An integration (or the portal's own pages, last, with `id` empty and the site's title): its documents are
+/// the ids `first..end`.
+#[derive(Serialize)]
+struct Group {
+    id: String,
+    name: String,
+    first: usize,
+    end: usize,
+    /// Version labels; index 0 is the current version.
+    versions: Vec<String>,
+    /// The group's dictionary, of every version (`d/<name>.json`).
+    dictionary: String,
+}
+
+/// One distinct text: the page it is read from (in the newest version holding it) and the
+/// address of the page in each version holding it.
+struct Document {
+    page: usize,
+    title: String,
+    /// (local version index, site path), ascending by version.
+    urls: Vec<(usize, String)>,
+}
+
+/// The groups, and every document with its ids in group order.
+fn documents(
+    catalog: &Catalog,
+    titles: &[String],
+    site_title: &str,
+) -> (Vec<Group>, Vec<Document>) {
+    let mut groups = Vec::with_capacity(catalog.integrations.len() + 1);
+    let mut documents: Vec<Document> = Vec::new();
+    for integration in &catalog.integrations {
+        let first = documents.len();
+        // Within an integration every page has the same trust, so the blob alone names
+        // the text.
+        let mut by_blob: HashMap<&str, usize> = HashMap::new();
+        for (version_index, version) in integration.versions.iter().enumerate() {
+            for &page in &version.docs.pages {
+                let url = version_url(integration, version_index, &catalog.pages[page].rel_path);
+                let blob = catalog.pages[page].source.blob.as_str();
+                match by_blob.get(blob) {
+                    Some(&id) => {
+                        let urls = &mut documents[id].urls;
+                        if urls.last().is_none_or(|(v, _)| *v != version_index) {
+                            urls.push((version_index, url));
+                        }
+                    }
+                    None => {
+                        by_blob.insert(blob, documents.len());
+                        documents.push(Document {
+                            page,
+                            title: titles[page].clone(),
+                            urls: vec![(version_index, url)],
+                        });
+                    }
+                }
+            }
+        }
+        groups.push(Group {
+            id: integration.id.clone(),
+            name: integration.name.clone(),
+            first,
+            end: documents.len(),
+            versions: integration
+                .versions
+                .iter()
+                .map(|version| version.label.as_str().to_string())
+                .collect(),
+            dictionary: String::new(),
+        });
+    }
+    let first = documents.len();
+    for (page, page_ref) in catalog.pages.iter().enumerate() {
+        if page_ref.owner == Owner::Portal {
+            documents.push(Document {
+                page,
+                title: titles[page].clone(),
+                urls: vec![(0, site_path(&page_ref.output_path))],
+            });
+        }
+    }
+    groups.push(Group {
+        id: String::new(),
+        name: site_title.to_string(),
+        first,
+        end: documents.len(),
+        versions: vec![String::new()],
+        dictionary: String::new(),
+    });
+    (groups, documents)
+}
+
+/// Where a reader finds a version's page: under `latest/` for the current version (the
+/// stable address), else in the version's folder.
+fn version_url(integration: &Integration, version_index: usize, rel_path: &str) -> String {
+    let version = &integration.versions[version_index];
+    let dir = if version.is_current() {
+        integration.latest_dir()
+    } else {
+        version.docs.dir.clone()
+    };
+    site_path(&format!("{dir}{rel_path}"))
+}
+
+/// `a/index.html` is linked as `a/`.
+fn site_path(output_path: &str) -> String {
+    match output_path.strip_suffix("index.html") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => dir.to_string(),
+        _ => output_path.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Analysis: a document's sections and the weight of each term in each section.
+
+/// A document's terms, sorted, each with its weight in each section holding it: one
+/// string and two arrays rather than a map of strings, since every document of a group
+/// (and the current versions' ones until the end) is held at once.
+#[derive(Default)]
+struct DocumentTerms {
+    /// The terms, concatenated.
+    text: String,
+    /// Per term: where it ends in `text`, and where its sections end in `sections`.
+    ends: Vec<(u32, u32)>,
+    /// (section, weight), sections ascending per term.
+    sections: Vec<(u32, u32)>,
+}
+
+impl DocumentTerms {
+    fn from_map(map: HashMap<String, Vec<(u32, u32)>>) -> Self {
+        let mut entries: Vec<_> = map.into_iter().collect();
+        entries.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+        let mut terms = DocumentTerms::default();
+        for (term, sections) in entries {
+            terms.text.push_str(&term);
+            terms.sections.extend(sections);
+            terms
+                .ends
+                .push((terms.text.len() as u32, terms.sections.len() as u32));
+        }
+        terms.text.shrink_to_fit();
+        terms.sections.shrink_to_fit();
+        terms
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, &[(u32, u32)])> {
+        let mut start = (0, 0);
+        self.ends.iter().map(move |&(text_end, sections_end)| {
+            let (text_start, sections_start) = start;
+            start = (text_end as usize, sections_end as usize);
+            (
+                &self.text[text_start..text_end as usize],
+                &self.sections[sections_start..sections_end as usize],
+            )
+        })
+    }
+}
+
+/// A document's terms, sorted, and its fragment.
+fn analyse(document: &Document, rendered: &Rendered) -> anyhow::Result<(DocumentTerms, Vec<u8>)> {
+    let sections = extract::sections(&rendered.html, &rendered.toc);
+    let mut terms: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+    // Sections are visited in order, so a term's last entry is the current section's.
+    let mut add = |term: &str, section: u32, weight: u32| {
+        let postings = match terms.get_mut(term) {
+            Some(postings) => postings,
+            None => terms.entry(term.to_string()).or_default(),
+        };
+        match postings.last_mut() {
+            Some((last, total)) if *last == section => *total += weight,
+            _ => postings.push((section, weight)),
+        }
+    };
+    for (index, section) in sections.iter().enumerate() {
+        let index = index as u32;
+        let mut seen = std::collections::HashSet::new();
+        if index == 0 {
+            text::for_each_term(&document.title, |term| {
+                if seen.insert(term.to_string()) {
+                    add(term, 0, TITLE_WEIGHT);
+                }
+            });
+        }
+        let mut in_heading = std::collections::HashSet::new();
+        text::for_each_term(&section.heading, |term| {
+            if !seen.contains(term) && in_heading.insert(term.to_string()) {
+                add(term, index, HEADING_WEIGHT);
+            }
+        });
+        let mut counts: HashMap<String, u32> = HashMap::new();
+        text::for_each_term(&section.text, |term| match counts.get_mut(term) {
+            Some(count) => *count += 1,
+            None => {
+                counts.insert(term.to_string(), 1);
+            }
+        });
+        for (term, count) in counts {
+            add(&term, index, count.min(MAX_TEXT_COUNT));
+        }
+    }
+    Ok((
+        DocumentTerms::from_map(terms),
+        fragment(document, &sections)?,
+    ))
+}
+
+// ---------------------------------------------------------------------------------------
+// The dictionary: every term's postings, encoded.
+
+/// The dictionary of some documents (ascending ids): term → encoded postings, in the
+/// browser's sort order.
+fn dictionary<'a>(
+    documents: &[Document],
+    entries: impl Iterator<Item = (usize, &'a DocumentTerms)>,
+) -> Vec<(String, String)> {
+    struct Postings {
+        encoded: String,
+        last_document: usize,
+    }
+    let mut by_term: HashMap<&str, Postings> = HashMap::new();
+    for (id, terms) in entries {
+        let runs = version_runs(documents[id].urls.iter().map(|(version, _)| *version));
+        for (term, sections) in terms.iter() {
+            let postings = by_term.entry(term).or_insert(Postings {
+                encoded: String::new(),
+                last_document: 0,
+            });
+            let out = &mut postings.encoded;
+            push_number(out, (id - postings.last_document) as u64);
+            postings.last_document = id;
+            push_number(out, runs.len() as u64);
+            let mut end = 0;
+            for &(start, length) in &runs {
+                push_number(out, (start - end) as u64);
+                push_number(out, length as u64);
+                end = start + length;
+            }
+            push_number(out, sections.len() as u64);
+            let mut previous = 0;
+            for &(section, weight) in sections {
+                push_number(out, u64::from(section - previous));
+                push_number(out, u64::from(weight));
+                previous = section;
+            }
+        }
+    }
+    let mut terms: Vec<(String, String)> = by_term
+        .into_iter()
+        .map(|(term, postings)| (term.to_string(), postings.encoded))
+        .collect();
+    terms.sort_by(|(a, _), (b, _)| browser_order(a, b));
+    terms
+}
+
+/// JavaScript compares strings by UTF-16 code units; the browser's binary search over
+/// chunk boundaries needs the same order.
+fn browser_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// Ascending version indexes as (start, length) runs.
+fn version_runs(versions: impl Iterator<Item = usize>) -> Vec<(usize, usize)> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for version in versions {
+        match runs.last_mut() {
+            Some((start, length)) if *start + *length == version => *length += 1,
+            _ => runs.push((version, 1)),
+        }
+    }
+    runs
+}
+
+const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Appends `n` as base64url digits of 5 bits each, least significant first; a digit of 32
+/// or more says another digit follows.
+fn push_number(out: &mut String, mut n: u64) {
+    loop {
+        let payload = (n & 31) as usize;
+        n >>= 5;
+        if n == 0 {
+            out.push(DIGITS[payload] as char);
+            return;
+        }
+        out.push(DIGITS[payload + 32] as char);
+    }
+}
+
+struct Chunk {
+    first_term: String,
+    bytes: Vec<u8>,
+}
+
+/// Splits the sorted dictionary into JSON chunks of about [`CHUNK_TARGET`] bytes. A term
+/// is never split, so a very common term may make its chunk larger.
+fn chunk_dictionary(dictionary: &[(String, String)]) -> anyhow::Result<Vec<Chunk>> {
+    let mut chunks = Vec::new();
+    let mut current = Vec::new();
+    let mut first_term = String::new();
+    for (term, postings) in dictionary {
+        if current.is_empty() {
+            current.push(b'[');
+            if !chunks.is_empty() {
+                first_term = term.clone();
+            }
+        } else {
+            current.push(b',');
+        }
+        serde_json::to_writer(&mut current, &(term, postings))?;
+        if current.len() >= CHUNK_TARGET {
+            current.push(b']');
+            chunks.push(Chunk {
+                first_term: std::mem::take(&mut first_term),
+                bytes: std::mem::take(&mut current),
+            });
+        }
+    }
+    if !current.is_empty() || chunks.is_empty() {
+        if current.is_empty() {
+            current.push(b'[');
+        }
+        current.push(b']');
+        chunks.push(Chunk {
+            first_term,
+            bytes: current,
+        });
+    }
+    Ok(chunks)
+}
+
+/// 16 hex digits of the SHA-256 of `bytes`.
+fn content_name(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut name = String::with_capacity(16);
+    for byte in &digest[..8] {
+        let _ = write!(name, "{byte:02x}");
+    }
+    name
+}
+
+// ---------------------------------------------------------------------------------------
+// Fragments: what a result shows.
+
+#[derive(Serialize)]
+struct Fragment<'a> {
+    title: &'a str,
+    /// Local version index (as a JSON key) → site path.
+    urls: BTreeMap<String, &'a str>,
+    /// (heading, anchor, plain text).
+    sections: Vec<(&'a str, &'a str, &'a str)>,
+}
+
+fn fragment(document: &Document, sections: &[Section]) -> anyhow::Result<Vec<u8>> {
+    let fragment = Fragment {
+        title: &document.title,
+        urls: document
+            .urls
+            .iter()
+            .map(|(version, url)| (version.to_string(), url.as_str()))
+            .collect(),
+        sections: sections
+            .iter()
+            .map(|section| {
+                (
+                    section.heading.as_str(),
+                    section.anchor.as_str(),
+                    extract::excerpt(&section.text),
+                )
+            })
+            .collect(),
+    };
+    Ok(json_for_the_web(serde_json::to_string(&fragment)?).into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(encoded: &str) -> Vec<u64> {
+        let mut numbers = Vec::new();
+        let (mut value, mut shift) = (0u64, 0);
+        for byte in encoded.bytes() {
+            let digit = DIGITS.iter().position(|d| *d == byte).unwrap() as u64;
+            value |= (digit & 31) << shift;
+            shift += 5;
+            if digit < 32 {
+                numbers.push(value);
+                (value, shift) = (0, 0);
+            }
+        }
+        numbers
+    }
+
+    #[test]
+    fn numbers_read_back_the_same() {
+        let mut out = String::new();
+        let numbers = [0, 1, 31, 32, 1023, 1024, 123_456_789, u64::from(u32::MAX)];
+        for n in numbers {
+            push_number(&mut out, n);
+        }
+        assert_eq!(decode(&out), numbers);
+        let mut small = String::new();
+        push_number(&mut small, 31);
+        assert_eq!(small.len(), 1, "numbers below 32 take one digit");
+    }
+
+    #[test]
+    fn versions_become_runs() {
+        assert_eq!(
+            version_runs([0, 1, 2, 5, 6, 9].into_iter()),
+            [(0, 3), (5, 2), (9, 1)]
+        );
+        assert_eq!(version_runs(std::iter::empty()), []);
+    }
+
+    #[test]
+    fn chunks_cover_the_dictionary_in_order_and_name_their_first_term() {
+        let dictionary: Vec<(String, String)> = (0..3000)
+            .map(|i| (format!("term{i:05}"), "ABCDEFGH".repeat(3)))
+            .collect();
+        let chunks = chunk_dictionary(&dictionary).unwrap();
+        assert!(chunks.len() > 2);
+        assert_eq!(
+            chunks[0].first_term, "",
+            "the first chunk starts before every term"
+        );
+        let mut all = Vec::new();
+        for (index, chunk) in chunks.iter().enumerate() {
+            let entries: Vec<(String, String)> = serde_json::from_slice(&chunk.bytes).unwrap();
+            if index > 0 {
+                assert_eq!(chunk.first_term, entries[0].0);
+            }
+            assert!(chunk.bytes.len() < CHUNK_TARGET + 100);
+            all.extend(entries);
+        }
+        assert_eq!(all, dictionary);
+    }
+
+    #[test]
+    fn the_browser_order_puts_astral_characters_before_the_last_bmp_ones() {
+        // UTF-8 byte order and UTF-16 order disagree here; the browser uses UTF-16.
+        assert_eq!(
+            browser_order("\u{10000}", "\u{ffff}"),
+            std::cmp::Ordering::Less
+        );
+        assert_eq!(browser_order("a", "b"), std::cmp::Ordering::Less);
+    }
+
+    #[test]
+    fn site_paths_drop_index_html() {
+        assert_eq!(
+            site_path("integrations/jira/latest/index.html"),
+            "integrations/jira/latest/"
+        );
+        assert_eq!(site_path("index.html"), "");
+        assert_eq!(site_path("a/setup.html"), "a/setup.html");
+        assert_eq!(site_path("a/myindex.html"), "a/myindex.html");
+    }
+}
