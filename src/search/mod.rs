@@ -306,22 +306,6 @@ struct DocumentTerms {
 }
 
 impl DocumentTerms {
-    fn from_map(map: HashMap<String, Vec<(u32, u32)>>) -> Self {
-        let mut entries: Vec<_> = map.into_iter().collect();
-        entries.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
-        let mut terms = DocumentTerms::default();
-        for (term, sections) in entries {
-            terms.text.push_str(&term);
-            terms.sections.extend(sections);
-            terms
-                .ends
-                .push((terms.text.len() as u32, terms.sections.len() as u32));
-        }
-        terms.text.shrink_to_fit();
-        terms.sections.shrink_to_fit();
-        terms
-    }
-
     fn iter(&self) -> impl Iterator<Item = (&str, &[(u32, u32)])> {
         let mut start = (0, 0);
         self.ends.iter().map(move |&(text_end, sections_end)| {
@@ -338,49 +322,78 @@ impl DocumentTerms {
 /// A document's terms, sorted, and its fragment.
 fn analyse(document: &Document, rendered: &Rendered) -> anyhow::Result<(DocumentTerms, Vec<u8>)> {
     let sections = extract::sections(&rendered.html, &rendered.toc);
-    let mut terms: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
-    // Sections are visited in order, so a term's last entry is the current section's.
-    let mut add = |term: &str, section: u32, weight: u32| {
-        let postings = match terms.get_mut(term) {
-            Some(postings) => postings,
-            None => terms.entry(term.to_string()).or_default(),
-        };
-        match postings.last_mut() {
-            Some((last, total)) if *last == section => *total += weight,
-            _ => postings.push((section, weight)),
-        }
-    };
+    let mut weights = SectionWeights::default();
     for (index, section) in sections.iter().enumerate() {
         let index = index as u32;
-        let mut seen = std::collections::HashSet::new();
         if index == 0 {
             text::for_each_term(&document.title, |term| {
-                if seen.insert(term.to_string()) {
-                    add(term, 0, TITLE_WEIGHT);
-                }
+                weights.bonus(term, 0, TITLE_WEIGHT);
             });
         }
-        let mut in_heading = std::collections::HashSet::new();
         text::for_each_term(&section.heading, |term| {
-            if !seen.contains(term) && in_heading.insert(term.to_string()) {
-                add(term, index, HEADING_WEIGHT);
-            }
+            weights.bonus(term, index, HEADING_WEIGHT)
         });
-        let mut counts: HashMap<String, u32> = HashMap::new();
-        text::for_each_term(&section.text, |term| match counts.get_mut(term) {
-            Some(count) => *count += 1,
-            None => {
-                counts.insert(term.to_string(), 1);
-            }
-        });
-        for (term, count) in counts {
-            add(&term, index, count.min(MAX_TEXT_COUNT));
-        }
+        text::for_each_term(&section.text, |term| weights.occurrence(term, index));
     }
-    Ok((
-        DocumentTerms::from_map(terms),
-        fragment(document, &sections)?,
-    ))
+    Ok((weights.finish(), fragment(document, &sections)?))
+}
+
+/// A document's terms while it is read: per term, per section, the occurrences in the text
+/// and the bonus for a title or heading holding it (the larger one when both do).
+#[derive(Default)]
+struct SectionWeights {
+    /// The standard hash on purpose: community text is untrusted, and a weak hash would let
+    /// a page of crafted colliding words make indexing quadratic.
+    index: HashMap<String, usize>,
+    /// (term, [(section, occurrences, bonus)]), sections ascending: they are read in order.
+    terms: Vec<(String, Vec<(u32, u32, u32)>)>,
+}
+
+impl SectionWeights {
+    fn entry(&mut self, term: &str, section: u32) -> &mut (u32, u32, u32) {
+        let at = match self.index.get(term) {
+            Some(&at) => at,
+            None => {
+                self.index.insert(term.to_string(), self.terms.len());
+                self.terms.push((term.to_string(), Vec::new()));
+                self.terms.len() - 1
+            }
+        };
+        let sections = &mut self.terms[at].1;
+        if sections.last().is_none_or(|(last, ..)| *last != section) {
+            sections.push((section, 0, 0));
+        }
+        let last = sections.len() - 1;
+        &mut sections[last]
+    }
+
+    fn occurrence(&mut self, term: &str, section: u32) {
+        self.entry(term, section).1 += 1;
+    }
+
+    fn bonus(&mut self, term: &str, section: u32, bonus: u32) {
+        let entry = self.entry(term, section);
+        entry.2 = entry.2.max(bonus);
+    }
+
+    fn finish(mut self) -> DocumentTerms {
+        self.terms.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+        let mut terms = DocumentTerms::default();
+        for (term, sections) in self.terms {
+            terms.text.push_str(&term);
+            terms.sections.extend(
+                sections
+                    .into_iter()
+                    .map(|(section, count, bonus)| (section, count.min(MAX_TEXT_COUNT) + bonus)),
+            );
+            terms
+                .ends
+                .push((terms.text.len() as u32, terms.sections.len() as u32));
+        }
+        terms.text.shrink_to_fit();
+        terms.sections.shrink_to_fit();
+        terms
+    }
 }
 
 // ---------------------------------------------------------------------------------------
