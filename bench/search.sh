@@ -40,14 +40,15 @@ if grep -q '^\[search\]' "$portal/site.toml"; then
 fi
 { cat "$portal/site.toml"; printf '\n[search]\nenabled = false\n'; } >"$nosearch/site.toml"
 
-# time_build ROOT OUT LOG: prints "wall_seconds peak_rss_kb cpu_seconds" of one build. CPU
-# seconds (user + system) are reported next to the wall time: on a shared machine they move less.
+# time_build ROOT OUT LOG: prints "wall_seconds peak_rss_kb cpu_seconds" of one build (its JSON
+# report, with the stage timings, in LOG.json). CPU seconds (user + system) are reported next to
+# the wall time: on a shared machine they move less.
 time_build() {
     local tf
     tf=$(mktemp)
     rm -rf "$2"
     sync
-    /usr/bin/time -f "%e %M %U %S" -o "$tf" "$portico" build --root "$1" --out "$2" 2>"$3"
+    /usr/bin/time -f "%e %M %U %S" -o "$tf" "$portico" build --root "$1" --out "$2" --report "$3.json" 2>"$3"
     tail -n 1 "$tf" | awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}'
     rm -f "$tf"
 }
@@ -92,6 +93,19 @@ printf '%-24s %9s %6s %9s %12s   %s\n' "[search] enabled=false" "$med_without" "
 awk -v a="$med_with" -v b="$med_without" -v c="$cpu_with" -v d="$cpu_without" -v e="$min_with" -v f="$min_without" \
     'BEGIN{ printf "indexing adds %.1f %% wall (medians), %.1f %% (fastest runs), %.1f %% CPU (target < 15 %%)\n", (a/b - 1) * 100, (e/f - 1) * 100, (c/d - 1) * 100 }'
 tail -n 1 "$WORK/build-search.1.err"
+# The index stage's own time, from the builds' reports (same process, same moment: less noisy
+# than two builds compared), and its share of the rest of the build.
+python3 - "$WORK"/build-search.*.err.json <<'PY'
+import json, statistics, sys
+stage, rest = [], []
+for path in sys.argv[1:]:
+    timings = {t["stage"]: t["ms"] for t in json.load(open(path))["timings_ms"]}
+    stage.append(timings.get("search index", 0))
+    rest.append(sum(timings.values()) - timings.get("search index", 0))
+shares = [s / r * 100 for s, r in zip(stage, rest)]
+print(f"'search index' stage: median {statistics.median(stage)} ms, {statistics.median(shares):.1f} % of the other stages "
+      f"(runs: {', '.join(f'{s} ms / {r} ms' for s, r in zip(stage, rest))}); writing its files is in 'publish'")
+PY
 echo "index: $index_bytes bytes in $index_files files ($dictionary_files dictionaries, $chunk_files term chunks, $fragment_files fragments, meta.json $meta_bytes bytes; $docs documents); gzip -6 per file: $index_gz bytes"
 
 if [[ "${PAGEFIND:-1}" != 0 ]]; then
