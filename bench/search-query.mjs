@@ -9,13 +9,15 @@
 // (empty cache), loads the page, and measures:
 //   - portico: focuses the header's search box (role=combobox), which loads the search code,
 //     waits until the network is idle ("warm": the reader focused, then types), then types the
-//     word; ms = first keystroke -> first result option in the listbox (or, for a word with no
-//     hit, the status line saying so), both stamped inside the page. "cold" types right after
-//     the focus, so the code loads while the reader types.
+//     word (Playwright's keyboard, no delay between keys); ms = first keystroke -> first result
+//     option in the listbox (or, for a word with no hit, the status line saying so), stamped
+//     inside the page, and in brackets the same from the last keystroke. It includes the UI's
+//     typing pause (search.js waits for a pause in typing before it searches). "cold" types
+//     right after the focus, so the code loads while the reader types.
 //   - pagefind: as its default UI does, `import("/pagefind/pagefind.js")` + `init()` ("warm":
 //     before the clock), then `search(word, {filters})` and `data()` of the first 8 results;
-//     ms = search call -> the 8 results' data, stamped inside the page. "cold" includes the
-//     import and init. Pagefind runs WebAssembly (in a worker): the script first checks that it
+//     ms = search call -> the 8 results' data, stamped inside the page (no typing pause: pagefind's
+//     own UI adds its debounce on top). "cold" includes the import and init. Pagefind runs WebAssembly (in a worker): the script first checks that it
 //     works under the page's own Content-Security-Policy and says so; if it does not, it
 //     measures pagefind with the page's CSP bypassed.
 // Scopes: "version" = an archived page, results limited to its integration and version;
@@ -137,7 +139,7 @@ function classify(engine, url) {
   const path = new URL(url).pathname;
   if (engine === "portico") {
     if (path.includes("/_portico/search/")) return "index";
-    if (/\/_portico\/search[^/]*\.js$/.test(path)) return "code";
+    if (/\/_portico\/search[^/]*\.(js|css)$/.test(path)) return "code";
     return "other";
   }
   if (!path.includes("/pagefind/")) return "other";
@@ -165,23 +167,21 @@ async function measurePortico(browser, base, pagePath, word, mode) {
   await log.idle();
   const box = page.locator("input[role=combobox]");
   await box.waitFor({ state: "visible", timeout: 5000 });
-  // Stamps inside the page: the first keystroke, and the first result option or final status.
+  // Stamps inside the page: the first and last keystrokes, the first result option, and the
+  // first status line saying no page matches (kept only if no option ever appears).
   await page.evaluate(() => {
-    const stamps = (window.__searchBench = { key: null, done: null, kind: null });
+    const stamps = (window.__searchBench = { firstKey: null, lastKey: null, option: null, none: null });
     const input = document.querySelector("input[role=combobox]");
-    input.addEventListener("keydown", () => { if (stamps.key === null) stamps.key = performance.now(); }, { capture: true });
+    input.addEventListener("keydown", () => {
+      const now = performance.now();
+      if (stamps.firstKey === null) stamps.firstKey = now;
+      stamps.lastKey = now;
+    }, { capture: true });
     const check = () => {
-      if (stamps.done !== null || stamps.key === null) return;
-      if (document.querySelector("[role=listbox] [role=option]")) {
-        stamps.done = performance.now();
-        stamps.kind = "result";
-        return;
-      }
+      if (stamps.firstKey === null) return;
+      if (stamps.option === null && document.querySelector("[role=listbox] [role=option]")) stamps.option = performance.now();
       const status = document.getElementById("search-status");
-      if (status && /^(No results|Not in)/.test(status.textContent.trim())) {
-        stamps.done = performance.now();
-        stamps.kind = "none";
-      }
+      if (stamps.none === null && status && /^(No results|Not in)/.test(status.textContent.trim())) stamps.none = performance.now();
     };
     new MutationObserver(check).observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
   });
@@ -190,17 +190,19 @@ async function measurePortico(browser, base, pagePath, word, mode) {
   if (mode === "warm") await log.idle();
   const codeBeforeKey = totals("portico", log.entries).code;
   await page.keyboard.type(word);
-  await page.waitForFunction(() => window.__searchBench.done !== null, null, { timeout: 15000 });
+  await page.waitForFunction(() => window.__searchBench.option !== null || window.__searchBench.none !== null, null, { timeout: 15000 });
   await log.idle();
   const stamps = await page.evaluate(() => window.__searchBench);
+  const done = stamps.option ?? stamps.none;
   const options = await page.locator("[role=listbox] [role=option]").count();
   const status = await page.locator("#search-status").textContent().catch(() => "");
   log.recording = false;
   await context.close();
   const sum = totals("portico", log.entries);
   return {
-    ms: Math.round(stamps.done - stamps.key),
-    outcome: stamps.kind,
+    ms: Math.round(done - stamps.firstKey),
+    msAfterLastKey: Math.round(done - stamps.lastKey),
+    outcome: stamps.option !== null ? "result" : "none",
     shown: options,
     status: (status || "").trim(),
     index: sum.index,
@@ -258,6 +260,7 @@ async function measurePagefind(browser, base, pagePath, word, mode, filters, byp
   const sum = totals("pagefind", log.entries);
   return {
     ms: Math.round(result.ms),
+    msAfterLastKey: Math.round(result.ms),
     outcome: result.shown ? "result" : "none",
     shown: result.shown,
     status: `${result.count} results; first ${result.first}`,
@@ -332,10 +335,10 @@ async function main() {
   }
 
   const lines = [];
-  lines.push(`| engine | mode | scope | query | results shown | ms to first results | index KB (wire / raw), files | search code KB (wire / raw) |`);
+  lines.push(`| engine | mode | scope | query | results shown | ms to first results (after the last key) | index KB (wire / raw), files | search code KB (wire / raw) |`);
   lines.push(`|---|---|---|---|---:|---:|---:|---:|`);
   for (const r of rows) {
-    lines.push(`| ${r.engine} | ${r.mode} | ${r.scope} | ${r.word} | ${r.shown}${r.outcome === "none" ? " (none)" : ""} | ${r.ms} | ${kb(r.index.wire)} / ${kb(r.index.raw)}, ${r.index.files} | ${kb(r.code.wire)} / ${kb(r.code.raw)} |`);
+    lines.push(`| ${r.engine} | ${r.mode} | ${r.scope} | ${r.word} | ${r.shown}${r.outcome === "none" ? " (none)" : ""} | ${r.ms} (${r.msAfterLastKey}) | ${kb(r.index.wire)} / ${kb(r.index.raw)}, ${r.index.files} | ${kb(r.code.wire)} / ${kb(r.code.raw)} |`);
   }
   console.log(`# search queries on ${args.site} (${args.gzip ? "gzip for text types" : "no compression"}); version scope = ${scopes[0].label}`);
   for (const note of notes) console.log(`# ${note}`);
