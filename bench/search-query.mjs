@@ -23,9 +23,11 @@
 // Scopes: "version" = an archived page, results limited to its integration and version;
 // "all" = the home page, every integration's current version (pagefind: filter current=yes,
 // written by bench/pagefind-eval).
-// Bytes: every response from the first focus (portico) / the import (pagefind) until the network
-// is idle after the results, split into "index" (index chunks, metadata, fragments) and "code"
-// (scripts, WebAssembly); "wire" = encoded body bytes (as transferred), "raw" = decoded.
+// Bytes: every response the server sent from the first focus (portico) / the import (pagefind)
+// until the network is idle after the results, split into "index" (index chunks, metadata,
+// fragments) and "code" (scripts, style, WebAssembly); "wire" = body bytes as sent (gzip where
+// the server compressed), "raw" = the files' bytes. Pagefind's files other than its scripts are
+// compressed by pagefind itself (wire = raw).
 // playwright-core comes from tests/browser/node_modules (`cd tests/browser && npm ci`).
 import { createServer } from "node:http";
 import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -70,6 +72,9 @@ function parseArgs(argv) {
   return args;
 }
 
+/** Every response the server sent: path, body bytes as sent (`wire`) and the file's bytes (`raw`). */
+const served = [];
+
 /** A static server for `root` on 127.0.0.1 (gzip for text types when asked and accepted). */
 function serveStatic(root, gzip) {
   const compressed = new Map();
@@ -89,54 +94,50 @@ function serveStatic(root, gzip) {
       if (!body) compressed.set(file, (body = gzipSync(readFileSync(file), { level: 6 })));
       response.writeHead(200, { ...headers, "content-encoding": "gzip", "content-length": body.length });
       response.end(body);
+      served.push({ path, wire: body.length, raw: statSync(file).size });
       return;
     }
-    response.writeHead(200, { ...headers, "content-length": statSync(file).size });
+    const size = statSync(file).size;
+    response.writeHead(200, { ...headers, "content-length": size });
     createReadStream(file).pipe(response);
+    served.push({ path, wire: size, raw: size });
   });
   return new Promise((done) => server.listen(0, "127.0.0.1", () => done(server)));
 }
 
-/** Counts responses while `recording` is on; `idle()` resolves when none is in flight. */
+/**
+ * The page's requests: `idle()` resolves when none has been in flight for a while; `record()`
+ * starts counting and `recorded()` returns the responses the server sent since (the server's
+ * count: it sees a worker's requests too, and the bytes it sent are the bytes transferred).
+ */
 function networkLog(page) {
-  const log = { recording: false, entries: [], inflight: 0, waiters: [] };
+  const log = { finished: 0, inflight: 0, waiters: [], from: served.length };
+  log.record = () => { log.from = served.length; };
+  log.recorded = () => served.slice(log.from);
   const settle = () => {
     if (log.inflight === 0) for (const waiter of log.waiters.splice(0)) waiter();
   };
   page.on("request", () => { log.inflight++; });
-  page.on("requestfailed", (request) => {
+  const finished = () => {
     log.inflight--;
-    if (log.recording) log.entries.push({ url: request.url(), wire: 0, raw: 0, failed: request.failure()?.errorText });
+    log.finished++;
     settle();
-  });
-  page.on("requestfinished", async (request) => {
-    try {
-      if (log.recording) {
-        const response = await request.response();
-        const sizes = await request.sizes();
-        let raw = 0;
-        try { raw = (await response.body()).length; } catch { raw = sizes.responseBodySize; }
-        log.entries.push({ url: request.url(), status: response?.status(), wire: sizes.responseBodySize, raw });
-      }
-    } finally {
-      log.inflight--;
-      settle();
-    }
-  });
+  };
+  page.on("requestfailed", finished);
+  page.on("requestfinished", finished);
   log.idle = async (quietMs = 150) => {
     // Idle = nothing in flight for quietMs (a script may start its next fetch on a response).
     for (;;) {
       if (log.inflight > 0) await new Promise((done) => log.waiters.push(done));
-      const before = log.entries.length;
+      const before = log.finished + served.length;
       await new Promise((done) => setTimeout(done, quietMs));
-      if (log.inflight === 0 && log.entries.length === before) return;
+      if (log.inflight === 0 && log.finished + served.length === before) return;
     }
   };
   return log;
 }
 
-function classify(engine, url) {
-  const path = new URL(url).pathname;
+function classify(engine, path) {
   if (engine === "portico") {
     if (path.includes("/_portico/search/")) return "index";
     if (/\/_portico\/search[^/]*\.(js|css)$/.test(path)) return "code";
@@ -149,7 +150,7 @@ function classify(engine, url) {
 function totals(engine, entries) {
   const sum = { index: { wire: 0, raw: 0, files: 0 }, code: { wire: 0, raw: 0, files: 0 }, other: { wire: 0, raw: 0, files: 0 } };
   for (const entry of entries) {
-    const bucket = sum[classify(engine, entry.url)];
+    const bucket = sum[classify(engine, entry.path)];
     bucket.wire += entry.wire;
     bucket.raw += entry.raw;
     bucket.files += 1;
@@ -185,10 +186,10 @@ async function measurePortico(browser, base, pagePath, word, mode) {
     };
     new MutationObserver(check).observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
   });
-  log.recording = true;
+  log.record();
   await box.focus();
   if (mode === "warm") await log.idle();
-  const codeBeforeKey = totals("portico", log.entries).code;
+  const codeBeforeKey = totals("portico", log.recorded()).code;
   await page.keyboard.type(word);
   await page.waitForFunction(() => window.__searchBench.option !== null || window.__searchBench.none !== null, null, { timeout: 15000 });
   await log.idle();
@@ -196,9 +197,9 @@ async function measurePortico(browser, base, pagePath, word, mode) {
   const done = stamps.option ?? stamps.none;
   const options = await page.locator("[role=listbox] [role=option]").count();
   const status = await page.locator("#search-status").textContent().catch(() => "");
-  log.recording = false;
+  const files = log.recorded();
   await context.close();
-  const sum = totals("portico", log.entries);
+  const sum = totals("portico", files);
   return {
     ms: Math.round(done - stamps.firstKey),
     msAfterLastKey: Math.round(done - stamps.lastKey),
@@ -209,6 +210,7 @@ async function measurePortico(browser, base, pagePath, word, mode) {
     code: sum.code,
     codeBeforeKey,
     errors,
+    files,
   };
 }
 
@@ -238,7 +240,7 @@ async function measurePagefind(browser, base, pagePath, word, mode, filters, byp
   const log = networkLog(page);
   await page.goto(base + pagePath, { waitUntil: "load" });
   await log.idle();
-  log.recording = true;
+  log.record();
   if (mode === "warm") {
     await page.evaluate(async () => {
       window.__pagefind = await import("/pagefind/pagefind.js");
@@ -246,7 +248,7 @@ async function measurePagefind(browser, base, pagePath, word, mode, filters, byp
     });
     await log.idle();
   }
-  const codeBeforeKey = totals("pagefind", log.entries).code;
+  const codeBeforeKey = totals("pagefind", log.recorded()).code;
   const result = await page.evaluate(async ({ word, filters }) => {
     const started = performance.now();
     const pagefind = window.__pagefind || (await import("/pagefind/pagefind.js"));
@@ -255,9 +257,9 @@ async function measurePagefind(browser, base, pagePath, word, mode, filters, byp
     return { ms: performance.now() - started, count: search.results.length, shown: data.length, first: data[0]?.url || "" };
   }, { word, filters });
   await log.idle();
-  log.recording = false;
+  const files = log.recorded();
   await context.close();
-  const sum = totals("pagefind", log.entries);
+  const sum = totals("pagefind", files);
   return {
     ms: Math.round(result.ms),
     msAfterLastKey: Math.round(result.ms),
@@ -268,6 +270,7 @@ async function measurePagefind(browser, base, pagePath, word, mode, filters, byp
     code: sum.code,
     codeBeforeKey,
     errors,
+    files,
   };
 }
 
