@@ -92,6 +92,9 @@ printf '%-24s %9s %6s %9s %12s   %s\n' "search enabled" "$med_with" "$min_with" 
 printf '%-24s %9s %6s %9s %12s   %s\n' "[search] enabled=false" "$med_without" "$min_without" "$cpu_without" "$(max_kb "${without_m[@]}")" "${without_s[*]}"
 awk -v a="$med_with" -v b="$med_without" -v c="$cpu_with" -v d="$cpu_without" -v e="$min_with" -v f="$min_without" \
     'BEGIN{ printf "indexing adds %.1f %% wall (medians), %.1f %% (fastest runs), %.1f %% CPU (target < 15 %%)\n", (a/b - 1) * 100, (e/f - 1) * 100, (c/d - 1) * 100 }'
+# Each run with search against the run without it just after: the median of those ratios.
+paired=$(for ((i = 0; i < REPS; i++)); do awk -v a="${with_s[$i]}" -v b="${without_s[$i]}" 'BEGIN{print (a/b - 1) * 100}'; done | median)
+printf 'paired runs (with / without, one after the other): median %+.1f %%\n' "$paired"
 tail -n 1 "$WORK/build-search.1.err"
 # The index stage's own time, from the builds' reports (same process, same moment: less noisy
 # than two builds compared), and its share of the rest of the build.
