@@ -60,6 +60,18 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         "portico.js",
         include_bytes!("../themes/default/static/portico.js"),
     ),
+    (
+        "search.css",
+        include_bytes!("../themes/default/static/search.css"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../themes/default/static/search.js"),
+    ),
+    (
+        "search-text.js",
+        include_bytes!("../themes/default/static/search-text.js"),
+    ),
 ];
 
 pub struct Theme {

@@ -18,8 +18,12 @@ pub(crate) struct Section {
     pub text: String,
 }
 
-/// How many characters of a section's text a result's fragment keeps for its snippet.
-const EXCERPT_CHARS: usize = 1_000;
+/// How many characters of a page's text its fragment keeps for result snippets.
+const EXCERPT_CHARS: usize = 2_400;
+
+/// The least a long section keeps, however many sections share the budget: about one
+/// snippet's worth.
+const MIN_EXCERPT_CHARS: usize = 160;
 
 /// Elements whose content is not text a reader sees.
 const HIDDEN: &[&str] = &["script", "style", "template", "noscript", "svg", "math"];
@@ -160,15 +164,34 @@ fn keep(sections: &mut Vec<Section>, section: Section) {
     }
 }
 
-/// The start of a section's text, cut at a word boundary, for a result's snippet.
-pub(crate) fn excerpt(text: &str) -> &str {
-    if text.chars().count() <= EXCERPT_CHARS {
-        return text;
+/// The start of each section's text, for result snippets, within a budget of
+/// [`EXCERPT_CHARS`] for the whole page: a fragment's size is what a reader downloads per
+/// result shown, so a long page must not cost more than a short one. Short sections keep
+/// their whole text; the long ones share what is left equally (but never less than
+/// [`MIN_EXCERPT_CHARS`], about one snippet). Cuts fall at a word boundary.
+pub(crate) fn excerpts(sections: &[Section]) -> Vec<&str> {
+    let lengths: Vec<usize> = sections.iter().map(|s| s.text.chars().count()).collect();
+    let mut by_length: Vec<usize> = (0..sections.len()).collect();
+    by_length.sort_by_key(|&index| lengths[index]);
+    let mut allowance = vec![0; sections.len()];
+    let mut left = EXCERPT_CHARS;
+    for (rank, &index) in by_length.iter().enumerate() {
+        let share = (left / (sections.len() - rank)).max(MIN_EXCERPT_CHARS);
+        allowance[index] = lengths[index].min(share);
+        left = left.saturating_sub(allowance[index]);
     }
-    let cut = text
-        .char_indices()
-        .nth(EXCERPT_CHARS)
-        .map_or(text.len(), |(at, _)| at);
+    sections
+        .iter()
+        .zip(allowance)
+        .map(|(section, chars)| cut_at_word(&section.text, chars))
+        .collect()
+}
+
+/// At most `chars` characters of `text`, cut at a word boundary when one is near.
+fn cut_at_word(text: &str, chars: usize) -> &str {
+    let Some((cut, _)) = text.char_indices().nth(chars) else {
+        return text;
+    };
     let head = &text[..cut];
     match head.rfind(' ') {
         Some(space) if space > cut / 2 => &head[..space],
@@ -448,12 +471,40 @@ mod tests {
     }
 
     #[test]
-    fn excerpts_stop_at_a_word_boundary() {
-        let text = "word ".repeat(1000);
-        let excerpt = excerpt(&text);
-        assert!(excerpt.len() <= EXCERPT_CHARS && excerpt.ends_with("word"));
-        assert_eq!(super::excerpt("short"), "short");
-        let wide = "é".repeat(2000);
-        assert_eq!(super::excerpt(&wide).chars().count(), EXCERPT_CHARS);
+    fn excerpts_share_a_budget_per_page_and_stop_at_a_word_boundary() {
+        let long = "word ".repeat(1000);
+        let sections = [
+            section("", "", "short text"),
+            section("A", "a", &long),
+            section("B", "b", &long),
+        ];
+        let excerpts = excerpts(&sections);
+        assert_eq!(excerpts[0], "short text", "a short section is kept whole");
+        for excerpt in &excerpts[1..] {
+            assert!(excerpt.ends_with("word"), "{excerpt}");
+            assert!(excerpt.len() <= (EXCERPT_CHARS - 10) / 2);
+            assert!(
+                excerpt.len() > EXCERPT_CHARS / 2 - 20,
+                "the long ones share the rest"
+            );
+        }
+        let total: usize = excerpts.iter().map(|e| e.chars().count()).sum();
+        assert!(total <= EXCERPT_CHARS);
+    }
+
+    #[test]
+    fn a_page_of_many_sections_keeps_a_snippet_of_each() {
+        let long = "word ".repeat(100);
+        let sections: Vec<Section> = (0..60).map(|_| section("H", "h", &long)).collect();
+        for excerpt in excerpts(&sections) {
+            assert!(excerpt.chars().count() >= MIN_EXCERPT_CHARS - 5);
+        }
+    }
+
+    #[test]
+    fn excerpts_count_characters_not_bytes() {
+        let wide = "é".repeat(5000);
+        let sections = [section("", "", &wide)];
+        assert_eq!(excerpts(&sections)[0].chars().count(), EXCERPT_CHARS);
     }
 }

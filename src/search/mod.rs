@@ -345,12 +345,15 @@ struct SectionWeights {
     /// The standard hash on purpose: community text is untrusted, and a weak hash would let
     /// a page of crafted colliding words make indexing quadratic.
     index: HashMap<String, usize>,
-    /// (term, [(section, occurrences, bonus)]), sections ascending: they are read in order.
-    terms: Vec<(String, Vec<(u32, u32, u32)>)>,
+    /// Each term's sections, ascending: they are read in order.
+    terms: Vec<(String, Vec<SectionCount>)>,
 }
 
+/// (section, occurrences in its text, title or heading bonus).
+type SectionCount = (u32, u32, u32);
+
 impl SectionWeights {
-    fn entry(&mut self, term: &str, section: u32) -> &mut (u32, u32, u32) {
+    fn entry(&mut self, term: &str, section: u32) -> &mut SectionCount {
         let at = match self.index.get(term) {
             Some(&at) => at,
             None => {
@@ -552,13 +555,8 @@ fn fragment(document: &Document, sections: &[Section]) -> anyhow::Result<Vec<u8>
             .collect(),
         sections: sections
             .iter()
-            .map(|section| {
-                (
-                    section.heading.as_str(),
-                    section.anchor.as_str(),
-                    extract::excerpt(&section.text),
-                )
-            })
+            .zip(extract::excerpts(sections))
+            .map(|(section, excerpt)| (section.heading.as_str(), section.anchor.as_str(), excerpt))
             .collect(),
     };
     Ok(json_for_the_web(serde_json::to_string(&fragment)?).into_bytes())

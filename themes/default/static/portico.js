@@ -28,6 +28,40 @@
     });
   }
 
+  // Search: the box shows with JavaScript only; `/` (outside text fields) and Ctrl+K / Cmd+K
+  // focus it. The search code (search.js, beside this file) loads on first use.
+  var searchBox = document.querySelector(".search[data-search-root]");
+  var searchInput = searchBox && searchBox.querySelector("input");
+  if (searchInput) {
+    var searchScript = new URL("search.js", document.currentScript ? document.currentScript.src : location.href).href;
+    var searchLoading = null;
+    var loadSearch = function () {
+      searchLoading = searchLoading || import(searchScript).then(function (module) {
+        module.start(searchBox);
+      }).catch(function () {
+        // A site opened from file:// cannot load modules: the box says so, and stays so.
+        searchInput.value = "";
+        searchInput.readOnly = true;
+        searchInput.placeholder = "Search is unavailable here";
+        searchBox.classList.add("search-unavailable");
+      });
+    };
+    searchBox.hidden = false;
+    searchInput.addEventListener("focus", loadSearch);
+    searchInput.addEventListener("input", loadSearch);
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      var typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+      var modifier = event.ctrlKey || event.metaKey;
+      if (modifier && !event.altKey && !event.shiftKey && (event.key === "k" || event.key === "K")
+          || event.key === "/" && !modifier && !event.altKey && !typing) {
+        event.preventDefault();
+        searchInput.focus();
+        searchInput.select();
+      }
+    });
+  }
+
   // Phones: the navigation is a drawer behind the menu button.
   var navToggle = document.querySelector(".nav-toggle");
   var sidebar = document.getElementById("sidebar");
