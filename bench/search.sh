@@ -18,7 +18,8 @@
 #    (targets: < 150 KB per query, first results < 300 ms).
 #
 # Environment: REPS (default 3), WORK (default a temporary folder), PORTAL, WORDS (comma-separated
-# queries for the browser part), QUERIES=0 to skip the browser part, PAGEFIND=0 to skip pagefind.
+# queries for the browser part), QUERIES=0 to skip the browser part, PAGEFIND=0 to skip pagefind,
+# QUIET=1 to start each timed run only when the machine is mostly idle (shared machines).
 # Needs: cargo, node, /usr/bin/chromium, tests/browser/node_modules (`cd tests/browser && npm ci`;
 # done here when missing). Compare figures from the same run only: the machine is shared.
 set -euo pipefail
@@ -40,6 +41,21 @@ if grep -q '^\[search\]' "$portal/site.toml"; then
 fi
 { cat "$portal/site.toml"; printf '\n[search]\nenabled = false\n'; } >"$nosearch/site.toml"
 
+# wait_quiet: with QUIET=1, waits (at most 45 s) until the other processes on the machine
+# leave it mostly idle (< 25 % busy over 2 s), so a run is not measured in someone's compile.
+wait_quiet() {
+    [[ "${QUIET:-0}" == 1 ]] || return 0
+    local waited=0 busy
+    while ((waited < 45)); do
+        busy=$({ head -n 1 /proc/stat; sleep 2; head -n 1 /proc/stat; } | awk '
+            { idle = $5 + $6; total = 0; for (i = 2; i <= NF; i++) total += $i }
+            NR == 1 { i1 = idle; t1 = total } NR == 2 { printf "%.0f", 100 * (1 - (idle - i1) / (total - t1)) }')
+        ((busy < 25)) && return 0
+        waited=$((waited + 2))
+    done
+    echo "# (the machine stayed busy: measuring anyway)" >&2
+}
+
 # time_build ROOT OUT LOG: prints "wall_seconds peak_rss_kb cpu_seconds" of one build (its JSON
 # report, with the stage timings, in LOG.json). CPU seconds (user + system) are reported next to
 # the wall time: on a shared machine they move less.
@@ -48,6 +64,7 @@ time_build() {
     tf=$(mktemp)
     rm -rf "$2"
     sync
+    wait_quiet
     /usr/bin/time -f "%e %M %U %S" -o "$tf" "$portico" build --root "$1" --out "$2" --report "$3.json" 2>"$3"
     tail -n 1 "$tf" | awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}'
     rm -f "$tf"
@@ -96,18 +113,24 @@ awk -v a="$med_with" -v b="$med_without" -v c="$cpu_with" -v d="$cpu_without" -v
 paired=$(for ((i = 0; i < REPS; i++)); do awk -v a="${with_s[$i]}" -v b="${without_s[$i]}" 'BEGIN{print (a/b - 1) * 100}'; done | median)
 printf 'paired runs (with / without, one after the other): median %+.1f %%\n' "$paired"
 tail -n 1 "$WORK/build-search.1.err"
-# The index stage's own time, from the builds' reports (same process, same moment: less noisy
-# than two builds compared), and its share of the rest of the build.
-python3 - "$WORK"/build-search.*.err.json <<'PY'
+# Stage by stage, from the builds' reports (medians): where the difference goes. The index
+# stage's own time is measured in the same process as the rest, so it is less exposed to the
+# machine's other work than two builds compared; writing its files is part of 'publish'.
+python3 - "$WORK" "$REPS" <<'PY'
 import json, statistics, sys
-stage, rest = [], []
-for path in sys.argv[1:]:
-    timings = {t["stage"]: t["ms"] for t in json.load(open(path))["timings_ms"]}
-    stage.append(timings.get("search index", 0))
-    rest.append(sum(timings.values()) - timings.get("search index", 0))
-shares = [s / r * 100 for s, r in zip(stage, rest)]
-print(f"'search index' stage: median {statistics.median(stage)} ms, {statistics.median(shares):.1f} % of the other stages "
-      f"(runs: {', '.join(f'{s} ms / {r} ms' for s, r in zip(stage, rest))}); writing its files is in 'publish'")
+work, reps = sys.argv[1], int(sys.argv[2])
+def stages(kind):
+    runs = [{t["stage"]: t["ms"] for t in json.load(open(f"{work}/build-{kind}.{i}.err.json"))["timings_ms"]}
+            for i in range(1, reps + 1)]
+    names = list(runs[0])
+    return {n: statistics.median(r.get(n, 0) for r in runs) for n in names}, runs
+with_search, with_runs = stages("search")
+without, _ = stages("nosearch")
+print(f"{'stage (median ms)':28} {'search':>8} {'no search':>10}")
+for name in with_search:
+    print(f"{name:28} {with_search[name]:>8} {without.get(name, 0):>10}")
+shares = [r.get("search index", 0) / (sum(r.values()) - r.get("search index", 0)) * 100 for r in with_runs]
+print(f"'search index' stage: {statistics.median(shares):.1f} % of the other stages of the same build (median of {reps})")
 PY
 echo "index: $index_bytes bytes in $index_files files ($dictionary_files dictionaries, $chunk_files term chunks, $fragment_files fragments, meta.json $meta_bytes bytes; $docs documents); gzip -6 per file: $index_gz bytes"
 
@@ -118,6 +141,7 @@ if [[ "${PAGEFIND:-1}" != 0 ]]; then
     for ((i = 1; i <= REPS; i++)); do
         rm -rf "$WORK/out-search/pagefind"
         sync
+        wait_quiet
         tf=$(mktemp)
         /usr/bin/time -f "%e %M %U %S" -o "$tf" "$pagefind_eval" "$WORK/out-search" >"$WORK/pagefind.$i.log" 2>&1
         read -r s m u y < <(tail -n 1 "$tf")
