@@ -19,7 +19,8 @@
 #
 # Environment: REPS (default 3), WORK (default a temporary folder), PORTAL, WORDS (comma-separated
 # queries for the browser part), QUERIES=0 to skip the browser part, PAGEFIND=0 to skip pagefind,
-# QUIET=1 to start each timed run only when the machine is mostly idle (shared machines).
+# QUIET=1 to start each timed run only when the machine is mostly idle (shared machines), OUT
+# (the folder of the built sites; default WORK).
 # Needs: cargo, node, /usr/bin/chromium, tests/browser/node_modules (`cd tests/browser && npm ci`;
 # done here when missing). Compare figures from the same run only: the machine is shared.
 set -euo pipefail
@@ -30,6 +31,11 @@ if [[ -n "${PORTAL:-}" ]]; then
     ln -sfn "$(cd "$PORTAL" && pwd)" "$WORK/portal"
 fi
 bench_setup "${1:-40}" "${2:-6}" "${3:-40}"
+
+# The built sites (about 450 MB each): OUT, e.g. a tmpfs (/dev/shm/…), keeps the disk's other
+# traffic out of the timings; default WORK.
+out_base=${OUT:-$WORK}
+mkdir -p "$out_base"
 
 # The same portal with search disabled: its site.toml plus the key, the repositories linked.
 nosearch="$WORK/portal-nosearch"
@@ -72,9 +78,9 @@ time_build() {
 
 with_s=() with_m=() with_c=() without_s=() without_m=() without_c=()
 for ((i = 1; i <= REPS; i++)); do
-    read -r s m c < <(time_build "$portal" "$WORK/out-search" "$WORK/build-search.$i.err")
+    read -r s m c < <(time_build "$portal" "$out_base/out-search" "$WORK/build-search.$i.err")
     with_s+=("$s"); with_m+=("$m"); with_c+=("$c")
-    read -r s m c < <(time_build "$nosearch" "$WORK/out-nosearch" "$WORK/build-nosearch.$i.err")
+    read -r s m c < <(time_build "$nosearch" "$out_base/out-nosearch" "$WORK/build-nosearch.$i.err")
     without_s+=("$s"); without_m+=("$m"); without_c+=("$c")
 done
 med_with=$(printf '%s\n' "${with_s[@]}" | median)
@@ -85,13 +91,13 @@ least() { printf '%s\n' "$@" | sort -g | head -n 1; }
 min_with=$(least "${with_s[@]}")
 min_without=$(least "${without_s[@]}")
 max_kb() { printf '%s\n' "$@" | sort -g | tail -n 1 | awk '{printf "%.0f", $1/1024}'; }
-index="$WORK/out-search/_portico/search"
+index="$out_base/out-search/_portico/search"
 if [[ ! -f "$index/meta.json" ]]; then
     echo "no search index in $index: is search merged into this branch?" >&2
     exit 1
 fi
-if [[ -e "$WORK/out-nosearch/_portico/search" ]]; then
-    echo "warning: the build with [search] enabled = false wrote $WORK/out-nosearch/_portico/search" >&2
+if [[ -e "$out_base/out-nosearch/_portico/search" ]]; then
+    echo "warning: the build with [search] enabled = false wrote $out_base/out-nosearch/_portico/search" >&2
 fi
 index_bytes=$(du -sb "$index" | cut -f1)
 index_files=$(find "$index" -type f | wc -l)
@@ -139,16 +145,16 @@ if [[ "${PAGEFIND:-1}" != 0 ]]; then
     pagefind_eval="$here/bench/pagefind-eval/target/release/pagefind-eval"
     pf_s=() pf_m=() pf_c=()
     for ((i = 1; i <= REPS; i++)); do
-        rm -rf "$WORK/out-search/pagefind"
+        rm -rf "$out_base/out-search/pagefind"
         sync
         wait_quiet
         tf=$(mktemp)
-        /usr/bin/time -f "%e %M %U %S" -o "$tf" "$pagefind_eval" "$WORK/out-search" >"$WORK/pagefind.$i.log" 2>&1
+        /usr/bin/time -f "%e %M %U %S" -o "$tf" "$pagefind_eval" "$out_base/out-search" >"$WORK/pagefind.$i.log" 2>&1
         read -r s m u y < <(tail -n 1 "$tf")
         pf_s+=("$s"); pf_m+=("$m"); pf_c+=("$(awk -v u="$u" -v y="$y" 'BEGIN{printf "%.2f", u + y}')")
         rm -f "$tf"
     done
-    bundle="$WORK/out-search/pagefind"
+    bundle="$out_base/out-search/pagefind"
     med_pf=$(printf '%s\n' "${pf_s[@]}" | median)
     cpu_pf=$(printf '%s\n' "${pf_c[@]}" | median)
     min_pf=$(least "${pf_s[@]}")
@@ -173,7 +179,7 @@ if [[ "${QUERIES:-1}" != 0 ]]; then
     [[ "${PAGEFIND:-1}" != 0 ]] && engines=portico,pagefind
     echo
     echo "## Queries in headless Chromium over HTTP (new browser context per query)"
-    node "$here/bench/search-query.mjs" --site "$WORK/out-search" --engines "$engines" \
+    node "$here/bench/search-query.mjs" --site "$out_base/out-search" --engines "$engines" \
         ${WORDS:+--words "$WORDS"} --json "$WORK/queries.json" 2>"$WORK/queries.log"
     echo "(per-query log: $WORK/queries.log; JSON: $WORK/queries.json)"
 fi
