@@ -375,8 +375,9 @@ fn demo(dir: &Path) -> Result<(), ()> {
     finish("build", &options, result, None)?;
     if let Some(output) = output {
         eprintln!(
-            "open {} in a browser, or serve that folder with any static file server",
-            output.join("index.html").display()
+            "open {} in a browser, or serve that folder with any static file server (search needs it served: python3 -m http.server -d {})",
+            output.join("index.html").display(),
+            output.display()
         );
     }
     Ok(())

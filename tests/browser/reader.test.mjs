@@ -5,12 +5,11 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:http";
+import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, extname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { launchBrowser, portico, tempDir } from "./support.mjs";
+import { launchBrowser, portico, serveStatic, tempDir } from "./support.mjs";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const screenshots = join(repoRoot, "target", "screenshots");
@@ -18,27 +17,12 @@ const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 let demo, site, server, base, browser;
 
-const types = { ".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".json": "application/json" };
-
 before(async () => {
   demo = tempDir("portico-demo-");
   execFileSync(portico, ["demo", join(demo.dir, "tour")], { stdio: "ignore" });
   site = join(demo.dir, "tour", "public");
   // A plain static server, as a deploy would be: files, and 404.html for misses.
-  server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
-    let file = join(site, path.endsWith("/") ? path + "index.html" : path);
-    try {
-      const body = readFileSync(file);
-      response.writeHead(200, { "content-type": types[extname(file)] || "application/octet-stream" });
-      response.end(body);
-    } catch {
-      response.writeHead(404, { "content-type": "text/html" });
-      response.end(readFileSync(join(site, "404.html")));
-    }
-  });
-  await new Promise((ready) => server.listen(0, "127.0.0.1", ready));
-  base = `http://127.0.0.1:${server.address().port}/`;
+  ({ server, base } = await serveStatic(site));
   browser = await launchBrowser();
   mkdirSync(screenshots, { recursive: true });
 });

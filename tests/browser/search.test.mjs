@@ -7,12 +7,11 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
+import { mkdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, extname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { launchBrowser, portico, tempDir, write } from "./support.mjs";
+import { launchBrowser, portico, serveStatic, tempDir, write } from "./support.mjs";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const screenshots = join(repoRoot, "target", "screenshots");
@@ -195,31 +194,13 @@ function makeSearchPortal(root) {
 // The browser side.
 
 let portal, site, server, origin, base, browser;
-const types = { ".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".svg": "image/svg+xml" };
-
 before(async () => {
   portal = tempDir("portico-search-");
   makeSearchPortal(portal.dir);
   execFileSync(portico, ["build", "--root", portal.dir], { stdio: "ignore" });
   site = join(portal.dir, "public");
   // A plain static server publishing the site under /docs/, as a deploy under a path would.
-  server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
-    const inside = path.startsWith(BASE_PATH) ? path.slice(BASE_PATH.length) : null;
-    try {
-      if (inside === null || inside.split("/").includes("..")) throw new Error("outside the site");
-      const file = join(site, inside === "" || inside.endsWith("/") ? inside + "index.html" : inside);
-      const body = readFileSync(file);
-      response.writeHead(200, { "content-type": types[extname(file)] || "application/octet-stream" });
-      response.end(body);
-    } catch {
-      response.writeHead(404, { "content-type": "text/html" });
-      response.end(readFileSync(join(site, "404.html")));
-    }
-  });
-  await new Promise((ready) => server.listen(0, "127.0.0.1", ready));
-  origin = `http://127.0.0.1:${server.address().port}`;
-  base = origin + BASE_PATH;
+  ({ server, origin, base } = await serveStatic(site, BASE_PATH));
   browser = await launchBrowser();
   mkdirSync(screenshots, { recursive: true });
 });
@@ -328,7 +309,7 @@ test("on an archived page a query finds that version's pages only, and the scope
   await page.selectOption(".search-scope select", { label: "All integrations" });
   await settled(page, "webhook");
   const firstPage = await page.locator("#search-results [role=option]").count();
-  assert.equal(firstPage, 6, "a page of results");
+  assert.equal(firstPage, 8, "a page of results");
   await page.click(".search-more");
   await page.waitForFunction((n) => document.querySelectorAll("#search-results [role=option]").length > n, firstPage);
   assert.equal(await page.evaluate(() => document.activeElement.id), "search-input", "back in the box");

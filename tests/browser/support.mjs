@@ -1,9 +1,10 @@
 // Shared helpers for Portico's browser tests: temporary portals with real git repositories,
 // the real `portico` binary, and Debian's Chromium driven by playwright-core.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -87,4 +88,30 @@ export function serve(root) {
     });
     child.on("exit", (code) => reject(new Error(`portico serve exited (${code}):\n${log}`)));
   });
+}
+
+const contentTypes = { ".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".svg": "image/svg+xml" };
+
+/**
+ * A plain static server, as a deploy would be: the files of `site` under `basePath`, and
+ * 404.html for misses. Resolves to { server, origin, base } (base = origin + basePath).
+ */
+export async function serveStatic(site, basePath = "/") {
+  const server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
+    const inside = path.startsWith(basePath) ? path.slice(basePath.length) : null;
+    try {
+      if (inside === null || inside.split("/").includes("..")) throw new Error("outside the site");
+      const file = join(site, inside === "" || inside.endsWith("/") ? inside + "index.html" : inside);
+      const body = readFileSync(file);
+      response.writeHead(200, { "content-type": contentTypes[extname(file)] || "application/octet-stream" });
+      response.end(body);
+    } catch {
+      response.writeHead(404, { "content-type": "text/html" });
+      response.end(readFileSync(join(site, "404.html")));
+    }
+  });
+  await new Promise((ready) => server.listen(0, "127.0.0.1", ready));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { server, origin, base: origin + basePath };
 }

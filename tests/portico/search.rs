@@ -261,19 +261,21 @@ fn code_and_configuration_keys_are_searchable() {
     assert!(terms.contains_key("enabl"), "camelCase parts, stemmed");
 }
 
-#[test]
-fn community_pages_are_indexed_from_their_sanitized_text_only() {
+/// A built portal of one community integration, `poll`, whose docs are one README.
+fn community_portal(readme: &str) -> Fixture {
     let fx = Fixture::new();
     let mut repo = fx.repo("poll", "master");
-    repo.commit(
-        "master",
-        &[(
-            "docs/README.md",
-            "# Poll\n\nVisible words.\n\n<script>stealcookies()</script>\n\n<div onclick=\"clickjack()\">Clickable</div>\n\n<style>.hiddenstyle{}</style>\n",
-        )],
-    );
+    repo.commit("master", &[("docs/README.md", readme)]);
     fx.site(&integration("poll", "community"));
     fx.build_ok(&[]);
+    fx
+}
+
+#[test]
+fn community_pages_are_indexed_from_their_sanitized_text_only() {
+    let fx = community_portal(
+        "# Poll\n\nVisible words.\n\n<script>stealcookies()</script>\n\n<div onclick=\"clickjack()\">Clickable</div>\n\n<style>.hiddenstyle{}</style>\n",
+    );
     let index = SearchIndex::of_site(&fx.path("public"));
     let terms = index.group_terms("poll");
     assert!(terms.contains_key("visibl"));
@@ -303,17 +305,9 @@ fn community_pages_are_indexed_from_their_sanitized_text_only() {
 
 #[test]
 fn hostile_text_in_a_page_stays_text_in_the_index() {
-    let fx = Fixture::new();
-    let mut repo = fx.repo("poll", "master");
-    repo.commit(
-        "master",
-        &[(
-            "docs/README.md",
-            "# Poll &lt;img src=x onerror=alert(1)&gt;\n\nWrite `</script><img src=x onerror=alert(1)>` and \"quotes\" \\ and \u{202e}bidi.\n",
-        )],
+    let fx = community_portal(
+        "# Poll &lt;img src=x onerror=alert(1)&gt;\n\nWrite `</script><img src=x onerror=alert(1)>` and \"quotes\" \\ and \u{202e}bidi.\n",
     );
-    fx.site(&integration("poll", "community"));
-    fx.build_ok(&[]);
     let index = SearchIndex::of_site(&fx.path("public"));
     let group = index.group("poll");
     let fragment = index.fragment(group["first"].as_u64().unwrap() as usize);
