@@ -21,6 +21,8 @@
 # queries for the browser part), QUERIES=0 to skip the browser part, PAGEFIND=0 to skip pagefind,
 # QUIET=1 to start each timed run only when the machine is mostly idle (shared machines), OUT
 # (the folder of the built sites; default WORK).
+# The README's figures: PORTAL=/work/bench/portal OUT=/dev/shm/search-bench QUIET=1 REPS=5
+# bench/search.sh (then remove OUT: about 1 GB of built sites).
 # Needs: cargo, node, /usr/bin/chromium, tests/browser/node_modules (`cd tests/browser && npm ci`;
 # done here when missing). Compare figures from the same run only: the machine is shared.
 set -euo pipefail
