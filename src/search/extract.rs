@@ -6,6 +6,8 @@
 //! contents. A single forward pass, no DOM: text outside script and style, entities decoded,
 //! whitespace collapsed, block elements separated, heading anchors (`#`) left out.
 
+use std::borrow::Cow;
+
 use crate::markdown::TocEntry;
 
 /// The part of a page under one heading (or before the first one).
@@ -99,18 +101,32 @@ pub(crate) fn sections(html: &str, toc: &[TocEntry]) -> Vec<Section> {
             continue;
         };
         rest = &rest[tag.length..];
-        let name = tag.name.to_ascii_lowercase();
-        if !tag.closing && HIDDEN.contains(&name.as_str()) {
-            rest = skip_element(rest, &name);
+        // Portico writes lowercase tags; only raw HTML in a page may not.
+        let name: Cow<str> = if tag.name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(tag.name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(tag.name)
+        };
+        let name = name.as_ref();
+        if name == "span" {
+            // Most tags of a page are highlighting spans: inline, nothing to do.
             continue;
         }
-        if BLOCKS.contains(&name.as_str()) {
+        if !tag.closing && HIDDEN.contains(&name) {
+            rest = skip_element(rest, name);
+            continue;
+        }
+        if BLOCKS.contains(&name) {
             let target = heading.as_mut().unwrap_or(&mut current.text);
             append_text(target, " ");
         }
-        match (heading_level(&name), tag.closing) {
+        match (heading_level(name), tag.closing) {
             (Some(level), false) => {
-                if let Some(id) = tag.attribute("id").map(decode).filter(|id| !id.is_empty()) {
+                if let Some(id) = tag
+                    .attribute("id")
+                    .map(|id| decode(id).into_owned())
+                    .filter(|id| !id.is_empty())
+                {
                     let at_top = sections.is_empty() && current.text.trim().is_empty();
                     let anchor = if level == 1 && at_top {
                         String::new()
@@ -235,14 +251,24 @@ fn append_text(out: &mut String, raw: &str) {
         return;
     }
     let decoded = decode(raw);
-    for c in decoded.chars() {
-        if c.is_whitespace() {
-            if !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
-            }
-        } else {
-            out.push(c);
+    // Word by word rather than character by character: most of a page is plain words.
+    let starts_with_space = decoded.starts_with(char::is_whitespace);
+    if starts_with_space && !out.is_empty() && !out.ends_with(' ') {
+        out.push(' ');
+    }
+    let mut first = true;
+    for word in decoded.split(char::is_whitespace) {
+        if word.is_empty() {
+            continue;
         }
+        if !first && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        out.push_str(word);
+        first = false;
+    }
+    if decoded.ends_with(char::is_whitespace) && !out.is_empty() && !out.ends_with(' ') {
+        out.push(' ');
     }
 }
 
@@ -358,9 +384,9 @@ impl<'a> Tag<'a> {
 /// HTML text with character references decoded: the numeric ones and the named ones a
 /// serializer writes (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&nbsp;`); any other
 /// stays as written.
-fn decode(raw: &str) -> String {
+fn decode(raw: &str) -> Cow<'_, str> {
     if !raw.contains('&') {
-        return raw.to_string();
+        return Cow::Borrowed(raw);
     }
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
@@ -383,7 +409,7 @@ fn decode(raw: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 fn character(name: &str) -> Option<char> {

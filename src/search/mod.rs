@@ -58,7 +58,7 @@ const MAX_TERMS_PER_DOCUMENT: usize = 5_000;
 
 /// Passages per fragment file: a result fetches the file holding its passage,
 /// `f/<document>-<passage / PASSAGES_PER_PART>.json`.
-const PASSAGES_PER_PART: usize = 4;
+const PASSAGES_PER_PART: usize = 8;
 
 /// The folder of the index inside the site.
 pub(crate) fn index_dir() -> String {
