@@ -9,8 +9,8 @@
 import { fold, queryTerms, tokens } from "./search-text.js";
 
 const INDEX = new URL("search/", import.meta.url);
-// Results shown at once (more on demand): each needs its document's fragment (at most a few
-// KB: the index keeps a fixed text budget per page, about 3 KB a page on the bench portal).
+// Results shown at once (more on demand): each needs the fragment file holding its passage
+// (8 passages of at most 600 characters: under 8 KB, about 4 KB on the bench portal).
 const PAGE_SIZE = 8;
 // The index adds this to a word's weight in the passage holding the page's title.
 const TITLE_WEIGHT = 40;
