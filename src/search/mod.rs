@@ -366,57 +366,55 @@ fn analyse(
 /// and the bonus for a title or heading holding it (the larger one when both do).
 #[derive(Default)]
 struct SectionWeights {
-    /// The standard hash on purpose: community text is untrusted, and a weak hash would let
-    /// a page of crafted colliding words make indexing quadratic.
-    index: HashMap<String, usize>,
+    /// Each term's id (index into `passages`). The standard hash on purpose: community text
+    /// is untrusted, and a weak hash would let a page of crafted colliding words make
+    /// indexing quadratic.
+    ids: HashMap<String, usize>,
     /// Each term's passages, ascending: they are read in order.
-    terms: Vec<(String, Vec<PassageCount>)>,
+    passages: Vec<Vec<PassageCount>>,
 }
 
 /// (passage, occurrences in its text, title or heading bonus).
 type PassageCount = (u32, u32, u32);
 
 impl SectionWeights {
-    fn entry(&mut self, term: &str, section: u32) -> &mut PassageCount {
-        let at = match self.index.get(term) {
-            Some(&at) => at,
+    fn entry(&mut self, term: &str, passage: u32) -> &mut PassageCount {
+        let id = match self.ids.get(term) {
+            Some(&id) => id,
             None => {
-                self.index.insert(term.to_string(), self.terms.len());
-                self.terms.push((term.to_string(), Vec::new()));
-                self.terms.len() - 1
+                self.ids.insert(term.to_string(), self.passages.len());
+                self.passages.push(Vec::new());
+                self.passages.len() - 1
             }
         };
-        let sections = &mut self.terms[at].1;
-        if sections.last().is_none_or(|(last, ..)| *last != section) {
-            sections.push((section, 0, 0));
+        let passages = &mut self.passages[id];
+        if passages.last().is_none_or(|(last, ..)| *last != passage) {
+            passages.push((passage, 0, 0));
         }
-        let last = sections.len() - 1;
-        &mut sections[last]
+        let last = passages.len() - 1;
+        &mut passages[last]
     }
 
-    fn occurrence(&mut self, term: &str, section: u32) {
-        self.entry(term, section).1 += 1;
+    fn occurrence(&mut self, term: &str, passage: u32) {
+        self.entry(term, passage).1 += 1;
     }
 
-    fn bonus(&mut self, term: &str, section: u32, bonus: u32) {
-        let entry = self.entry(term, section);
+    fn bonus(&mut self, term: &str, passage: u32, bonus: u32) {
+        let entry = self.entry(term, passage);
         entry.2 = entry.2.max(bonus);
     }
 
     /// The terms, sorted, each with its best [`MAX_PASSAGES_PER_TERM`] passages; of a page
     /// with more than [`MAX_TERMS_PER_DOCUMENT`] distinct terms, the weightiest.
-    fn finish(self) -> DocumentTerms {
-        let weight = |(_, count, bonus): &PassageCount| count.min(&MAX_TEXT_COUNT) + bonus;
-        let mut kept: Vec<(String, Vec<(u32, u32)>)> = self
-            .terms
+    fn finish(mut self) -> DocumentTerms {
+        let weight = |(_, count, bonus): &PassageCount| *count.min(&MAX_TEXT_COUNT) + bonus;
+        let mut kept: Vec<(String, Vec<PassageCount>)> = self
+            .ids
             .into_iter()
-            .map(|(term, passages)| {
-                let mut passages: Vec<(u32, u32)> = passages
-                    .iter()
-                    .map(|entry| (entry.0, weight(entry)))
-                    .collect();
+            .map(|(term, id)| {
+                let mut passages = std::mem::take(&mut self.passages[id]);
                 if passages.len() > MAX_PASSAGES_PER_TERM {
-                    passages.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                    passages.sort_by(|a, b| weight(b).cmp(&weight(a)).then(a.0.cmp(&b.0)));
                     passages.truncate(MAX_PASSAGES_PER_TERM);
                     passages.sort_unstable();
                 }
@@ -424,7 +422,7 @@ impl SectionWeights {
             })
             .collect();
         if kept.len() > MAX_TERMS_PER_DOCUMENT {
-            let total = |passages: &[(u32, u32)]| passages.iter().map(|p| p.1).sum::<u32>();
+            let total = |passages: &[PassageCount]| passages.iter().map(weight).sum::<u32>();
             kept.sort_by(|a, b| total(&b.1).cmp(&total(&a.1)).then_with(|| a.0.cmp(&b.0)));
             kept.truncate(MAX_TERMS_PER_DOCUMENT);
         }
@@ -432,7 +430,9 @@ impl SectionWeights {
         let mut terms = DocumentTerms::default();
         for (term, passages) in kept {
             terms.text.push_str(&term);
-            terms.sections.extend(passages);
+            terms
+                .sections
+                .extend(passages.iter().map(|entry| (entry.0, weight(entry))));
             terms
                 .ends
                 .push((terms.text.len() as u32, terms.sections.len() as u32));
