@@ -268,6 +268,7 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
     let mut html = String::with_capacity(pre.text.len() * 2);
     if context.trusted {
         pulldown_cmark::html::push_html(&mut html, renderer.events.into_iter());
+        html = focusable_tables(html);
     } else {
         // Raw table tags can also make the parse quadratic without nesting (see
         // `nesting::MAX_FOSTERED`): only the parser can tell.
@@ -275,6 +276,8 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
             renderer.depth_bound() > nesting::MAX_HTML_DEPTH || renderer.raw_table_tags;
         let line_offsets =
             write_html_mapping_lines(&mut html, renderer.events, &renderer.event_offsets);
+        // Adds no line, so the line mapping above still holds.
+        html = focusable_tables(html);
         let (clean, flattened) = if may_nest_too_deep {
             sanitize::sanitize_bounded(&html)
         } else {
@@ -311,6 +314,18 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
 /// Writes `events` as HTML into `html` and returns, for each line of it, where in the
 /// preprocessed text the event that ended the line came from (`offsets[i]` for `events[i]`),
 /// so that a problem found in the HTML can be reported at a source line.
+/// Tables scroll sideways when wider than the page (`display: block; overflow-x: auto`), so
+/// each is focusable to scroll from the keyboard (axe `scrollable-region-focusable`). The
+/// markdown writer spells a table's start tag exactly `<table>`; text never holds it
+/// unescaped.
+fn focusable_tables(html: String) -> String {
+    if html.contains("<table>") {
+        html.replace("<table>", "<table tabindex=\"0\">")
+    } else {
+        html
+    }
+}
+
 fn write_html_mapping_lines(
     html: &mut String,
     events: Vec<Event>,
@@ -1201,7 +1216,12 @@ mod tests {
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ and a note[^1]\n\n[^1]: the note\n",
             true,
         );
-        for expected in ["<table>", "type=\"checkbox\"", "<del>old</del>", "footnote"] {
+        for expected in [
+            "<table tabindex=\"0\">",
+            "type=\"checkbox\"",
+            "<del>old</del>",
+            "footnote",
+        ] {
             assert!(
                 out.html.contains(expected),
                 "{expected} missing in {}",

@@ -61,6 +61,7 @@ fn sanitizer() -> &'static Builder<'static> {
             .add_tag_attributes("details", ["open"])
             .add_tag_attributes("a", ["name"])
             .add_tag_attributes("pre", ["tabindex"])
+            .add_tag_attributes("table", ["tabindex"])
             .url_schemes(["http", "https", "mailto"].into_iter().collect())
             .attribute_filter(filter_attribute);
         builder
@@ -84,9 +85,9 @@ fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Optio
         // Task-list checkboxes only: no text or password fields on a docs page.
         ("input", "type") => Some(Cow::Borrowed("checkbox")),
         ("input", "disabled") => Some(Cow::Borrowed("")),
-        // A code block is focusable so that it scrolls from the keyboard; no other tab
+        // A code block or a table is focusable so that it scrolls from the keyboard; no other tab
         // order (a positive tabindex would move a page's element ahead of the site's own).
-        ("pre", "tabindex") => Some(Cow::Borrowed("0")),
+        ("pre" | "table", "tabindex") => Some(Cow::Borrowed("0")),
         _ => Some(Cow::Borrowed(value)),
     }
 }
@@ -370,6 +371,19 @@ fn is_plain_text(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_blocks_and_tables_may_only_join_the_tab_order_at_its_place() {
+        let clean = sanitize(
+            r#"<pre tabindex="0">a</pre><table tabindex="5"><tr><td>b</td></tr></table><p tabindex="1">c</p>"#,
+        );
+        assert!(clean.contains(r#"<pre tabindex="0">"#), "{clean}");
+        assert!(clean.contains(r#"<table tabindex="0">"#), "{clean}");
+        assert!(
+            !clean.contains(r#"tabindex="5""#) && !clean.contains(r#"<p tabindex"#),
+            "{clean}"
+        );
+    }
 
     #[test]
     fn scripts_handlers_and_javascript_urls_are_removed() {

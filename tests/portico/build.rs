@@ -186,7 +186,10 @@ fn markdown_renders_with_links_images_hints_code_and_tables() {
     assert!(readme.contains(
         "<pre class=\"code\" tabindex=\"0\"><code class=\"language-go\"><span class=\"hl-"
     ));
-    assert!(readme.contains("<table>"));
+    assert!(
+        readme.contains("<table tabindex=\"0\">"),
+        "tables scroll from the keyboard"
+    );
     assert!(readme.contains("<h2 id=\"features\">"));
     // A file outside the docs folder is linked in the repository's web view, not copied.
     assert!(
