@@ -82,6 +82,16 @@ impl Integration {
     pub fn latest_dir(&self) -> String {
         format!("{INTEGRATIONS_DIR}/{}/{LATEST}/", self.id)
     }
+
+    /// Where readers are sent for a version's pages: `latest/` for the current version (the
+    /// stable address), else the version's own folder.
+    pub fn public_dir(&self, version: &Version) -> String {
+        if version.is_current() {
+            self.latest_dir()
+        } else {
+            version.docs.dir.clone()
+        }
+    }
 }
 
 #[derive(Debug)]

@@ -602,11 +602,7 @@ pub fn canonical_path(catalog: &Catalog, page_id: usize) -> String {
     let integration = &catalog.integrations[integration];
     for version in &integration.versions {
         if has_page(version, &page.rel_path) {
-            let dir = if version.is_current() {
-                integration.latest_dir()
-            } else {
-                version.docs.dir.clone()
-            };
+            let dir = integration.public_dir(version);
             return canonical_site_path(&format!("{dir}{}", page.rel_path));
         }
     }
@@ -614,7 +610,7 @@ pub fn canonical_path(catalog: &Catalog, page_id: usize) -> String {
 }
 
 /// `a/index.html` is published as `a/`.
-fn canonical_site_path(output_path: &str) -> String {
+pub(crate) fn canonical_site_path(output_path: &str) -> String {
     match output_path.strip_suffix("index.html") {
         Some(dir) if dir.is_empty() || dir.ends_with('/') => dir.to_string(),
         _ => output_path.to_string(),
@@ -662,11 +658,7 @@ fn switcher(
         .enumerate()
         .map(|(index, version)| {
             let present = has_page(version, rel_path);
-            let dir = if version.is_current() {
-                integration.latest_dir()
-            } else {
-                version.docs.dir.clone()
-            };
+            let dir = integration.public_dir(version);
             let target = if present {
                 format!("{dir}{rel_path}")
             } else {
@@ -1195,6 +1187,17 @@ mod tests {
         );
         let header_element = with_policy("<header>x".to_string(), "p");
         assert!(header_element.starts_with("\n<meta"), "{header_element}");
+    }
+
+    #[test]
+    fn site_paths_drop_index_html() {
+        assert_eq!(
+            canonical_site_path("integrations/jira/latest/index.html"),
+            "integrations/jira/latest/"
+        );
+        assert_eq!(canonical_site_path("index.html"), "");
+        assert_eq!(canonical_site_path("a/setup.html"), "a/setup.html");
+        assert_eq!(canonical_site_path("a/myindex.html"), "a/myindex.html");
     }
 
     #[test]

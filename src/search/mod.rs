@@ -8,10 +8,11 @@
 //! integration's versions hold it. Six versions of an integration cost little more than one.
 //!
 //! The dictionary is split into chunks of about [`CHUNK_TARGET`] bytes by term, so a query
-//! downloads the chunks holding its terms and the fragments (title, addresses, section
+//! downloads the chunks holding its terms and the fragments (title, addresses, passage
 //! texts) of the results it shows, never the whole index. Each document's text is
-//! analysed once, in parallel; the files are named by their content (except `meta.json`)
-//! so the output is deterministic and caches never serve a stale chunk.
+//! analysed once, in parallel; dictionaries and chunks are named by their content (fragments
+//! by document, `meta.json` fixed), so the output is deterministic and caches never serve a
+//! stale chunk.
 //!
 //! This module writes nothing to disk and knows nothing of templates: it returns output
 //! files, which `publish` writes with the rest of the site.
@@ -28,7 +29,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::catalog::{Catalog, Integration, Owner, STATIC_DIR};
-use crate::compose::{OutputFile, json_for_the_web};
+use crate::compose::{OutputFile, canonical_site_path, json_for_the_web};
 use crate::markdown::Rendered;
 
 use extract::Passage;
@@ -41,7 +42,7 @@ pub(crate) const FORMAT: u32 = 1;
 /// chunks, not thousands of files.
 const CHUNK_TARGET: usize = 16 * 1024;
 
-/// Per (term, section) weights; the browser multiplies them by the term's rarity.
+/// Per (term, passage) weights; the browser multiplies them by the term's rarity.
 const TITLE_WEIGHT: u32 = 40;
 const HEADING_WEIGHT: u32 = 20;
 /// Occurrences in a passage's text beyond this add nothing (a page repeating a word is
@@ -66,7 +67,7 @@ pub(crate) fn index_dir() -> String {
 }
 
 /// The whole index as output files: `meta.json`, the dictionaries (`d/*.json`, each a list
-/// of its chunks `t/*.json`) and one fragment `f/<document>.json` per document.
+/// of its chunks `t/*.json`) and each document's fragments `f/<document>-<part>.json`.
 pub(crate) fn index(
     catalog: &Catalog,
     rendered: &[Arc<Rendered>],
@@ -271,7 +272,7 @@ fn documents(
             documents.push(Document {
                 page,
                 title: titles[page].clone(),
-                urls: vec![(0, site_path(&page_ref.output_path))],
+                urls: vec![(0, canonical_site_path(&page_ref.output_path))],
             });
         }
     }
@@ -286,51 +287,37 @@ fn documents(
     (groups, documents)
 }
 
-/// Where a reader finds a version's page: under `latest/` for the current version (the
-/// stable address), else in the version's folder.
+/// Where a reader finds a version's page (`latest/` for the current version).
 fn version_url(integration: &Integration, version_index: usize, rel_path: &str) -> String {
-    let version = &integration.versions[version_index];
-    let dir = if version.is_current() {
-        integration.latest_dir()
-    } else {
-        version.docs.dir.clone()
-    };
-    site_path(&format!("{dir}{rel_path}"))
-}
-
-/// `a/index.html` is linked as `a/`.
-fn site_path(output_path: &str) -> String {
-    match output_path.strip_suffix("index.html") {
-        Some(dir) if dir.is_empty() || dir.ends_with('/') => dir.to_string(),
-        _ => output_path.to_string(),
-    }
+    let dir = integration.public_dir(&integration.versions[version_index]);
+    canonical_site_path(&format!("{dir}{rel_path}"))
 }
 
 // ---------------------------------------------------------------------------------------
-// Analysis: a document's sections and the weight of each term in each section.
+// Analysis: a document's passages and the weight of each term in each passage.
 
-/// A document's terms, sorted, each with its weight in each section holding it: one
+/// A document's terms, sorted, each with its weight in each passage holding it: one
 /// string and two arrays rather than a map of strings, since every document of a group
 /// (and the current versions' ones until the end) is held at once.
 #[derive(Default)]
 struct DocumentTerms {
     /// The terms, concatenated.
     text: String,
-    /// Per term: where it ends in `text`, and where its sections end in `sections`.
+    /// Per term: where it ends in `text`, and where its passages end in `passages`.
     ends: Vec<(u32, u32)>,
-    /// (section, weight), sections ascending per term.
-    sections: Vec<(u32, u32)>,
+    /// (passage, weight), passages ascending per term.
+    passages: Vec<(u32, u32)>,
 }
 
 impl DocumentTerms {
     fn iter(&self) -> impl Iterator<Item = (&str, &[(u32, u32)])> {
         let mut start = (0, 0);
-        self.ends.iter().map(move |&(text_end, sections_end)| {
-            let (text_start, sections_start) = start;
-            start = (text_end as usize, sections_end as usize);
+        self.ends.iter().map(move |&(text_end, passages_end)| {
+            let (text_start, passages_start) = start;
+            start = (text_end as usize, passages_end as usize);
             (
                 &self.text[text_start..text_end as usize],
-                &self.sections[sections_start..sections_end as usize],
+                &self.passages[passages_start..passages_end as usize],
             )
         })
     }
@@ -344,7 +331,7 @@ fn analyse(
 ) -> anyhow::Result<(DocumentTerms, Vec<Vec<u8>>)> {
     let sections = extract::sections(&rendered.html, &rendered.toc);
     let passages = extract::passages(&sections);
-    let mut weights = SectionWeights::default();
+    let mut weights = PassageWeights::default();
     text::for_each_term(&document.title, |term| {
         weights.bonus(term, 0, TITLE_WEIGHT);
     });
@@ -365,7 +352,7 @@ fn analyse(
 /// A document's terms while it is read: per term, per passage, the occurrences in the text
 /// and the bonus for a title or heading holding it (the larger one when both do).
 #[derive(Default)]
-struct SectionWeights {
+struct PassageWeights {
     /// Each term's id (index into `passages`). The standard hash on purpose: community text
     /// is untrusted, and a weak hash would let a page of crafted colliding words make
     /// indexing quadratic.
@@ -377,7 +364,7 @@ struct SectionWeights {
 /// (passage, occurrences in its text, title or heading bonus).
 type PassageCount = (u32, u32, u32);
 
-impl SectionWeights {
+impl PassageWeights {
     fn entry(&mut self, term: &str, passage: u32) -> &mut PassageCount {
         let id = match self.ids.get(term) {
             Some(&id) => id,
@@ -431,14 +418,14 @@ impl SectionWeights {
         for (term, passages) in kept {
             terms.text.push_str(&term);
             terms
-                .sections
+                .passages
                 .extend(passages.iter().map(|entry| (entry.0, weight(entry))));
             terms
                 .ends
-                .push((terms.text.len() as u32, terms.sections.len() as u32));
+                .push((terms.text.len() as u32, terms.passages.len() as u32));
         }
         terms.text.shrink_to_fit();
-        terms.sections.shrink_to_fit();
+        terms.passages.shrink_to_fit();
         terms
     }
 }
@@ -459,7 +446,7 @@ fn dictionary<'a>(
     let mut by_term: HashMap<&str, Postings> = HashMap::new();
     for (id, terms) in entries {
         let runs = version_runs(documents[id].urls.iter().map(|(version, _)| *version));
-        for (term, sections) in terms.iter() {
+        for (term, passages) in terms.iter() {
             let postings = by_term.entry(term).or_insert(Postings {
                 encoded: String::new(),
                 last_document: 0,
@@ -474,12 +461,12 @@ fn dictionary<'a>(
                 push_number(out, length as u64);
                 end = start + length;
             }
-            push_number(out, sections.len() as u64);
+            push_number(out, passages.len() as u64);
             let mut previous = 0;
-            for &(section, weight) in sections {
-                push_number(out, u64::from(section - previous));
+            for &(passage, weight) in passages {
+                push_number(out, u64::from(passage - previous));
                 push_number(out, u64::from(weight));
-                previous = section;
+                previous = passage;
             }
         }
     }
@@ -587,7 +574,7 @@ struct Fragment<'a> {
     title: &'a str,
     /// Local version index (as a JSON key) → site path.
     urls: &'a BTreeMap<String, &'a str>,
-    /// (heading, anchor, plain text).
+    /// The part's passages as (heading, anchor, plain text) (the format calls them sections).
     sections: Vec<(&'a str, &'a str, &'a str)>,
 }
 
@@ -689,16 +676,5 @@ mod tests {
             std::cmp::Ordering::Less
         );
         assert_eq!(browser_order("a", "b"), std::cmp::Ordering::Less);
-    }
-
-    #[test]
-    fn site_paths_drop_index_html() {
-        assert_eq!(
-            site_path("integrations/jira/latest/index.html"),
-            "integrations/jira/latest/"
-        );
-        assert_eq!(site_path("index.html"), "");
-        assert_eq!(site_path("a/setup.html"), "a/setup.html");
-        assert_eq!(site_path("a/myindex.html"), "a/myindex.html");
     }
 }
