@@ -782,58 +782,6 @@ impl Catalog {
         }
     }
 
-    /// A hash of the portal-wide addresses links can reach from any doc set: portal
-    /// pages, integrations' current versions and their old addresses.
-    pub fn portal_addresses(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        for &page in &self.portal.pages {
-            self.pages[page].output_path.hash(&mut hasher);
-        }
-        for integration in &self.integrations {
-            (&integration.id, &integration.legacy_urls).hash(&mut hasher);
-            let current = integration.current();
-            current.docs.dir.hash(&mut hasher);
-            for &page in &current.docs.pages {
-                (&self.pages[page].source.path, &self.pages[page].rel_path).hash(&mut hasher);
-            }
-        }
-        hasher.finish()
-    }
-
-    /// A hash of everything the links of a page in doc set `owner` resolve against: the doc
-    /// set's pages, files and repository context, and the portal-wide addresses (see
-    /// `portal_addresses`). Two renderings of the same text with the same fingerprint are
-    /// identical.
-    pub fn link_fingerprint(&self, owner: Owner, portal_addresses: u64) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        portal_addresses.hash(&mut hasher);
-        let set = self.doc_set(owner);
-        set.dir.hash(&mut hasher);
-        set.root.hash(&mut hasher);
-        (set.docs_folder, set.rooted_is_site).hash(&mut hasher);
-        set.web_view.hash(&mut hasher);
-        for &page in &set.pages {
-            (&self.pages[page].source.path, &self.pages[page].rel_path).hash(&mut hasher);
-        }
-        for asset in &set.assets {
-            (&asset.source.path, &asset.source.blob, &asset.output_path).hash(&mut hasher);
-        }
-        let mut withheld: Vec<_> = set.withheld.iter().collect();
-        withheld.sort();
-        withheld.hash(&mut hasher);
-        set.repo_paths.hash(&mut hasher);
-        let mut includes: Vec<_> = set
-            .includes
-            .iter()
-            .map(|(path, file)| (path, &file.blob))
-            .collect();
-        includes.sort();
-        includes.hash(&mut hasher);
-        hasher.finish()
-    }
-
     /// A hash of what the pages of every version of an integration show about the others:
     /// version labels and refs, each version's set of pages (switchers, banners,
     /// canonical URLs), the current manifest (names). When it is unchanged, a version whose
@@ -925,7 +873,6 @@ impl Catalog {
         PageLinks {
             catalog: self,
             page,
-            used: Default::default(),
         }
     }
 
@@ -957,27 +904,6 @@ impl Catalog {
 pub struct PageLinks<'c> {
     catalog: &'c Catalog,
     page: usize,
-    /// Other pages whose content this page's rendering used (titles of referenced pages,
-    /// included pages), as (output path, blob id): a cached rendering is stale when one of
-    /// them changes.
-    used: std::cell::RefCell<Vec<(String, String)>>,
-}
-
-impl PageLinks<'_> {
-    /// What the rendering used besides the page itself (see `used`).
-    pub fn dependencies(self) -> Vec<(String, String)> {
-        let mut used = self.used.into_inner();
-        used.sort();
-        used.dedup();
-        used
-    }
-
-    fn record(&self, page: usize) {
-        let page = &self.catalog.pages[page];
-        self.used
-            .borrow_mut()
-            .push((page.output_path.clone(), page.source.blob.clone()));
-    }
 }
 
 impl PageLinks<'_> {
@@ -1130,13 +1056,11 @@ impl LinkResolver for PageLinks<'_> {
         let page = set
             .find_page(&path, false)
             .ok_or_else(|| format!("{path} does not exist on this branch"))?;
-        self.record(page);
         Ok((path, self.catalog.pages[page].source.text().into_owned()))
     }
 
     fn page_title(&self, output_path: &str) -> Option<String> {
         let page = self.catalog.page_at_output(output_path)?;
-        self.record(page);
         let source = &self.catalog.pages[page].source;
         crate::markdown::title_hint(&source.text())
             .or_else(|| Some(crate::nav::humanize(&crate::nav::file_stem(&source.path))))

@@ -16,8 +16,9 @@ use serde::Serialize;
 use crate::catalog::{Catalog, INTEGRATIONS_DIR, Integration, Owner, STATIC_DIR, Version};
 use crate::config::{Deployment, ManagedBy, SiteConfig};
 use crate::markdown::links::{path_to_root, relative_url};
-use crate::markdown::{Rendered, TocEntry, highlight};
+use crate::markdown::{TocEntry, highlight};
 use crate::nav::{NavItem, Navigation, SiteNavigation};
+use crate::render::RenderedPages;
 use crate::theme::{Theme, describe_tera_error};
 
 /// One file of the finished site.
@@ -42,7 +43,7 @@ pub struct Inputs<'a> {
     pub config: &'a SiteConfig,
     pub catalog: &'a Catalog,
     /// By page id.
-    pub rendered: &'a [Arc<Rendered>],
+    pub rendered: &'a RenderedPages,
     /// Display title of each page, by page id.
     pub titles: &'a [String],
     pub navigation: &'a SiteNavigation,
@@ -183,9 +184,9 @@ fn manifest(files: &[OutputFile]) -> anyhow::Result<Vec<u8>> {
 /// (a link to LICENSE may go to the repository's web view instead of a copy).
 fn used_assets(inputs: &Inputs) -> std::collections::HashSet<(Owner, usize)> {
     let mut used = std::collections::HashSet::new();
-    for (page, rendered) in inputs.rendered.iter().enumerate() {
+    for (page, linked) in inputs.rendered.linked.iter().enumerate() {
         let owner = inputs.catalog.pages[page].owner;
-        for link in &rendered.links {
+        for link in &linked.links {
             if let crate::markdown::Resolution::Rewritten {
                 target: crate::markdown::LinkTarget::Asset(index),
                 ..
@@ -254,7 +255,7 @@ struct DocView<'a> {
     title: &'a str,
     description: Option<&'a str>,
     /// Rendered markdown; marked safe by the templates (this module vouches for it).
-    content: &'a str,
+    content: String,
     toc: &'a [TocEntry],
     source_path: &'a str,
     /// True when the content has no H1 of its own, so the template shows the title.
@@ -563,7 +564,7 @@ fn doc_view<'a>(
     version: Option<(&'a Integration, &'a Version)>,
 ) -> DocView<'a> {
     let page = &inputs.catalog.pages[page_id];
-    let rendered = &inputs.rendered[page_id];
+    let rendered = &inputs.rendered.parsed[page_id];
     let canonical = canonical_path(inputs.catalog, page_id);
     // The current version's pages are indexed under latest/, which holds the same bytes.
     let indexable = canonical == canonical_site_path(&page.output_path)
@@ -582,7 +583,7 @@ fn doc_view<'a>(
     DocView {
         title: &inputs.titles[page_id],
         description: rendered.front_matter.description.as_deref(),
-        content: &rendered.html,
+        content: inputs.rendered.html(page_id),
         toc: &rendered.toc,
         source_path: &page.source.path,
         show_title: rendered.title.is_none(),

@@ -371,10 +371,10 @@ pub(crate) fn stages(
     // Titles come from content (first heading) or navigation, so navigation is built
     // between rendering and composing.
     let (navigation, found) =
-        nav::build_site(&catalog, &|page| nav::content_title(&rendered.pages[page]));
+        nav::build_site(&catalog, &|page| nav::content_title(&rendered.parsed[page]));
     diagnostics.extend(found);
-    let titles = nav::page_titles(&catalog, &rendered.pages, &navigation);
-    let link_problems = linkcheck::check(&catalog, &rendered.pages);
+    let titles = nav::page_titles(&catalog, &rendered.parsed, &navigation);
+    let link_problems = linkcheck::check(&catalog, &rendered);
     let broken_links = link_problems.len();
     diagnostics.extend(link_problems);
     lap("navigate and check links");
@@ -387,7 +387,7 @@ pub(crate) fn stages(
     let mut files = compose::compose(&compose::Inputs {
         config,
         catalog: &catalog,
-        rendered: &rendered.pages,
+        rendered: &rendered,
         titles: &titles,
         navigation: &navigation,
         theme,
@@ -400,7 +400,7 @@ pub(crate) fn stages(
     if config.search.enabled {
         files.extend(search::index(
             &catalog,
-            &rendered.pages,
+            &rendered,
             &titles,
             &config.site.title,
         )?);

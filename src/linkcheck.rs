@@ -8,7 +8,8 @@
 use crate::catalog::{Catalog, Owner};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::links;
-use crate::markdown::{LinkKind, LinkTarget, Rendered, Resolution};
+use crate::markdown::{LinkKind, LinkTarget, Parsed, Resolution};
+use crate::render::RenderedPages;
 
 /// Where a page's problems are reported: integration, version, file.
 pub fn page_location(catalog: &Catalog, page: usize) -> Location {
@@ -31,10 +32,10 @@ pub fn page_location(catalog: &Catalog, page: usize) -> Location {
     }
 }
 
-pub fn check(catalog: &Catalog, rendered: &[std::sync::Arc<Rendered>]) -> Vec<Diagnostic> {
+pub fn check(catalog: &Catalog, rendered: &RenderedPages) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for (page, output) in rendered.iter().enumerate() {
-        for link in &output.links {
+    for (page, linked) in rendered.linked.iter().enumerate() {
+        for link in &linked.links {
             let problem = match &link.resolution {
                 Resolution::Broken { reason } => {
                     let hint = suggestion(catalog, page, &link.written)
@@ -57,7 +58,8 @@ pub fn check(catalog: &Catalog, rendered: &[std::sync::Arc<Rendered>]) -> Vec<Di
                 } => catalog
                     .page_at_output(output_path)
                     .and_then(|target| {
-                        missing_anchor(&rendered[target], fragment).map(|hint| (target, hint))
+                        missing_anchor(&rendered.parsed[target], fragment)
+                            .map(|hint| (target, hint))
                     })
                     .map(|(target, hint)| {
                         let on = if target == page {
@@ -143,7 +145,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// `None` when the page defines the anchor; else a hint (possibly empty) for the warning.
 /// Browsers match fragments exactly, so `#Intro` does not reach `id="intro"`.
-fn missing_anchor(page: &Rendered, fragment: &str) -> Option<String> {
+fn missing_anchor(page: &Parsed, fragment: &str) -> Option<String> {
     if fragment.is_empty() || page.anchors.iter().any(|anchor| anchor == fragment) {
         return None;
     }

@@ -30,7 +30,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::catalog::{Catalog, DocSet, Owner};
 use crate::diagnostics::{Diagnostic, LineIndex, Location};
-use crate::markdown::Rendered;
+use crate::markdown::Parsed;
 use crate::markdown::links::{self, Destination};
 
 /// The navigation of every doc set of the portal.
@@ -120,7 +120,7 @@ pub fn build_site(
 }
 
 /// The title a page gives itself: front matter `title:`, else its first H1.
-pub fn content_title(rendered: &Rendered) -> Option<String> {
+pub fn content_title(rendered: &Parsed) -> Option<String> {
     rendered
         .front_matter
         .title
@@ -132,7 +132,7 @@ pub fn content_title(rendered: &Rendered) -> Option<String> {
 /// A landing page that opens with a notice ("# Disclaimer") is titled after the integration.
 pub fn page_titles(
     catalog: &Catalog,
-    rendered: &[std::sync::Arc<Rendered>],
+    rendered: &[std::sync::Arc<Parsed>],
     navigation: &SiteNavigation,
 ) -> Vec<String> {
     (0..catalog.pages.len())

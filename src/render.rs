@@ -1,51 +1,57 @@
-//! Rendering every page (markdown → HTML) in parallel, remembering renderings between
-//! builds.
+//! Rendering every page: each distinct text once (stage (b), [`Parsed`]), then each page's
+//! links against its own version (stage (c), [`Linked`]).
 //!
-//! Input: the catalog and the site settings. Output: each page's [`Rendered`], in page
-//! order, and whether it was rendered afresh. A rendering is reused when the page's text
-//! (its blob id), the addresses its links resolve against (`Catalog::link_fingerprint`)
-//! and every other page it used (titles, includes) are unchanged: while serving, an edit
-//! re-renders only what it can affect, and unchanged archived versions are never
-//! rendered again. A one-off build starts with an empty cache.
+//! Input: the catalog and the site settings. Output: [`RenderedPages`], each page's parsed
+//! rendering (shared by every page with the same blob and trust) and its resolved links, in
+//! page order. A rendering is keyed by what it depends on and nothing else: the blob id, the
+//! trust of its repository and `[site] allow_embeds` (plus, for the rare page with
+//! `{% include %}`, the included files, checked on use). It is kept in memory between
+//! `serve`'s rebuilds and on disk in `cache_dir` between builds (see `disk_cache`): a build
+//! renders only the texts no earlier build rendered with this Portico binary.
+
+mod disk_cache;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::catalog::{Catalog, Owner};
+use crate::catalog::{Catalog, Owner, PageLinks};
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::linkcheck;
-use crate::markdown::{self, RenderContext, Rendered};
+use crate::markdown::{self, Linked, ParseContext, Parsed, gitbook};
 
-/// Renderings kept between builds.
+pub(crate) use disk_cache::DiskCache;
+
+/// Renderings kept between builds while serving, and the previous build's links (to tell
+/// which pages changed).
 #[derive(Default)]
 pub struct RenderCache {
-    entries: HashMap<RenderKey, CachedRendering>,
+    entries: HashMap<RenderKey, Arc<Parsed>>,
+    /// The previous build's pages by output path: their rendering and links.
+    previous: HashMap<String, (Arc<Parsed>, Linked)>,
 }
 
+/// What a page's rendering depends on besides included files.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct RenderKey {
-    path: String,
-    blob: String,
-    fingerprint: u64,
-    trusted: bool,
-    allow_embeds: bool,
-}
-
-#[derive(Clone)]
-struct CachedRendering {
-    rendered: Arc<Rendered>,
-    /// (output path, blob id) of the other pages the rendering used.
-    dependencies: Vec<(String, String)>,
+pub(crate) struct RenderKey {
+    pub blob: String,
+    pub trusted: bool,
+    pub allow_embeds: bool,
 }
 
 /// Every page's rendering, in page order.
 pub struct RenderedPages {
-    pub pages: Vec<Arc<Rendered>>,
-    /// Which pages were rendered by this call (not taken from the cache).
+    /// Stage (b), shared between pages of the same text.
+    pub parsed: Vec<Arc<Parsed>>,
+    /// Stage (c): each page's links resolved against its version.
+    pub linked: Vec<Linked>,
+    /// Which pages differ from the previous build (rendered anew, or links resolving
+    /// elsewhere); every page on a first build.
     pub fresh: Vec<bool>,
+    /// How many distinct texts were parsed by this build (the rest came from a cache).
+    pub parsed_now: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -53,81 +59,171 @@ impl RenderedPages {
     pub fn fresh_count(&self) -> usize {
         self.fresh.iter().filter(|fresh| **fresh).count()
     }
+
+    /// A page's final body HTML.
+    pub fn html(&self, page: usize) -> String {
+        self.parsed[page].html(&self.linked[page])
+    }
 }
 
-/// Renders every page, reusing `cache` where nothing the page depends on changed; the
-/// cache is left holding exactly this build's renderings.
+/// The includes a page's `{% include %}` may use: its version's files.
+struct PageIncludes<'c>(&'c PageLinks<'c>);
+
+impl gitbook::Includes for PageIncludes<'_> {
+    fn include(&self, from: &str, target: &str) -> Result<(String, String), String> {
+        markdown::LinkResolver::include(self.0, from, target)
+    }
+}
+
+/// Renders every page, each distinct text once, taking renderings from `cache` (and the
+/// disk cache in `cache_dir`) where they are still right; `cache` is left holding exactly
+/// this build's renderings.
 pub fn render_all(
     config: &SiteConfig,
     catalog: &Catalog,
     cache: &mut RenderCache,
 ) -> RenderedPages {
-    let portal_addresses = catalog.portal_addresses();
-    let mut fingerprints: HashMap<Owner, u64> = HashMap::new();
-    for page in &catalog.pages {
-        fingerprints
-            .entry(page.owner)
-            .or_insert_with(|| catalog.link_fingerprint(page.owner, portal_addresses));
+    let disk = DiskCache::open(&config.build.cache_dir);
+    let keys: Vec<RenderKey> = (0..catalog.pages.len())
+        .map(|page| key_of(config, catalog, page))
+        .collect();
+    // The first page of each distinct key renders it for all.
+    let mut first_page: HashMap<&RenderKey, usize> = HashMap::new();
+    for (page, key) in keys.iter().enumerate() {
+        first_page.entry(key).or_insert(page);
     }
-    let still_valid = |cached: &CachedRendering| {
-        cached.dependencies.iter().all(|(output_path, blob)| {
-            catalog
-                .page_at_output(output_path)
-                .is_some_and(|page| catalog.pages[page].source.blob == *blob)
-        })
-    };
-    let results: Vec<(RenderKey, CachedRendering, bool)> = (0..catalog.pages.len())
+    let mut distinct: Vec<(&RenderKey, usize)> = first_page.into_iter().collect();
+    distinct.sort_by_key(|&(_, page)| page);
+    let found: Vec<(Arc<Parsed>, Found)> = distinct
+        .par_iter()
+        .map(|&(key, page)| rendering_for(catalog, page, key, &cache.entries, disk.as_ref()))
+        .collect();
+    let by_key: HashMap<&RenderKey, &(Arc<Parsed>, Found)> =
+        distinct.iter().map(|&(key, _)| key).zip(&found).collect();
+
+    // Pages sharing a text whose includes resolve differently get their own rendering.
+    let pages: Vec<(Arc<Parsed>, Linked, bool)> = (0..catalog.pages.len())
         .into_par_iter()
         .map(|page| {
-            let page_ref = &catalog.pages[page];
-            let key = RenderKey {
-                path: page_ref.source.path.clone(),
-                blob: page_ref.source.blob.clone(),
-                fingerprint: fingerprints[&page_ref.owner],
-                trusted: is_trusted(config, catalog, page_ref.owner),
-                allow_embeds: config.site.allow_embeds,
+            let links = catalog.links_of(page);
+            let (shared, how) = by_key[&keys[page]];
+            let (parsed, parsed_now) = if shared.includes_match(&PageIncludes(&links)) {
+                (shared.clone(), *how == Found::Rendered)
+            } else {
+                (Arc::new(parse_page(catalog, page, &keys[page])), true)
             };
-            if let Some(cached) = cache.entries.get(&key).filter(|cached| still_valid(cached)) {
-                return (key, cached.clone(), false);
-            }
-            let resolver = catalog.links_of(page);
-            let rendered = markdown::convert(
-                &page_ref.source.text(),
-                &RenderContext {
-                    resolver: &resolver,
-                    page: &page_ref.source.path,
-                    trusted: key.trusted,
-                    allow_embeds: key.allow_embeds,
-                },
-            );
-            let cached = CachedRendering {
-                rendered: Arc::new(rendered),
-                dependencies: resolver.dependencies(),
-            };
-            (key, cached, true)
+            let linked = markdown::link(&parsed, &links);
+            (parsed, linked, parsed_now)
         })
         .collect();
 
+    if let Some(disk) = &disk {
+        let rendered_now: Vec<(&RenderKey, &Arc<Parsed>)> = distinct
+            .iter()
+            .zip(&found)
+            .filter(|(_, (_, how))| *how == Found::Rendered)
+            .map(|(&(key, _), (parsed, _))| (key, parsed))
+            .collect();
+        disk.store(&rendered_now);
+        disk.prune(keys.iter());
+    }
+
     let mut diagnostics = Vec::new();
-    let mut pages = Vec::with_capacity(results.len());
-    let mut fresh = Vec::with_capacity(results.len());
-    let mut kept = HashMap::with_capacity(results.len());
-    for (page, (key, cached, rendered_now)) in results.into_iter().enumerate() {
-        for (line, message) in &cached.rendered.problems {
+    let mut parsed = Vec::with_capacity(pages.len());
+    let mut linked = Vec::with_capacity(pages.len());
+    let mut fresh = Vec::with_capacity(pages.len());
+    let mut previous = HashMap::with_capacity(pages.len());
+    for (page, (page_parsed, page_linked, parsed_now)) in pages.into_iter().enumerate() {
+        for (line, message) in &page_parsed.problems {
             diagnostics.push(Diagnostic::warning(
                 linkcheck::page_location(catalog, page).with_line(*line),
                 message.clone(),
             ));
         }
-        pages.push(cached.rendered.clone());
-        fresh.push(rendered_now);
-        kept.insert(key, cached);
+        let output_path = &catalog.pages[page].output_path;
+        let same_as_before = !parsed_now
+            && cache
+                .previous
+                .get(output_path)
+                .is_some_and(|(before, links)| {
+                    Arc::ptr_eq(before, &page_parsed) && *links == page_linked
+                });
+        fresh.push(!same_as_before);
+        previous.insert(
+            output_path.clone(),
+            (page_parsed.clone(), page_linked.clone()),
+        );
+        parsed.push(page_parsed);
+        linked.push(page_linked);
     }
-    cache.entries = kept;
+    cache.entries = distinct
+        .iter()
+        .zip(found.iter())
+        .map(|(&(key, _), (parsed, _))| (key.clone(), parsed.clone()))
+        .collect();
+    cache.previous = previous;
     RenderedPages {
-        pages,
+        parsed_now: found
+            .iter()
+            .filter(|(_, how)| *how == Found::Rendered)
+            .count(),
+        parsed,
+        linked,
         fresh,
         diagnostics,
+    }
+}
+
+/// Where a rendering came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    Memory,
+    Disk,
+    Rendered,
+}
+
+/// The rendering of `key`, as right for `page`: from memory, from disk, or made now.
+fn rendering_for(
+    catalog: &Catalog,
+    page: usize,
+    key: &RenderKey,
+    memory: &HashMap<RenderKey, Arc<Parsed>>,
+    disk: Option<&DiskCache>,
+) -> (Arc<Parsed>, Found) {
+    let links = catalog.links_of(page);
+    let includes = PageIncludes(&links);
+    if let Some(parsed) = memory.get(key).filter(|p| p.includes_match(&includes)) {
+        return (parsed.clone(), Found::Memory);
+    }
+    if let Some(parsed) = disk
+        .and_then(|disk| disk.load(key))
+        .filter(|p| p.includes_match(&includes))
+    {
+        return (Arc::new(parsed), Found::Disk);
+    }
+    (Arc::new(parse_page(catalog, page, key)), Found::Rendered)
+}
+
+fn parse_page(catalog: &Catalog, page: usize, key: &RenderKey) -> Parsed {
+    let links = catalog.links_of(page);
+    let source = &catalog.pages[page].source;
+    markdown::parse(
+        &source.text(),
+        &ParseContext {
+            includes: &PageIncludes(&links),
+            page: &source.path,
+            trusted: key.trusted,
+            allow_embeds: key.allow_embeds,
+        },
+    )
+}
+
+fn key_of(config: &SiteConfig, catalog: &Catalog, page: usize) -> RenderKey {
+    let page = &catalog.pages[page];
+    RenderKey {
+        blob: page.source.blob.clone(),
+        trusted: is_trusted(config, catalog, page.owner),
+        allow_embeds: config.site.allow_embeds,
     }
 }
 

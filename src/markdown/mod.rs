@@ -14,13 +14,19 @@ pub mod html;
 pub mod links;
 pub mod nesting;
 pub mod sanitize;
+pub(crate) mod slots;
 pub(crate) mod svg;
 
+use std::cell::RefCell;
+
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+
+use slots::{Fill, Slot, SlottedHtml, Tokens};
 
 /// Whether a destination is followed (a link) or displayed (an image).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum LinkKind {
     Link,
     Image,
@@ -85,6 +91,115 @@ impl gitbook::Includes for ResolverIncludes<'_> {
     }
 }
 
+/// How to parse one page: everything its rendering may depend on besides its text.
+pub struct ParseContext<'a> {
+    /// Files `{% include %}` may pull in (the page's version's).
+    pub includes: &'a dyn gitbook::Includes,
+    /// Source path of the page (where `{% include %}` paths start).
+    pub page: &'a str,
+    /// Mattermost-managed docs are trusted; community-managed docs are sanitized.
+    pub trusted: bool,
+    /// Whether `{% embed %}` of a video may become an iframe (`[site] allow_embeds`).
+    pub allow_embeds: bool,
+}
+
+/// A page rendered as far as it can be without knowing where its links point (stage (b) of
+/// DESIGN.md): the body HTML with link slots, the title, table of contents, anchors, the
+/// links as written, and the page's own problems. A function of the page's text, its trust
+/// and the files it includes, so one `Parsed` serves every version holding the same blob,
+/// and is kept between builds (`render`'s cache).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Parsed {
+    body: SlottedHtml,
+    slots: Vec<Slot>,
+    /// Text of the first level-1 heading.
+    pub title: Option<String>,
+    pub front_matter: FrontMatter,
+    pub toc: Vec<TocEntry>,
+    /// Every anchor the page defines (heading ids, raw HTML ids), for link checking.
+    pub anchors: Vec<String>,
+    /// Every link and image, as written, in page order.
+    pub links: Vec<LinkSource>,
+    /// Problems in the page itself, as (line, message).
+    pub problems: Vec<(u32, String)>,
+    /// What `{% include %}` pulled in, to tell whether this rendering is right for the same
+    /// text in another version.
+    includes: Vec<IncludeUse>,
+}
+
+/// A link or image as the page wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkSource {
+    pub line: u32,
+    pub written: String,
+    pub kind: LinkKind,
+    /// Whether the link is resolved against the portal (else left as written: another
+    /// scheme, such as `mailto:`, or one that could run script, for the sanitizer to judge).
+    pub resolvable: bool,
+}
+
+/// One `{% include %}`: what the page asked for and what it got (path and a hash of the
+/// text, or why nothing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct IncludeUse {
+    from: String,
+    target: String,
+    found: Result<(String, String), String>,
+}
+
+/// A page's links resolved against its version (stage (c)): what the link check reads, and
+/// the values that fill the rendering's slots.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Linked {
+    pub links: Vec<LinkUse>,
+    fills: Vec<String>,
+}
+
+impl Parsed {
+    /// The final body HTML of a page with these links.
+    pub fn html(&self, linked: &Linked) -> String {
+        self.body.join(&linked.fills)
+    }
+
+    /// Whether `{% include %}` would pull in the same files through `includes`: when it
+    /// does, this rendering is right for a page of the same text there.
+    pub fn includes_match(&self, includes: &dyn gitbook::Includes) -> bool {
+        self.includes
+            .iter()
+            .all(|used| include_identity(includes.include(&used.from, &used.target)) == used.found)
+    }
+
+    /// Bytes of HTML held (for cache accounting).
+    pub fn weight(&self) -> usize {
+        self.body.len()
+    }
+}
+
+fn include_identity(found: Result<(String, String), String>) -> Result<(String, String), String> {
+    found.map(|(path, text)| {
+        let hash = sha2::Sha256::digest(text.as_bytes());
+        (path, hash.iter().map(|b| format!("{b:02x}")).collect())
+    })
+}
+
+/// Includes, recording each use (see [`Parsed::includes_match`]).
+struct RecordingIncludes<'a> {
+    inner: &'a dyn gitbook::Includes,
+    used: RefCell<Vec<IncludeUse>>,
+}
+
+impl gitbook::Includes for RecordingIncludes<'_> {
+    fn include(&self, from: &str, target: &str) -> Result<(String, String), String> {
+        let found = self.inner.include(from, target);
+        self.used.borrow_mut().push(IncludeUse {
+            from: from.to_string(),
+            target: target.to_string(),
+            found: include_identity(found.clone()),
+        });
+        found
+    }
+}
+
 /// How to render one page.
 pub struct RenderContext<'a> {
     pub resolver: &'a dyn LinkResolver,
@@ -110,7 +225,7 @@ pub struct Rendered {
     pub problems: Vec<(u32, String)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
@@ -127,7 +242,7 @@ pub struct LinkUse {
 }
 
 /// YAML front matter: `title:` and `description:` (GitBook writes `description:`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -231,8 +346,8 @@ pub fn references(text: &str, page: &str, includes: &dyn gitbook::Includes) -> V
     out
 }
 
-/// Renders one page.
-pub fn convert(text: &str, context: &RenderContext) -> Rendered {
+/// Renders one page as far as it can be without knowing where its links point.
+pub fn parse(text: &str, context: &ParseContext) -> Parsed {
     // NUL is not text (CommonMark replaces it; pulldown-cmark passes it through).
     let text = match text.contains('\0') {
         true => std::borrow::Cow::Owned(text.replace('\0', "\u{FFFD}")),
@@ -253,18 +368,22 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
         },
         None => FrontMatter::default(),
     };
+    let includes = RecordingIncludes {
+        inner: context.includes,
+        used: RefCell::new(Vec::new()),
+    };
     let pre = gitbook::preprocess(
         body,
         first_line,
         &gitbook::Options {
-            includes: &ResolverIncludes(context.resolver),
+            includes: &includes,
             allow_embeds: context.allow_embeds,
             page: context.page,
         },
     );
     problems.extend(pre.problems.iter().cloned());
 
-    let renderer = Renderer::run(&pre, context);
+    let renderer = Renderer::run(&pre, Tokens::for_text(&text));
     let mut html = String::with_capacity(pre.text.len() * 2);
     if context.trusted {
         pulldown_cmark::html::push_html(&mut html, renderer.events.into_iter());
@@ -300,14 +419,103 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
             ));
         }
     }
-    Rendered {
-        html,
+    Parsed {
+        body: slots::cut(&html, &renderer.tokens, renderer.slots.len()),
+        slots: renderer.slots,
         title: renderer.title,
         front_matter,
         toc: renderer.toc,
         anchors: renderer.anchors,
         links: renderer.links,
         problems,
+        includes: includes.used.into_inner(),
+    }
+}
+
+/// Resolves a parsed page's links against its version: stage (c), cheap (no parsing).
+pub fn link(parsed: &Parsed, resolver: &dyn LinkResolver) -> Linked {
+    let links: Vec<LinkUse> = parsed
+        .links
+        .iter()
+        .map(|source| LinkUse {
+            line: source.line,
+            written: source.written.clone(),
+            kind: source.kind,
+            resolution: if source.resolvable {
+                resolver.resolve(&source.written, source.kind)
+            } else {
+                Resolution::Unchanged
+            },
+        })
+        .collect();
+    let fills = parsed
+        .slots
+        .iter()
+        .map(|slot| fill(slot, &links, resolver))
+        .collect();
+    Linked { links, fills }
+}
+
+/// The text that takes a slot's place.
+fn fill(slot: &Slot, links: &[LinkUse], resolver: &dyn LinkResolver) -> String {
+    let Some(link) = links.get(slot.link as usize) else {
+        return String::new();
+    };
+    let href = match &link.resolution {
+        Resolution::Rewritten { href, .. } => href.as_str(),
+        _ => link.written.as_str(),
+    };
+    match slot.fill {
+        Fill::MarkdownHref => slots::markdown_href(href),
+        Fill::AttributeUrl => slots::attribute_value(href),
+        Fill::PageTitle => {
+            let title = match &link.resolution {
+                Resolution::Rewritten {
+                    target: LinkTarget::Page { output_path, .. },
+                    ..
+                } => resolver.page_title(output_path),
+                _ => None,
+            };
+            highlight::escape_html(title.as_deref().unwrap_or(&link.written))
+        }
+        Fill::FileSize => match &link.resolution {
+            Resolution::Rewritten {
+                target: LinkTarget::Asset(asset),
+                ..
+            } => resolver
+                .asset_size(*asset)
+                .map(|bytes| {
+                    format!(
+                        " <span class=\"file-size\">{}</span>",
+                        slots::human_size(bytes)
+                    )
+                })
+                .unwrap_or_default(),
+            _ => String::new(),
+        },
+    }
+}
+
+/// Renders one page completely: [`parse`], then [`link`].
+pub fn convert(text: &str, context: &RenderContext) -> Rendered {
+    let parsed = parse(
+        text,
+        &ParseContext {
+            includes: &ResolverIncludes(context.resolver),
+            page: context.page,
+            trusted: context.trusted,
+            allow_embeds: context.allow_embeds,
+        },
+    );
+    let linked = link(&parsed, context.resolver);
+    Rendered {
+        html: parsed.html(&linked),
+        title: parsed.title,
+        front_matter: parsed.front_matter,
+        toc: parsed.toc,
+        anchors: parsed.anchors,
+        links: linked.links,
+        problems: parsed.problems,
     }
 }
 
@@ -378,7 +586,10 @@ struct HeadingBuffer<'a> {
 }
 
 struct Renderer<'a, 'c> {
-    context: &'c RenderContext<'c>,
+    /// The slot tokens of this page.
+    tokens: Tokens,
+    /// What each slot token stands for, by index.
+    slots: Vec<Slot>,
     pre: &'c gitbook::Preprocessed,
     events: Vec<Event<'a>>,
     /// `event_offsets[i]`: where in the preprocessed text `events[i]` came from.
@@ -396,7 +607,7 @@ struct Renderer<'a, 'c> {
     toc: Vec<TocEntry>,
     anchors: Vec<String>,
     used_ids: std::collections::HashMap<String, usize>,
-    links: Vec<LinkUse>,
+    links: Vec<LinkSource>,
     /// Start tags in the page's own HTML and in GitBook blocks, for [`Renderer::depth_bound`].
     raw_start_tags: usize,
     /// How deep the markdown elements being written are nested (with the heading being
@@ -413,9 +624,10 @@ struct Renderer<'a, 'c> {
 
 impl<'c> Renderer<'c, 'c> {
     /// Renders the preprocessed text into events (and the page's facts), not yet HTML.
-    fn run(pre: &'c gitbook::Preprocessed, context: &'c RenderContext<'c>) -> Self {
+    fn run(pre: &'c gitbook::Preprocessed, tokens: Tokens) -> Self {
         let mut renderer = Renderer {
-            context,
+            tokens,
+            slots: Vec::new(),
             pre,
             events: Vec::new(),
             event_offsets: Vec::new(),
@@ -606,30 +818,33 @@ impl<'a> Renderer<'a, '_> {
         if matches!(link_type, LinkType::Email) {
             return dest;
         }
-        let resolution = self.context.resolver.resolve(&dest, kind);
-        let href = match &resolution {
-            Resolution::Rewritten { href, .. } => Some(href.clone()),
-            _ => None,
-        };
-        self.links.push(LinkUse {
-            line: self.pre.source_line(offset),
-            written: dest.to_string(),
-            kind,
-            resolution,
-        });
-        href.map_or(dest, CowStr::from)
+        let line = self.pre.source_line(offset);
+        match self.record_link(&dest, kind, line, Fill::MarkdownHref) {
+            Some(token) => CowStr::from(token),
+            None => dest,
+        }
     }
 
-    /// Resolves a destination written by a GitBook block and records it like a link.
-    fn block_link(&mut self, dest: &str, kind: LinkKind, line: u32) -> Resolution {
-        let resolution = self.context.resolver.resolve(dest, kind);
-        self.links.push(LinkUse {
+    /// Records a link; for a resolvable one, returns the token of a slot that its
+    /// address (filled as `fill` says) takes the place of.
+    fn record_link(&mut self, dest: &str, kind: LinkKind, line: u32, fill: Fill) -> Option<String> {
+        let resolvable = slots::is_inert_destination(dest);
+        self.links.push(LinkSource {
             line,
             written: dest.to_string(),
             kind,
-            resolution: resolution.clone(),
+            resolvable,
         });
-        resolution
+        resolvable.then(|| self.slot(fill))
+    }
+
+    /// A new slot for the link recorded last.
+    fn slot(&mut self, fill: Fill) -> String {
+        self.slots.push(Slot {
+            link: self.links.len().saturating_sub(1) as u32,
+            fill,
+        });
+        self.tokens.token(self.slots.len() - 1)
     }
 
     /// The HTML for a `<!--portico:…-->` marker left by the GitBook preprocessor.
@@ -655,44 +870,26 @@ impl<'a> Renderer<'a, '_> {
             }
             "content-ref" => {
                 let url = attribute("url").unwrap_or_default();
-                let resolution = self.block_link(&url, LinkKind::Link, line);
-                let (href, title) = match &resolution {
-                    Resolution::Rewritten { href, target } => {
-                        let title = match target {
-                            LinkTarget::Page { output_path, .. } => {
-                                self.context.resolver.page_title(output_path)
-                            }
-                            _ => None,
-                        };
-                        (href.clone(), title.unwrap_or_else(|| url.clone()))
-                    }
-                    _ => (url.clone(), url.clone()),
-                };
+                let escaped = highlight::escape_html(&url);
+                let (href, title) =
+                    match self.record_link(&url, LinkKind::Link, line, Fill::AttributeUrl) {
+                        Some(href) => (href, self.slot(Fill::PageTitle)),
+                        None => (escaped.clone(), escaped),
+                    };
                 format!(
-                    "<div class=\"content-ref\"><a href=\"{}\"><span class=\"content-ref-title\">{}</span></a></div>\n",
-                    highlight::escape_html(&href),
-                    highlight::escape_html(&title)
+                    "<div class=\"content-ref\"><a href=\"{href}\"><span class=\"content-ref-title\">{title}</span></a></div>\n"
                 )
             }
             "file" => {
                 let src = attribute("src").unwrap_or_default();
                 let caption = attribute("caption").filter(|c| !c.is_empty());
-                let resolution = self.block_link(&src, LinkKind::Link, line);
                 let name = src.rsplit('/').next().unwrap_or(&src).to_string();
                 let name = links::percent_decode(&name);
-                let (href, size) = match &resolution {
-                    Resolution::Rewritten { href, target } => {
-                        let size = match target {
-                            LinkTarget::Asset(asset) => self.context.resolver.asset_size(*asset),
-                            _ => None,
-                        };
-                        (href.clone(), size)
-                    }
-                    _ => (src.clone(), None),
-                };
-                let size = size
-                    .map(|bytes| format!(" <span class=\"file-size\">{}</span>", human_size(bytes)))
-                    .unwrap_or_default();
+                let (href, size) =
+                    match self.record_link(&src, LinkKind::Link, line, Fill::AttributeUrl) {
+                        Some(href) => (href, self.slot(Fill::FileSize)),
+                        None => (highlight::escape_html(&src), String::new()),
+                    };
                 let caption = caption
                     .map(|c| {
                         format!(
@@ -702,8 +899,7 @@ impl<'a> Renderer<'a, '_> {
                     })
                     .unwrap_or_default();
                 format!(
-                    "<div class=\"file-download\"><a href=\"{}\" download>{}</a>{size}{caption}</div>\n",
-                    highlight::escape_html(&href),
+                    "<div class=\"file-download\"><a href=\"{href}\" download>{}</a>{size}{caption}</div>\n",
                     highlight::escape_html(&name)
                 )
             }
@@ -748,26 +944,13 @@ impl<'a> Renderer<'a, '_> {
         let raw = &html::escape_unknown_tags(raw, &self.closed_elements);
         self.anchors.extend(html::anchors(raw));
         let line = self.pre.source_line(offset);
-        let resolver = self.context.resolver;
-        let links = &mut self.links;
         html::rewrite_urls(raw, |attribute| {
             let kind = if attribute.name == "href" {
                 LinkKind::Link
             } else {
                 LinkKind::Image
             };
-            let resolution = resolver.resolve(&attribute.value, kind);
-            let href = match &resolution {
-                Resolution::Rewritten { href, .. } => Some(href.clone()),
-                _ => None,
-            };
-            links.push(LinkUse {
-                line,
-                written: attribute.value.clone(),
-                kind,
-                resolution,
-            });
-            href
+            self.record_link(&attribute.value, kind, line, Fill::AttributeUrl)
         })
     }
 
@@ -825,22 +1008,6 @@ fn decode_attribute(value: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
-}
-
-/// `1536` → `1.5 KB`.
-fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["bytes", "KB", "MB", "GB"];
-    let mut size = bytes as f64;
-    let mut unit = 0;
-    while size >= 1024.0 && unit < UNITS.len() - 1 {
-        size /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} bytes")
-    } else {
-        format!("{size:.1} {}", UNITS[unit])
-    }
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -910,22 +1077,16 @@ mod tests {
 
     /// The depth bound a community page gets, and its HTML before sanitizing.
     fn depth_bound_and_html(text: &str) -> (usize, String) {
-        let context = RenderContext {
-            resolver: &TestResolver,
-            page: "README.md",
-            trusted: false,
-            allow_embeds: false,
-        };
         let pre = gitbook::preprocess(
             text,
             1,
             &gitbook::Options {
-                includes: &ResolverIncludes(context.resolver),
+                includes: &gitbook::NoIncludes,
                 allow_embeds: false,
                 page: "README.md",
             },
         );
-        let renderer = Renderer::run(&pre, &context);
+        let renderer = Renderer::run(&pre, Tokens::for_text(text));
         let bound = renderer.depth_bound();
         let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, renderer.events.into_iter());

@@ -22,7 +22,6 @@ pub(crate) mod text;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -30,7 +29,7 @@ use sha2::{Digest, Sha256};
 
 use crate::catalog::{Catalog, Integration, Owner, STATIC_DIR};
 use crate::compose::{OutputFile, canonical_site_path, json_for_the_web};
-use crate::markdown::Rendered;
+use crate::render::RenderedPages;
 
 use extract::Passage;
 
@@ -70,7 +69,7 @@ pub(crate) fn index_dir() -> String {
 /// of its chunks `t/*.json`) and each document's fragments `f/<document>-<part>.json`.
 pub(crate) fn index(
     catalog: &Catalog,
-    rendered: &[Arc<Rendered>],
+    rendered: &RenderedPages,
     titles: &[String],
     site_title: &str,
 ) -> anyhow::Result<Vec<OutputFile>> {
@@ -124,12 +123,19 @@ struct GroupIndex {
 fn index_group(
     group: &Group,
     documents: &[Document],
-    rendered: &[Arc<Rendered>],
+    rendered: &RenderedPages,
 ) -> anyhow::Result<GroupIndex> {
     let dir = index_dir();
     let analysed: Vec<(DocumentTerms, Vec<Vec<u8>>)> = (group.first..group.end)
         .into_par_iter()
-        .map(|id| analyse(&documents[id], &rendered[documents[id].page]))
+        .map(|id| {
+            let page = documents[id].page;
+            analyse(
+                &documents[id],
+                &rendered.html(page),
+                &rendered.parsed[page].toc,
+            )
+        })
         .collect::<anyhow::Result<_>>()?;
     let mut files = Vec::with_capacity(analysed.len() * 2 + 32);
     let mut terms = Vec::with_capacity(analysed.len());
@@ -327,9 +333,10 @@ impl DocumentTerms {
 /// A document's terms, and its fragment files (one per [`PASSAGES_PER_PART`] passages).
 fn analyse(
     document: &Document,
-    rendered: &Rendered,
+    html: &str,
+    toc: &[crate::markdown::TocEntry],
 ) -> anyhow::Result<(DocumentTerms, Vec<Vec<u8>>)> {
-    let sections = extract::sections(&rendered.html, &rendered.toc);
+    let sections = extract::sections(html, toc);
     let passages = extract::passages(&sections);
     let mut weights = PassageWeights::default();
     text::for_each_term(&document.title, |term| {

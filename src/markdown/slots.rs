@@ -1,0 +1,255 @@
+//! Link slots: what lets one rendering of a blob serve every version that holds it.
+//!
+//! A page's HTML does not depend on where its links point, except at the links themselves.
+//! So the renderer ([`super::parse`]) writes a *slot token* wherever a resolved address (or a
+//! referenced page's title, or a file's size) belongs, and records which link it stands for;
+//! after sanitizing, [`cut`] takes the tokens out, leaving the HTML in pieces and the slots'
+//! positions. [`super::link`] then resolves the page's links against its own version and
+//! [`Parsed::html`] joins the pieces with the fills: a copy, no parsing.
+//!
+//! Tokens are ASCII letters and digits only, so every escaping on the way (pulldown-cmark's
+//! `escape_href`, the sanitizer's serializer) leaves them as they are, and they carry a nonce
+//! derived from the page's own text, which the text therefore cannot contain by accident or
+//! on purpose. Only destinations that cannot run anything are slotted (see
+//! [`is_inert_destination`]): anything else is left in the HTML as written, for the sanitizer
+//! to judge, so filling a slot after sanitizing never brings back what it would remove.
+
+use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
+
+use serde::{Deserialize, Serialize};
+
+/// How a slot's value is written into the HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum Fill {
+    /// A markdown link's or image's destination (written as pulldown-cmark writes hrefs).
+    MarkdownHref,
+    /// A URL attribute of the page's own HTML or of a GitBook block.
+    AttributeUrl,
+    /// The title of the page a `{% content-ref %}` points at (text).
+    PageTitle,
+    /// The size of the file a `{% file %}` offers for download (text).
+    FileSize,
+}
+
+/// One slot: which of the page's links fills it, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Slot {
+    pub link: u32,
+    pub fill: Fill,
+}
+
+/// The tokens of one page: a prefix unique to the page's text.
+pub(crate) struct Tokens {
+    prefix: String,
+}
+
+impl Tokens {
+    pub fn for_text(text: &str) -> Tokens {
+        // SipHash with fixed keys: deterministic across runs and machines.
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        text.hash(&mut hasher);
+        Tokens {
+            prefix: format!("zqslot{:016x}n", hasher.finish()),
+        }
+    }
+
+    /// The token of slot `index`.
+    pub fn token(&self, index: usize) -> String {
+        format!("{}{index}q", self.prefix)
+    }
+}
+
+/// HTML with its slots cut out: `pieces[0] slot[0] pieces[1] … slot[n-1] pieces[n]`, where a
+/// slot may occur more than once (an HTML parser can clone a formatting element such as `<a>`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct SlottedHtml {
+    html: String,
+    /// (byte offset in `html`, slot index), in order.
+    at: Vec<(u32, u32)>,
+}
+
+impl SlottedHtml {
+    /// The HTML with each slot replaced by `fills[slot]`.
+    pub fn join(&self, fills: &[String]) -> String {
+        let extra: usize = self
+            .at
+            .iter()
+            .map(|&(_, slot)| fills.get(slot as usize).map_or(0, String::len))
+            .sum();
+        let mut out = String::with_capacity(self.html.len() + extra);
+        let mut copied = 0;
+        for &(offset, slot) in &self.at {
+            let offset = offset as usize;
+            out.push_str(&self.html[copied..offset]);
+            if let Some(fill) = fills.get(slot as usize) {
+                out.push_str(fill);
+            }
+            copied = offset;
+        }
+        out.push_str(&self.html[copied..]);
+        out
+    }
+
+    pub fn len(&self) -> usize {
+        self.html.len()
+    }
+}
+
+/// Takes the tokens of `tokens` out of `html`. Tokens naming no slot (`slots` of them) are
+/// dropped too.
+pub(crate) fn cut(html: &str, tokens: &Tokens, slots: usize) -> SlottedHtml {
+    let mut out = SlottedHtml {
+        html: String::with_capacity(html.len()),
+        at: Vec::new(),
+    };
+    let mut rest = html;
+    while let Some(start) = rest.find(&tokens.prefix) {
+        out.html.push_str(&rest[..start]);
+        let after = &rest[start + tokens.prefix.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let index = after[..digits].parse::<usize>().ok();
+        match (index, after[digits..].strip_prefix('q')) {
+            (Some(index), Some(tail)) => {
+                if index < slots {
+                    out.at.push((out.html.len() as u32, index as u32));
+                }
+                rest = tail;
+            }
+            // Not a token after all (cannot happen: the prefix is the page's own).
+            _ => {
+                out.html.push_str(&tokens.prefix);
+                rest = after;
+            }
+        }
+    }
+    out.html.push_str(rest);
+    out
+}
+
+/// Whether a destination, as a browser will read it, names no scheme other than http(s):
+/// a relative or rooted path, a fragment, or an `http(s)://` address. Only those are
+/// slotted. The check follows the URL parser: ASCII tabs and newlines are ignored
+/// anywhere, leading spaces and control characters are trimmed.
+pub(crate) fn is_inert_destination(dest: &str) -> bool {
+    let cleaned: String = dest
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let scheme_end = cleaned.find(':');
+    let path_start = cleaned.find(['/', '?', '#']);
+    match (scheme_end, path_start) {
+        (None, _) => true,
+        (Some(colon), Some(path)) if path < colon => true,
+        (Some(colon), _) => {
+            let scheme = cleaned[..colon].to_ascii_lowercase();
+            scheme == "http" || scheme == "https"
+        }
+    }
+}
+
+/// `value` written as a markdown link's destination is (pulldown-cmark's `escape_href`).
+pub(crate) fn markdown_href(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_href(&mut out, value);
+    out
+}
+
+/// `value` written as a quoted attribute value (as `html::rewrite_urls` writes them).
+pub(crate) fn attribute_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `1536` → `1.5 KB`.
+pub(crate) fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["bytes", "KB", "MB", "GB"];
+    let mut size = bytes as f64;
+    let mut unit = 0;
+    while size >= 1024.0 && unit < UNITS.len() - 1 {
+        size /= 1024.0;
+        unit += 1;
+    }
+    let mut out = String::new();
+    if unit == 0 {
+        let _ = write!(out, "{bytes} bytes");
+    } else {
+        let _ = write!(out, "{size:.1} {}", UNITS[unit]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cut_html_joins_back_with_the_fills_in_place_of_the_tokens() {
+        let tokens = Tokens::for_text("page");
+        let html = format!(
+            "<a href=\"{}\">x</a> <b>{}</b> <a href=\"{}\">again</a>",
+            tokens.token(0),
+            tokens.token(1),
+            tokens.token(0)
+        );
+        let slotted = cut(&html, &tokens, 2);
+        assert_eq!(
+            slotted.join(&["a.html".into(), "Title".into()]),
+            "<a href=\"a.html\">x</a> <b>Title</b> <a href=\"a.html\">again</a>"
+        );
+    }
+
+    #[test]
+    fn tokens_of_another_page_or_beyond_the_slots_are_not_filled() {
+        let tokens = Tokens::for_text("page");
+        let other = Tokens::for_text("other page");
+        let html = format!("{} {}", other.token(0), tokens.token(7));
+        let slotted = cut(&html, &tokens, 2);
+        assert_eq!(slotted.join(&["X".into()]), format!("{} ", other.token(0)));
+    }
+
+    #[test]
+    fn only_destinations_without_an_active_scheme_are_inert() {
+        for inert in [
+            "setup.md",
+            "../a/b.md#x",
+            "/docs/a.md",
+            "#anchor",
+            "https://example.com/a",
+            "HTTP://example.com",
+            "a/b:c.md",
+            "?q=1:2",
+        ] {
+            assert!(is_inert_destination(inert), "{inert}");
+        }
+        for active in [
+            "javascript:alert(1)",
+            "jav\tascript:alert(1)",
+            " \u{1}javascript:x",
+            "JaVaScRiPt:x",
+            "data:text/html,x",
+            "vbscript:x",
+            "mailto:a@b",
+            "a:b.md",
+        ] {
+            assert!(!is_inert_destination(active), "{active:?}");
+        }
+    }
+
+    #[test]
+    fn sizes_read_like_a_file_manager() {
+        assert_eq!(human_size(10), "10 bytes");
+        assert_eq!(human_size(1536), "1.5 KB");
+        assert_eq!(human_size(3 * 1024 * 1024), "3.0 MB");
+    }
+}
