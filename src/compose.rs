@@ -58,15 +58,78 @@ pub struct Previous<'a> {
     pub unchanged: &'a (dyn Fn(usize) -> bool + Sync),
 }
 
-/// Composes the whole site. Fails only when a template fails to render.
-pub fn compose(inputs: &Inputs) -> anyhow::Result<Vec<OutputFile>> {
-    let catalog = inputs.catalog;
-    let page_files: Vec<Vec<OutputFile>> = (0..catalog.pages.len())
-        .into_par_iter()
-        .map(|page| compose_page(inputs, page))
-        .collect::<anyhow::Result<_>>()?;
-    let mut files: Vec<OutputFile> = page_files.into_iter().flatten().collect();
+/// Where composed files go: a build's staging folder (`publish::Staging`), memory while
+/// serving ([`InMemory`]), nowhere for `check` ([`Discard`]). Paths are unique by
+/// construction; should two ever meet, the first stored wins.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> anyhow::Result<()>;
+}
 
+/// Files kept in memory, for `serve` (and tests).
+#[derive(Default)]
+pub struct InMemory {
+    files: std::sync::Mutex<std::collections::BTreeMap<String, Arc<[u8]>>>,
+}
+
+impl InMemory {
+    /// Every file, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        self.files
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .into_iter()
+            .map(|(path, bytes)| OutputFile { path, bytes })
+            .collect()
+    }
+}
+
+impl Sink for InMemory {
+    fn put(&self, file: OutputFile) -> anyhow::Result<()> {
+        let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        files.entry(file.path).or_insert(file.bytes);
+        Ok(())
+    }
+}
+
+/// Files counted and dropped, for `check`.
+#[derive(Default)]
+pub struct Discard {
+    paths: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+impl Discard {
+    pub fn len(&self) -> usize {
+        self.paths.lock().map_or(0, |paths| paths.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Sink for Discard {
+    fn put(&self, file: OutputFile) -> anyhow::Result<()> {
+        if let Ok(mut paths) = self.paths.lock() {
+            paths.insert(file.path);
+        }
+        Ok(())
+    }
+}
+
+/// Composes the whole site into `sink`, pages as they are made (memory does not grow with
+/// the site). Fails only when a template fails to render or the sink cannot store a file.
+pub fn compose(inputs: &Inputs, sink: &dyn Sink) -> anyhow::Result<()> {
+    let catalog = inputs.catalog;
+    (0..catalog.pages.len())
+        .into_par_iter()
+        .try_for_each(|page| -> anyhow::Result<()> {
+            for file in compose_page(inputs, page)? {
+                sink.put(file)?;
+            }
+            Ok(())
+        })?;
+
+    let mut files = Vec::new();
     let used = used_assets(inputs);
     for (integration_index, integration) in catalog.integrations.iter().enumerate() {
         for (version_index, version) in integration.versions.iter().enumerate() {
@@ -120,14 +183,11 @@ pub fn compose(inputs: &Inputs) -> anyhow::Result<Vec<OutputFile>> {
         format!("{STATIC_DIR}/syntax.css"),
         highlight::stylesheet().into_bytes(),
     ));
-
-    // Deterministic order. Paths are unique by construction (`content/` may not use the
-    // generated ones, pages and files of a version are told apart by `catalog`); should two
-    // ever meet, the first (a page, composed before copied files) is kept.
-    let mut seen = BTreeSet::new();
-    files.retain(|file| seen.insert(file.path.clone()));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    // In a fixed order, so that the first of two files of one path is always the same.
+    for file in files {
+        sink.put(file)?;
+    }
+    Ok(())
 }
 
 /// `robots.txt`: everything may be crawled; the sitemap is named when the address is known.
@@ -138,46 +198,6 @@ fn robots(inputs: &Inputs) -> String {
         text.push_str(&format!("Sitemap: {}\n", base.join("sitemap.xml")));
     }
     text
-}
-
-/// Adds `manifest.json` to composed (sorted) `files`: every other output file with its size
-/// and SHA-256, so that a deploy step can upload only what changed and delete what is gone.
-///
-/// Only for publishing: it hashes the whole site, which `serve`'s rebuilds must not pay for.
-pub fn add_manifest(files: &mut Vec<OutputFile>) -> anyhow::Result<()> {
-    let manifest = manifest(files)?;
-    let at = files.partition_point(|file| file.path.as_str() < "manifest.json");
-    files.insert(at, OutputFile::new("manifest.json", manifest));
-    Ok(())
-}
-
-fn manifest(files: &[OutputFile]) -> anyhow::Result<Vec<u8>> {
-    use sha2::{Digest, Sha256};
-    #[derive(Serialize)]
-    struct Entry<'a> {
-        path: &'a str,
-        size: usize,
-        sha256: String,
-    }
-    #[derive(Serialize)]
-    struct Manifest<'a> {
-        files: Vec<Entry<'a>>,
-    }
-    let entries: Vec<Entry> = files
-        .par_iter()
-        .map(|file| Entry {
-            path: &file.path,
-            size: file.bytes.len(),
-            sha256: Sha256::digest(&file.bytes)
-                .iter()
-                .map(|byte| format!("{byte:02x}"))
-                .collect(),
-        })
-        .collect();
-    let mut json =
-        json_for_the_web(serde_json::to_string_pretty(&Manifest { files: entries })?).into_bytes();
-    json.push(b'\n');
-    Ok(json)
 }
 
 /// The assets some page links to, as (doc set, asset index): only those are published

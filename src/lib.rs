@@ -47,7 +47,6 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use catalog::Catalog;
-use compose::OutputFile;
 use config::SiteConfig;
 use diagnostics::{Diagnostic, Location, Severity};
 use render::{RenderCache, RenderedPages};
@@ -270,8 +269,20 @@ fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Site), Build
     // Before any work: a build that may not write where it was asked to fails at once.
     let config = load_config(options).map_err(BuildFailure::early)?;
     let output = claim_output(&config, options.quiet, write).map_err(BuildFailure::early)?;
-    let mut site = Site::assemble_from(options, config, ReadOptions::default())
+    // A build writes its files into a staging folder as they are made; `check` counts them.
+    let staging = output
+        .as_ref()
+        .map(publish::Output::stage)
+        .transpose()
         .map_err(BuildFailure::early)?;
+    let discard = compose::Discard::default();
+    let sink: &dyn compose::Sink = match &staging {
+        Some(staging) => staging,
+        None => &discard,
+    };
+    let mut site = Site::assemble_from(options, config, ReadOptions::default(), Some(sink))
+        .map_err(BuildFailure::early)?;
+    site.file_count = staging.as_ref().map_or(discard.len(), publish::Staging::len);
     let mut report = site.report(started);
     let unreadable = site.unreadable();
 
@@ -296,13 +307,11 @@ fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Site), Build
     } else {
         None
     };
-    if let Some(output) = output.as_ref().filter(|_| blocked.is_none()) {
-        let hashing = Instant::now();
-        compose::add_manifest(&mut site.files).map_err(BuildFailure::early)?;
-        site.timings.push(("manifest", hashing.elapsed()));
-        report.files = site.files.len();
+    if let Some(staging) = staging.filter(|_| blocked.is_none()) {
+        // With manifest.json.
+        report.files = site.file_count + 1;
         let publishing = Instant::now();
-        output.publish(&site.files).map_err(BuildFailure::early)?;
+        staging.publish().map_err(BuildFailure::early)?;
         site.timings.push(("publish", publishing.elapsed()));
         report.timings = site.timings.clone();
         report.output = Some(site.config.build.output_dir.clone());
@@ -326,11 +335,10 @@ fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Site), Build
     }
 }
 
-/// What the stages after reading produce.
+/// What the stages after reading produce (the files are in the sink).
 pub(crate) struct Built {
     pub catalog: Catalog,
     pub rendered: RenderedPages,
-    pub files: Vec<OutputFile>,
     pub diagnostics: Vec<Diagnostic>,
     pub broken_links: usize,
     /// How many pages were composed (the rest reused from the previous build).
@@ -346,6 +354,7 @@ pub(crate) fn stages(
     sources: &Sources,
     render_cache: &mut RenderCache,
     previous: Option<&site::Previous>,
+    sink: &dyn compose::Sink,
 ) -> anyhow::Result<Built> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
@@ -384,7 +393,8 @@ pub(crate) fn stages(
         .filter(|&page| !reuse.as_ref().is_some_and(|r| r.unchanged(page)))
         .count();
     let unchanged = |page: usize| reuse.as_ref().is_some_and(|r| r.unchanged(page));
-    let mut files = compose::compose(&compose::Inputs {
+    compose::compose(
+        &compose::Inputs {
         config,
         catalog: &catalog,
         rendered: &rendered,
@@ -395,23 +405,18 @@ pub(crate) fn stages(
             files: reuse.files(),
             unchanged: &unchanged,
         }),
-    })?;
+        },
+        sink,
+    )?;
     lap("compose");
     if config.search.enabled {
-        files.extend(search::index(
-            &catalog,
-            &rendered,
-            &titles,
-            &config.site.title,
-        )?);
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        search::index(&catalog, &rendered, &titles, &config.site.title, sink)?;
         lap("search index");
     }
     diagnostics::normalize(&mut diagnostics);
     Ok(Built {
         catalog,
         rendered,
-        files,
         diagnostics,
         broken_links,
         composed,

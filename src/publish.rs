@@ -16,8 +16,11 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
 use anyhow::{Context, bail};
-use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
 use crate::compose::OutputFile;
 
@@ -100,16 +103,139 @@ impl Output {
 
     /// Publishes `files` as the complete content of the output folder.
     pub fn publish(&self, files: &[OutputFile]) -> anyhow::Result<()> {
+        let staging = self.stage()?;
+        for file in files {
+            staging.write(&file.path, &file.bytes)?;
+        }
+        staging.publish()
+    }
+
+    /// A staging folder beside the output folder, for a build to write its files into as it
+    /// makes them ([`Staging::put`]) and then swap in ([`Staging::publish`]); dropped
+    /// unpublished, it is removed.
+    pub fn stage(&self) -> anyhow::Result<Staging<'_>> {
         let (parent, name) = parent_and_name(&self.path)?;
         ensure_replaceable(&self.path)?;
-        let staging = parent.join(format!(".{name}.{STAGING_TAG}-{}", std::process::id()));
-        let result =
-            write_all(&staging, files).and_then(|()| swap_in(&staging, &self.path, parent, name));
-        if result.is_err() {
-            let _ = fs::remove_dir_all(&staging);
-        }
-        result
+        let dir = parent.join(format!(".{name}.{STAGING_TAG}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        // First, so that even a half-written staging folder is recognisably ours.
+        let marker = dir.join(OUTPUT_MARKER);
+        fs::write(&marker, MARKER_TEXT)
+            .with_context(|| format!("cannot write {}", marker.display()))?;
+        Ok(Staging {
+            output: self,
+            dir,
+            written: Mutex::new(HashMap::new()),
+            folders: Mutex::new(HashSet::new()),
+            published: false,
+        })
     }
+}
+
+/// A site being written: files go straight to disk (memory does not grow with the site),
+/// each hashed as it is written for `manifest.json`.
+pub struct Staging<'o> {
+    output: &'o Output,
+    dir: PathBuf,
+    /// Site path → (size, SHA-256) of every file written.
+    written: Mutex<HashMap<String, (usize, [u8; 32])>>,
+    /// Folders known to exist.
+    folders: Mutex<HashSet<PathBuf>>,
+    published: bool,
+}
+
+impl Staging<'_> {
+    /// Writes one file; a path already written is left as it was (paths are unique by
+    /// construction; should two meet, the first one written wins).
+    pub fn write(&self, site_path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        {
+            let mut written = lock(&self.written);
+            if written.contains_key(site_path) {
+                return Ok(());
+            }
+            written.insert(site_path.to_string(), (bytes.len(), Sha256::digest(bytes).into()));
+        }
+        let target = self::site_path(&self.dir, site_path)?;
+        if let Some(folder) = target.parent()
+            && !lock(&self.folders).contains(folder)
+        {
+            fs::create_dir_all(folder)
+                .with_context(|| format!("cannot create {}", folder.display()))?;
+            lock(&self.folders).insert(folder.to_path_buf());
+        }
+        fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))
+    }
+
+    /// How many files were written.
+    pub fn len(&self) -> usize {
+        lock(&self.written).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Writes `manifest.json` (every other file with its size and SHA-256, so that a deploy
+    /// step can upload only what changed and delete what is gone), then swaps the staging
+    /// folder in as the output folder.
+    pub fn publish(mut self) -> anyhow::Result<()> {
+        let manifest = manifest(&lock(&self.written))?;
+        self.write(MANIFEST, &manifest)?;
+        let (parent, name) = parent_and_name(&self.output.path)?;
+        ensure_replaceable(&self.output.path)?;
+        swap_in(&self.dir, &self.output.path, parent, name)?;
+        self.published = true;
+        Ok(())
+    }
+}
+
+impl crate::compose::Sink for Staging<'_> {
+    fn put(&self, file: OutputFile) -> anyhow::Result<()> {
+        self.write(&file.path, &file.bytes)
+    }
+}
+
+impl Drop for Staging<'_> {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// The file listing every other output file.
+pub const MANIFEST: &str = "manifest.json";
+
+fn manifest(written: &HashMap<String, (usize, [u8; 32])>) -> anyhow::Result<Vec<u8>> {
+    #[derive(serde::Serialize)]
+    struct Entry<'a> {
+        path: &'a str,
+        size: usize,
+        sha256: String,
+    }
+    #[derive(serde::Serialize)]
+    struct Manifest<'a> {
+        files: Vec<Entry<'a>>,
+    }
+    let mut files: Vec<Entry> = written
+        .iter()
+        .filter(|(path, _)| path.as_str() != MANIFEST)
+        .map(|(path, (size, hash))| Entry {
+            path,
+            size: *size,
+            sha256: hash.iter().map(|byte| format!("{byte:02x}")).collect(),
+        })
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(b.path));
+    let json = serde_json::to_string_pretty(&Manifest { files })?;
+    let mut json = crate::compose::json_for_the_web(json).into_bytes();
+    json.push(b'\n');
+    Ok(json)
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Where the build would write, if it may write there: `out` resolved, or an error that
@@ -245,33 +371,6 @@ fn remove_leftovers(parent: &Path, name: &str) {
             let _ = fs::remove_dir_all(&path);
         }
     }
-}
-
-fn write_all(staging: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
-    let _ = fs::remove_dir_all(staging);
-    fs::create_dir_all(staging).with_context(|| format!("cannot create {}", staging.display()))?;
-    // First, so that even a half-written staging folder is recognisably ours.
-    let marker = staging.join(OUTPUT_MARKER);
-    fs::write(&marker, MARKER_TEXT)
-        .with_context(|| format!("cannot write {}", marker.display()))?;
-    let mut folders: Vec<PathBuf> = Vec::new();
-    for file in files {
-        let target = site_path(staging, &file.path)?;
-        if let Some(folder) = target.parent() {
-            folders.push(folder.to_path_buf());
-        }
-    }
-    folders.sort();
-    folders.dedup();
-    for folder in &folders {
-        fs::create_dir_all(folder)
-            .with_context(|| format!("cannot create {}", folder.display()))?;
-    }
-    files.par_iter().try_for_each(|file| {
-        let target = site_path(staging, &file.path)?;
-        fs::write(&target, &file.bytes)
-            .with_context(|| format!("cannot write {}", target.display()))
-    })
 }
 
 /// The file system path of a site path; site paths never climb out of the site.

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::catalog::{Catalog, Owner};
-use crate::compose::OutputFile;
+use crate::compose::{InMemory, OutputFile, Sink};
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::render::{RenderCache, RenderedPages};
@@ -46,8 +46,11 @@ pub struct Site {
     pub sources: Sources,
     pub catalog: Catalog,
     pub rendered: RenderedPages,
-    /// Every output file, sorted by path.
+    /// Every output file, sorted by path, when kept in memory (`serve`); empty when the
+    /// build streamed them into a staging folder.
     pub files: Vec<OutputFile>,
+    /// How many output files the last (re)build made.
+    pub file_count: usize,
     pub diagnostics: Vec<Diagnostic>,
     pub broken_links: usize,
     /// How many pages the last (re)build composed rather than reused.
@@ -63,17 +66,26 @@ pub struct Site {
 impl Site {
     /// Runs the whole pipeline (publishing excluded).
     pub fn assemble(options: &BuildOptions, read: ReadOptions) -> anyhow::Result<Site> {
-        Site::assemble_from(options, load_config(options)?, read)
+        Site::assemble_from(options, load_config(options)?, read, None)
     }
 
     /// [`Site::assemble`] with `site.toml` already loaded (the build checked its output
     /// folder against it first).
+    /// With a `sink`, the files go there instead of into [`Site::files`].
     pub(crate) fn assemble_from(
         options: &BuildOptions,
         config: SiteConfig,
         read: ReadOptions,
+        sink: Option<&dyn Sink>,
     ) -> anyhow::Result<Site> {
-        Site::assemble_with(options, config, read, &mut RenderCache::default(), None)
+        Site::assemble_with(
+            options,
+            config,
+            read,
+            &mut RenderCache::default(),
+            None,
+            sink,
+        )
     }
 
     /// The whole pipeline, with renderings from earlier builds (the cache moves into the
@@ -84,6 +96,7 @@ impl Site {
         read: ReadOptions,
         cache: &mut RenderCache,
         earlier: Option<(&SiteConfig, &Mirrors)>,
+        sink: Option<&dyn Sink>,
     ) -> anyhow::Result<Site> {
         let mut clock = Instant::now();
         let mut timings = Vec::new();
@@ -96,15 +109,18 @@ impl Site {
         // Read: other Portico processes sharing the cache may update the mirrors again.
         drop(reading);
         timings.push(("read", clock.elapsed()));
-        let built = stages(&config, &theme, &sources, cache, None)?;
+        let memory = InMemory::default();
+        let built = stages(&config, &theme, &sources, cache, None, sink.unwrap_or(&memory))?;
         timings.extend(built.timings);
+        let files = memory.into_files();
         Ok(Site {
             config,
             theme,
             sources,
             catalog: built.catalog,
             rendered: built.rendered,
-            files: built.files,
+            file_count: files.len(),
+            files,
             diagnostics: built.diagnostics,
             broken_links: built.broken_links,
             composed: built.composed,
@@ -128,6 +144,7 @@ impl Site {
                 self.read,
                 &mut self.render_cache,
                 Some((&self.config, &self.mirrors)),
+                None,
             )?;
             return Ok(());
         }
@@ -157,12 +174,14 @@ impl Site {
             catalog: &self.catalog,
             changes,
         };
+        let memory = InMemory::default();
         let built = stages(
             &self.config,
             theme.as_ref().unwrap_or(&self.theme),
             &sources,
             &mut self.render_cache,
             Some(&previous),
+            &memory,
         )?;
         if let Some(theme) = theme {
             self.theme = theme;
@@ -170,7 +189,8 @@ impl Site {
         self.sources = sources;
         self.catalog = built.catalog;
         self.rendered = built.rendered;
-        self.files = built.files;
+        self.files = memory.into_files();
+        self.file_count = self.files.len();
         self.diagnostics = built.diagnostics;
         self.broken_links = built.broken_links;
         self.composed = built.composed;
@@ -200,7 +220,7 @@ impl Site {
                 .map(|i| i.versions.len())
                 .sum(),
             pages: self.catalog.pages.len(),
-            files: self.files.len(),
+            files: self.file_count,
             broken_links: self.broken_links,
             diagnostics: self.diagnostics.clone(),
             output: None,

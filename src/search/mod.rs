@@ -28,6 +28,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::catalog::{Catalog, Integration, Owner, STATIC_DIR};
+use crate::compose::Sink;
 use crate::compose::{OutputFile, canonical_site_path, json_for_the_web};
 use crate::render::RenderedPages;
 
@@ -72,7 +73,8 @@ pub(crate) fn index(
     rendered: &RenderedPages,
     titles: &[String],
     site_title: &str,
-) -> anyhow::Result<Vec<OutputFile>> {
+    sink: &dyn Sink,
+) -> anyhow::Result<()> {
     let dir = index_dir();
     let (mut groups, documents) = documents(catalog, titles, site_title);
     // One dictionary per group, of every version (the scopes "this version" and "all
@@ -80,13 +82,12 @@ pub(crate) fn index(
     // group's documents, only the current version's terms are kept for the latter.
     let indexed: Vec<GroupIndex> = groups
         .par_iter()
-        .map(|group| index_group(group, &documents, rendered))
+        .map(|group| index_group(group, &documents, rendered, sink))
         .collect::<anyhow::Result<_>>()?;
-    let mut files = Vec::with_capacity(documents.len() + 1024);
+    let mut files = Vec::new();
     let mut current: Vec<(usize, DocumentTerms)> = Vec::new();
     for (group, indexed) in groups.iter_mut().zip(indexed) {
         group.dictionary = indexed.dictionary;
-        files.extend(indexed.files);
         current.extend(indexed.current);
     }
     let entries = current.iter().map(|(id, terms)| (*id, terms));
@@ -104,16 +105,16 @@ pub(crate) fn index(
             .into_bytes()
             .into(),
     });
-    // Two dictionaries may hold the same chunk (a portal of one version); one file serves.
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files.dedup_by(|a, b| a.path == b.path);
-    Ok(files)
+    // Two dictionaries may hold the same chunk (a portal of one version); one file serves
+    // (the sink keeps the first of a path, and chunks are named by their content).
+    for file in files {
+        sink.put(file)?;
+    }
+    Ok(())
 }
 
-/// A group's part of the index.
+/// A group's part of the index (its files are in the sink).
 struct GroupIndex {
-    /// Its fragments and its dictionary's files.
-    files: Vec<OutputFile>,
     /// Its dictionary's name.
     dictionary: String,
     /// The terms of its current version's documents.
@@ -124,6 +125,7 @@ fn index_group(
     group: &Group,
     documents: &[Document],
     rendered: &RenderedPages,
+    sink: &dyn Sink,
 ) -> anyhow::Result<GroupIndex> {
     let dir = index_dir();
     let analysed: Vec<(DocumentTerms, Vec<Vec<u8>>)> = (group.first..group.end)
@@ -151,8 +153,10 @@ fn index_group(
     let entries = terms.iter().map(|(id, terms)| (*id, terms));
     let dictionary = write_dictionary(dictionary(documents, entries), &mut files)?;
     let in_current = |id: usize| documents[id].urls.first().is_some_and(|(v, _)| *v == 0);
+    for file in files {
+        sink.put(file)?;
+    }
     Ok(GroupIndex {
-        files,
         dictionary,
         current: terms
             .into_iter()
