@@ -106,7 +106,7 @@ fn read_file(full: &Path, path: String, diagnostics: &mut Vec<Diagnostic>) -> Op
 
 /// `.git`, `.DS_Store`, `#draft.md#`, `notes.md~`, `.page.md.swp`: never part of the site.
 pub fn is_hidden_or_temporary(name: &std::ffi::OsStr) -> bool {
-    name.to_string_lossy().starts_with('.') || super::is_editor_leftover(name)
+    name.to_string_lossy().starts_with('.') || super::tree::is_editor_leftover(name)
 }
 
 /// The id git would give `bytes` as a blob (40 hex digits), for files read from disk
