@@ -44,37 +44,10 @@ pub(super) fn read_docs(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<DocsSnapshot> {
     let gitbook = read_gitbook_config(reader, here, diagnostics);
-    let gitbook_redirects: Vec<(String, String)> = gitbook
-        .iter()
-        .flat_map(|config| config.redirects.iter())
-        .filter_map(|(from, to)| {
-            Some((from.trim_matches('/').to_string(), to.as_str()?.to_string()))
-        })
-        .filter(|(from, to)| !from.is_empty() && !to.is_empty())
-        .collect();
     let (root, layout) = find_docs_root(reader, integration, gitbook.as_ref(), here, diagnostics);
-    // A path named by `.gitbook.yaml`, inside the docs folder; `None` when it would leave
-    // the repository.
-    let in_root = |name: &str| links::join(&root, name.trim_start_matches('/'));
-
     let structure = gitbook.as_ref().map(|g| &g.structure);
-    let summary_path = match structure.and_then(|s| s.summary.as_deref()) {
-        Some(custom) => in_root(custom),
-        None => in_root(SUMMARY_FILE),
-    };
-    let summary = summary_path.and_then(|path| reader.read(&path));
-
-    let landing = structure
-        .and_then(|s| s.readme.as_deref())
-        .and_then(in_root)
-        .and_then(|path| reader.find_blob(&path))
-        .or_else(|| {
-            ["README.md", "index.md"]
-                .iter()
-                .filter_map(|name| in_root(name))
-                .find_map(|path| reader.find_blob(&path))
-        });
-    let Some(landing) = landing else {
+    let summary = read_summary(reader, &root, structure);
+    let Some(landing) = find_landing(reader, &root, structure) else {
         diagnostics.push(Diagnostic::warning(
             here.clone(),
             format!(
@@ -88,92 +61,198 @@ pub(super) fn read_docs(
         ));
         return None;
     };
-
-    let mut pages: BTreeMap<String, SourceFile> = BTreeMap::new();
-    let mut files: BTreeMap<String, SourceFile> = BTreeMap::new();
-    let summary_real = summary.as_ref().map(|s| s.path.clone());
-    // Old navigation files left beside SUMMARY.md (`SUMMARY2.md`) are pages only if linked.
-    let mut stray_summaries: BTreeMap<String, SourceFile> = BTreeMap::new();
-    match layout {
-        DocsLayout::Folder => {
-            for path in reader.list_blobs(&root) {
-                let relative = path.strip_prefix(&format!("{root}/")).unwrap_or(&path);
-                let hidden = relative.split('/').any(|part| part.starts_with('.'));
-                if !links::is_markdown(&path) || hidden || Some(&path) == summary_real.as_ref() {
-                    continue;
-                }
-                let Some(file) = reader.read(&path) else {
-                    continue;
-                };
-                if is_stray_summary(relative) {
-                    stray_summaries.insert(path, file);
-                } else {
-                    pages.insert(path, file);
-                }
-            }
-        }
-        DocsLayout::RepositoryRoot => {
-            // The README and what it links to, transitively (plus SUMMARY.md's entries).
-            let mut queue: VecDeque<RepoTarget> = VecDeque::from([RepoTarget {
-                path: landing.path.clone(),
-                folder: false,
-                fragment: None,
-            }]);
-            if let Some(summary) = &summary {
-                queue.extend(targets_of(reader, summary));
-            }
-            while let Some(candidate) = queue.pop_front() {
-                let Some(found) = find_page(reader, &candidate) else {
-                    continue;
-                };
-                if pages.contains_key(&found.path) {
-                    continue;
-                }
-                let Some(file) = reader.read(&found.path) else {
-                    continue;
-                };
-                queue.extend(targets_of(reader, &file));
-                pages.insert(found.path.clone(), file);
-            }
-        }
-    }
+    let mut pages = match layout {
+        DocsLayout::Folder => folder_pages(reader, &root, summary.as_ref()),
+        DocsLayout::RepositoryRoot => linked_pages(reader, &landing, summary.as_ref()),
+    };
     if !pages.contains_key(&landing.path) {
         // A structure.readme outside the usual names is still the landing page.
-        match reader.read(&landing.path) {
-            Some(file) => {
-                pages.insert(landing.path.clone(), file);
-            }
-            None => {
-                diagnostics.push(Diagnostic::warning(
-                    here.clone().with_file(&landing.path),
-                    "the landing page cannot be published (see the warning about it), so this version is left out: fix the landing page",
-                ));
-                return None;
-            }
+        let Some(file) = reader.read(&landing.path) else {
+            diagnostics.push(Diagnostic::warning(
+                here.clone().with_file(&landing.path),
+                "the landing page cannot be published (see the warning about it), so this version is left out: fix the landing page",
+            ));
+            return None;
+        };
+        pages.insert(landing.path.clone(), file, false);
+    }
+    let pages = add_linked_stray_summaries(reader, pages, summary.as_ref());
+    let (files, repo_paths) = referenced_files(reader, &pages, summary.as_ref());
+    // Files pulled in by `{% include %}` (often under the hidden `.gitbook/includes/`).
+    let includes: BTreeMap<String, SourceFile> = pages
+        .values()
+        .flat_map(|page| reader.references(page).included.clone())
+        .map(|file| (file.path.clone(), file))
+        .collect();
+
+    Some(DocsSnapshot {
+        root,
+        layout,
+        landing: landing.path,
+        summary,
+        pages: pages.into_values().collect(),
+        files,
+        includes,
+        repo_paths,
+        redirects: gitbook_redirects(gitbook.as_ref()),
+        // Filled in by the caller, once everything of the version is read.
+        left_out: BTreeMap::new(),
+    })
+}
+
+/// A path `.gitbook.yaml` names, inside the docs folder `root`; `None` when it would leave
+/// the repository.
+fn in_root(root: &str, name: &str) -> Option<String> {
+    links::join(root, name.trim_start_matches('/'))
+}
+
+/// `SUMMARY.md` (or the `.gitbook.yaml` `structure.summary`), when the docs have one.
+fn read_summary(
+    reader: &TreeReader,
+    root: &str,
+    structure: Option<&GitbookStructure>,
+) -> Option<SourceFile> {
+    let name = structure
+        .and_then(|s| s.summary.as_deref())
+        .unwrap_or(SUMMARY_FILE);
+    reader.read(&in_root(root, name)?)
+}
+
+/// The `.gitbook.yaml` `structure.readme`, else `README.md` or `index.md`.
+fn find_landing(
+    reader: &TreeReader,
+    root: &str,
+    structure: Option<&GitbookStructure>,
+) -> Option<FoundBlob> {
+    structure
+        .and_then(|s| s.readme.as_deref())
+        .and_then(|name| in_root(root, name))
+        .and_then(|path| reader.find_blob(&path))
+        .or_else(|| {
+            ["README.md", "index.md"]
+                .iter()
+                .filter_map(|name| in_root(root, name))
+                .find_map(|path| reader.find_blob(&path))
+        })
+}
+
+/// Pages of a docs folder: every markdown file in it but hidden ones and the summary.
+/// Old navigation files left beside SUMMARY.md (`SUMMARY2.md`) are held apart: they are
+/// pages only if linked (see [`add_linked_stray_summaries`]).
+fn folder_pages(reader: &TreeReader, root: &str, summary: Option<&SourceFile>) -> Pages {
+    let mut pages = Pages::new();
+    for path in reader.list_blobs(root) {
+        let relative = path.strip_prefix(&format!("{root}/")).unwrap_or(&path);
+        let hidden = relative.split('/').any(|part| part.starts_with('.'));
+        if !links::is_markdown(&path) || hidden || summary.is_some_and(|s| s.path == path) {
+            continue;
+        }
+        let stray_summary = is_stray_summary(relative);
+        let Some(file) = reader.read(&path) else {
+            continue;
+        };
+        pages.insert(path, file, stray_summary);
+    }
+    pages
+}
+
+/// Pages of a repository root: the README and what it links to, transitively (plus
+/// SUMMARY.md's entries).
+fn linked_pages(reader: &TreeReader, landing: &FoundBlob, summary: Option<&SourceFile>) -> Pages {
+    let mut pages = Pages::new();
+    let mut queue: VecDeque<RepoTarget> = VecDeque::from([RepoTarget {
+        path: landing.path.clone(),
+        folder: false,
+        fragment: None,
+    }]);
+    if let Some(summary) = summary {
+        queue.extend(targets_of(reader, summary));
+    }
+    while let Some(candidate) = queue.pop_front() {
+        let Some(found) = find_page(reader, &candidate) else {
+            continue;
+        };
+        if pages.contains_key(&found.path) {
+            continue;
+        }
+        let Some(file) = reader.read(&found.path) else {
+            continue;
+        };
+        queue.extend(targets_of(reader, &file));
+        pages.insert(found.path.clone(), file, false);
+    }
+    pages
+}
+
+/// The pages found, and the stray summaries found beside them.
+struct Pages {
+    pages: BTreeMap<String, SourceFile>,
+    stray_summaries: BTreeMap<String, SourceFile>,
+}
+
+impl Pages {
+    fn new() -> Self {
+        Pages {
+            pages: BTreeMap::new(),
+            stray_summaries: BTreeMap::new(),
         }
     }
 
-    if !stray_summaries.is_empty() {
-        let linked: BTreeSet<String> = pages
-            .values()
-            .chain(summary.iter())
-            .flat_map(|page| targets_of(reader, page))
-            .map(|target| target.path)
-            .collect();
-        for (path, file) in stray_summaries {
-            if linked.contains(&path) {
-                pages.insert(path, file);
-            }
+    fn insert(&mut self, path: String, file: SourceFile, stray_summary: bool) {
+        if stray_summary {
+            self.stray_summaries.insert(path, file);
+        } else {
+            self.pages.insert(path, file);
         }
     }
 
-    // Files the pages reference: images, downloads, and links to files outside the docs.
+    fn contains_key(&self, path: &str) -> bool {
+        self.pages.contains_key(path)
+    }
+}
+
+/// The pages, with each stray summary that a page or the summary links to.
+fn add_linked_stray_summaries(
+    reader: &TreeReader,
+    found: Pages,
+    summary: Option<&SourceFile>,
+) -> BTreeMap<String, SourceFile> {
+    let Pages {
+        mut pages,
+        stray_summaries,
+    } = found;
+    if stray_summaries.is_empty() {
+        return pages;
+    }
+    let linked: BTreeSet<String> = pages
+        .values()
+        .chain(summary)
+        .flat_map(|page| targets_of(reader, page))
+        .map(|target| target.path)
+        .collect();
+    for (path, file) in stray_summaries {
+        if linked.contains(&path) {
+            pages.insert(path, file);
+        }
+    }
+    pages
+}
+
+/// Files the pages reference (images, downloads, by repository path), and the paths they
+/// reference that exist but are neither pages nor files to copy (markdown outside the docs,
+/// folders).
+fn referenced_files(
+    reader: &TreeReader,
+    pages: &BTreeMap<String, SourceFile>,
+    summary: Option<&SourceFile>,
+) -> (BTreeMap<String, SourceFile>, BTreeSet<String>) {
     let referenced: BTreeSet<(String, bool)> = pages
         .values()
-        .chain(summary.iter())
+        .chain(summary)
         .flat_map(|page| targets_of(reader, page))
         .map(|target| (target.path, target.folder))
         .collect();
+    let mut files = BTreeMap::new();
     let mut repo_paths = BTreeSet::new();
     for (target, folder) in referenced {
         let is_page = links::candidates(&target, folder)
@@ -192,27 +271,19 @@ pub(super) fn read_docs(
             files.insert(target, file);
         }
     }
+    (files, repo_paths)
+}
 
-    // Files pulled in by `{% include %}` (often under the hidden `.gitbook/includes/`).
-    let includes: BTreeMap<String, SourceFile> = pages
-        .values()
-        .flat_map(|page| reader.references(page).included.clone())
-        .map(|file| (file.path.clone(), file))
-        .collect();
-
-    Some(DocsSnapshot {
-        root,
-        layout,
-        landing: landing.path,
-        summary,
-        pages: pages.into_values().collect(),
-        files,
-        includes,
-        repo_paths,
-        redirects: gitbook_redirects,
-        // Filled in by the caller, once everything of the version is read.
-        left_out: BTreeMap::new(),
-    })
+/// `.gitbook.yaml` `redirects`: (old path inside the docs, target page as written).
+fn gitbook_redirects(gitbook: Option<&GitbookConfig>) -> Vec<(String, String)> {
+    gitbook
+        .iter()
+        .flat_map(|config| config.redirects.iter())
+        .filter_map(|(from, to)| {
+            Some((from.trim_matches('/').to_string(), to.as_str()?.to_string()))
+        })
+        .filter(|(from, to)| !from.is_empty() && !to.is_empty())
+        .collect()
 }
 
 /// `SUMMARY2.md`, `summary-old.md` at the top of the docs folder: leftovers of GitBook syncs.

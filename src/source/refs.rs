@@ -13,7 +13,6 @@ use git2::{Oid, Repository};
 
 use super::Origin;
 use super::VersionSnapshot;
-use super::repo::open;
 use crate::config::IntegrationConfig;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::version::{self, VersionLabel, VersionPattern};
@@ -32,19 +31,82 @@ pub(super) struct ReadPlan {
     pub(super) skipped_branches: Vec<String>,
 }
 
+/// Which refs of `repo` (opened from `path`) are versions, the current one first.
 pub(super) fn read_refs(
+    repo: &Repository,
     path: &Path,
     integration: &IntegrationConfig,
     max_versions: usize,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<ReadPlan, String> {
-    let repo = open(path)?;
-    let (default_branch, tip) = default_branch(&repo, integration.branch.as_deref())?;
+    let (default_branch, tip) = default_branch(repo, integration.branch.as_deref())?;
+    let found = find_version_refs(repo, path, integration, &default_branch, diagnostics)?;
+    let mut versions: Vec<PlannedVersion> = vec![PlannedVersion {
+        label: None,
+        origin: Origin::DefaultBranch {
+            branch: default_branch.clone(),
+        },
+        commit: tip,
+    }];
+    let by_label = add_branches(&mut versions, found.branches, &integration.id, diagnostics);
+    add_tags(&mut versions, found.tags, &by_label);
+    keep_newest_archives(&mut versions, max_versions, &integration.id, diagnostics);
+    Ok(ReadPlan {
+        default_branch,
+        versions,
+        skipped_branches: found.skipped.into_iter().collect(),
+    })
+}
 
-    // label → (origin, commit); the first found per label wins after the preference sort.
-    let mut branches: Vec<(VersionLabel, Origin, Oid)> = Vec::new();
-    let mut skipped = BTreeSet::new();
-    let mut tags: Vec<(VersionLabel, String, Oid)> = Vec::new();
+/// The refs that name versions, before one is chosen per label.
+#[derive(Default)]
+struct VersionRefs {
+    /// Archive branches, local or remote-tracking, with their label and commit.
+    branches: Vec<(VersionLabel, Origin, Oid)>,
+    /// Archive-shaped branches that match no pattern (each also a warning).
+    skipped: BTreeSet<String>,
+    /// Release tags matching `version_tags`, with their full label and commit.
+    tags: Vec<(VersionLabel, String, Oid)>,
+}
+
+/// What a ref name is: a branch (local, or with its remote) or a tag.
+enum RefName<'n> {
+    Branch {
+        branch: &'n str,
+        remote: Option<&'n str>,
+    },
+    Tag(&'n str),
+}
+
+impl<'n> RefName<'n> {
+    /// `refs/heads/x`, `refs/remotes/origin/x` (never a remote's `HEAD`), `refs/tags/x`.
+    fn parse(name: &'n str) -> Option<Self> {
+        if let Some(branch) = name.strip_prefix("refs/heads/") {
+            return Some(RefName::Branch {
+                branch,
+                remote: None,
+            });
+        }
+        if let Some(rest) = name.strip_prefix("refs/remotes/") {
+            let (remote, branch) = rest.split_once('/')?;
+            return (branch != "HEAD").then_some(RefName::Branch {
+                branch,
+                remote: Some(remote),
+            });
+        }
+        name.strip_prefix("refs/tags/").map(RefName::Tag)
+    }
+}
+
+/// Every branch and tag of `repo` that names a version (besides the default branch).
+fn find_version_refs(
+    repo: &Repository,
+    path: &Path,
+    integration: &IntegrationConfig,
+    default_branch: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<VersionRefs, String> {
+    let mut found = VersionRefs::default();
     let references = repo.references().map_err(|err| {
         format!(
             "cannot list the branches of {}: {}",
@@ -53,32 +115,23 @@ pub(super) fn read_refs(
         )
     })?;
     for reference in references.flatten() {
-        let Ok(name) = reference.name() else { continue };
-        let (branch, remote) = if let Some(local) = name.strip_prefix("refs/heads/") {
-            (local.to_string(), None)
-        } else if let Some(rest) = name.strip_prefix("refs/remotes/") {
-            let Some((remote, branch)) = rest.split_once('/') else {
-                continue;
-            };
-            if branch == "HEAD" {
-                continue;
-            }
-            (branch.to_string(), Some(remote.to_string()))
-        } else if let Some(tag) = name.strip_prefix("refs/tags/") {
-            if let Some(label) = version::match_any(&integration.version_tags, tag)
-                && let Ok(commit) = reference.peel_to_commit()
-            {
-                tags.push((label, tag.to_string(), commit.id()));
-            }
-            continue;
-        } else {
+        let Some(name) = reference.name().ok().and_then(RefName::parse) else {
             continue;
         };
-        if branch == default_branch {
-            continue;
-        }
+        let (branch, remote) = match name {
+            RefName::Tag(tag) => {
+                if let Some(label) = version::match_any(&integration.version_tags, tag)
+                    && let Ok(commit) = reference.peel_to_commit()
+                {
+                    found.tags.push((label, tag.to_string(), commit.id()));
+                }
+                continue;
+            }
+            RefName::Branch { branch, .. } if branch == default_branch => continue,
+            RefName::Branch { branch, remote } => (branch.to_string(), remote.map(str::to_string)),
+        };
         let Some(label) = version::match_any(&integration.version_branches, &branch) else {
-            if version::looks_like_docs_branch(&branch) && skipped.insert(branch.clone()) {
+            if version::looks_like_docs_branch(&branch) && found.skipped.insert(branch.clone()) {
                 diagnostics.push(Diagnostic::warning(
                     Location::integration(&integration.id),
                     format!(
@@ -91,27 +144,33 @@ pub(super) fn read_refs(
         let Ok(commit) = reference.peel_to_commit() else {
             diagnostics.push(Diagnostic::warning(
                 Location::integration(&integration.id),
-                format!("branch {name} does not point at a commit; skipped"),
+                format!(
+                    "branch {} does not point at a commit; skipped",
+                    reference.name().unwrap_or_default()
+                ),
             ));
             continue;
         };
-        branches.push((label, Origin::Branch { branch, remote }, commit.id()));
+        found
+            .branches
+            .push((label, Origin::Branch { branch, remote }, commit.id()));
     }
+    Ok(found)
+}
 
-    // Local branches win over remote-tracking ones; among remotes, `origin` first.
+/// Adds one archive per label: local branches win over remote-tracking ones, and among
+/// remotes `origin` first. Returns label → the branch name kept for it (without remote).
+fn add_branches(
+    versions: &mut Vec<PlannedVersion>,
+    mut branches: Vec<(VersionLabel, Origin, Oid)>,
+    integration: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> HashMap<VersionLabel, String> {
     branches.sort_by(|(la, oa, _), (lb, ob, _)| {
         la.cmp(lb)
             .then_with(|| origin_preference(oa).cmp(&origin_preference(ob)))
             .then_with(|| oa.short_name().cmp(ob.short_name()))
     });
-    let mut versions: Vec<PlannedVersion> = vec![PlannedVersion {
-        label: None,
-        origin: Origin::DefaultBranch {
-            branch: default_branch.clone(),
-        },
-        commit: tip,
-    }];
-    // label → the branch name kept for it (without its remote).
     let mut by_label: HashMap<VersionLabel, String> = HashMap::new();
     for (label, origin, commit) in branches {
         let branch = origin.short_name().to_string();
@@ -119,7 +178,7 @@ pub(super) fn read_refs(
             // The same branch seen again as remote-tracking is expected; two names are not.
             if *kept != branch {
                 diagnostics.push(Diagnostic::warning(
-                    Location::integration(&integration.id),
+                    Location::integration(integration),
                     format!(
                         "branches {kept} and {branch} both name version {label}; using {kept}: delete or rename one"
                     ),
@@ -134,13 +193,21 @@ pub(super) fn read_refs(
             commit,
         });
     }
+    by_label
+}
 
-    // Tags: per major.minor the highest patch wins; a branch with the same label wins.
+/// Adds the tagged versions: per `major.minor` the highest patch wins, and a branch with
+/// the same label wins over any tag.
+fn add_tags(
+    versions: &mut Vec<PlannedVersion>,
+    mut tags: Vec<(VersionLabel, String, Oid)>,
+    branches: &HashMap<VersionLabel, String>,
+) {
     tags.sort_by(|(a, ..), (b, ..)| b.cmp(a));
     let mut tag_labels = BTreeSet::new();
     for (full, tag, commit) in tags {
         let label = full.to_major_minor();
-        if by_label.contains_key(&label) || !tag_labels.insert(label.clone()) {
+        if branches.contains_key(&label) || !tag_labels.insert(label.clone()) {
             continue;
         }
         versions.push(PlannedVersion {
@@ -149,13 +216,6 @@ pub(super) fn read_refs(
             commit,
         });
     }
-
-    keep_newest_archives(&mut versions, max_versions, &integration.id, diagnostics);
-    Ok(ReadPlan {
-        default_branch,
-        versions,
-        skipped_branches: skipped.into_iter().collect(),
-    })
 }
 
 /// Keeps the current version (first) and the newest `max` archives: every page lists every

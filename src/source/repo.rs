@@ -49,7 +49,8 @@ pub(super) fn read_integration(
             );
         }
     };
-    let result = read_refs(&path, integration, limits.versions, &mut diagnostics)
+    let result = open(&path)
+        .and_then(|repo| read_refs(&repo, &path, integration, limits.versions, &mut diagnostics))
         .map_err(fail)
         .and_then(|plan| {
             read_versions(
@@ -86,7 +87,7 @@ pub fn repository_folders(path: &Path) -> Option<(std::path::PathBuf, Option<std
     ))
 }
 
-pub(super) fn open(path: &Path) -> Result<Repository, String> {
+fn open(path: &Path) -> Result<Repository, String> {
     // NO_SEARCH: a folder that is not a repository must be an error, not silently the
     // enclosing repository (the portal's own, for example).
     Repository::open_ext(
@@ -105,6 +106,7 @@ pub(super) fn open(path: &Path) -> Result<Repository, String> {
 
 type VersionsRead = (String, Vec<VersionSnapshot>, Vec<String>);
 
+/// Reads every planned version (in parallel), then names the current one.
 fn read_versions(
     path: &Path,
     integration: &IntegrationConfig,
@@ -119,43 +121,19 @@ fn read_versions(
         .versions
         .par_iter()
         .map(|planned| {
-            // A commit already read (while serving) reads the same again.
-            if let Some(known) = previous.and_then(|p| {
-                p.versions.iter().find(|v| {
-                    !v.from_work_tree
-                        && v.origin == planned.origin
-                        && v.commit == planned.commit.to_string()
-                })
-            }) && !(options.work_trees && planned.origin.is_current())
-            {
+            let reused = previous.and_then(|previous| reusable(previous, planned, options));
+            if let Some(known) = reused {
                 return (Some(known.clone()), known.diagnostics.clone());
             }
-            let mut found = Vec::new();
-            let snapshot = match open(path) {
-                Ok(repo) => read_version(
-                    &repo,
-                    integration,
-                    planned,
-                    &plan.default_branch,
-                    options,
-                    limits,
-                    &blobs,
-                    &mut found,
-                ),
-                Err(message) => {
-                    found.push(Diagnostic::error(
-                        Location::integration(&integration.id)
-                            .with_version(planned.origin.describe()),
-                        message,
-                    ));
-                    None
-                }
+            let read = VersionRead {
+                path,
+                integration,
+                default_branch: &plan.default_branch,
+                options,
+                limits,
+                blobs: &blobs,
             };
-            let snapshot = snapshot.map(|mut snapshot| {
-                snapshot.diagnostics = found.clone();
-                snapshot
-            });
-            (snapshot, found)
+            read.planned(planned)
         })
         .collect();
 
@@ -164,95 +142,146 @@ fn read_versions(
         diagnostics.extend(found);
         versions.extend(snapshot);
     }
-    match versions.first() {
-        Some(first) if first.origin.is_current() => {}
-        _ => {
-            return Err(format!(
-                "the default branch {} has no docs (no README.md, docs/ folder or .gitbook.yaml root); add them or set `docs_dir`",
-                plan.default_branch
-            ));
-        }
-    }
+    let Some(current) = versions
+        .first_mut()
+        .filter(|first| first.origin.is_current())
+    else {
+        return Err(format!(
+            "the default branch {} has no docs (no README.md, docs/ folder or .gitbook.yaml root); add them or set `docs_dir`",
+            plan.default_branch
+        ));
+    };
     let repo = open(path)?;
-    let current_label = current_label(&repo, integration, &versions[0]);
-    // What reading the current version found was located before its label was known:
-    // name it as the catalog does (`2.0 (branch main)`).
-    let unlabelled = versions[0].origin.describe();
+    label_current(&repo, integration, current, diagnostics);
+    Ok((plan.default_branch, versions, plan.skipped_branches))
+}
+
+/// The version an earlier read (while serving) made of the same commit, unless the
+/// current version is read from the working tree, which may have changed.
+fn reusable<'p>(
+    previous: &'p RepoSnapshot,
+    planned: &PlannedVersion,
+    options: ReadOptions,
+) -> Option<&'p VersionSnapshot> {
+    if options.work_trees && planned.origin.is_current() {
+        return None;
+    }
+    previous.versions.iter().find(|v| {
+        !v.from_work_tree && v.origin == planned.origin && v.commit == planned.commit.to_string()
+    })
+}
+
+/// What reading one version needs besides the plan: shared by the versions of a repository.
+struct VersionRead<'a> {
+    path: &'a Path,
+    integration: &'a IntegrationConfig,
+    default_branch: &'a str,
+    options: ReadOptions,
+    limits: RepositoryLimits,
+    blobs: &'a BlobCache,
+}
+
+impl VersionRead<'_> {
+    /// One planned version, with its own repository handle, and what reading it found.
+    fn planned(&self, planned: &PlannedVersion) -> (Option<VersionSnapshot>, Vec<Diagnostic>) {
+        let mut found = Vec::new();
+        let snapshot = match open(self.path) {
+            Ok(repo) => self.read(&repo, planned, &mut found),
+            Err(message) => {
+                found.push(Diagnostic::error(
+                    Location::integration(&self.integration.id)
+                        .with_version(planned.origin.describe()),
+                    message,
+                ));
+                None
+            }
+        };
+        let snapshot = snapshot.map(|mut snapshot| {
+            snapshot.diagnostics = found.clone();
+            snapshot
+        });
+        (snapshot, found)
+    }
+
+    /// Reads one version from `repo`: its commit, manifest and docs.
+    fn read(
+        &self,
+        repo: &Repository,
+        planned: &PlannedVersion,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<VersionSnapshot> {
+        let integration = self.integration;
+        let here = Location::integration(&integration.id).with_version(match &planned.label {
+            Some(label) => format!("{label} ({})", planned.origin.describe()),
+            None => planned.origin.describe(),
+        });
+        let commit = match repo.find_commit(planned.commit) {
+            Ok(commit) => commit,
+            Err(err) => {
+                diagnostics.push(Diagnostic::error(
+                    here,
+                    format!("cannot read commit {}: {}", planned.commit, err.message()),
+                ));
+                return None;
+            }
+        };
+        let tree = match commit.tree() {
+            Ok(tree) => tree,
+            Err(err) => {
+                diagnostics.push(Diagnostic::error(
+                    here,
+                    format!("cannot read the tree: {}", err.message()),
+                ));
+                return None;
+            }
+        };
+        // While serving, the current version is what the writer sees on disk.
+        let work_tree = (self.options.work_trees && planned.origin.is_current())
+            .then(|| checked_out_work_tree(repo, self.default_branch))
+            .flatten();
+        let from_work_tree = work_tree.is_some();
+        let files = match work_tree {
+            Some(dir) => Files::WorkTree(WorkTree::new(repo, dir)),
+            None => Files::Commit(tree),
+        };
+        let reader = TreeReader::new(repo, files, self.blobs, self.limits, here.clone());
+
+        let manifest = read_manifest(&reader, &here, diagnostics);
+        let docs = read_docs(&reader, integration, &here, diagnostics);
+        let (problems, left_out) = reader.finish();
+        diagnostics.extend(problems);
+        let mut docs = docs?;
+        docs.left_out = left_out;
+        Some(VersionSnapshot {
+            label: planned.label.clone().unwrap_or_else(VersionLabel::latest),
+            origin: planned.origin.clone(),
+            commit: planned.commit.to_string(),
+            commit_time: commit.committer().when().seconds(),
+            from_work_tree,
+            diagnostics: Vec::new(),
+            manifest,
+            docs,
+        })
+    }
+}
+
+/// Gives the current version (first) its label, and names it so in what reading it found,
+/// which was located before the label was known (`2.0 (branch main)`, as the catalog does).
+fn label_current(
+    repo: &Repository,
+    integration: &IntegrationConfig,
+    current: &mut VersionSnapshot,
+    diagnostics: &mut [Diagnostic],
+) {
+    let current_label = current_label(repo, integration, current);
+    let unlabelled = current.origin.describe();
     let labelled = format!("{current_label} ({unlabelled})");
-    for diagnostic in diagnostics
-        .iter_mut()
-        .chain(versions[0].diagnostics.iter_mut())
-    {
+    for diagnostic in diagnostics.iter_mut().chain(current.diagnostics.iter_mut()) {
         if diagnostic.location.version.as_deref() == Some(unlabelled.as_str()) {
             diagnostic.location.version = Some(labelled.clone());
         }
     }
-    versions[0].label = current_label;
-    Ok((plan.default_branch, versions, plan.skipped_branches))
-}
-
-#[allow(clippy::too_many_arguments)]
-fn read_version(
-    repo: &Repository,
-    integration: &IntegrationConfig,
-    planned: &PlannedVersion,
-    default_branch: &str,
-    options: ReadOptions,
-    limits: RepositoryLimits,
-    blobs: &BlobCache,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<VersionSnapshot> {
-    let here = Location::integration(&integration.id).with_version(match &planned.label {
-        Some(label) => format!("{label} ({})", planned.origin.describe()),
-        None => planned.origin.describe(),
-    });
-    let commit = match repo.find_commit(planned.commit) {
-        Ok(commit) => commit,
-        Err(err) => {
-            diagnostics.push(Diagnostic::error(
-                here,
-                format!("cannot read commit {}: {}", planned.commit, err.message()),
-            ));
-            return None;
-        }
-    };
-    let tree = match commit.tree() {
-        Ok(tree) => tree,
-        Err(err) => {
-            diagnostics.push(Diagnostic::error(
-                here,
-                format!("cannot read the tree: {}", err.message()),
-            ));
-            return None;
-        }
-    };
-    // While serving, the current version is what the writer sees on disk.
-    let work_tree = (options.work_trees && planned.origin.is_current())
-        .then(|| checked_out_work_tree(repo, default_branch))
-        .flatten();
-    let from_work_tree = work_tree.is_some();
-    let files = match work_tree {
-        Some(dir) => Files::WorkTree(WorkTree::new(repo, dir)),
-        None => Files::Commit(tree),
-    };
-    let reader = TreeReader::new(repo, files, blobs, limits, here.clone());
-
-    let manifest = read_manifest(&reader, &here, diagnostics);
-    let docs = read_docs(&reader, integration, &here, diagnostics);
-    let (problems, left_out) = reader.finish();
-    diagnostics.extend(problems);
-    let mut docs = docs?;
-    docs.left_out = left_out;
-    Some(VersionSnapshot {
-        label: planned.label.clone().unwrap_or_else(VersionLabel::latest),
-        origin: planned.origin.clone(),
-        commit: planned.commit.to_string(),
-        commit_time: commit.committer().when().seconds(),
-        from_work_tree,
-        diagnostics: Vec::new(),
-        manifest,
-        docs,
-    })
+    current.label = current_label;
 }
 
 /// The working directory, when the repository has one and HEAD is the default branch.

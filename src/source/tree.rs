@@ -312,70 +312,60 @@ impl<'r> TreeReader<'r> {
             })
     }
 
+    /// What is at `path`, before symlinks are followed; `None` when nothing publishable is.
     fn entry(&self, path: &str) -> Option<Entry> {
         match &self.files {
-            Files::Commit(tree) => {
-                if path.is_empty() {
-                    return Some(Entry::Folder);
-                }
-                let entry = tree.get_path(Path::new(path)).ok()?;
-                match entry.kind()? {
-                    ObjectType::Tree => Some(Entry::Folder),
-                    ObjectType::Blob if entry.filemode() == SYMLINK_MODE => {
-                        Some(Entry::Symlink(entry.id()))
-                    }
-                    ObjectType::Blob => Some(Entry::File(entry.id())),
-                    ObjectType::Commit => Some(Entry::Submodule),
-                    _ => None,
-                }
-            }
-            Files::WorkTree(work_tree) => {
-                if path.split('/').any(|part| part == ".git" || part == "..") {
-                    return None;
-                }
-                let root = &work_tree.root;
-                let full = root.join(path);
-                // Symlinked folders on the way must not lead out of the repository (the
-                // last part, if a link, is followed by `find_blob`, inside the repository).
-                let parent = std::fs::canonicalize(full.parent()?).ok()?;
-                if !parent.starts_with(root) {
-                    return None;
-                }
-                // Git's view, both where the file appears and where it really is (through
-                // symlinked folders): an ignored file is not there.
-                let real = parent.strip_prefix(root).ok()?.join(full.file_name()?);
-                let real = real.to_str()?.replace('\\', "/");
-                if !work_tree.publishes(self.repo, path)
-                    || (real != path && !work_tree.publishes(self.repo, &real))
-                {
-                    return None;
-                }
-                let metadata = std::fs::symlink_metadata(&full).ok()?;
-                if metadata.is_dir() {
-                    return Some(Entry::Folder);
-                }
-                if metadata.is_file() && metadata.len() > self.limits.largest() {
-                    return Some(Entry::TooLarge(metadata.len()));
-                }
-                // Read now, keyed by the git blob id: unchanged files share the commit's id.
-                let (bytes, symlink) = if metadata.file_type().is_symlink() {
-                    let target = std::fs::read_link(&full).ok()?;
-                    (
-                        target.to_string_lossy().replace('\\', "/").into_bytes(),
-                        true,
-                    )
-                } else {
-                    (std::fs::read(&full).ok()?, false)
-                };
-                let oid = Oid::hash_object(ObjectType::Blob, &bytes).ok()?;
-                self.blobs.put(oid, Arc::from(bytes));
-                Some(if symlink {
-                    Entry::Symlink(oid)
-                } else {
-                    Entry::File(oid)
-                })
-            }
+            Files::Commit(tree) => commit_entry(tree, path),
+            Files::WorkTree(work_tree) => self.work_tree_entry(work_tree, path),
         }
+    }
+
+    /// A working-tree file, read now and keyed by its git blob id (so that an unchanged
+    /// file shares the commit's id), when git would publish it and it stays inside.
+    fn work_tree_entry(&self, work_tree: &WorkTree, path: &str) -> Option<Entry> {
+        if path.split('/').any(|part| part == ".git" || part == "..") {
+            return None;
+        }
+        let root = &work_tree.root;
+        let full = root.join(path);
+        // Symlinked folders on the way must not lead out of the repository (the
+        // last part, if a link, is followed by `find_blob`, inside the repository).
+        let parent = std::fs::canonicalize(full.parent()?).ok()?;
+        if !parent.starts_with(root) {
+            return None;
+        }
+        // Git's view, both where the file appears and where it really is (through
+        // symlinked folders): an ignored file is not there.
+        let real = parent.strip_prefix(root).ok()?.join(full.file_name()?);
+        let real = real.to_str()?.replace('\\', "/");
+        if !work_tree.publishes(self.repo, path)
+            || (real != path && !work_tree.publishes(self.repo, &real))
+        {
+            return None;
+        }
+        let metadata = std::fs::symlink_metadata(&full).ok()?;
+        if metadata.is_dir() {
+            return Some(Entry::Folder);
+        }
+        if metadata.is_file() && metadata.len() > self.limits.largest() {
+            return Some(Entry::TooLarge(metadata.len()));
+        }
+        let (bytes, symlink) = if metadata.file_type().is_symlink() {
+            let target = std::fs::read_link(&full).ok()?;
+            (
+                target.to_string_lossy().replace('\\', "/").into_bytes(),
+                true,
+            )
+        } else {
+            (std::fs::read(&full).ok()?, false)
+        };
+        let oid = Oid::hash_object(ObjectType::Blob, &bytes).ok()?;
+        self.blobs.put(oid, Arc::from(bytes));
+        Some(if symlink {
+            Entry::Symlink(oid)
+        } else {
+            Entry::File(oid)
+        })
     }
 
     /// The folder `dir` of a commit's `tree` (`""` is the tree itself).
@@ -426,30 +416,13 @@ impl<'r> TreeReader<'r> {
         let mut path = path.to_string();
         let mut shown: Option<String> = None;
         for _ in 0..MAX_SYMLINK_HOPS {
-            let entry = match self.entry(&path) {
-                Some(entry) => entry,
-                None => {
-                    let (dir, name) = path.rsplit_once('/').unwrap_or(("", &path));
-                    if let Some(found) = links::is_landing_name(name)
-                        .then(|| self.find_case_insensitive(dir, name))
-                        .flatten()
-                    {
-                        path = found;
-                        continue;
-                    }
-                    if let Some(link) = &shown {
-                        self.leave_out(
-                            link,
-                            &format!(
-                                "is a symbolic link to {path}, which does not exist on this branch"
-                            ),
-                            "fix or remove the link",
-                        );
-                    } else if let Some(submodule) = self.submodule_above(&path) {
-                        self.leave_out(&submodule, SUBMODULE, SUBMODULE_TO_DO);
-                    }
-                    return None;
+            let Some(entry) = self.entry(&path) else {
+                if let Some(found) = self.landing_in_any_case(&path) {
+                    path = found;
+                    continue;
                 }
+                self.leave_out_missing(&path, shown.as_deref());
+                return None;
             };
             let shown = shown.get_or_insert_with(|| path.clone()).clone();
             match entry {
@@ -468,32 +441,7 @@ impl<'r> TreeReader<'r> {
                     return None;
                 }
                 Entry::File(oid) => return Some(FoundBlob { path: shown, oid }),
-                Entry::Symlink(oid) => {
-                    // The link's blob holds the target path, relative to the link's folder.
-                    let target = match self.blobs.read(self.repo, oid, MAX_SYMLINK_TARGET) {
-                        Ok(target) => target,
-                        Err(not_read) => {
-                            let limit = SizeLimit {
-                                bytes: MAX_SYMLINK_TARGET,
-                                key: None,
-                            };
-                            self.leave_out_not_read(&shown, not_read, limit);
-                            return None;
-                        }
-                    };
-                    let target = String::from_utf8_lossy(&target).trim().to_string();
-                    match links::join(links::parent_dir(&path), &target) {
-                        Some(inside) if !target.starts_with('/') => path = inside,
-                        _ => {
-                            self.leave_out(
-                                &shown,
-                                &format!("is a symbolic link to {target}, outside the repository"),
-                                "link to a file inside the repository, or copy the file in",
-                            );
-                            return None;
-                        }
-                    }
-                }
+                Entry::Symlink(oid) => path = self.symlink_target(oid, &path, &shown)?,
             }
         }
         self.leave_out(
@@ -502,6 +450,57 @@ impl<'r> TreeReader<'r> {
             "point the link at the file itself",
         );
         None
+    }
+
+    /// `path` with its landing file name (`README.md`) in the case it has in the tree.
+    fn landing_in_any_case(&self, path: &str) -> Option<String> {
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        links::is_landing_name(name)
+            .then(|| self.find_case_insensitive(dir, name))
+            .flatten()
+    }
+
+    /// Nothing is at `path`: when a symlink (`link`) led there, or a submodule holds it,
+    /// that is left out with why.
+    fn leave_out_missing(&self, path: &str, link: Option<&str>) {
+        if let Some(link) = link {
+            self.leave_out(
+                link,
+                &format!("is a symbolic link to {path}, which does not exist on this branch"),
+                "fix or remove the link",
+            );
+        } else if let Some(submodule) = self.submodule_above(path) {
+            self.leave_out(&submodule, SUBMODULE, SUBMODULE_TO_DO);
+        }
+    }
+
+    /// Where the symlink at `path` (shown as `shown`) leads, when that is inside the
+    /// repository; otherwise the link is left out.
+    fn symlink_target(&self, oid: Oid, path: &str, shown: &str) -> Option<String> {
+        // The link's blob holds the target path, relative to the link's folder.
+        let target = match self.blobs.read(self.repo, oid, MAX_SYMLINK_TARGET) {
+            Ok(target) => target,
+            Err(not_read) => {
+                let limit = SizeLimit {
+                    bytes: MAX_SYMLINK_TARGET,
+                    key: None,
+                };
+                self.leave_out_not_read(shown, not_read, limit);
+                return None;
+            }
+        };
+        let target = String::from_utf8_lossy(&target).trim().to_string();
+        match links::join(links::parent_dir(path), &target) {
+            Some(inside) if !target.starts_with('/') => Some(inside),
+            _ => {
+                self.leave_out(
+                    shown,
+                    &format!("is a symbolic link to {target}, outside the repository"),
+                    "link to a file inside the repository, or copy the file in",
+                );
+                None
+            }
+        }
     }
 
     fn leave_out_too_large(&self, path: &str, size: u64, limit: SizeLimit) {
@@ -671,6 +670,21 @@ impl<'r> TreeReader<'r> {
         }
         paths.sort();
         paths
+    }
+}
+
+/// What is at `path` in a commit's tree (`""` is the tree itself).
+fn commit_entry(tree: &Tree, path: &str) -> Option<Entry> {
+    if path.is_empty() {
+        return Some(Entry::Folder);
+    }
+    let entry = tree.get_path(Path::new(path)).ok()?;
+    match entry.kind()? {
+        ObjectType::Tree => Some(Entry::Folder),
+        ObjectType::Blob if entry.filemode() == SYMLINK_MODE => Some(Entry::Symlink(entry.id())),
+        ObjectType::Blob => Some(Entry::File(entry.id())),
+        ObjectType::Commit => Some(Entry::Submodule),
+        _ => None,
     }
 }
 
