@@ -9,6 +9,7 @@ use crate::catalog::{Catalog, Owner};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::links;
 use crate::markdown::{LinkKind, LinkTarget, Rendered, Resolution};
+use crate::paths;
 
 /// Where a page's problems are reported: integration, version, file.
 pub fn page_location(catalog: &Catalog, page: usize) -> Location {
@@ -123,7 +124,7 @@ fn suggestion(catalog: &Catalog, page: usize, written: &str) -> Option<String> {
     let close = best
         .map(|(_, path)| path)
         .or_else(|| (same_name.len() == 1).then(|| same_name[0]))?;
-    Some(links::relative_path(source, close))
+    Some(paths::relative_path(source, close))
 }
 
 /// Levenshtein distance by characters.

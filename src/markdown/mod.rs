@@ -19,6 +19,8 @@ pub(crate) mod svg;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 
+use crate::{escape, paths};
+
 /// Whether a destination is followed (a link) or displayed (an image).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LinkKind {
@@ -670,8 +672,8 @@ impl<'a> Renderer<'a, '_> {
                 };
                 format!(
                     "<div class=\"content-ref\"><a href=\"{}\"><span class=\"content-ref-title\">{}</span></a></div>\n",
-                    highlight::escape_html(&href),
-                    highlight::escape_html(&title)
+                    escape::escape_html(&href),
+                    escape::escape_html(&title)
                 )
             }
             "file" => {
@@ -679,7 +681,7 @@ impl<'a> Renderer<'a, '_> {
                 let caption = attribute("caption").filter(|c| !c.is_empty());
                 let resolution = self.block_link(&src, LinkKind::Link, line);
                 let name = src.rsplit('/').next().unwrap_or(&src).to_string();
-                let name = links::percent_decode(&name);
+                let name = paths::percent_decode(&name);
                 let (href, size) = match &resolution {
                     Resolution::Rewritten { href, target } => {
                         let size = match target {
@@ -697,14 +699,14 @@ impl<'a> Renderer<'a, '_> {
                     .map(|c| {
                         format!(
                             " <span class=\"file-caption\">{}</span>",
-                            highlight::escape_html(&c)
+                            escape::escape_html(&c)
                         )
                     })
                     .unwrap_or_default();
                 format!(
                     "<div class=\"file-download\"><a href=\"{}\" download>{}</a>{size}{caption}</div>\n",
-                    highlight::escape_html(&href),
-                    highlight::escape_html(&name)
+                    escape::escape_html(&href),
+                    escape::escape_html(&name)
                 )
             }
             _ => String::new(),
@@ -725,7 +727,7 @@ impl<'a> Renderer<'a, '_> {
         if let Some(title) = &options.title {
             out.push_str(&format!(
                 "<figcaption>{}</figcaption>",
-                highlight::escape_html(title)
+                escape::escape_html(title)
             ));
         }
         if options.line_numbers {
@@ -782,7 +784,7 @@ impl<'a> Renderer<'a, '_> {
             self.title = Some(text.clone());
         }
         // A named link, not a hidden one: it can be focused, so screen readers must hear it.
-        let label = highlight::escape_html(&format!("Link to this section: {text}"));
+        let label = escape::escape_html(&format!("Link to this section: {text}"));
         if (2..=3).contains(&level) && !text.is_empty() {
             self.toc.push(TocEntry {
                 level,
@@ -791,7 +793,7 @@ impl<'a> Renderer<'a, '_> {
             });
         }
         self.anchors.push(id.clone());
-        let escaped = highlight::escape_html(&id);
+        let escaped = escape::escape_html(&id);
         self.events
             .push(Event::Html(format!("<h{level} id=\"{escaped}\">").into()));
         self.events.extend(heading.events);

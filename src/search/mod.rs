@@ -29,7 +29,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::catalog::{Catalog, Integration, Owner, STATIC_DIR};
-use crate::compose::{OutputFile, canonical_site_path, json_for_the_web};
+use crate::compose::{OutputFile, canonical_site_path};
+use crate::escape::json_for_the_web;
 use crate::markdown::Rendered;
 
 use extract::Passage;

@@ -334,7 +334,7 @@ fn current_folders(
         return (folders, docs_folders);
     };
     let current = integration.current();
-    let parent_of = |path: &str| work_dir.join(crate::markdown::links::parent_dir(path));
+    let parent_of = |path: &str| work_dir.join(crate::paths::parent_dir(path));
     for &page in &current.docs.pages {
         folders.insert(parent_of(&catalog.pages[page].source.path));
     }

@@ -14,6 +14,7 @@ use super::{DocsLayout, DocsSnapshot, SourceFile};
 use crate::config::IntegrationConfig;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::links::{self, RepoTarget};
+use crate::paths;
 
 const GITBOOK_CONFIG: &str = ".gitbook.yaml";
 
@@ -55,7 +56,7 @@ pub(super) fn read_docs(
     let (root, layout) = find_docs_root(reader, integration, gitbook.as_ref(), here, diagnostics);
     // A path named by `.gitbook.yaml`, inside the docs folder; `None` when it would leave
     // the repository.
-    let in_root = |name: &str| links::join(&root, name.trim_start_matches('/'));
+    let in_root = |name: &str| paths::join(&root, name.trim_start_matches('/'));
 
     let structure = gitbook.as_ref().map(|g| &g.structure);
     let summary_path = match structure.and_then(|s| s.summary.as_deref()) {
@@ -99,7 +100,7 @@ pub(super) fn read_docs(
             for path in reader.list_blobs(&root) {
                 let relative = path.strip_prefix(&format!("{root}/")).unwrap_or(&path);
                 let hidden = relative.split('/').any(|part| part.starts_with('.'));
-                if !links::is_markdown(&path) || hidden || Some(&path) == summary_real.as_ref() {
+                if !paths::is_markdown(&path) || hidden || Some(&path) == summary_real.as_ref() {
                     continue;
                 }
                 let Some(file) = reader.read(&path) else {
@@ -184,7 +185,7 @@ pub(super) fn read_docs(
         }
         if reader.is_dir(&target) {
             repo_paths.insert(target);
-        } else if links::is_markdown(&target) {
+        } else if paths::is_markdown(&target) {
             if reader.find_blob(&target).is_some() {
                 repo_paths.insert(target);
             }
@@ -224,7 +225,7 @@ fn is_stray_summary(relative: &str) -> bool {
 fn find_page(reader: &TreeReader, target: &RepoTarget) -> Option<FoundBlob> {
     links::candidates(&target.path, target.folder)
         .iter()
-        .filter(|candidate| links::is_markdown(candidate))
+        .filter(|candidate| paths::is_markdown(candidate))
         .find_map(|candidate| reader.find_blob(candidate))
 }
 
@@ -287,11 +288,11 @@ fn find_docs_root(
             .unwrap_or(SUMMARY_FILE);
         [readme, summary, "README.md", "index.md", SUMMARY_FILE]
             .iter()
-            .filter_map(|name| links::join(dir, name))
+            .filter_map(|name| paths::join(dir, name))
             .any(|path| reader.find_blob(&path).is_some())
     };
     if let Some(root) = gitbook.and_then(|g| g.root.as_deref()) {
-        let root = links::join("", root).unwrap_or_default();
+        let root = paths::join("", root).unwrap_or_default();
         if root.is_empty() {
             // `root: ./`: the repository itself is the GitBook space when it has the
             // space's SUMMARY.md; otherwise every README would make the whole repository

@@ -326,7 +326,7 @@ pub fn dangling_links(site: &Path, allowed: &[&str]) -> Vec<(String, String)> {
                     continue;
                 }
                 let path = value.split(['#', '?']).next().unwrap_or_default();
-                let decoded = portico::markdown::links::percent_decode(path);
+                let decoded = portico::paths::percent_decode(path);
                 let mut target = entry.path().parent().unwrap().join(&decoded);
                 if decoded.ends_with('/') || decoded.is_empty() {
                     target = target.join("index.html");
