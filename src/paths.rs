@@ -6,50 +6,29 @@
 //! (`source`), addressing (`catalog`), rendering (`markdown`), composing and serving can
 //! all use them without depending on each other. No I/O.
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+
+/// What [`percent_encode_path`] escapes: every byte but ASCII letters and digits, `/` and
+/// the unreserved `-`, `_`, `.`, `~`.
+const PATH_ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'/')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// Decodes `%20`-style escapes; invalid escapes and invalid UTF-8 are kept as written.
 pub fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(hi), Some(lo)) = (hex_value(bytes[i + 1]), hex_value(bytes[i + 2]))
-        {
-            out.push(hi * 16 + lo);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
+    match percent_decode_str(text).decode_utf8() {
+        Ok(decoded) => decoded.into_owned(),
+        Err(_) => text.to_string(),
     }
 }
 
 /// Encodes a site path for use in `href`: keeps `/` and unreserved characters, escapes the
-/// rest (spaces and parentheses in GitBook asset names).
+/// rest (spaces and parentheses in GitBook asset names) as `%XX` in upper case.
 pub fn percent_encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for &b in path.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(path, PATH_ESCAPED).to_string()
 }
 
 /// The folder part of a repository path (`docs/setup/a.md` → `docs/setup`).
@@ -134,6 +113,17 @@ mod tests {
         );
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("caf%C3%A9"), "café");
+        assert_eq!(percent_decode("%4"), "%4");
+        assert_eq!(percent_decode("%zz%41"), "%zzA");
+        assert_eq!(percent_decode("bad%FF"), "bad%FF");
+    }
+
+    #[test]
+    fn paths_keep_unreserved_characters_and_escape_the_rest_in_upper_case() {
+        assert_eq!(
+            percent_encode_path("a/B-9_.~/x y(1)#?%&é\u{7f}"),
+            "a/B-9_.~/x%20y%281%29%23%3F%25%26%C3%A9%7F"
+        );
     }
 
     #[test]
