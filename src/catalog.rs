@@ -773,16 +773,6 @@ impl Catalog {
         }
     }
 
-    pub fn version(&self, owner: Owner) -> Option<&Version> {
-        match owner {
-            Owner::Portal => None,
-            Owner::Version {
-                integration,
-                version,
-            } => Some(&self.integrations[integration].versions[version]),
-        }
-    }
-
     /// A hash of the portal-wide addresses links can reach from any doc set: portal
     /// pages, integrations' current versions and their old addresses.
     pub fn portal_addresses(&self) -> u64 {

@@ -22,27 +22,29 @@
 //! `build` runs it once ([`Site::assemble`]) and publishes; `serve` keeps the [`Site`] and
 //! runs it again with [`Changes`], reusing what a change cannot affect (`site.rs`).
 
-pub mod catalog;
-pub mod compose;
-pub mod config;
+mod catalog;
+mod compose;
+mod config;
 pub mod demo;
-pub mod diagnostics;
+mod diagnostics;
 mod escape;
-pub mod linkcheck;
+mod linkcheck;
 pub mod list;
-pub mod markdown;
-pub mod nav;
+mod markdown;
+mod nav;
 mod output_paths;
-pub mod paths;
-pub mod publish;
-pub mod render;
+mod paths;
+mod publish;
+mod render;
 pub mod report;
 mod search;
 pub mod serve;
 mod site;
-pub mod source;
-pub mod theme;
-pub mod version;
+mod source;
+#[doc(hidden)]
+pub mod testing;
+mod theme;
+mod version;
 mod yaml;
 
 use std::path::PathBuf;
@@ -51,12 +53,13 @@ use std::time::{Duration, Instant};
 use catalog::Catalog;
 use compose::OutputFile;
 use config::SiteConfig;
-use diagnostics::{Diagnostic, Location, Severity};
+pub use diagnostics::{Diagnostic, Location, Severity, printable};
 use render::{RenderCache, RenderedPages};
 use source::{FetchSettings, ReadOptions, Sources};
 use theme::Theme;
 
 pub use site::{Changes, Site};
+pub use source::{DEFAULT_FETCH_JOBS, DEFAULT_NETWORK_TIMEOUT, set_network_timeout};
 
 /// What the command line asked for.
 #[derive(Debug, Clone, Default)]
@@ -171,7 +174,7 @@ pub fn check(options: &BuildOptions) -> Result<(BuildReport, Site), BuildFailure
 }
 
 /// Loads `site.toml` with the command line's overrides applied.
-pub fn load_config(options: &BuildOptions) -> anyhow::Result<SiteConfig> {
+pub(crate) fn load_config(options: &BuildOptions) -> anyhow::Result<SiteConfig> {
     let mut config = config::load(&options.root)?;
     if let Some(base_url) = &options.base_url {
         config.site.base_url = config::BaseUrl::parse(base_url)

@@ -246,10 +246,6 @@ impl Navigation {
         self.titles.get(&page).map(String::as_str)
     }
 
-    pub fn contains(&self, page: usize) -> bool {
-        self.titles.contains_key(&page)
-    }
-
     fn index(mut self) -> Self {
         fn walk(nav: &mut Navigation, items: &[NavItem], trail: &mut Vec<usize>) {
             for item in items {

@@ -41,19 +41,19 @@ impl Changes {
 /// A complete build held in memory: every stage's output, and the caches that let the
 /// next build (while serving) redo only what a change can affect.
 pub struct Site {
-    pub config: SiteConfig,
-    pub theme: Theme,
-    pub sources: Sources,
-    pub catalog: Catalog,
-    pub rendered: RenderedPages,
+    pub(crate) config: SiteConfig,
+    pub(crate) theme: Theme,
+    pub(crate) sources: Sources,
+    pub(crate) catalog: Catalog,
+    pub(crate) rendered: RenderedPages,
     /// Every output file, sorted by path.
-    pub files: Vec<OutputFile>,
-    pub diagnostics: Vec<Diagnostic>,
-    pub broken_links: usize,
+    pub(crate) files: Vec<OutputFile>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) broken_links: usize,
     /// How many pages the last (re)build composed rather than reused.
-    pub composed: usize,
+    pub(crate) composed: usize,
     /// How long each stage of the last (re)build took.
-    pub timings: Vec<(&'static str, Duration)>,
+    pub(crate) timings: Vec<(&'static str, Duration)>,
     mirrors: Mirrors,
     read: ReadOptions,
     options: BuildOptions,

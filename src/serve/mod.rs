@@ -7,8 +7,8 @@
 //! stops the server: the last good site stays up and the error shows in the terminal and
 //! over every page until it is fixed. Writes nothing to disk.
 
-pub mod http;
-pub mod watch;
+pub(crate) mod http;
+pub(crate) mod watch;
 
 use std::collections::{BTreeSet, HashMap};
 use std::net::TcpListener;
