@@ -14,6 +14,7 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::links::{self, Destination, RepoTarget};
 use crate::markdown::{LinkKind, LinkResolver, LinkTarget, Resolution};
 use crate::output_paths::{Claims, NAME_MAX, PathBudget};
+use crate::paths;
 use crate::source::{
     DocsLayout, Manifest, Origin, PortalContent, RepoSnapshot, SourceFile, Sources,
 };
@@ -339,7 +340,7 @@ fn classify_redirects(
 ) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     for (from, to) in redirects {
-        let target = links::join(&set.root, to)
+        let target = paths::join(&set.root, to)
             .and_then(|path| set.find_page(&path, links::names_folder(to)));
         let Some(target) = target else {
             diagnostics.push(Diagnostic::warning(
@@ -372,7 +373,7 @@ fn classify_redirects(
 /// folder (`../x`) or names the folder itself (`.`, `a/..`), which would publish
 /// `/index.html` over the version's landing page.
 fn redirect_outputs(from: &str) -> Option<[String; 2]> {
-    let from = links::join("", from).filter(|from| !from.is_empty())?;
+    let from = paths::join("", from).filter(|from| !from.is_empty())?;
     let stem = from.strip_suffix(".md").unwrap_or(&from);
     Some([format!("{stem}.html"), format!("{stem}/index.html")])
 }
@@ -455,7 +456,7 @@ fn version_output_path(root: &str, path: &str) -> String {
     let (dir, name) = relative
         .rsplit_once('/')
         .map_or(("", relative), |(d, n)| (d, n));
-    let file = if links::is_landing_name(name) {
+    let file = if paths::is_landing_name(name) {
         "index.html".to_string()
     } else {
         format!("{}.html", strip_markdown_extension(name))
@@ -772,16 +773,6 @@ impl Catalog {
         }
     }
 
-    pub fn version(&self, owner: Owner) -> Option<&Version> {
-        match owner {
-            Owner::Portal => None,
-            Owner::Version {
-                integration,
-                version,
-            } => Some(&self.integrations[integration].versions[version]),
-        }
-    }
-
     /// A hash of what the pages of every version of an integration show about the others:
     /// version labels and refs, each version's set of pages (switchers, banners,
     /// canonical URLs), the current manifest (names). When it is unchanged, a version whose
@@ -845,11 +836,11 @@ impl Catalog {
             .strip_prefix(&bare(&self.base_url.full))?
             .to_string();
         let (path, fragment) = match rest.split_once('#') {
-            Some((path, fragment)) => (path.to_string(), Some(links::percent_decode(fragment))),
+            Some((path, fragment)) => (path.to_string(), Some(paths::percent_decode(fragment))),
             None => (rest, None),
         };
         let path = path.split('?').next().unwrap_or_default();
-        Some((links::percent_decode(path), fragment))
+        Some((paths::percent_decode(path), fragment))
     }
 
     /// `/integrations/…` (or `/<base path>/integrations/…`): the portal's integration docs.
@@ -916,14 +907,14 @@ impl PageLinks<'_> {
         let mut href = if target == self.page && fragment.is_some() {
             String::new()
         } else {
-            links::relative_url(
+            paths::relative_url(
                 &self.page().output_path,
                 &self.catalog.pages[target].output_path,
             )
         };
         if let Some(fragment) = &fragment {
             href.push('#');
-            href.push_str(&links::percent_encode_path(fragment));
+            href.push_str(&paths::percent_encode_path(fragment));
         }
         Resolution::Rewritten {
             href,
@@ -940,10 +931,10 @@ impl PageLinks<'_> {
         fragment: Option<&str>,
         target: LinkTarget,
     ) -> Resolution {
-        let mut href = links::relative_url(&self.page().output_path, output_path);
+        let mut href = paths::relative_url(&self.page().output_path, output_path);
         if let Some(fragment) = fragment {
             href.push('#');
-            href.push_str(&links::percent_encode_path(fragment));
+            href.push_str(&paths::percent_encode_path(fragment));
         }
         Resolution::Rewritten { href, target }
     }
@@ -954,7 +945,7 @@ impl PageLinks<'_> {
         Some(Resolution::Rewritten {
             href: format!(
                 "{url}/{kind}/{reference}/{}",
-                links::percent_encode_path(path)
+                paths::percent_encode_path(path)
             ),
             target: LinkTarget::Elsewhere,
         })
@@ -1019,10 +1010,10 @@ impl PageLinks<'_> {
                     })
                 })?;
         let (path, fragment) = match rest.split_once('#') {
-            Some((path, fragment)) => (path.to_string(), Some(links::percent_decode(fragment))),
+            Some((path, fragment)) => (path.to_string(), Some(paths::percent_decode(fragment))),
             None => (rest, None),
         };
-        let path = links::percent_decode(path.split('?').next().unwrap_or_default());
+        let path = paths::percent_decode(path.split('?').next().unwrap_or_default());
         let page = self.page();
         let integration = &self.catalog.integrations[index];
         let version = match page.owner {
@@ -1032,7 +1023,7 @@ impl PageLinks<'_> {
             } if own == index => &integration.versions[version],
             _ => integration.current(),
         };
-        let found = links::join(&version.docs.root, &path)
+        let found = paths::join(&version.docs.root, &path)
             .and_then(|joined| version.docs.find_page(&joined, links::names_folder(&path)));
         Some(match found {
             Some(target) => self.to_page(target, fragment),

@@ -15,9 +15,10 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, INTEGRATIONS_DIR, Integration, Owner, STATIC_DIR, Version};
 use crate::config::{Deployment, ManagedBy, SiteConfig};
-use crate::markdown::links::{path_to_root, relative_url};
+use crate::escape::{self, json_for_the_web};
 use crate::markdown::{TocEntry, highlight};
 use crate::nav::{NavItem, Navigation, SiteNavigation};
+use crate::paths::{path_to_root, relative_url};
 use crate::render::RenderedPages;
 use crate::theme::{Theme, describe_tera_error};
 
@@ -100,10 +101,6 @@ pub struct Discard {
 impl Discard {
     pub fn len(&self) -> usize {
         self.paths.lock().map_or(0, |paths| paths.len())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -596,7 +593,7 @@ fn doc_view<'a>(
             origin => Some(format!(
                 "{web}/edit/{}/{}",
                 origin.short_name(),
-                crate::markdown::links::percent_encode_path(&page.source.path)
+                crate::paths::percent_encode_path(&page.source.path)
             )),
         }
     });
@@ -875,7 +872,7 @@ fn redirect_page(
     let context = RedirectContext {
         site: SiteView::for_page(inputs.config, path),
         title,
-        target: crate::markdown::links::relative_url(path, target),
+        target: crate::paths::relative_url(path, target),
         canonical: inputs
             .config
             .site
@@ -1050,7 +1047,7 @@ fn sitemap(inputs: &Inputs) -> String {
     );
     for url in urls {
         xml.push_str("  <url><loc>");
-        xml.push_str(&highlight::escape_html(&url));
+        xml.push_str(&escape::escape_html(&url));
         xml.push_str("</loc></url>\n");
     }
     xml.push_str("</urlset>\n");
@@ -1144,30 +1141,6 @@ fn integrations_json(inputs: &Inputs) -> anyhow::Result<Vec<u8>> {
     Ok(json)
 }
 
-/// Serialized `json` with `<`, `>` and `&` written as `\u003c`, `\u003e` and `\u0026`
-/// (and the line separators JavaScript once rejected as `\u2028`, `\u2029`): the same value
-/// to every JSON reader, but text from a repository (a plugin named `<script>…`, a file
-/// name) never reads as markup, whether the JSON is inlined in a page, sniffed by a
-/// browser, or shown by a tool that does not escape it. These characters occur only
-/// inside JSON strings, so replacing them in the serialized text is exact.
-pub(crate) fn json_for_the_web(json: String) -> String {
-    if !json.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
-        return json;
-    }
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1219,22 +1192,5 @@ mod tests {
         assert_eq!(canonical_site_path("index.html"), "");
         assert_eq!(canonical_site_path("a/setup.html"), "a/setup.html");
         assert_eq!(canonical_site_path("a/myindex.html"), "a/myindex.html");
-    }
-
-    #[test]
-    fn json_for_the_web_holds_no_markup_and_reads_back_the_same() {
-        let value = serde_json::json!({
-            "name": "<script>alert(1)</script> & <!--<script>",
-            "path": "a\u{2028}b",
-        });
-        let json = json_for_the_web(serde_json::to_string(&value).unwrap());
-        for markup in ['<', '>', '&', '\u{2028}'] {
-            assert!(!json.contains(markup), "{json}");
-        }
-        assert_eq!(
-            serde_json::from_str::<serde_json::Value>(&json).unwrap(),
-            value
-        );
-        assert_eq!(json_for_the_web("{\"a\":1}".to_string()), "{\"a\":1}");
     }
 }

@@ -22,25 +22,29 @@
 //! `build` runs it once ([`Site::assemble`]) and publishes; `serve` keeps the [`Site`] and
 //! runs it again with [`Changes`], reusing what a change cannot affect (`site.rs`).
 
-pub mod catalog;
-pub mod compose;
-pub mod config;
+mod catalog;
+mod compose;
+mod config;
 pub mod demo;
-pub mod diagnostics;
-pub mod linkcheck;
+mod diagnostics;
+mod escape;
+mod linkcheck;
 pub mod list;
-pub mod markdown;
-pub mod nav;
+mod markdown;
+mod nav;
 mod output_paths;
-pub mod publish;
-pub mod render;
+mod paths;
+mod publish;
+mod render;
 pub mod report;
 mod search;
 pub mod serve;
 mod site;
-pub mod source;
-pub mod theme;
-pub mod version;
+mod source;
+#[doc(hidden)]
+pub mod testing;
+mod theme;
+mod version;
 mod yaml;
 
 use std::path::PathBuf;
@@ -48,12 +52,13 @@ use std::time::{Duration, Instant};
 
 use catalog::Catalog;
 use config::SiteConfig;
-use diagnostics::{Diagnostic, Location, Severity};
+pub use diagnostics::{Diagnostic, Location, Severity, printable};
 use render::{RenderCache, RenderedPages};
 use source::{FetchSettings, ReadOptions, Sources};
 use theme::Theme;
 
 pub use site::{Changes, Site};
+pub use source::{DEFAULT_FETCH_JOBS, DEFAULT_NETWORK_TIMEOUT, set_network_timeout};
 
 /// What the command line asked for.
 #[derive(Debug, Clone, Default)]
@@ -168,7 +173,7 @@ pub fn check(options: &BuildOptions) -> Result<(BuildReport, Site), BuildFailure
 }
 
 /// Loads `site.toml` with the command line's overrides applied.
-pub fn load_config(options: &BuildOptions) -> anyhow::Result<SiteConfig> {
+pub(crate) fn load_config(options: &BuildOptions) -> anyhow::Result<SiteConfig> {
     let mut config = config::load(&options.root)?;
     if let Some(base_url) = &options.base_url {
         config.site.base_url = config::BaseUrl::parse(base_url)
@@ -282,7 +287,9 @@ fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Site), Build
     };
     let mut site = Site::assemble_from(options, config, ReadOptions::default(), Some(sink))
         .map_err(BuildFailure::early)?;
-    site.file_count = staging.as_ref().map_or(discard.len(), publish::Staging::len);
+    site.file_count = staging
+        .as_ref()
+        .map_or(discard.len(), publish::Staging::len);
     let mut report = site.report(started);
     let unreadable = site.unreadable();
 
@@ -395,16 +402,16 @@ pub(crate) fn stages(
     let unchanged = |page: usize| reuse.as_ref().is_some_and(|r| r.unchanged(page));
     compose::compose(
         &compose::Inputs {
-        config,
-        catalog: &catalog,
-        rendered: &rendered,
-        titles: &titles,
-        navigation: &navigation,
-        theme,
-        previous: reuse.as_ref().map(|reuse| compose::Previous {
-            files: reuse.files(),
-            unchanged: &unchanged,
-        }),
+            config,
+            catalog: &catalog,
+            rendered: &rendered,
+            titles: &titles,
+            navigation: &navigation,
+            theme,
+            previous: reuse.as_ref().map(|reuse| compose::Previous {
+                files: reuse.files(),
+                unchanged: &unchanged,
+            }),
         },
         sink,
     )?;

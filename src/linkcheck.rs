@@ -117,7 +117,7 @@ fn suggestion(catalog: &Catalog, page: usize, written: &str) -> Option<String> {
         if key.rsplit('/').next() == Some(wanted_name.as_str()) {
             same_name.push(path);
         }
-        let distance = edit_distance(&wanted_key, &key);
+        let distance = strsim::levenshtein(&wanted_key, &key);
         if distance <= limit && best.is_none_or(|(d, p)| (distance, path) < (d, p)) {
             best = Some((distance, path));
         }
@@ -125,22 +125,7 @@ fn suggestion(catalog: &Catalog, page: usize, written: &str) -> Option<String> {
     let close = best
         .map(|(_, path)| path)
         .or_else(|| (same_name.len() == 1).then(|| same_name[0]))?;
-    Some(links::relative_path(source, close))
-}
-
-/// Levenshtein distance by characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
+    Some(crate::paths::relative_path(source, close))
 }
 
 /// `None` when the page defines the anchor; else a hint (possibly empty) for the warning.
@@ -157,19 +142,4 @@ fn missing_anchor(page: &Parsed, fragment: &str) -> Option<String> {
         Some(anchor) => format!(" (anchors are case-sensitive: did you mean #{anchor}?)"),
         None => String::new(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::edit_distance;
-
-    #[test]
-    fn edit_distance_counts_single_character_edits() {
-        assert_eq!(
-            edit_distance("admininstrator-guide", "administrator-guide"),
-            1
-        );
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("setup/config", "setup/config"), 0);
-    }
 }

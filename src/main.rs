@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use portico::diagnostics::{Severity, printable};
 use portico::report::Annotations;
 use portico::{BuildFailure, BuildOptions, BuildReport, RemoteOptions, Site};
+use portico::{Severity, printable};
 
 #[derive(Parser)]
 #[command(
@@ -38,7 +38,7 @@ struct Remote {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     fetch_jobs: Option<u16>,
     /// Give up on a server that does not answer for this many seconds (then retry).
-    #[arg(long, value_name = "SECONDS", default_value_t = portico::source::DEFAULT_NETWORK_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECONDS", default_value_t = portico::DEFAULT_NETWORK_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
     fetch_timeout: u64,
 }
 
@@ -126,10 +126,10 @@ fn main() -> ExitCode {
         | Command::Check { remote, .. }
         | Command::Serve { remote, .. }
         | Command::List { remote } => std::time::Duration::from_secs(remote.fetch_timeout),
-        Command::Demo { .. } => portico::source::DEFAULT_NETWORK_TIMEOUT,
+        Command::Demo { .. } => portico::DEFAULT_NETWORK_TIMEOUT,
     };
     // SAFETY: nothing has started a thread yet.
-    unsafe { portico::source::set_network_timeout(timeout) };
+    unsafe { portico::set_network_timeout(timeout) };
     let outcome = match cli.command {
         Command::Build {
             out,

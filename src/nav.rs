@@ -32,6 +32,7 @@ use crate::catalog::{Catalog, DocSet, Owner};
 use crate::diagnostics::{Diagnostic, LineIndex, Location};
 use crate::markdown::Parsed;
 use crate::markdown::links::{self, Destination};
+use crate::paths;
 
 /// The navigation of every doc set of the portal.
 #[derive(Debug, Clone, Default)]
@@ -187,7 +188,7 @@ fn is_notice_heading(title: &str) -> bool {
 pub fn file_stem(path: &str) -> String {
     let mut parts: Vec<&str> = path.split('/').collect();
     let name = parts.pop().unwrap_or_default();
-    if links::is_landing_name(name)
+    if paths::is_landing_name(name)
         && let Some(folder) = parts.pop()
     {
         return folder.to_string();
@@ -245,10 +246,6 @@ impl Navigation {
         self.titles.get(&page).map(String::as_str)
     }
 
-    pub fn contains(&self, page: usize) -> bool {
-        self.titles.contains_key(&page)
-    }
-
     fn index(mut self) -> Self {
         fn walk(nav: &mut Navigation, items: &[NavItem], trail: &mut Vec<usize>) {
             for item in items {
@@ -302,7 +299,7 @@ pub fn build(
                 match links::classify(dest) {
                     Destination::Relative { path, .. } => {
                         let folder = links::names_folder(&path);
-                        links::join(links::parent_dir(summary_path), &path)
+                        paths::join(paths::parent_dir(summary_path), &path)
                             .and_then(|joined| set.find_page(&joined, folder))
                             .ok_or_else(|| format!("SUMMARY.md lists {dest}, which is not a page of this version; fix the link or add the page"))
                     }

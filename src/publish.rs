@@ -102,6 +102,7 @@ impl Output {
     }
 
     /// Publishes `files` as the complete content of the output folder.
+    #[cfg(test)]
     pub fn publish(&self, files: &[OutputFile]) -> anyhow::Result<()> {
         let staging = self.stage()?;
         for file in files {
@@ -154,7 +155,10 @@ impl Staging<'_> {
             if written.contains_key(site_path) {
                 return Ok(());
             }
-            written.insert(site_path.to_string(), (bytes.len(), Sha256::digest(bytes).into()));
+            written.insert(
+                site_path.to_string(),
+                (bytes.len(), Sha256::digest(bytes).into()),
+            );
         }
         let target = self::site_path(&self.dir, site_path)?;
         if let Some(folder) = target.parent()
@@ -170,10 +174,6 @@ impl Staging<'_> {
     /// How many files were written.
     pub fn len(&self) -> usize {
         lock(&self.written).len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Writes `manifest.json` (every other file with its size and SHA-256, so that a deploy
@@ -229,13 +229,15 @@ fn manifest(written: &HashMap<String, (usize, [u8; 32])>) -> anyhow::Result<Vec<
         .collect();
     files.sort_by(|a, b| a.path.cmp(b.path));
     let json = serde_json::to_string_pretty(&Manifest { files })?;
-    let mut json = crate::compose::json_for_the_web(json).into_bytes();
+    let mut json = crate::escape::json_for_the_web(json).into_bytes();
     json.push(b'\n');
     Ok(json)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Where the build would write, if it may write there: `out` resolved, or an error that

@@ -50,8 +50,6 @@ pub struct RenderedPages {
     /// Which pages differ from the previous build (rendered anew, or links resolving
     /// elsewhere); every page on a first build.
     pub fresh: Vec<bool>,
-    /// How many distinct texts were parsed by this build (the rest came from a cache).
-    pub parsed_now: usize,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -163,10 +161,6 @@ pub fn render_all(
         .collect();
     cache.previous = previous;
     RenderedPages {
-        parsed_now: found
-            .iter()
-            .filter(|(_, how)| *how == Found::Rendered)
-            .count(),
         parsed,
         linked,
         fresh,

@@ -41,22 +41,22 @@ impl Changes {
 /// A complete build held in memory: every stage's output, and the caches that let the
 /// next build (while serving) redo only what a change can affect.
 pub struct Site {
-    pub config: SiteConfig,
-    pub theme: Theme,
-    pub sources: Sources,
-    pub catalog: Catalog,
-    pub rendered: RenderedPages,
+    pub(crate) config: SiteConfig,
+    pub(crate) theme: Theme,
+    pub(crate) sources: Sources,
+    pub(crate) catalog: Catalog,
+    pub(crate) rendered: RenderedPages,
     /// Every output file, sorted by path, when kept in memory (`serve`); empty when the
     /// build streamed them into a staging folder.
-    pub files: Vec<OutputFile>,
+    pub(crate) files: Vec<OutputFile>,
     /// How many output files the last (re)build made.
-    pub file_count: usize,
-    pub diagnostics: Vec<Diagnostic>,
-    pub broken_links: usize,
+    pub(crate) file_count: usize,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) broken_links: usize,
     /// How many pages the last (re)build composed rather than reused.
-    pub composed: usize,
+    pub(crate) composed: usize,
     /// How long each stage of the last (re)build took.
-    pub timings: Vec<(&'static str, Duration)>,
+    pub(crate) timings: Vec<(&'static str, Duration)>,
     mirrors: Mirrors,
     read: ReadOptions,
     options: BuildOptions,
@@ -110,7 +110,14 @@ impl Site {
         drop(reading);
         timings.push(("read", clock.elapsed()));
         let memory = InMemory::default();
-        let built = stages(&config, &theme, &sources, cache, None, sink.unwrap_or(&memory))?;
+        let built = stages(
+            &config,
+            &theme,
+            &sources,
+            cache,
+            None,
+            sink.unwrap_or(&memory),
+        )?;
         timings.extend(built.timings);
         let files = memory.into_files();
         Ok(Site {

@@ -134,7 +134,7 @@ pub fn load(root: &Path, name: &str) -> anyhow::Result<Theme> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default also escapes `/`, which is valid but makes every URL unreadable.
-    tera.set_escape_fn(crate::markdown::highlight::escape_html);
+    tera.set_escape_fn(crate::escape::escape_html);
     tera.add_raw_templates(templates)
         .map_err(|err| anyhow::anyhow!("{}", describe_tera_error(&err)))
         .with_context(|| {

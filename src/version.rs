@@ -58,11 +58,6 @@ impl VersionLabel {
         &self.text
     }
 
-    /// True for `latest`, the label of a current version without a known number.
-    pub fn is_unnumbered(&self) -> bool {
-        self.numbers.is_empty()
-    }
-
     /// The same label reduced to `major.minor` (`4.7.2` → `4.7`).
     pub fn to_major_minor(&self) -> Self {
         if self.numbers.is_empty() {

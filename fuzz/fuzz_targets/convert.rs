@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portico::markdown::{self, LinkKind, LinkResolver, RenderContext, Resolution};
+use portico::testing::markdown::{self, LinkKind, LinkResolver, RenderContext, Resolution};
 
 struct Resolver;
 

@@ -5,6 +5,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     for name in ["plugin.json", "plugin.yaml"] {
-        let _ = portico::source::parse_manifest(name, data);
+        let _ = portico::testing::source::parse_manifest(name, data);
     }
 });

@@ -21,12 +21,10 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::line_and_column;
 
 pub use settings::{
-    BuildSettings, DEFAULT_MAX_ASSET_SIZE, DEFAULT_MAX_PAGE_SIZE, DEFAULT_MAX_VERSIONS, Deployment,
-    IntegrationConfig, ManagedBy, RepoLocation, RepositoryLimits, SearchSettings, SiteConfig,
-    SiteSettings,
+    Deployment, IntegrationConfig, ManagedBy, RepoLocation, RepositoryLimits, SiteConfig,
 };
 pub(crate) use sizes::describe_size;
-pub use urls::{BaseUrl, is_url, redact_url};
+pub use urls::{BaseUrl, redact_url};
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -162,6 +160,7 @@ fn describe_toml_error(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::settings::DEFAULT_MAX_VERSIONS;
 
     const MINIMAL: &str = r#"
 [site]

@@ -83,7 +83,7 @@ impl BaseUrl {
         format!(
             "{}{}",
             self.full,
-            crate::markdown::links::percent_encode_path(site_path.trim_start_matches('/'))
+            crate::paths::percent_encode_path(site_path.trim_start_matches('/'))
         )
     }
 

@@ -7,7 +7,7 @@
 //! embedded in the binary as "bundles": one text file per integration describing its
 //! commits (see [`parse_bundle`]).
 
-pub mod git;
+pub(crate) mod git;
 
 use std::path::Path;
 

@@ -13,7 +13,7 @@
 //! defused). Unknown tags are dropped with a warning (their inner text stays), so no
 //! literal `{% … %}` reaches a page.
 
-use super::highlight::escape_html;
+use crate::escape::escape_html;
 
 /// The rewritten source and where each of its lines came from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -12,6 +12,8 @@ use syntect::highlighting::{Color, Theme, ThemeSet};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 
+use crate::escape::escape_html;
+
 /// Every highlighted token's class starts with this, so theme CSS cannot clash with ours.
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 const LIGHT_THEME: &str = "InspiredGitHub";
@@ -310,21 +312,6 @@ fn scope_rules(css: &str, prefix: &str) -> String {
         out.push('{');
         out.push_str(body);
         out.push('\n');
-    }
-    out
-}
-
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
     }
     out
 }

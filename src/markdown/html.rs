@@ -5,6 +5,8 @@
 //! A small tag scanner, not a full HTML parser: it only needs to find attributes in start
 //! tags, and it leaves everything it does not rewrite byte-for-byte as written.
 
+use crate::escape::{decode_entities, escape_url_attribute};
+
 /// One attribute of one start tag, with where its value is in the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute {
@@ -116,12 +118,7 @@ pub fn rewrite_urls(html: &str, mut rewrite: impl FnMut(&Attribute) -> Option<St
     for attribute in attributes(html).iter().filter(|a| is_url_attribute(a)) {
         if let Some(new_value) = rewrite(attribute) {
             out.push_str(&html[copied..attribute.value_range.start]);
-            out.push_str(
-                &new_value
-                    .replace('&', "&amp;")
-                    .replace('"', "&quot;")
-                    .replace('\'', "&#39;"),
-            );
+            out.push_str(&escape_url_attribute(&new_value));
             copied = attribute.value_range.end;
         }
     }
@@ -336,19 +333,6 @@ pub fn escape_unknown_tags<'a>(
         }
         None => std::borrow::Cow::Borrowed(raw),
     }
-}
-
-fn decode_entities(value: &str) -> String {
-    if !value.contains('&') {
-        return value.to_string();
-    }
-    value
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&#x20;", " ")
-        .replace("&amp;", "&")
 }
 
 /// How many start tags `html` holds (`<` and a letter): an upper bound, whatever the

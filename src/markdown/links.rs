@@ -2,9 +2,11 @@
 //!
 //! Pure helpers shared by `source` (which files a page references, so they are read from
 //! git) and `catalog`/`markdown` (what URL a reference becomes): classifying a destination,
-//! percent-decoding, joining and normalizing paths, the candidate files a link may mean
-//! (`setup/configuration` → `setup/configuration.md`, `setup/` → `setup/README.md`), and
-//! relative URLs between output files. No I/O.
+//! resolving it inside the repository, and the candidate files a link may mean
+//! (`setup/configuration` → `setup/configuration.md`, `setup/` → `setup/README.md`). The
+//! string work on paths themselves is `crate::paths`. No I/O.
+
+use crate::paths::{is_markdown, join, parent_dir, percent_decode};
 
 /// What a link destination points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,73 +107,6 @@ pub fn has_scheme(dest: &str) -> bool {
     }
 }
 
-/// Decodes `%20`-style escapes; invalid escapes and invalid UTF-8 are kept as written.
-pub fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(hi), Some(lo)) = (hex_value(bytes[i + 1]), hex_value(bytes[i + 2]))
-        {
-            out.push(hi * 16 + lo);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// Encodes a site path for use in `href`: keeps `/` and unreserved characters, escapes the
-/// rest (spaces and parentheses in GitBook asset names).
-pub fn percent_encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for &b in path.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// The folder part of a repository path (`docs/setup/a.md` → `docs/setup`).
-pub fn parent_dir(path: &str) -> &str {
-    path.rsplit_once('/').map_or("", |(dir, _)| dir)
-}
-
-/// Joins a relative path onto a folder and resolves `.` and `..`. `None` when the result
-/// would leave the root (a link must never reach outside the repository).
-pub fn join(base_dir: &str, relative: &str) -> Option<String> {
-    let mut parts: Vec<&str> = base_dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in relative.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 /// True when the written path ends with `/` (a folder link such as `setup/`).
 pub fn names_folder(relative: &str) -> bool {
     relative.is_empty() || relative.ends_with('/') || relative.ends_with("/.")
@@ -199,55 +134,6 @@ pub fn candidates(path: &str, folder: bool) -> Vec<String> {
         out.push(format!("{prefix}{landing}"));
     }
     out
-}
-
-/// Markdown files are pages; everything else is an asset.
-pub fn is_markdown(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    lower.ends_with(".md") || lower.ends_with(".markdown")
-}
-
-/// True for `README.md` / `readme.md` / `index.md` in any case: a folder's landing page.
-pub fn is_landing_name(file_name: &str) -> bool {
-    let lower = file_name.to_ascii_lowercase();
-    lower == "readme.md" || lower == "index.md" || lower == "readme.markdown"
-}
-
-/// The relative URL from one output file to another, both site-relative
-/// (`a/b/c.html` → `a/d.html` gives `../d.html`), percent-encoded.
-pub fn relative_url(from_file: &str, to_file: &str) -> String {
-    percent_encode_path(&relative_path(from_file, to_file))
-}
-
-/// The relative path from one file to another (`docs/a/b.md` → `docs/c.md` gives `../c.md`).
-pub fn relative_path(from_file: &str, to_file: &str) -> String {
-    let from_dir: Vec<&str> = parent_dir(from_file)
-        .split('/')
-        .filter(|p| !p.is_empty())
-        .collect();
-    let to: Vec<&str> = to_file.split('/').filter(|p| !p.is_empty()).collect();
-    let common = from_dir
-        .iter()
-        .zip(to.iter())
-        .take_while(|(a, b)| a == b)
-        .count();
-    // Never share the file name itself as a "folder".
-    let common = common.min(to.len().saturating_sub(1));
-    let mut out = String::new();
-    for _ in common..from_dir.len() {
-        out.push_str("../");
-    }
-    out.push_str(&to[common..].join("/"));
-    if out.is_empty() {
-        // Linking a folder's index from inside that folder.
-        out.push_str("./");
-    }
-    out
-}
-
-/// `../` repeated once per folder of `file`: the way back to the site root.
-pub fn path_to_root(file: &str) -> String {
-    "../".repeat(file.matches('/').count())
 }
 
 #[cfg(test)]
@@ -288,8 +174,6 @@ mod tests {
                 fragment: None
             }
         );
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("caf%C3%A9"), "café");
     }
 
     #[test]
@@ -316,16 +200,6 @@ mod tests {
     }
 
     #[test]
-    fn joining_resolves_dots_and_refuses_to_leave_the_root() {
-        assert_eq!(
-            join("docs/setup", "../README.md").as_deref(),
-            Some("docs/README.md")
-        );
-        assert_eq!(join("docs", "./a/./b.md").as_deref(), Some("docs/a/b.md"));
-        assert_eq!(join("docs", "../../etc/passwd"), None);
-    }
-
-    #[test]
     fn extensionless_and_folder_links_have_candidates() {
         assert_eq!(
             candidates("setup/configuration", false),
@@ -339,28 +213,6 @@ mod tests {
         );
         assert_eq!(candidates("", false)[0], "README.md");
         assert_eq!(candidates("setup/", true)[0], "setup/README.md");
-    }
-
-    #[test]
-    fn relative_urls_between_output_files() {
-        assert_eq!(relative_url("a/b/c.html", "a/d.html"), "../d.html");
-        assert_eq!(
-            relative_url("index.html", "setup/install.html"),
-            "setup/install.html"
-        );
-        assert_eq!(
-            relative_url("setup/install.html", "setup/config.html"),
-            "config.html"
-        );
-        assert_eq!(relative_url("x/index.html", "x/index.html"), "index.html");
-        assert_eq!(
-            relative_url("index.html", "_gitbook/assets/image (1).png"),
-            "_gitbook/assets/image%20%281%29.png"
-        );
-        assert_eq!(
-            path_to_root("integrations/jira/2.1/index.html"),
-            "../../../"
-        );
     }
 
     #[test]

@@ -25,6 +25,8 @@ use sha2::Digest;
 
 use slots::{Fill, Slot, SlottedHtml, Tokens};
 
+use crate::{escape, paths};
+
 /// Whether a destination is followed (a link) or displayed (an image).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum LinkKind {
@@ -167,11 +169,6 @@ impl Parsed {
         self.includes
             .iter()
             .all(|used| include_identity(includes.include(&used.from, &used.target)) == used.found)
-    }
-
-    /// Bytes of HTML held (for cache accounting).
-    pub fn weight(&self) -> usize {
-        self.body.len()
     }
 }
 
@@ -476,7 +473,7 @@ fn fill(slot: &Slot, links: &[LinkUse], resolver: &dyn LinkResolver) -> String {
                 } => resolver.page_title(output_path),
                 _ => None,
             };
-            highlight::escape_html(title.as_deref().unwrap_or(&link.written))
+            escape::escape_html(title.as_deref().unwrap_or(&link.written))
         }
         Fill::FileSize => match &link.resolution {
             Resolution::Rewritten {
@@ -870,7 +867,7 @@ impl<'a> Renderer<'a, '_> {
             }
             "content-ref" => {
                 let url = attribute("url").unwrap_or_default();
-                let escaped = highlight::escape_html(&url);
+                let escaped = escape::escape_html(&url);
                 let (href, title) =
                     match self.record_link(&url, LinkKind::Link, line, Fill::AttributeUrl) {
                         Some(href) => (href, self.slot(Fill::PageTitle)),
@@ -884,23 +881,23 @@ impl<'a> Renderer<'a, '_> {
                 let src = attribute("src").unwrap_or_default();
                 let caption = attribute("caption").filter(|c| !c.is_empty());
                 let name = src.rsplit('/').next().unwrap_or(&src).to_string();
-                let name = links::percent_decode(&name);
+                let name = paths::percent_decode(&name);
                 let (href, size) =
                     match self.record_link(&src, LinkKind::Link, line, Fill::AttributeUrl) {
                         Some(href) => (href, self.slot(Fill::FileSize)),
-                        None => (highlight::escape_html(&src), String::new()),
+                        None => (escape::escape_html(&src), String::new()),
                     };
                 let caption = caption
                     .map(|c| {
                         format!(
                             " <span class=\"file-caption\">{}</span>",
-                            highlight::escape_html(&c)
+                            escape::escape_html(&c)
                         )
                     })
                     .unwrap_or_default();
                 format!(
                     "<div class=\"file-download\"><a href=\"{href}\" download>{}</a>{size}{caption}</div>\n",
-                    highlight::escape_html(&name)
+                    escape::escape_html(&name)
                 )
             }
             _ => String::new(),
@@ -921,7 +918,7 @@ impl<'a> Renderer<'a, '_> {
         if let Some(title) = &options.title {
             out.push_str(&format!(
                 "<figcaption>{}</figcaption>",
-                highlight::escape_html(title)
+                escape::escape_html(title)
             ));
         }
         if options.line_numbers {
@@ -965,7 +962,7 @@ impl<'a> Renderer<'a, '_> {
             self.title = Some(text.clone());
         }
         // A named link, not a hidden one: it can be focused, so screen readers must hear it.
-        let label = highlight::escape_html(&format!("Link to this section: {text}"));
+        let label = escape::escape_html(&format!("Link to this section: {text}"));
         if (2..=3).contains(&level) && !text.is_empty() {
             self.toc.push(TocEntry {
                 level,
@@ -974,7 +971,7 @@ impl<'a> Renderer<'a, '_> {
             });
         }
         self.anchors.push(id.clone());
-        let escaped = highlight::escape_html(&id);
+        let escaped = escape::escape_html(&id);
         self.events
             .push(Event::Html(format!("<h{level} id=\"{escaped}\">").into()));
         self.events.extend(heading.events);

@@ -90,10 +90,6 @@ impl SlottedHtml {
         out.push_str(&self.html[copied..]);
         out
     }
-
-    pub fn len(&self) -> usize {
-        self.html.len()
-    }
 }
 
 /// Takes the tokens of `tokens` out of `html`. Tokens naming no slot (`slots` of them) are

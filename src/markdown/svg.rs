@@ -18,6 +18,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
+use crate::escape::push_xml_escaped;
+
 const SVG_NAMESPACE: &str = "http://www.w3.org/2000/svg";
 const XHTML_NAMESPACE: &str = "http://www.w3.org/1999/xhtml";
 const MATHML_NAMESPACE: &str = "http://www.w3.org/1998/Math/MathML";
@@ -340,7 +342,7 @@ impl SvgWriter {
             tag.push(' ');
             tag.push_str(key);
             tag.push_str("=\"");
-            escape_into(&mut tag, value, true);
+            push_xml_escaped(&mut tag, value, true);
             tag.push('"');
         }
 
@@ -385,7 +387,7 @@ impl SvgWriter {
         if let Some((tag, css)) = self.style.take() {
             if css_is_passive(&css) {
                 self.out.push_str(&tag);
-                escape_into(&mut self.out, &css, false);
+                push_xml_escaped(&mut self.out, &css, false);
                 end_tag(&mut self.out);
             } else {
                 self.removed
@@ -408,7 +410,7 @@ impl SvgWriter {
         if let Some((_, css)) = &mut self.style {
             css.push_str(text);
         } else if self.depth > 0 {
-            escape_into(&mut self.out, text, false);
+            push_xml_escaped(&mut self.out, text, false);
         }
     }
 
@@ -579,25 +581,6 @@ fn split_name(name: &str) -> (Option<&str>, &str) {
     }
 }
 
-/// Appends `text` escaped for XML, non-ASCII as character references so that the output
-/// reads the same in any ASCII-compatible encoding a server may label it with. Control
-/// characters XML does not allow are dropped.
-fn escape_into(out: &mut String, text: &str, attribute: bool) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\n' | '\t' if attribute => out.push_str(&format!("&#{};", c as u32)),
-            '\n' | '\t' => out.push(c),
-            c if c.is_ascii_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
-            c if c.is_ascii() => out.push(c),
-            c => out.push_str(&format!("&#x{:X};", c as u32)),
-        }
-    }
-}
-
 /// The text of an XML file: the byte-order mark, else the UTF-16 shape of `<`, else the
 /// encoding its declaration names (UTF-8 when it names none), as XML parsers decide.
 fn decode_xml(bytes: &[u8]) -> Result<String, String> {
@@ -734,12 +717,5 @@ mod tests {
         for odd in ["", "svg/onload=x", "a:b:c", ":a", "a:", "1a", "é"] {
             assert!(check_name(odd).is_err(), "{odd:?} accepted");
         }
-    }
-
-    #[test]
-    fn output_is_ascii_and_escapes_what_xml_needs() {
-        let mut out = String::new();
-        escape_into(&mut out, "a<b>&\"c\"\n\u{1}é", true);
-        assert_eq!(out, "a&lt;b&gt;&amp;&quot;c&quot;&#10;&#xE9;");
     }
 }

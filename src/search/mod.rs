@@ -28,8 +28,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::catalog::{Catalog, Integration, Owner, STATIC_DIR};
-use crate::compose::Sink;
-use crate::compose::{OutputFile, canonical_site_path, json_for_the_web};
+use crate::compose::{OutputFile, Sink, canonical_site_path};
+use crate::escape::json_for_the_web;
 use crate::render::RenderedPages;
 
 use extract::Passage;
@@ -507,6 +507,9 @@ fn version_runs(versions: impl Iterator<Item = usize>) -> Vec<(usize, usize)> {
     runs
 }
 
+/// The base64url alphabet (RFC 4648 §5), as a table: the digits are single characters of
+/// a number format of our own (below), not base64-encoded bytes, so the `base64` crate's
+/// encoders do not apply; a test checks the table against its alphabet.
 const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// Appends `n` as base64url digits of 5 bits each, least significant first; a digit of 32
@@ -645,6 +648,14 @@ mod tests {
         let mut small = String::new();
         push_number(&mut small, 31);
         assert_eq!(small.len(), 1, "numbers below 32 take one digit");
+    }
+
+    #[test]
+    fn number_digits_are_the_base64url_alphabet() {
+        assert_eq!(
+            DIGITS.as_slice(),
+            base64::alphabet::URL_SAFE.as_str().as_bytes()
+        );
     }
 
     #[test]

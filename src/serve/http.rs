@@ -23,8 +23,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use crate::markdown::highlight::escape_html;
-use crate::markdown::links::{percent_decode, percent_encode_path};
+use crate::escape::escape_html;
+use crate::paths::{percent_decode, percent_encode_path};
 
 /// Where the browser listens for rebuilds.
 pub const EVENTS_PATH: &str = "/__portico/events";

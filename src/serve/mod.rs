@@ -7,8 +7,8 @@
 //! stops the server: the last good site stays up and the error shows in the terminal and
 //! over every page until it is fixed. Writes nothing to disk.
 
-pub mod http;
-pub mod watch;
+pub(crate) mod http;
+pub(crate) mod watch;
 
 use std::collections::{BTreeSet, HashMap};
 use std::net::TcpListener;
@@ -334,7 +334,7 @@ fn current_folders(
         return (folders, docs_folders);
     };
     let current = integration.current();
-    let parent_of = |path: &str| work_dir.join(crate::markdown::links::parent_dir(path));
+    let parent_of = |path: &str| work_dir.join(crate::paths::parent_dir(path));
     for &page in &current.docs.pages {
         folders.insert(parent_of(&catalog.pages[page].source.path));
     }

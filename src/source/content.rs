@@ -12,7 +12,7 @@ use walkdir::WalkDir;
 
 use super::SourceFile;
 use crate::diagnostics::{Diagnostic, Location};
-use crate::markdown::links::is_markdown;
+use crate::paths::is_markdown;
 
 pub const CONTENT_DIR: &str = "content";
 

@@ -14,6 +14,7 @@ use super::{DocsLayout, DocsSnapshot, SourceFile};
 use crate::config::IntegrationConfig;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::links::{self, RepoTarget};
+use crate::paths;
 
 const GITBOOK_CONFIG: &str = ".gitbook.yaml";
 
@@ -103,7 +104,7 @@ pub(super) fn read_docs(
 /// A path `.gitbook.yaml` names, inside the docs folder `root`; `None` when it would leave
 /// the repository.
 fn in_root(root: &str, name: &str) -> Option<String> {
-    links::join(root, name.trim_start_matches('/'))
+    crate::paths::join(root, name.trim_start_matches('/'))
 }
 
 /// `SUMMARY.md` (or the `.gitbook.yaml` `structure.summary`), when the docs have one.
@@ -144,7 +145,7 @@ fn folder_pages(reader: &TreeReader, root: &str, summary: Option<&SourceFile>) -
     for path in reader.list_blobs(root) {
         let relative = path.strip_prefix(&format!("{root}/")).unwrap_or(&path);
         let hidden = relative.split('/').any(|part| part.starts_with('.'));
-        if !links::is_markdown(&path) || hidden || summary.is_some_and(|s| s.path == path) {
+        if !crate::paths::is_markdown(&path) || hidden || summary.is_some_and(|s| s.path == path) {
             continue;
         }
         let stray_summary = is_stray_summary(relative);
@@ -263,7 +264,7 @@ fn referenced_files(
         }
         if reader.is_dir(&target) {
             repo_paths.insert(target);
-        } else if links::is_markdown(&target) {
+        } else if paths::is_markdown(&target) {
             if reader.find_blob(&target).is_some() {
                 repo_paths.insert(target);
             }
@@ -295,7 +296,7 @@ fn is_stray_summary(relative: &str) -> bool {
 fn find_page(reader: &TreeReader, target: &RepoTarget) -> Option<FoundBlob> {
     links::candidates(&target.path, target.folder)
         .iter()
-        .filter(|candidate| links::is_markdown(candidate))
+        .filter(|candidate| paths::is_markdown(candidate))
         .find_map(|candidate| reader.find_blob(candidate))
 }
 
@@ -358,11 +359,11 @@ fn find_docs_root(
             .unwrap_or(SUMMARY_FILE);
         [readme, summary, "README.md", "index.md", SUMMARY_FILE]
             .iter()
-            .filter_map(|name| links::join(dir, name))
+            .filter_map(|name| paths::join(dir, name))
             .any(|path| reader.find_blob(&path).is_some())
     };
     if let Some(root) = gitbook.and_then(|g| g.root.as_deref()) {
-        let root = links::join("", root).unwrap_or_default();
+        let root = paths::join("", root).unwrap_or_default();
         if root.is_empty() {
             // `root: ./`: the repository itself is the GitBook space when it has the
             // space's SUMMARY.md; otherwise every README would make the whole repository

@@ -28,6 +28,7 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown;
 use crate::markdown::gitbook;
 use crate::markdown::links;
+use crate::paths;
 
 /// How many symlinks may be followed in a row before giving up (loops).
 const MAX_SYMLINK_HOPS: usize = 8;
@@ -296,7 +297,7 @@ impl<'r> TreeReader<'r> {
             return None;
         };
         // Most failed lookups are probes in a folder that exists: one look settles them.
-        let parent = links::parent_dir(path);
+        let parent = paths::parent_dir(path);
         if parent.is_empty()
             || tree
                 .get_path(Path::new(parent))
@@ -432,7 +433,7 @@ impl<'r> TreeReader<'r> {
                     return None;
                 }
                 Entry::TooLarge(size) => {
-                    let limit = if links::is_markdown(&shown) {
+                    let limit = if paths::is_markdown(&shown) {
                         SizeLimit::page(self.limits)
                     } else {
                         SizeLimit::asset(self.limits)
@@ -455,7 +456,7 @@ impl<'r> TreeReader<'r> {
     /// `path` with its landing file name (`README.md`) in the case it has in the tree.
     fn landing_in_any_case(&self, path: &str) -> Option<String> {
         let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-        links::is_landing_name(name)
+        crate::paths::is_landing_name(name)
             .then(|| self.find_case_insensitive(dir, name))
             .flatten()
     }
@@ -490,7 +491,7 @@ impl<'r> TreeReader<'r> {
             }
         };
         let target = String::from_utf8_lossy(&target).trim().to_string();
-        match links::join(links::parent_dir(path), &target) {
+        match crate::paths::join(crate::paths::parent_dir(path), &target) {
             Some(inside) if !target.starts_with('/') => Some(inside),
             _ => {
                 self.leave_out(
@@ -577,7 +578,7 @@ impl<'r> TreeReader<'r> {
     /// `max_page_size`; markdown is repaired (invalid UTF-8, NUL bytes) with a warning.
     pub(super) fn read(&self, path: &str) -> Option<SourceFile> {
         let file = self.read_within(path, SizeLimit::page(self.limits))?;
-        if !links::is_markdown(&file.path) {
+        if !paths::is_markdown(&file.path) {
             return Some(file);
         }
         let Some((repaired, problems)) = text::repair(&file.bytes) else {

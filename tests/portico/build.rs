@@ -661,7 +661,7 @@ fn symlinked_files_resolve_inside_the_repository_only() {
 #[test]
 fn this_repository_s_own_site_toml_is_valid() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let config = portico::config::load(root).unwrap();
+    let config = portico::testing::config::load(root).unwrap();
     assert!(config.integrations.len() >= 40);
     let jira = config.integrations.iter().find(|i| i.id == "jira").unwrap();
     assert_eq!(
@@ -672,7 +672,7 @@ fn this_repository_s_own_site_toml_is_valid() {
         config
             .integrations
             .iter()
-            .any(|i| i.managed_by == portico::config::ManagedBy::Community)
+            .any(|i| i.managed_by == portico::testing::config::ManagedBy::Community)
     );
 }
 

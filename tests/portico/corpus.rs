@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use portico::demo::git::FileSet;
+use portico::testing::demo::git::FileSet;
 use serde::Deserialize;
 
 use crate::fixture::{Fixture, Repo};

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use git2::Oid;
-use portico::demo::git::{FileSet, RepoWriter, SYMLINK_PREFIX};
+use portico::testing::demo::git::{FileSet, RepoWriter, SYMLINK_PREFIX};
 
 /// A portal folder (`site.toml`, `content/`, `repos/`) in a temporary directory.
 pub struct Fixture {
@@ -326,7 +326,7 @@ pub fn dangling_links(site: &Path, allowed: &[&str]) -> Vec<(String, String)> {
                     continue;
                 }
                 let path = value.split(['#', '?']).next().unwrap_or_default();
-                let decoded = portico::markdown::links::percent_decode(path);
+                let decoded = portico::testing::paths::percent_decode(path);
                 let mut target = entry.path().parent().unwrap().join(&decoded);
                 if decoded.ends_with('/') || decoded.is_empty() {
                     target = target.join("index.html");

@@ -11,7 +11,7 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use portico::markdown::{
+use portico::testing::markdown::{
     self, LinkKind, LinkResolver, LinkTarget, RenderContext, Rendered, Resolution, gitbook,
 };
 use proptest::prelude::*;
@@ -692,9 +692,9 @@ proptest! {
         let lines = text.lines().count().max(1) as u32 + 1;
         let summary = within_deadline("parse_summary", {
             let text = text.clone();
-            move || portico::nav::parse_summary(&text)
+            move || portico::testing::nav::parse_summary(&text)
         });
-        fn walk(items: &[portico::nav::SummaryItem], lines: u32) -> Result<(), TestCaseError> {
+        fn walk(items: &[portico::testing::nav::SummaryItem], lines: u32) -> Result<(), TestCaseError> {
             for item in items {
                 prop_assert!((1..=lines).contains(&item.line), "item at line {}", item.line);
                 prop_assert_eq!(item.title.trim(), item.title.as_str());
@@ -713,7 +713,7 @@ proptest! {
 
     #[test]
     fn summaries_of_arbitrary_bytes_never_panic(text in byte_text()) {
-        within_deadline("parse_summary", move || portico::nav::parse_summary(&text));
+        within_deadline("parse_summary", move || portico::testing::nav::parse_summary(&text));
     }
 
     #[test]
@@ -721,7 +721,7 @@ proptest! {
         within_deadline("manifest::parse", move || {
             for name in ["plugin.yaml", "plugin.yml", "plugin.json"] {
                 for input in [yaml.as_bytes(), json.as_bytes(), &bytes] {
-                    if let Ok(manifest) = portico::source::parse_manifest(name, input) {
+                    if let Ok(manifest) = portico::testing::source::parse_manifest(name, input) {
                         for field in [manifest.id, manifest.name, manifest.version, manifest.description] {
                             assert!(field.is_none_or(|value| !value.trim().is_empty()));
                         }
@@ -744,7 +744,7 @@ proptest! {
         let result = within_deadline("config::parse", {
             let text = text.clone();
             move || {
-                portico::config::parse(&text, std::path::Path::new("/portal"), std::path::Path::new("/portal/site.toml"))
+                portico::testing::config::parse(&text, std::path::Path::new("/portal"), std::path::Path::new("/portal/site.toml"))
                     .err()
             }
         });
@@ -764,7 +764,7 @@ proptest! {
     #[test]
     fn site_toml_of_arbitrary_bytes_never_panics(text in byte_text()) {
         within_deadline("config::parse", move || {
-            let _ = portico::config::parse(&text, std::path::Path::new("/portal"), std::path::Path::new("/portal/site.toml"));
+            let _ = portico::testing::config::parse(&text, std::path::Path::new("/portal"), std::path::Path::new("/portal/site.toml"));
         });
     }
 }
@@ -794,7 +794,7 @@ fn yaml_alias_bombs_in_front_matter_and_manifests_are_refused_quickly() {
     bomb.push_str("title: *l\n");
     let manifest = bomb.clone();
     within_deadline("manifest bomb", move || {
-        let _ = portico::source::parse_manifest("plugin.yaml", manifest.as_bytes());
+        let _ = portico::testing::source::parse_manifest("plugin.yaml", manifest.as_bytes());
     });
     let out = render(format!("---\n{bomb}---\n# Page\n"), false);
     assert!(out.html.contains("Page"));
@@ -806,8 +806,12 @@ fn deeply_nested_structures_in_manifests_and_front_matter_do_not_overflow_the_st
         let json = "[".repeat(depth) + &"]".repeat(depth);
         let yaml = "[".repeat(depth) + &"]".repeat(depth);
         within_deadline("nested manifest", move || {
-            assert!(portico::source::parse_manifest("plugin.json", json.as_bytes()).is_err());
-            assert!(portico::source::parse_manifest("plugin.yaml", yaml.as_bytes()).is_err());
+            assert!(
+                portico::testing::source::parse_manifest("plugin.json", json.as_bytes()).is_err()
+            );
+            assert!(
+                portico::testing::source::parse_manifest("plugin.yaml", yaml.as_bytes()).is_err()
+            );
         });
         let out = render(
             format!("---\ntitle: {}\n---\n# Page\n", "[".repeat(depth)),
@@ -826,7 +830,7 @@ fn deeply_nested_site_toml_is_an_error_not_a_crash() {
             "]".repeat(depth)
         );
         let error = within_deadline("nested site.toml", move || {
-            portico::config::parse(
+            portico::testing::config::parse(
                 &text,
                 std::path::Path::new("/p"),
                 std::path::Path::new("/p/site.toml"),
@@ -844,7 +848,7 @@ fn deeply_nested_summaries_and_gitbook_blocks_stay_linear() {
             .map(|depth| format!("{}* [p{depth}](p.md)\n", "  ".repeat(depth)))
             .collect::<String>();
     within_deadline("deep summary", move || {
-        portico::nav::parse_summary(&summary)
+        portico::testing::nav::parse_summary(&summary)
     });
     let blocks = "{% hint %}\n".repeat(20_000) + "deep\n" + &"{% endhint %}\n".repeat(20_000);
     let out = render(blocks, false);

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use git2::{FileMode, ObjectType, Oid, Repository, Signature, Time};
-use portico::demo::git::FileSet;
+use portico::testing::demo::git::FileSet;
 
 use crate::fixture::{Fixture, symlink, tree_snapshot};
 

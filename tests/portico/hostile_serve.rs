@@ -10,7 +10,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portico::serve::http::{AllowedHosts, Http, Limits, start};
+use portico::testing::serve::http::{AllowedHosts, Http, Limits, start};
 
 use crate::fixture::Fixture;
 use crate::serve::{DEADLINE, Serve};
