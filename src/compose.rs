@@ -600,7 +600,7 @@ fn doc_view<'a>(
     DocView {
         title: &inputs.titles[page_id],
         description: rendered.front_matter.description.as_deref(),
-        content: inputs.rendered.html(page_id),
+        content: inputs.rendered.html(inputs.catalog, page_id),
         toc: &rendered.toc,
         source_path: &page.source.path,
         show_title: rendered.title.is_none(),

@@ -12,6 +12,7 @@
 mod disk_cache;
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -29,8 +30,8 @@ pub(crate) use disk_cache::DiskCache;
 #[derive(Default)]
 pub struct RenderCache {
     entries: HashMap<RenderKey, Arc<Parsed>>,
-    /// The previous build's pages by output path: their rendering and links.
-    previous: HashMap<String, (Arc<Parsed>, Linked)>,
+    /// The previous build's pages by output path: their rendering and a hash of their links.
+    previous: HashMap<String, (Arc<Parsed>, u64)>,
 }
 
 /// What a page's rendering depends on besides included files.
@@ -50,6 +51,9 @@ pub struct RenderedPages {
     /// Which pages differ from the previous build (rendered anew, or links resolving
     /// elsewhere); every page on a first build.
     pub fresh: Vec<bool>,
+    /// What each page's rendering was made from (to make it again should its HTML no
+    /// longer be readable from the cache).
+    keys: Vec<RenderKey>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -58,9 +62,15 @@ impl RenderedPages {
         self.fresh.iter().filter(|fresh| **fresh).count()
     }
 
-    /// A page's final body HTML.
-    pub fn html(&self, page: usize) -> String {
-        self.parsed[page].html(&self.linked[page])
+    /// A page's final body HTML. Should the rendering cache have lost it since (another
+    /// build sharing the cache pruned it), the page is rendered again.
+    pub fn html(&self, catalog: &Catalog, page: usize) -> String {
+        match self.parsed[page].html(&self.linked[page]) {
+            Ok(html) => html,
+            Err(_) => parse_page(catalog, page, &self.keys[page])
+                .html(&self.linked[page])
+                .unwrap_or_default(),
+        }
     }
 }
 
@@ -115,17 +125,6 @@ pub fn render_all(
         })
         .collect();
 
-    if let Some(disk) = &disk {
-        let rendered_now: Vec<(&RenderKey, &Arc<Parsed>)> = distinct
-            .iter()
-            .zip(&found)
-            .filter(|(_, (_, how))| *how == Found::Rendered)
-            .map(|(&(key, _), (parsed, _))| (key, parsed))
-            .collect();
-        disk.store(&rendered_now);
-        disk.prune(keys.iter());
-    }
-
     let mut diagnostics = Vec::new();
     let mut parsed = Vec::with_capacity(pages.len());
     let mut linked = Vec::with_capacity(pages.len());
@@ -139,18 +138,18 @@ pub fn render_all(
             ));
         }
         let output_path = &catalog.pages[page].output_path;
+        let links = {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            page_linked.hash(&mut hasher);
+            hasher.finish()
+        };
         let same_as_before = !parsed_now
             && cache
                 .previous
                 .get(output_path)
-                .is_some_and(|(before, links)| {
-                    Arc::ptr_eq(before, &page_parsed) && *links == page_linked
-                });
+                .is_some_and(|(before, hash)| Arc::ptr_eq(before, &page_parsed) && *hash == links);
         fresh.push(!same_as_before);
-        previous.insert(
-            output_path.clone(),
-            (page_parsed.clone(), page_linked.clone()),
-        );
+        previous.insert(output_path.clone(), (page_parsed.clone(), links));
         parsed.push(page_parsed);
         linked.push(page_linked);
     }
@@ -160,10 +159,14 @@ pub fn render_all(
         .map(|(&(key, _), (parsed, _))| (key.clone(), parsed.clone()))
         .collect();
     cache.previous = previous;
+    if let Some(disk) = &disk {
+        disk.prune(keys.iter());
+    }
     RenderedPages {
         parsed,
         linked,
         fresh,
+        keys,
         diagnostics,
     }
 }
@@ -195,7 +198,13 @@ fn rendering_for(
     {
         return (Arc::new(parsed), Found::Disk);
     }
-    (Arc::new(parse_page(catalog, page, key)), Found::Rendered)
+    let mut parsed = parse_page(catalog, page, key);
+    // Written now, and its HTML dropped from memory, so that memory stays bounded by the
+    // threads at work rather than the size of the site.
+    if let Some(disk) = disk {
+        disk.store(key, &mut parsed);
+    }
+    (Arc::new(parsed), Found::Rendered)
 }
 
 fn parse_page(catalog: &Catalog, page: usize, key: &RenderKey) -> Parsed {

@@ -35,7 +35,7 @@ pub enum LinkKind {
 }
 
 /// What a link destination resolved to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Resolution {
     /// Left as written (another site, a scheme such as `mailto:`).
     Unchanged,
@@ -45,7 +45,7 @@ pub enum Resolution {
     Broken { reason: String },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LinkTarget {
     /// A page of the portal, by its site-relative output path, and the anchor asked for.
     /// (An address, not an index, so that a rendering stays valid when other pages come
@@ -151,16 +151,22 @@ struct IncludeUse {
 
 /// A page's links resolved against its version (stage (c)): what the link check reads, and
 /// the values that fill the rendering's slots.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Linked {
     pub links: Vec<LinkUse>,
     fills: Vec<String>,
 }
 
 impl Parsed {
-    /// The final body HTML of a page with these links.
-    pub fn html(&self, linked: &Linked) -> String {
+    /// The final body HTML of a page with these links (read back from the rendering cache
+    /// when the body was spilled there).
+    pub fn html(&self, linked: &Linked) -> std::io::Result<String> {
         self.body.join(&linked.fills)
+    }
+
+    /// The body, for the rendering cache to write and spill.
+    pub(crate) fn body_mut(&mut self) -> &mut SlottedHtml {
+        &mut self.body
     }
 
     /// Whether `{% include %}` would pull in the same files through `includes`: when it
@@ -230,7 +236,7 @@ pub struct TocEntry {
 }
 
 /// One link or image in a page, where it was written and what it resolved to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LinkUse {
     pub line: u32,
     pub written: String,
@@ -506,7 +512,8 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
     );
     let linked = link(&parsed, context.resolver);
     Rendered {
-        html: parsed.html(&linked),
+        // Held in memory: joining cannot fail.
+        html: parsed.html(&linked).unwrap_or_default(),
         title: parsed.title,
         front_matter: parsed.front_matter,
         toc: parsed.toc,

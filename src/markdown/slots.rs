@@ -16,6 +16,8 @@
 
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -62,65 +64,126 @@ impl Tokens {
 
 /// HTML with its slots cut out: `pieces[0] slot[0] pieces[1] … slot[n-1] pieces[n]`, where a
 /// slot may occur more than once (an HTML parser can clone a formatting element such as `<a>`).
+/// The HTML itself may live in a file of the rendering cache instead of in memory (see
+/// [`Body`]); only the slots' positions are serialized.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct SlottedHtml {
-    html: String,
+    #[serde(skip)]
+    html: Body,
     /// (byte offset in `html`, slot index), in order.
     at: Vec<(u32, u32)>,
 }
 
+/// Where the HTML of a rendering is: in memory, or at a place in a file (the rendering
+/// cache keeps every page's HTML on disk so that a build's memory does not grow with the
+/// site: compose reads each body back once, when it writes the page).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) enum Body {
+    /// Not known (a rendering read from a cache file before its place was set).
+    #[default]
+    Missing,
+    Held(String),
+    Spilled {
+        file: Arc<PathBuf>,
+        offset: u64,
+        len: usize,
+    },
+}
+
 impl SlottedHtml {
     /// The HTML with each slot replaced by `fills[slot]`.
-    pub fn join(&self, fills: &[String]) -> String {
+    pub fn join(&self, fills: &[String]) -> std::io::Result<String> {
+        let html = match &self.html {
+            Body::Held(html) => std::borrow::Cow::Borrowed(html.as_str()),
+            Body::Spilled { file, offset, len } => {
+                std::borrow::Cow::Owned(read_at(file, *offset, *len)?)
+            }
+            Body::Missing => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "the rendering's HTML is not known",
+                ));
+            }
+        };
         let extra: usize = self
             .at
             .iter()
             .map(|&(_, slot)| fills.get(slot as usize).map_or(0, String::len))
             .sum();
-        let mut out = String::with_capacity(self.html.len() + extra);
+        let mut out = String::with_capacity(html.len() + extra);
         let mut copied = 0;
         for &(offset, slot) in &self.at {
-            let offset = offset as usize;
-            out.push_str(&self.html[copied..offset]);
+            let offset = (offset as usize).min(html.len());
+            let Some(piece) = html.get(copied..offset) else {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "a slot is not at a character boundary",
+                ));
+            };
+            out.push_str(piece);
             if let Some(fill) = fills.get(slot as usize) {
                 out.push_str(fill);
             }
             copied = offset;
         }
-        out.push_str(&self.html[copied..]);
-        out
+        out.push_str(html.get(copied..).unwrap_or_default());
+        Ok(out)
     }
+
+    /// The HTML, when it is held in memory.
+    pub fn held(&self) -> Option<&str> {
+        match &self.html {
+            Body::Held(html) => Some(html),
+            _ => None,
+        }
+    }
+
+    /// From now on the HTML is read from `len` bytes at `offset` in `file`.
+    pub fn spill(&mut self, file: Arc<PathBuf>, offset: u64, len: usize) {
+        self.html = Body::Spilled { file, offset, len };
+    }
+}
+
+fn read_at(file: &Path, offset: u64, len: usize) -> std::io::Result<String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(file)?;
+    file.seek(SeekFrom::Start(offset))?;
+    let mut bytes = vec![0; len];
+    file.read_exact(&mut bytes)?;
+    String::from_utf8(bytes)
+        .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))
 }
 
 /// Takes the tokens of `tokens` out of `html`. Tokens naming no slot (`slots` of them) are
 /// dropped too.
 pub(crate) fn cut(html: &str, tokens: &Tokens, slots: usize) -> SlottedHtml {
-    let mut out = SlottedHtml {
-        html: String::with_capacity(html.len()),
-        at: Vec::new(),
-    };
+    let mut out = String::with_capacity(html.len());
+    let mut at = Vec::new();
     let mut rest = html;
     while let Some(start) = rest.find(&tokens.prefix) {
-        out.html.push_str(&rest[..start]);
+        out.push_str(&rest[..start]);
         let after = &rest[start + tokens.prefix.len()..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
         let index = after[..digits].parse::<usize>().ok();
         match (index, after[digits..].strip_prefix('q')) {
             (Some(index), Some(tail)) => {
                 if index < slots {
-                    out.at.push((out.html.len() as u32, index as u32));
+                    at.push((out.len() as u32, index as u32));
                 }
                 rest = tail;
             }
             // Not a token after all (cannot happen: the prefix is the page's own).
             _ => {
-                out.html.push_str(&tokens.prefix);
+                out.push_str(&tokens.prefix);
                 rest = after;
             }
         }
     }
-    out.html.push_str(rest);
-    out
+    out.push_str(rest);
+    SlottedHtml {
+        html: Body::Held(out),
+        at,
+    }
 }
 
 /// Whether a destination, as a browser will read it, names no scheme other than http(s):
@@ -200,7 +263,7 @@ mod tests {
         );
         let slotted = cut(&html, &tokens, 2);
         assert_eq!(
-            slotted.join(&["a.html".into(), "Title".into()]),
+            slotted.join(&["a.html".into(), "Title".into()]).unwrap(),
             "<a href=\"a.html\">x</a> <b>Title</b> <a href=\"a.html\">again</a>"
         );
     }
@@ -211,7 +274,10 @@ mod tests {
         let other = Tokens::for_text("other page");
         let html = format!("{} {}", other.token(0), tokens.token(7));
         let slotted = cut(&html, &tokens, 2);
-        assert_eq!(slotted.join(&["X".into()]), format!("{} ", other.token(0)));
+        assert_eq!(
+            slotted.join(&["X".into()]).unwrap(),
+            format!("{} ", other.token(0))
+        );
     }
 
     #[test]

@@ -4,9 +4,12 @@
 //! One file per rendering, named by its key (blob id, trust, embeds), in a folder named by
 //! the Portico binary that made it: another version of Portico, or the same version built
 //! again, never reads renderings it did not make (the folders of other binaries are removed).
-//! Every file starts with a line naming its key, then the rendering as JSON; a file that is
-//! unreadable, foreign, truncated or of another key is ignored and rendered again, so a
-//! corrupt cache costs time, never correctness. Files are written whole (a temporary file
+//! Every file starts with a line naming its key, a line with the length of what follows as
+//! JSON (the rendering without its HTML), then the HTML as it is: a build keeps only the
+//! JSON part in memory and reads each page's HTML back when it writes the page, so its
+//! memory does not grow with the site. A file that is unreadable, foreign, truncated or of
+//! another key is ignored and rendered again, so a corrupt cache costs time, never
+//! correctness. Files are written whole (a temporary file
 //! renamed into place), so concurrent builds sharing the cache only ever read complete
 //! files. After a build, renderings it did not use are removed: the cache holds one portal's
 //! texts, not every text ever seen.
@@ -14,10 +17,9 @@
 use std::collections::HashSet;
 use std::fs;
 use std::hash::{Hash, Hasher};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
-
-use rayon::prelude::*;
 
 use super::RenderKey;
 use crate::markdown::Parsed;
@@ -25,7 +27,7 @@ use crate::markdown::Parsed;
 /// The folder under `cache_dir` holding renderings.
 const FOLDER: &str = "renderings";
 /// Bumped when the file layout changes (the binary identity covers the rest).
-const LAYOUT: &str = "portico-rendering 1";
+const LAYOUT: &str = "portico-rendering 2";
 
 pub(crate) struct DiskCache {
     dir: PathBuf,
@@ -48,30 +50,55 @@ impl DiskCache {
         Some(DiskCache { dir })
     }
 
-    /// The rendering of `key`, if a readable one of this binary is on disk.
+    /// The rendering of `key`, if a readable one of this binary is on disk. Its HTML stays
+    /// on disk (read back when the page is composed).
     pub fn load(&self, key: &RenderKey) -> Option<Parsed> {
-        let bytes = fs::read(self.dir.join(file_name(key))).ok()?;
-        let header = header(key);
-        let json = bytes.strip_prefix(header.as_bytes())?;
-        serde_json::from_slice(json).ok()
+        let path = self.dir.join(file_name(key));
+        let file = fs::File::open(&path).ok()?;
+        let total = file.metadata().ok()?.len();
+        let mut reader = BufReader::new(file);
+        let mut line = String::new();
+        reader.read_line(&mut line).ok()?;
+        if line != header(key) {
+            return None;
+        }
+        let mut length = String::new();
+        reader.read_line(&mut length).ok()?;
+        let json_len: usize = length.trim_end().parse().ok()?;
+        let mut json = vec![0; json_len];
+        reader.read_exact(&mut json).ok()?;
+        let mut parsed: Parsed = serde_json::from_slice(&json).ok()?;
+        let offset = (line.len() + length.len() + json_len) as u64;
+        let body_len = usize::try_from(total.checked_sub(offset)?).ok()?;
+        parsed.body_mut().spill(Arc::new(path), offset, body_len);
+        Some(parsed)
     }
 
-    /// Writes renderings made by this build (failures only cost the next build time).
-    pub fn store(&self, entries: &[(&RenderKey, &Arc<Parsed>)]) {
-        entries.par_iter().for_each(|(key, parsed)| {
-            let Ok(json) = serde_json::to_vec(parsed.as_ref()) else {
-                return;
-            };
-            let name = file_name(key);
-            let temporary = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
-            let mut bytes = header(key).into_bytes();
-            bytes.extend_from_slice(&json);
-            if fs::write(&temporary, &bytes).is_err()
-                || fs::rename(&temporary, self.dir.join(&name)).is_err()
-            {
-                let _ = fs::remove_file(&temporary);
-            }
-        });
+    /// Writes a rendering made by this build, and from then on reads its HTML from the file
+    /// (a failure to write only costs memory, and the next build time).
+    pub fn store(&self, key: &RenderKey, parsed: &mut Parsed) {
+        let Some(html) = parsed.body_mut().held() else {
+            return;
+        };
+        let html_len = html.len();
+        let Ok(json) = serde_json::to_vec(&*parsed) else {
+            return;
+        };
+        let name = file_name(key);
+        let mut bytes = header(key).into_bytes();
+        bytes.extend_from_slice(format!("{}\n", json.len()).as_bytes());
+        bytes.extend_from_slice(&json);
+        let offset = bytes.len() as u64;
+        if let Some(html) = parsed.body_mut().held() {
+            bytes.extend_from_slice(html.as_bytes());
+        }
+        let path = self.dir.join(&name);
+        let temporary = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        if fs::write(&temporary, &bytes).is_ok() && fs::rename(&temporary, &path).is_ok() {
+            parsed.body_mut().spill(Arc::new(path), offset, html_len);
+        } else {
+            let _ = fs::remove_file(&temporary);
+        }
     }
 
     /// Removes the renderings of texts no page of this build has.
@@ -147,35 +174,47 @@ mod tests {
         )
     }
 
+    fn body(parsed: &Parsed) -> String {
+        parsed.html(&markdown::Linked::default()).unwrap()
+    }
+
     #[test]
     fn a_stored_rendering_is_loaded_back_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
         let cache = DiskCache::open(dir.path()).unwrap();
-        let page = Arc::new(parsed("# Title\n\nSee [setup](setup.md).\n"));
-        cache.store(&[(&key("abc"), &page)]);
-        assert_eq!(cache.load(&key("abc")).as_ref(), Some(page.as_ref()));
-        assert_eq!(cache.load(&key("other")), None);
+        let original = parsed("# Title\n\nSee [setup](setup.md) and `code`.\n");
+        let mut stored = original.clone();
+        cache.store(&key("abc"), &mut stored);
+        // The stored rendering now reads its HTML from the file.
+        assert!(stored.body_mut().held().is_none());
+        assert_eq!(body(&stored), body(&original));
+        let loaded = cache.load(&key("abc")).unwrap();
+        assert_eq!(body(&loaded), body(&original));
+        assert_eq!(
+            (&loaded.toc, &loaded.links),
+            (&original.toc, &original.links)
+        );
+        assert!(cache.load(&key("other")).is_none());
     }
 
     #[test]
     fn corrupt_or_foreign_files_are_ignored() {
         let dir = tempfile::tempdir().unwrap();
         let cache = DiskCache::open(dir.path()).unwrap();
-        let page = Arc::new(parsed("# Title\n"));
-        cache.store(&[(&key("abc"), &page)]);
+        cache.store(&key("abc"), &mut parsed("# Title\n"));
         let path = cache.dir.join(file_name(&key("abc")));
         let whole = fs::read(&path).unwrap();
-        // Truncated.
-        fs::write(&path, &whole[..whole.len() / 2]).unwrap();
-        assert_eq!(cache.load(&key("abc")), None);
+        // Truncated inside the JSON.
+        fs::write(&path, &whole[..header(&key("abc")).len() + 8]).unwrap();
+        assert!(cache.load(&key("abc")).is_none());
         // Another key's file under this name.
         let mut foreign = header(&key("xyz")).into_bytes();
         foreign.extend_from_slice(&whole[header(&key("abc")).len()..]);
         fs::write(&path, foreign).unwrap();
-        assert_eq!(cache.load(&key("abc")), None);
+        assert!(cache.load(&key("abc")).is_none());
         // Not JSON at all.
         fs::write(&path, b"\0\0garbage").unwrap();
-        assert_eq!(cache.load(&key("abc")), None);
+        assert!(cache.load(&key("abc")).is_none());
     }
 
     #[test]
@@ -185,8 +224,8 @@ mod tests {
         fs::create_dir_all(&stale).unwrap();
         let cache = DiskCache::open(dir.path()).unwrap();
         assert!(!stale.exists());
-        let page = Arc::new(parsed("# A\n"));
-        cache.store(&[(&key("a"), &page), (&key("b"), &page)]);
+        cache.store(&key("a"), &mut parsed("# A\n"));
+        cache.store(&key("b"), &mut parsed("# B\n"));
         cache.prune([key("a")].iter());
         assert!(cache.load(&key("a")).is_some());
         assert!(cache.load(&key("b")).is_none());

@@ -82,7 +82,7 @@ pub(crate) fn index(
     // group's documents, only the current version's terms are kept for the latter.
     let indexed: Vec<GroupIndex> = groups
         .par_iter()
-        .map(|group| index_group(group, &documents, rendered, sink))
+        .map(|group| index_group(group, &documents, catalog, rendered, sink))
         .collect::<anyhow::Result<_>>()?;
     let mut files = Vec::new();
     let mut current: Vec<(usize, DocumentTerms)> = Vec::new();
@@ -124,6 +124,7 @@ struct GroupIndex {
 fn index_group(
     group: &Group,
     documents: &[Document],
+    catalog: &Catalog,
     rendered: &RenderedPages,
     sink: &dyn Sink,
 ) -> anyhow::Result<GroupIndex> {
@@ -134,7 +135,7 @@ fn index_group(
             let page = documents[id].page;
             analyse(
                 &documents[id],
-                &rendered.html(page),
+                &rendered.html(catalog, page),
                 &rendered.parsed[page].toc,
             )
         })
