@@ -28,6 +28,7 @@ mod config;
 pub mod demo;
 mod diagnostics;
 mod escape;
+mod last_build;
 mod linkcheck;
 pub mod list;
 mod markdown;
@@ -106,6 +107,11 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// How long each stage took, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Each integration as built: versions, refs, commits.
+    pub catalog: Vec<report::IntegrationSummary>,
+    /// The inputs were exactly those of the build already published in the output folder:
+    /// nothing was built or written, and the report is that build's (see `last_build`).
+    pub unchanged: bool,
 }
 
 impl BuildReport {
@@ -163,12 +169,14 @@ impl BuildFailure {
 
 /// Builds the site and publishes it atomically. The site stays available to the caller
 /// (for `--report`).
-pub fn build(options: &BuildOptions) -> Result<(BuildReport, Site), BuildFailure> {
+/// The site is `None` when nothing was built because nothing changed (see
+/// [`BuildReport::unchanged`]).
+pub fn build(options: &BuildOptions) -> Result<(BuildReport, Option<Site>), BuildFailure> {
     run(options, true)
 }
 
 /// Validates everything `build` validates, writing nothing.
-pub fn check(options: &BuildOptions) -> Result<(BuildReport, Site), BuildFailure> {
+pub fn check(options: &BuildOptions) -> Result<(BuildReport, Option<Site>), BuildFailure> {
     run(options, false)
 }
 
@@ -269,11 +277,33 @@ fn claim_output(
     Ok(Some(output))
 }
 
-fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Site), BuildFailure> {
+fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Option<Site>), BuildFailure> {
     let started = Instant::now();
     // Before any work: a build that may not write where it was asked to fails at once.
     let config = load_config(options).map_err(BuildFailure::early)?;
     let output = claim_output(&config, options.quiet, write).map_err(BuildFailure::early)?;
+    let fetched = site::Fetched::now(options, &config);
+    // A build of exactly the inputs of the one already published has nothing to do.
+    let inputs = write
+        .then(|| last_build::inputs(&config, options, &fetched.mirrors))
+        .flatten();
+    if let Some(mut report) = inputs
+        .as_deref()
+        .and_then(|inputs| last_build::unchanged(&config, inputs))
+    {
+        report.elapsed = started.elapsed();
+        return match blocked(&report, 0, options) {
+            Some(reason) => Err(BuildFailure {
+                reason,
+                report: Some(Box::new(report)),
+                site: None,
+            }),
+            None => Ok((report, None)),
+        };
+    }
+    if write {
+        last_build::forget(&config);
+    }
     // A build writes its files into a staging folder as they are made; `check` counts them.
     let staging = output
         .as_ref()
@@ -285,20 +315,61 @@ fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Site), Build
         Some(staging) => staging,
         None => &discard,
     };
-    let mut site = Site::assemble_from(options, config, ReadOptions::default(), Some(sink))
-        .map_err(BuildFailure::early)?;
+    let mut site = Site::assemble_from(
+        options,
+        config,
+        ReadOptions::default(),
+        Some(sink),
+        Some(fetched),
+    )
+    .map_err(BuildFailure::early)?;
     site.file_count = staging
         .as_ref()
         .map_or(discard.len(), publish::Staging::len);
     let mut report = site.report(started);
     let unreadable = site.unreadable();
+    let blocked = blocked(&report, unreadable, options);
+    let mut published = false;
+    if let Some(staging) = staging.filter(|_| blocked.is_none()) {
+        // With manifest.json.
+        report.files = site.file_count + 1;
+        let publishing = Instant::now();
+        staging.publish().map_err(BuildFailure::early)?;
+        site.timings.push(("publish", publishing.elapsed()));
+        report.timings = site.timings.clone();
+        report.output = Some(site.config.build.output_dir.clone());
+        published = true;
+    }
+    let reason = blocked.or_else(|| {
+        (unreadable > 0).then(|| {
+            format!(
+                "{unreadable} integration(s) could not be read; the others were {}",
+                if write { "published" } else { "checked" }
+            )
+        })
+    });
+    report.elapsed = started.elapsed();
+    if let (true, None, Some(inputs)) = (published, &reason, &inputs) {
+        last_build::remember(&site.config, inputs, &report);
+    }
+    match reason {
+        Some(reason) => Err(BuildFailure {
+            reason,
+            report: Some(Box::new(report)),
+            site: Some(Box::new(site)),
+        }),
+        None => Ok((report, Some(site))),
+    }
+}
 
-    // With --keep-going, unreadable integrations do not block publishing the others,
-    // but the build still fails so that CI notices.
+/// Why a build with this report may not publish, if it may not. With --keep-going,
+/// unreadable integrations do not block publishing the others (the build still fails, so
+/// that CI notices).
+fn blocked(report: &BuildReport, unreadable: usize, options: &BuildOptions) -> Option<String> {
     let errors = report.count(Severity::Error);
     let excused = if options.keep_going { unreadable } else { 0 };
     let warnings = report.count(Severity::Warning);
-    let blocked = if unreadable > 0 && !options.keep_going {
+    if unreadable > 0 && !options.keep_going {
         Some(format!(
             "{unreadable} integration(s) could not be read, so nothing was published; fix them or pass --keep-going to publish the others"
         ))
@@ -313,32 +384,6 @@ fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Site), Build
         ))
     } else {
         None
-    };
-    if let Some(staging) = staging.filter(|_| blocked.is_none()) {
-        // With manifest.json.
-        report.files = site.file_count + 1;
-        let publishing = Instant::now();
-        staging.publish().map_err(BuildFailure::early)?;
-        site.timings.push(("publish", publishing.elapsed()));
-        report.timings = site.timings.clone();
-        report.output = Some(site.config.build.output_dir.clone());
-    }
-    let reason = blocked.or_else(|| {
-        (unreadable > 0).then(|| {
-            format!(
-                "{unreadable} integration(s) could not be read; the others were {}",
-                if write { "published" } else { "checked" }
-            )
-        })
-    });
-    report.elapsed = started.elapsed();
-    match reason {
-        Some(reason) => Err(BuildFailure {
-            reason,
-            report: Some(Box::new(report)),
-            site: Some(Box::new(site)),
-        }),
-        None => Ok((report, site)),
     }
 }
 

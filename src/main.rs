@@ -245,11 +245,11 @@ fn summary(report: &BuildReport) -> String {
 fn finish(
     what: &str,
     options: &BuildOptions,
-    result: Result<(BuildReport, Site), BuildFailure>,
+    result: Result<(BuildReport, Option<Site>), BuildFailure>,
     report_file: Option<&Path>,
 ) -> Result<(), ()> {
     let (report, site, failure) = match &result {
-        Ok((report, site)) => (Some(report), Some(site), None),
+        Ok((report, site)) => (Some(report), site.as_ref(), None),
         Err(failure) => (
             failure.report.as_deref(),
             failure.site.as_deref(),
@@ -260,8 +260,14 @@ fn finish(
     if let Some(report) = report {
         print_diagnostics(report, options.quiet, annotations.as_ref());
         // The summary only means something once the sources were read.
-        if !options.quiet && site.is_some() {
+        if !options.quiet && (site.is_some() || report.unchanged) {
             match (&report.output, failure) {
+                (Some(output), None) if report.unchanged => eprintln!(
+                    "{} is up to date: nothing changed since the build that wrote its {} files: {}",
+                    output.display(),
+                    report.files,
+                    summary(report)
+                ),
                 (Some(output), None) => {
                     eprintln!(
                         "built {} files into {}: {}",
@@ -282,7 +288,7 @@ fn finish(
     if let Some(path) = report_file {
         // One shape whether or not the build got far: an early failure has no counts.
         let nothing = BuildReport::default();
-        let json = portico::report::json(report.unwrap_or(&nothing), site, failure);
+        let json = portico::report::json(report.unwrap_or(&nothing), failure);
         if let Err(err) = std::fs::write(path, json) {
             eprintln!("error: cannot write the report {}: {err}", path.display());
             succeeded = false;

@@ -23,7 +23,7 @@ use crate::diagnostics::Diagnostic;
 use crate::linkcheck;
 use crate::markdown::{self, Linked, ParseContext, Parsed, gitbook};
 
-pub(crate) use disk_cache::DiskCache;
+pub(crate) use disk_cache::{DiskCache, binary_identity};
 
 /// Renderings kept between builds while serving, and the previous build's links (to tell
 /// which pages changed).

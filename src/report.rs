@@ -5,19 +5,66 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use crate::BuildReport;
+use crate::catalog::Catalog;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::{BuildReport, Site};
+
+/// An integration as built: its versions with their refs and commits (for the report).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntegrationSummary {
+    pub id: String,
+    pub name: String,
+    pub default_branch: String,
+    pub versions: Vec<VersionSummary>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionSummary {
+    pub label: String,
+    pub current: bool,
+    #[serde(rename = "ref")]
+    pub ref_name: String,
+    pub commit: String,
+    pub pages: usize,
+}
+
+/// What the report says about each integration of `catalog`.
+pub(crate) fn summarize(catalog: &Catalog) -> Vec<IntegrationSummary> {
+    catalog
+        .integrations
+        .iter()
+        .map(|integration| IntegrationSummary {
+            id: integration.id.clone(),
+            name: integration.name.clone(),
+            default_branch: integration.default_branch.clone(),
+            versions: integration
+                .versions
+                .iter()
+                .map(|version| VersionSummary {
+                    label: version.label.as_str().to_string(),
+                    current: version.is_current(),
+                    ref_name: version.origin.ref_name(),
+                    commit: version.commit.clone(),
+                    pages: version.docs.pages.len(),
+                })
+                .collect(),
+        })
+        .collect()
+}
 
 /// The build report: integrations and their versions (with commit ids), page counts,
 /// every warning and error, and how long each stage took.
-pub fn json(report: &BuildReport, site: Option<&Site>, failure: Option<&str>) -> String {
+pub fn json(report: &BuildReport, failure: Option<&str>) -> String {
     #[derive(Serialize)]
     struct Document<'a> {
         ok: bool,
         failure: Option<&'a str>,
         output: Option<String>,
+        /// True when the inputs were those of the build already in the output folder, so
+        /// nothing was built again.
+        unchanged: bool,
         pages: usize,
         files: usize,
         broken_links: usize,
@@ -25,7 +72,7 @@ pub fn json(report: &BuildReport, site: Option<&Site>, failure: Option<&str>) ->
         warnings: usize,
         elapsed_ms: u128,
         timings_ms: Vec<Timing>,
-        integrations: Vec<Integration<'a>>,
+        integrations: &'a [IntegrationSummary],
         diagnostics: &'a [Diagnostic],
     }
     #[derive(Serialize)]
@@ -33,50 +80,11 @@ pub fn json(report: &BuildReport, site: Option<&Site>, failure: Option<&str>) ->
         stage: &'static str,
         ms: u128,
     }
-    #[derive(Serialize)]
-    struct Integration<'a> {
-        id: &'a str,
-        name: &'a str,
-        default_branch: &'a str,
-        versions: Vec<Version<'a>>,
-    }
-    #[derive(Serialize)]
-    struct Version<'a> {
-        label: &'a str,
-        current: bool,
-        #[serde(rename = "ref")]
-        ref_name: String,
-        commit: &'a str,
-        pages: usize,
-    }
-    let integrations = site
-        .map(|site| {
-            site.catalog
-                .integrations
-                .iter()
-                .map(|integration| Integration {
-                    id: &integration.id,
-                    name: &integration.name,
-                    default_branch: &integration.default_branch,
-                    versions: integration
-                        .versions
-                        .iter()
-                        .map(|version| Version {
-                            label: version.label.as_str(),
-                            current: version.is_current(),
-                            ref_name: version.origin.ref_name(),
-                            commit: &version.commit,
-                            pages: version.docs.pages.len(),
-                        })
-                        .collect(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
     let document = Document {
         ok: failure.is_none(),
         failure,
         output: report.output.as_ref().map(|p| p.display().to_string()),
+        unchanged: report.unchanged,
         pages: report.pages,
         files: report.files,
         broken_links: report.broken_links,
@@ -91,7 +99,7 @@ pub fn json(report: &BuildReport, site: Option<&Site>, failure: Option<&str>) ->
                 ms: time.as_millis(),
             })
             .collect(),
-        integrations,
+        integrations: &report.catalog,
         diagnostics: &report.diagnostics,
     };
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_else(|_| "{}".to_string());

@@ -15,7 +15,7 @@ use crate::compose::{InMemory, OutputFile, Sink};
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::render::{RenderCache, RenderedPages};
-use crate::source::{self, Mirrors, ReadOptions, Reread, Sources};
+use crate::source::{self, MirrorLocks, Mirrors, ReadOptions, Reread, Sources};
 use crate::theme::{self, Theme};
 use crate::{BuildOptions, BuildReport, fetch_settings, load_config, stages};
 
@@ -66,24 +66,27 @@ pub struct Site {
 impl Site {
     /// Runs the whole pipeline (publishing excluded).
     pub fn assemble(options: &BuildOptions, read: ReadOptions) -> anyhow::Result<Site> {
-        Site::assemble_from(options, load_config(options)?, read, None)
+        Site::assemble_from(options, load_config(options)?, read, None, None)
     }
 
     /// [`Site::assemble`] with `site.toml` already loaded (the build checked its output
     /// folder against it first).
-    /// With a `sink`, the files go there instead of into [`Site::files`].
+    /// With a `sink`, the files go there instead of into [`Site::files`]; with `fetched`,
+    /// remote repositories are not fetched again.
     pub(crate) fn assemble_from(
         options: &BuildOptions,
         config: SiteConfig,
         read: ReadOptions,
         sink: Option<&dyn Sink>,
+        fetched: Option<Fetched>,
     ) -> anyhow::Result<Site> {
+        let fetched = fetched.unwrap_or_else(|| Fetched::now(options, &config));
         Site::assemble_with(
             options,
             config,
             read,
             &mut RenderCache::default(),
-            None,
+            fetched,
             sink,
         )
     }
@@ -95,16 +98,17 @@ impl Site {
         config: SiteConfig,
         read: ReadOptions,
         cache: &mut RenderCache,
-        earlier: Option<(&SiteConfig, &Mirrors)>,
+        fetched: Fetched,
         sink: Option<&dyn Sink>,
     ) -> anyhow::Result<Site> {
-        let mut clock = Instant::now();
-        let mut timings = Vec::new();
+        let Fetched {
+            mirrors,
+            reading,
+            took,
+        } = fetched;
+        let mut timings = vec![("fetch", took)];
+        let clock = Instant::now();
         let theme = theme::load(&config.root, &config.site.theme)?;
-        let (mirrors, reading) =
-            source::fetch_remotes(&config, &fetch_settings(options, &config), earlier);
-        timings.push(("fetch", clock.elapsed()));
-        clock = Instant::now();
         let sources = source::aggregate_with(&config, read, None, &mirrors);
         // Read: other Portico processes sharing the cache may update the mirrors again.
         drop(reading);
@@ -145,12 +149,14 @@ impl Site {
         if changes.config {
             // Everything is read again; renderings whose inputs did not change are kept, and
             // remote repositories are fetched again only if their settings changed.
+            let config = load_config(&self.options)?;
+            let fetched = Fetched::reusing(&self.options, &config, (&self.config, &self.mirrors));
             *self = Site::assemble_with(
                 &self.options,
-                load_config(&self.options)?,
+                config,
                 self.read,
                 &mut self.render_cache,
-                Some((&self.config, &self.mirrors)),
+                fetched,
                 None,
             )?;
             return Ok(());
@@ -233,6 +239,46 @@ impl Site {
             output: None,
             elapsed: started.elapsed(),
             timings: self.timings.clone(),
+            catalog: crate::report::summarize(&self.catalog),
+            unchanged: false,
+        }
+    }
+}
+
+/// Remote repositories fetched (mirrors, held for reading) before the sources are read.
+pub(crate) struct Fetched {
+    pub mirrors: Mirrors,
+    pub reading: MirrorLocks,
+    pub took: Duration,
+}
+
+impl Fetched {
+    /// Fetches every remote repository (or, offline, finds its mirror).
+    pub(crate) fn now(options: &BuildOptions, config: &SiteConfig) -> Fetched {
+        Fetched::fetch(options, config, None)
+    }
+
+    /// Fetches again only the repositories whose settings changed since `earlier`.
+    fn reusing(
+        options: &BuildOptions,
+        config: &SiteConfig,
+        earlier: (&SiteConfig, &Mirrors),
+    ) -> Fetched {
+        Fetched::fetch(options, config, Some(earlier))
+    }
+
+    fn fetch(
+        options: &BuildOptions,
+        config: &SiteConfig,
+        earlier: Option<(&SiteConfig, &Mirrors)>,
+    ) -> Fetched {
+        let clock = Instant::now();
+        let (mirrors, reading) =
+            source::fetch_remotes(config, &fetch_settings(options, config), earlier);
+        Fetched {
+            mirrors,
+            reading,
+            took: clock.elapsed(),
         }
     }
 }

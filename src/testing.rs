@@ -42,3 +42,16 @@ pub mod serve {
 pub mod source {
     pub use crate::source::parse_manifest;
 }
+
+pub mod site {
+    pub use crate::site::{Changes, Site};
+    pub use crate::source::ReadOptions;
+
+    /// Every file a site held in memory has, by path.
+    pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
+        site.files
+            .iter()
+            .map(|file| (file.path.clone(), file.bytes.to_vec()))
+            .collect()
+    }
+}

@@ -87,7 +87,16 @@ pub(crate) enum Body {
         file: Arc<PathBuf>,
         offset: u64,
         len: usize,
+        /// [`body_hash`] of the HTML, checked when it is read back.
+        hash: u64,
     },
+}
+
+/// A hash of a rendering's HTML, to tell a damaged cache file from a good one.
+pub(crate) fn body_hash(html: &[u8]) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    html.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl SlottedHtml {
@@ -95,9 +104,12 @@ impl SlottedHtml {
     pub fn join(&self, fills: &[String]) -> std::io::Result<String> {
         let html = match &self.html {
             Body::Held(html) => std::borrow::Cow::Borrowed(html.as_str()),
-            Body::Spilled { file, offset, len } => {
-                std::borrow::Cow::Owned(read_at(file, *offset, *len)?)
-            }
+            Body::Spilled {
+                file,
+                offset,
+                len,
+                hash,
+            } => std::borrow::Cow::Owned(read_at(file, *offset, *len, *hash)?),
             Body::Missing => {
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::NotFound,
@@ -138,18 +150,30 @@ impl SlottedHtml {
         }
     }
 
-    /// From now on the HTML is read from `len` bytes at `offset` in `file`.
-    pub fn spill(&mut self, file: Arc<PathBuf>, offset: u64, len: usize) {
-        self.html = Body::Spilled { file, offset, len };
+    /// From now on the HTML is read from `len` bytes at `offset` in `file`, whose hash
+    /// must be `hash`.
+    pub fn spill(&mut self, file: Arc<PathBuf>, offset: u64, len: usize, hash: u64) {
+        self.html = Body::Spilled {
+            file,
+            offset,
+            len,
+            hash,
+        };
     }
 }
 
-fn read_at(file: &Path, offset: u64, len: usize) -> std::io::Result<String> {
+fn read_at(file: &Path, offset: u64, len: usize, hash: u64) -> std::io::Result<String> {
     use std::io::{Read, Seek, SeekFrom};
     let mut file = std::fs::File::open(file)?;
     file.seek(SeekFrom::Start(offset))?;
     let mut bytes = vec![0; len];
     file.read_exact(&mut bytes)?;
+    if body_hash(&bytes) != hash {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "the cached HTML was damaged",
+        ));
+    }
     String::from_utf8(bytes)
         .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))
 }

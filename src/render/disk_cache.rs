@@ -4,8 +4,8 @@
 //! One file per rendering, named by its key (blob id, trust, embeds), in a folder named by
 //! the Portico binary that made it: another version of Portico, or the same version built
 //! again, never reads renderings it did not make (the folders of other binaries are removed).
-//! Every file starts with a line naming its key, a line with the length of what follows as
-//! JSON (the rendering without its HTML), then the HTML as it is: a build keeps only the
+//! Every file starts with a line naming its key, a line with the lengths of what follows
+//! (the rendering without its HTML, as JSON, then the HTML as it is) and the HTML's hash: a build keeps only the
 //! JSON part in memory and reads each page's HTML back when it writes the page, so its
 //! memory does not grow with the site. A file that is unreadable, foreign, truncated or of
 //! another key is ignored and rendered again, so a corrupt cache costs time, never
@@ -22,12 +22,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use super::RenderKey;
-use crate::markdown::Parsed;
+use crate::markdown::{Parsed, slots};
 
 /// The folder under `cache_dir` holding renderings.
 const FOLDER: &str = "renderings";
 /// Bumped when the file layout changes (the binary identity covers the rest).
-const LAYOUT: &str = "portico-rendering 2";
+const LAYOUT: &str = "portico-rendering 3";
 
 pub(crate) struct DiskCache {
     dir: PathBuf,
@@ -62,15 +62,27 @@ impl DiskCache {
         if line != header(key) {
             return None;
         }
-        let mut length = String::new();
-        reader.read_line(&mut length).ok()?;
-        let json_len: usize = length.trim_end().parse().ok()?;
+        let mut lengths = String::new();
+        reader.read_line(&mut lengths).ok()?;
+        let mut numbers = lengths.split_whitespace().map(str::parse::<u64>);
+        let (Some(Ok(json_len)), Some(Ok(body_len)), Some(Ok(body_hash))) =
+            (numbers.next(), numbers.next(), numbers.next())
+        else {
+            return None;
+        };
+        let json_len = usize::try_from(json_len).ok()?;
+        let body_len = usize::try_from(body_len).ok()?;
         let mut json = vec![0; json_len];
         reader.read_exact(&mut json).ok()?;
         let mut parsed: Parsed = serde_json::from_slice(&json).ok()?;
-        let offset = (line.len() + length.len() + json_len) as u64;
-        let body_len = usize::try_from(total.checked_sub(offset)?).ok()?;
-        parsed.body_mut().spill(Arc::new(path), offset, body_len);
+        let offset = (line.len() + lengths.len() + json_len) as u64;
+        // A truncated file is not read; a damaged body is caught when read back.
+        if total != offset + body_len as u64 {
+            return None;
+        }
+        parsed
+            .body_mut()
+            .spill(Arc::new(path), offset, body_len, body_hash);
         Some(parsed)
     }
 
@@ -81,12 +93,13 @@ impl DiskCache {
             return;
         };
         let html_len = html.len();
+        let hash = slots::body_hash(html.as_bytes());
         let Ok(json) = serde_json::to_vec(&*parsed) else {
             return;
         };
         let name = file_name(key);
         let mut bytes = header(key).into_bytes();
-        bytes.extend_from_slice(format!("{}\n", json.len()).as_bytes());
+        bytes.extend_from_slice(format!("{} {html_len} {hash}\n", json.len()).as_bytes());
         bytes.extend_from_slice(&json);
         let offset = bytes.len() as u64;
         if let Some(html) = parsed.body_mut().held() {
@@ -95,7 +108,9 @@ impl DiskCache {
         let path = self.dir.join(&name);
         let temporary = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
         if fs::write(&temporary, &bytes).is_ok() && fs::rename(&temporary, &path).is_ok() {
-            parsed.body_mut().spill(Arc::new(path), offset, html_len);
+            parsed
+                .body_mut()
+                .spill(Arc::new(path), offset, html_len, hash);
         } else {
             let _ = fs::remove_file(&temporary);
         }
@@ -132,7 +147,7 @@ fn header(key: &RenderKey) -> String {
 
 /// Names this build of Portico: its version and the executable's size and modification
 /// time, so that a rebuilt binary (whose rendering code may differ) starts afresh.
-fn binary_identity() -> &'static str {
+pub(crate) fn binary_identity() -> &'static str {
     static IDENTITY: OnceLock<String> = OnceLock::new();
     IDENTITY.get_or_init(|| {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();

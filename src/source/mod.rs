@@ -9,6 +9,7 @@
 mod content;
 mod docs;
 mod fetch;
+mod fingerprint;
 mod manifest;
 mod refs;
 mod repo;
@@ -26,9 +27,10 @@ use crate::version::VersionLabel;
 
 pub use content::{CONTENT_DIR, PortalContent, content_hash, is_hidden_or_temporary};
 pub use fetch::{
-    DEFAULT_FETCH_JOBS, DEFAULT_NETWORK_TIMEOUT, FetchSettings, Mirrors, fetch_remotes,
-    set_network_timeout,
+    DEFAULT_FETCH_JOBS, DEFAULT_NETWORK_TIMEOUT, FetchSettings, MirrorLocks, Mirrors,
+    fetch_remotes, set_network_timeout,
 };
+pub(crate) use fingerprint::of_inputs as fingerprint;
 pub use manifest::Manifest;
 /// The manifest reader, public only for the property tests (tests/portico/fuzz.rs).
 #[doc(hidden)]
