@@ -129,13 +129,85 @@ impl Output {
             dir,
             written: Mutex::new(HashMap::new()),
             folders: Mutex::new(HashSet::new()),
+            current: Current::read(&self.path),
             published: false,
         })
     }
 }
 
+/// The site now in the output folder, as its `manifest.json` lists it: a new file equal to
+/// one of its files is linked to it rather than written again, and keeps its hash.
+struct Current {
+    dir: PathBuf,
+    /// Site path → (size, SHA-256).
+    files: HashMap<String, (usize, [u8; 32])>,
+    /// When the manifest was written: a file changed after it is not trusted to be what
+    /// the manifest says.
+    listed_at: std::time::SystemTime,
+}
+
+impl Current {
+    fn read(out: &Path) -> Option<Current> {
+        #[derive(serde::Deserialize)]
+        struct Entry {
+            path: String,
+            size: usize,
+            sha256: String,
+        }
+        #[derive(serde::Deserialize)]
+        struct Manifest {
+            files: Vec<Entry>,
+        }
+        let path = out.join(MANIFEST);
+        let listed_at = fs::metadata(&path).ok()?.modified().ok()?;
+        let manifest: Manifest = serde_json::from_slice(&fs::read(&path).ok()?).ok()?;
+        let files = manifest
+            .files
+            .into_iter()
+            .filter_map(|entry| Some((entry.path, (entry.size, unhex(&entry.sha256)?))))
+            .collect();
+        Some(Current {
+            dir: out.to_path_buf(),
+            files,
+            listed_at,
+        })
+    }
+
+    /// Links `target` to the current file at `site_path` when it holds exactly `bytes`;
+    /// returns its hash.
+    fn link(&self, site_path: &str, bytes: &[u8], target: &Path) -> Option<[u8; 32]> {
+        let &(size, hash) = self.files.get(site_path)?;
+        if size != bytes.len() {
+            return None;
+        }
+        let existing = self::site_path(&self.dir, site_path).ok()?;
+        let meta = fs::symlink_metadata(&existing).ok()?;
+        if !meta.is_file() || meta.modified().ok()? > self.listed_at {
+            return None;
+        }
+        if fs::read(&existing).ok()? != bytes {
+            return None;
+        }
+        fs::hard_link(&existing, target).ok()?;
+        Some(hash)
+    }
+}
+
+fn unhex(text: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if text.len() != 64 {
+        return None;
+    }
+    for (index, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(index * 2..index * 2 + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
 /// A site being written: files go straight to disk (memory does not grow with the site),
-/// each hashed as it is written for `manifest.json`.
+/// each hashed as it is written for `manifest.json`. A file identical to the one the
+/// output folder holds at its path is not written again: it is linked to it (a hard link,
+/// so the swap leaves it in place) and keeps the hash the current manifest gives it.
 pub struct Staging<'o> {
     output: &'o Output,
     dir: PathBuf,
@@ -143,6 +215,8 @@ pub struct Staging<'o> {
     written: Mutex<HashMap<String, (usize, [u8; 32])>>,
     /// Folders known to exist.
     folders: Mutex<HashSet<PathBuf>>,
+    /// The site being replaced, whose unchanged files are linked rather than rewritten.
+    current: Option<Current>,
     published: bool,
 }
 
@@ -155,10 +229,8 @@ impl Staging<'_> {
             if written.contains_key(site_path) {
                 return Ok(());
             }
-            written.insert(
-                site_path.to_string(),
-                (bytes.len(), Sha256::digest(bytes).into()),
-            );
+            // Taken now; the hash follows.
+            written.insert(site_path.to_string(), (bytes.len(), [0; 32]));
         }
         let target = self::site_path(&self.dir, site_path)?;
         if let Some(folder) = target.parent()
@@ -168,7 +240,20 @@ impl Staging<'_> {
                 .with_context(|| format!("cannot create {}", folder.display()))?;
             lock(&self.folders).insert(folder.to_path_buf());
         }
-        fs::write(&target, bytes).with_context(|| format!("cannot write {}", target.display()))
+        let linked = self
+            .current
+            .as_ref()
+            .and_then(|current| current.link(site_path, bytes, &target));
+        let hash = match linked {
+            Some(hash) => hash,
+            None => {
+                fs::write(&target, bytes)
+                    .with_context(|| format!("cannot write {}", target.display()))?;
+                Sha256::digest(bytes).into()
+            }
+        };
+        lock(&self.written).insert(site_path.to_string(), (bytes.len(), hash));
+        Ok(())
     }
 
     /// How many files were written.
@@ -466,6 +551,38 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[test]
+    fn unchanged_files_are_linked_not_rewritten_and_keep_their_hash() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(
+            &out,
+            &[file("same.html", "same"), file("edited.html", "before")],
+        )
+        .unwrap();
+        let inode = |name: &str| fs::metadata(out.join(name)).unwrap().ino();
+        let (same, edited) = (inode("same.html"), inode("edited.html"));
+        let manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
+        write(
+            &out,
+            &[file("same.html", "same"), file("edited.html", "after!")],
+        )
+        .unwrap();
+        assert_eq!(inode("same.html"), same, "an unchanged file is linked");
+        assert_ne!(inode("edited.html"), edited);
+        assert_eq!(
+            fs::read_to_string(out.join("edited.html")).unwrap(),
+            "after!"
+        );
+        let again = fs::read_to_string(out.join(MANIFEST)).unwrap();
+        let entry = |manifest: &str| -> Vec<String> {
+            let after = manifest.split("same.html").nth(1).unwrap();
+            after.lines().take(3).map(str::to_string).collect()
+        };
+        assert_eq!(entry(&again), entry(&manifest));
     }
 
     #[test]
