@@ -37,6 +37,7 @@ pub mod render;
 pub mod report;
 mod search;
 pub mod serve;
+mod sidebar;
 mod site;
 pub mod source;
 pub mod theme;

@@ -197,18 +197,49 @@ pub fn file_stem(path: &str) -> String {
         .to_string()
 }
 
-/// The sidebar of one version (or of the portal's own pages).
+/// The sidebar of one version (or of the portal's own pages), indexed once: every entry in
+/// reading order (pre-order, across groups) with its parent, so that previous/next are a
+/// lookup and a page's ancestors a walk up its parents, whatever the number of pages.
 #[derive(Debug, Clone, Default)]
 pub struct Navigation {
-    pub groups: Vec<NavGroup>,
+    groups: Vec<GroupHead>,
+    entries: Vec<NavEntry>,
     /// Pages in reading order (each once), for previous/next.
     order: Vec<usize>,
-    /// Each page's ancestors in the tree, outermost first (first occurrence wins).
-    ancestors: HashMap<usize, Vec<usize>>,
-    /// Title each page has in the navigation.
-    titles: HashMap<usize, String>,
+    /// Each listed page's position in `order` and its first entry.
+    placed: HashMap<usize, Placement>,
+    /// (page, entry) for every entry that opens a page, sorted: all entries of a page are
+    /// adjacent (SUMMARY.md may list a page twice, and every listing is marked).
+    entries_by_page: Vec<(usize, usize)>,
 }
 
+/// A group of the sidebar: its heading and its entries, a range of [`Navigation::entries`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupHead {
+    /// `None` for the first group and for groups opened by a `---` separator.
+    pub title: Option<String>,
+    pub entries: std::ops::Range<usize>,
+}
+
+/// One entry of the sidebar, in [`Navigation::entries`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NavEntry {
+    pub title: String,
+    /// The page this entry opens; `None` for a heading-only entry.
+    pub page: Option<usize>,
+    /// The entry this one is listed under.
+    pub parent: Option<usize>,
+    /// One past this entry's last descendant: its descendants are the entries in between.
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Placement {
+    position: usize,
+    entry: usize,
+}
+
+/// A sidebar group as built, before indexing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NavGroup {
     /// `None` for the first group and for groups opened by a `---` separator.
@@ -216,6 +247,7 @@ pub struct NavGroup {
     pub items: Vec<NavItem>,
 }
 
+/// A sidebar entry as built, before indexing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NavItem {
     pub title: String,
@@ -225,55 +257,168 @@ pub struct NavItem {
 }
 
 impl Navigation {
+    /// Indexes built groups. Iterative, so that a deeply nested SUMMARY.md cannot exhaust
+    /// the stack.
+    pub fn new(groups: Vec<NavGroup>) -> Self {
+        let mut nav = Navigation::default();
+        for group in groups {
+            let first = nav.entries.len();
+            // (entry index, children left to visit), innermost last.
+            let mut stack: Vec<(Option<usize>, std::vec::IntoIter<NavItem>)> =
+                vec![(None, group.items.into_iter())];
+            while let Some((parent, children)) = stack.last_mut() {
+                let parent = *parent;
+                match children.next() {
+                    Some(item) => {
+                        let index = nav.push_entry(item.title, item.page, parent);
+                        stack.push((Some(index), item.children.into_iter()));
+                    }
+                    None => {
+                        stack.pop();
+                        if let Some(done) = parent {
+                            nav.entries[done].end = nav.entries.len();
+                        }
+                    }
+                }
+            }
+            nav.groups.push(GroupHead {
+                title: group.title,
+                entries: first..nav.entries.len(),
+            });
+        }
+        nav.entries_by_page.sort_unstable();
+        nav
+    }
+
+    fn push_entry(&mut self, title: String, page: Option<usize>, parent: Option<usize>) -> usize {
+        let index = self.entries.len();
+        if let Some(page) = page {
+            self.entries_by_page.push((page, index));
+            if !self.placed.contains_key(&page) {
+                self.placed.insert(
+                    page,
+                    Placement {
+                        position: self.order.len(),
+                        entry: index,
+                    },
+                );
+                self.order.push(page);
+            }
+        }
+        self.entries.push(NavEntry {
+            title,
+            page,
+            parent,
+            end: index + 1,
+        });
+        index
+    }
+
     pub fn previous(&self, page: usize) -> Option<usize> {
-        let position = self.order.iter().position(|&p| p == page)?;
+        let position = self.placed.get(&page)?.position;
         position.checked_sub(1).map(|i| self.order[i])
     }
 
     pub fn next(&self, page: usize) -> Option<usize> {
-        let position = self.order.iter().position(|&p| p == page)?;
+        let position = self.placed.get(&page)?.position;
         self.order.get(position + 1).copied()
     }
 
-    /// Ancestor pages of `page` in the navigation tree, outermost first.
-    pub fn ancestors(&self, page: usize) -> &[usize] {
-        self.ancestors.get(&page).map_or(&[], Vec::as_slice)
+    /// Ancestor pages of `page` (of its first entry) in the navigation tree, outermost
+    /// first: those among the innermost `at_most` entries above it, so that a tree nested thousands deep costs
+    /// each page no more than a normal one. Entries that are only labels are skipped.
+    pub fn ancestors(&self, page: usize, at_most: usize) -> Vec<usize> {
+        let mut pages: Vec<usize> = self
+            .first_entry(page)
+            .map(|entry| {
+                self.ancestor_entries(entry)
+                    .take(at_most)
+                    .filter_map(|a| self.entries[a].page)
+                    .collect()
+            })
+            .unwrap_or_default();
+        pages.reverse();
+        pages
+    }
+
+    /// The entries above `entry`, innermost first.
+    pub fn ancestor_entries(&self, entry: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(self.entries[entry].parent, |&a| self.entries[a].parent)
     }
 
     /// The title `page` has in the navigation, if it is listed.
     pub fn title(&self, page: usize) -> Option<&str> {
-        self.titles.get(&page).map(String::as_str)
+        self.first_entry(page)
+            .map(|entry| self.entries[entry].title.as_str())
     }
 
-    pub fn contains(&self, page: usize) -> bool {
-        self.titles.contains_key(&page)
+    /// The first entry that opens `page`.
+    pub fn first_entry(&self, page: usize) -> Option<usize> {
+        self.placed.get(&page).map(|placed| placed.entry)
     }
 
-    fn index(mut self) -> Self {
-        fn walk(nav: &mut Navigation, items: &[NavItem], trail: &mut Vec<usize>) {
-            for item in items {
-                if let Some(page) = item.page
-                    && !nav.titles.contains_key(&page)
-                {
-                    nav.titles.insert(page, item.title.clone());
-                    nav.order.push(page);
-                    nav.ancestors.insert(page, trail.clone());
-                }
-                if let Some(page) = item.page {
-                    trail.push(page);
-                }
-                walk(nav, &item.children, trail);
-                if item.page.is_some() {
-                    trail.pop();
-                }
+    /// Every entry that opens `page`, in reading order.
+    pub fn entries_of(&self, page: usize) -> impl Iterator<Item = usize> + '_ {
+        let from = self.entries_by_page.partition_point(|&(p, _)| p < page);
+        self.entries_by_page[from..]
+            .iter()
+            .take_while(move |&&(p, _)| p == page)
+            .map(|&(_, entry)| entry)
+    }
+
+    /// Every entry, in reading order.
+    pub fn entries(&self) -> &[NavEntry] {
+        &self.entries
+    }
+
+    pub fn groups(&self) -> &[GroupHead] {
+        &self.groups
+    }
+
+    /// The group `entry` is listed in.
+    pub fn group_of(&self, entry: usize) -> usize {
+        self.groups
+            .partition_point(|group| group.entries.end <= entry)
+    }
+
+    /// The entries directly under `entry` (or at the top of `group` with `None`), in order.
+    pub fn children(&self, entry: Option<usize>, group: usize) -> Children<'_> {
+        let (next, end) = match entry {
+            Some(entry) => (entry + 1, self.entries[entry].end),
+            None => {
+                let range = &self.groups[group].entries;
+                (range.start, range.end)
             }
+        };
+        Children {
+            entries: &self.entries,
+            next,
+            end,
         }
-        let groups = std::mem::take(&mut self.groups);
-        for group in &groups {
-            walk(&mut self, &group.items, &mut Vec::new());
-        }
-        self.groups = groups;
-        self
+    }
+
+    /// How many pages the navigation lists (each once).
+    pub fn page_count(&self) -> usize {
+        self.order.len()
+    }
+}
+
+/// The children of one entry, each found by skipping its previous sibling's descendants.
+pub struct Children<'a> {
+    entries: &'a [NavEntry],
+    next: usize,
+    end: usize,
+}
+
+impl Iterator for Children<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        (self.next < self.end).then(|| {
+            let child = self.next;
+            self.next = self.entries[child].end;
+            child
+        })
     }
 }
 
@@ -333,14 +478,7 @@ pub fn build(
             items: tree_items(catalog, set, landing, landing_title, title_of),
         }],
     };
-    (
-        Navigation {
-            groups,
-            ..Navigation::default()
-        }
-        .index(),
-        diagnostics,
-    )
+    (Navigation::new(groups), diagnostics)
 }
 
 fn resolve_items(

@@ -48,6 +48,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "404.html",
         include_str!("../themes/default/templates/404.html"),
     ),
+    (
+        "contents.html",
+        include_str!("../themes/default/templates/contents.html"),
+    ),
 ];
 
 /// (name, contents) of the built-in static files.

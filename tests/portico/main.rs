@@ -12,6 +12,7 @@ mod hostile_output;
 mod hostile_repos;
 mod hostile_review;
 mod hostile_serve;
+mod navigation;
 mod remote;
 mod search;
 mod serve;
