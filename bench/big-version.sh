@@ -11,18 +11,22 @@
 # must not grow with the number of pages.
 #
 # Runs without ../shared. Environment: REPS (default 1), WORK (default a temporary folder;
-# the portal is generated once per WORK and PAGES), PORTICO (a binary to time instead of
+# the portal is generated once per WORK, PAGES and LAYOUT), LAYOUT=flat (every page in one
+# folder, no SUMMARY.md: one level of PAGES entries), PORTICO (a binary to time instead of
 # this checkout's release build, to compare before and after a change).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 pages=${1:-10000}
 REPS=${REPS:-1}
 WORK=${WORK:-$(mktemp -d /tmp/portico-big.XXXXXX)}
-portal="$WORK/portal-$pages"
+layout=${LAYOUT:-nested}
+flat=()
+[[ $layout == flat ]] && flat=(--flat)
+portal="$WORK/portal-$pages${flat:+-flat}"
 out="$WORK/out-$pages"
 
 if [[ ! -f "$portal/site.toml" ]]; then
-    python3 "$here/bench/gen-big-version.py" --pages "$pages" --out "$portal"
+    python3 "$here/bench/gen-big-version.py" --pages "$pages" --out "$portal" "${flat[@]}"
 fi
 if [[ -n "${PORTICO:-}" ]]; then
     portico=$PORTICO
@@ -30,7 +34,7 @@ else
     cargo build --release --quiet --manifest-path "$here/Cargo.toml"
     portico="$here/target/release/portico"
 fi
-echo "# portal: one integration, one version of $pages pages, in $portal"
+echo "# portal: one integration, one version of $pages pages ($layout), in $portal"
 
 median() { sort -g | awk '{a[NR]=$1} END{ if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
 
@@ -55,6 +59,7 @@ peak_mb=$(printf '%s\n' "${rss[@]}" | sort -g | tail -n 1 | awk '{printf "%.0f",
 bytes=$(du -sb "$out" | cut -f1)
 files=$(find "$out" -type f | wc -l)
 deep="$out/integrations/big/latest/section-001/topic-01/page-002.html"
+[[ $layout == flat ]] && deep="$out/integrations/big/latest/page-05000.html"
 page_bytes=$(stat -c %s "$deep" 2>/dev/null || echo "?")
 printf '%-8s %9s %11s %10s %8s %11s\n' pages median_s peak_rss_MB output_MB files page_bytes
 printf '%-8s %9s %11s %10s %8s %11s\n' "$pages" "$med" "$peak_mb" \

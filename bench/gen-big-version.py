@@ -2,13 +2,15 @@
 """A portal with one integration whose current version has a very large number of pages.
 
 Usage:
-    python3 gen-big-version.py --pages N --out DIR
+    python3 gen-big-version.py --pages N --out DIR [--flat]
 
 Writes DIR/site.toml and DIR/repos/big/, a real git repository (git CLI) whose default
 branch holds docs/ with exactly N markdown pages (README.md files included, SUMMARY.md not):
 sections of subsections of pages, three folder levels deep, each folder with a README.md,
 and a GitBook SUMMARY.md listing every page nested as the folders are, under `## Group`
-headings. Every page links to its neighbours, so links resolve as in real docs.
+headings. Every page links to its neighbours, so links resolve as in real docs. With
+--flat, all pages sit in docs/ itself with no SUMMARY.md: the folder-tree navigation, one
+level of N entries (the worst case for a window of siblings).
 
 Deterministic (fixed names, dates and author): the same N gives the same commit.
 Only the Python standard library and the `git` executable are needed.
@@ -85,6 +87,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=10_000)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--flat", action="store_true")
     args = parser.parse_args()
     if args.pages < 1:
         parser.error("--pages must be at least 1")
@@ -104,6 +107,10 @@ def main() -> int:
             for name, title in pages:
                 entries.append((f"{section_dir}/{sub_dir}/{name}", title, 2))
 
+    if args.flat:
+        entries = [("README.md", "Big integration", 0)] + [
+            (f"page-{n:05d}.md", f"Page {n}", 0) for n in range(1, args.pages)
+        ]
     pages = [entry for entry in entries if entry[0] is not None]
     assert len(pages) == args.pages, (len(pages), args.pages)
     for index, (path, title, _) in enumerate(pages):
@@ -119,7 +126,8 @@ def main() -> int:
             summary.append(f"\n## {title}\n")
         else:
             summary.append(f"{'  ' * depth}* [{title}]({path})")
-    (docs / "SUMMARY.md").write_text("\n".join(summary) + "\n", encoding="utf-8")
+    if not args.flat:
+        (docs / "SUMMARY.md").write_text("\n".join(summary) + "\n", encoding="utf-8")
     (repo / "plugin.json").write_text(
         '{"id": "com.example.big", "name": "Big", "version": "1.0.0", '
         '"description": "One version with very many pages."}\n',

@@ -229,6 +229,8 @@ pub struct NavEntry {
     pub page: Option<usize>,
     /// The entry this one is listed under.
     pub parent: Option<usize>,
+    /// The entry listed before this one under the same parent.
+    pub previous_sibling: Option<usize>,
     /// One past this entry's last descendant: its descendants are the entries in between.
     pub end: usize,
 }
@@ -263,15 +265,17 @@ impl Navigation {
         let mut nav = Navigation::default();
         for group in groups {
             let first = nav.entries.len();
-            // (entry index, children left to visit), innermost last.
-            let mut stack: Vec<(Option<usize>, std::vec::IntoIter<NavItem>)> =
-                vec![(None, group.items.into_iter())];
-            while let Some((parent, children)) = stack.last_mut() {
+            // (entry, its children left to visit, the last of them visited), innermost last.
+            let mut stack: Vec<(Option<usize>, std::vec::IntoIter<NavItem>, Option<usize>)> =
+                vec![(None, group.items.into_iter(), None)];
+            while let Some((parent, children, last_child)) = stack.last_mut() {
                 let parent = *parent;
                 match children.next() {
                     Some(item) => {
-                        let index = nav.push_entry(item.title, item.page, parent);
-                        stack.push((Some(index), item.children.into_iter()));
+                        let index = nav.entries.len();
+                        nav.push_entry(item.title, item.page, parent, *last_child);
+                        *last_child = Some(index);
+                        stack.push((Some(index), item.children.into_iter(), None));
                     }
                     None => {
                         stack.pop();
@@ -290,7 +294,13 @@ impl Navigation {
         nav
     }
 
-    fn push_entry(&mut self, title: String, page: Option<usize>, parent: Option<usize>) -> usize {
+    fn push_entry(
+        &mut self,
+        title: String,
+        page: Option<usize>,
+        parent: Option<usize>,
+        previous_sibling: Option<usize>,
+    ) {
         let index = self.entries.len();
         if let Some(page) = page {
             self.entries_by_page.push((page, index));
@@ -309,9 +319,9 @@ impl Navigation {
             title,
             page,
             parent,
+            previous_sibling,
             end: index + 1,
         });
-        index
     }
 
     pub fn previous(&self, page: usize) -> Option<usize> {
@@ -379,6 +389,28 @@ impl Navigation {
     pub fn group_of(&self, entry: usize) -> usize {
         self.groups
             .partition_point(|group| group.entries.end <= entry)
+    }
+
+    /// Up to `count` entries before `entry` under the same parent, nearest first.
+    pub fn siblings_before(&self, entry: usize, count: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(self.entries[entry].previous_sibling, |&s| {
+            self.entries[s].previous_sibling
+        })
+        .take(count)
+    }
+
+    /// Up to `count` entries after `entry` under the same parent, nearest first.
+    pub fn siblings_after(&self, entry: usize, count: usize) -> impl Iterator<Item = usize> + '_ {
+        let end = match self.entries[entry].parent {
+            Some(parent) => self.entries[parent].end,
+            None => self.groups[self.group_of(entry)].entries.end,
+        };
+        Children {
+            entries: &self.entries,
+            next: self.entries[entry].end,
+            end,
+        }
+        .take(count)
     }
 
     /// The entries directly under `entry` (or at the top of `group` with `None`), in order.
@@ -783,6 +815,81 @@ mod tests {
             (3, 1)
         );
         assert_eq!(summary.groups[0].items.len(), 1);
+    }
+
+    fn entry(title: &str, page: Option<usize>, children: Vec<NavItem>) -> NavItem {
+        NavItem {
+            title: title.to_string(),
+            page,
+            children,
+        }
+    }
+
+    /// Overview(0); "Setup": Install(1) > [Label > [Advanced(2)], Install again(1)]; Help(3).
+    fn sample() -> Navigation {
+        Navigation::new(vec![
+            NavGroup {
+                title: None,
+                items: vec![entry("Overview", Some(0), vec![])],
+            },
+            NavGroup {
+                title: Some("Setup".to_string()),
+                items: vec![entry(
+                    "Install",
+                    Some(1),
+                    vec![
+                        entry("Label", None, vec![entry("Advanced", Some(2), vec![])]),
+                        entry("Install again", Some(1), vec![]),
+                    ],
+                )],
+            },
+            NavGroup {
+                title: None,
+                items: vec![entry("Help", Some(3), vec![])],
+            },
+        ])
+    }
+
+    #[test]
+    fn previous_and_next_follow_reading_order_across_groups_and_stop_at_the_ends() {
+        let nav = sample();
+        assert_eq!(nav.previous(0), None);
+        assert_eq!(nav.next(0), Some(1));
+        assert_eq!((nav.previous(1), nav.next(1)), (Some(0), Some(2)));
+        assert_eq!((nav.previous(3), nav.next(3)), (Some(2), None));
+        assert_eq!((nav.previous(9), nav.next(9)), (None, None));
+        assert_eq!(nav.page_count(), 4);
+    }
+
+    #[test]
+    fn ancestors_skip_labels_and_a_page_listed_twice_keeps_its_first_place() {
+        let nav = sample();
+        assert_eq!(nav.ancestors(2, 10), [1]);
+        assert_eq!(nav.ancestors(1, 10), Vec::<usize>::new());
+        assert_eq!(nav.title(1), Some("Install"));
+        let entries: Vec<usize> = nav.entries_of(1).collect();
+        assert_eq!(entries, [1, 4]);
+        assert_eq!(nav.group_of(4), 1);
+        assert_eq!(nav.children(Some(1), 1).collect::<Vec<_>>(), [2, 4]);
+        assert_eq!(nav.children(None, 2).collect::<Vec<_>>(), [5]);
+        assert_eq!(nav.siblings_before(4, 5).collect::<Vec<_>>(), [2]);
+        assert_eq!(nav.siblings_after(2, 5).collect::<Vec<_>>(), [4]);
+        assert_eq!(nav.siblings_after(1, 5).count(), 0, "not past its group");
+    }
+
+    #[test]
+    fn a_navigation_nested_thousands_deep_is_indexed_without_recursion() {
+        let mut deepest = entry("Leaf", Some(20_000), vec![]);
+        for page in (0..20_000).rev() {
+            deepest = entry("Level", Some(page), vec![deepest]);
+        }
+        let nav = Navigation::new(vec![NavGroup {
+            title: None,
+            items: vec![deepest],
+        }]);
+        assert_eq!(nav.previous(20_000), Some(19_999));
+        assert_eq!(nav.ancestors(20_000, 3), [19_997, 19_998, 19_999]);
+        assert_eq!(nav.entries()[0].end, 20_001);
     }
 
     #[test]

@@ -261,16 +261,13 @@ pub(crate) fn bounded(nav: &Navigation, page: usize, url_of: &dyn Fn(usize) -> S
         return writer.out;
     };
     let group = nav.group_of(current);
-    let parent = nav.entries()[current].parent;
     let mut shown: Vec<usize> = nav
         .ancestor_entries(current)
         .take(ANCESTORS_SHOWN)
         .collect();
-    let siblings: Vec<usize> = nav.children(parent, group).collect();
-    let at = siblings.iter().position(|&s| s == current).unwrap_or(0);
-    let from = at.saturating_sub(SIBLINGS_AROUND);
-    let to = (at + SIBLINGS_AROUND + 1).min(siblings.len());
-    shown.extend_from_slice(&siblings[from..to]);
+    shown.extend(nav.siblings_before(current, SIBLINGS_AROUND));
+    shown.push(current);
+    shown.extend(nav.siblings_after(current, SIBLINGS_AROUND));
     shown.extend(nav.children(Some(current), group).take(CHILDREN_SHOWN));
     shown.sort_unstable();
     shown.dedup();

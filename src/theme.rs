@@ -80,6 +80,10 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         "search-text.js",
         include_bytes!("../themes/default/static/search-text.js"),
     ),
+    (
+        "full-nav.js",
+        include_bytes!("../themes/default/static/full-nav.js"),
+    ),
 ];
 
 pub struct Theme {

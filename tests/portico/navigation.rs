@@ -139,8 +139,13 @@ const LARGE_SECTION_PAGES: usize = 40;
 
 fn large_portal() -> Fixture {
     let fx = Fixture::new();
-    let mut files: Vec<(String, String)> =
-        vec![("docs/README.md".to_string(), "# Large\n".to_string())];
+    let mut files: Vec<(String, String)> = vec![
+        (
+            "plugin.json".to_string(),
+            "{\"version\": \"1.0.0\"}".to_string(),
+        ),
+        ("docs/README.md".to_string(), "# Large\n".to_string()),
+    ];
     let mut summary = String::from("* [Large](README.md)\n");
     for section in 1..=LARGE_SECTIONS {
         summary.push_str(&format!("\n## Part {section}\n\n"));
@@ -174,7 +179,7 @@ fn a_large_version_keeps_every_page_small_and_lists_all_pages_once() {
     let fx = large_portal();
     fx.build_ok(&[]);
     let total = 1 + LARGE_SECTIONS * LARGE_SECTION_PAGES;
-    let version = fx.path("public/integrations/large/latest");
+    let version = fx.path("public/integrations/large/1.0");
     // Every page's size is bounded whatever the number of pages: the whole sidebar would be
     // about 90 bytes per page, 180 KB here.
     let mut largest = (0, String::new());
@@ -213,11 +218,10 @@ fn a_large_version_keeps_every_page_small_and_lists_all_pages_once() {
         (Some("p19.html".to_string()), Some("p21.html".to_string()))
     );
 
-    // The list of all pages: every page once, in reading order, links relative to it.
-    // The version has no number (no plugin.json): its folder is latest/ itself.
-    {
-        let path = "integrations/large/latest/_contents.html";
-        let contents = fx.output(&path);
+    // The list of all pages: every page once, in reading order, links relative to it; in the
+    // version's folder and under latest/.
+    for dir in ["1.0", "latest"] {
+        let contents = fx.output(&format!("integrations/large/{dir}/_contents.html"));
         let tree = &contents[contents.find("<nav class=\"contents-tree\"").unwrap()..];
         let tree = &tree[..tree.find("</nav>").unwrap()];
         assert_eq!(tree.matches("<a href=").count(), total);
@@ -228,12 +232,15 @@ fn a_large_version_keeps_every_page_small_and_lists_all_pages_once() {
             .unwrap();
         assert!(first < last);
         assert!(contents.contains(&format!(
-            "<h1>All {},{:03} pages of Large latest</h1>",
+            "<h1>All {},{:03} pages of Large 1.0</h1>",
             total / 1000,
             total % 1000
         )));
         assert!(contents.contains("<meta http-equiv=\"Content-Security-Policy\""));
         assert!(contents.contains("<meta name=\"robots\" content=\"noindex, follow\">"));
+        assert!(contents.contains(
+            "<link rel=\"canonical\" href=\"https://docs.example.com/integrations/large/latest/_contents.html\">"
+        ));
     }
     assert!(
         crate::fixture::dangling_links(&fx.path("public"), &[]).is_empty(),

@@ -85,14 +85,11 @@
     });
   }
 
-  // Collapsible sections: open along the current page, closed elsewhere; the current page
-  // scrolled into the sidebar's view. Run again on a navigation loaded later (below).
-  var expanders = 0;
-  var enhanceSidebar = function () {
-    each(".sidebar li.has-children", function (item) {
+  // Collapsible sections: open along the current page, closed elsewhere. Run again on a
+  // sidebar loaded later (full-nav.js).
+  var enhanceSidebar = function (scope) {
+    each("li.has-children", function (item, index) {
       var list = item.querySelector(":scope > ul");
-      if (!list || item.querySelector(":scope > .nav-expand")) return;
-      var index = expanders++;
       var button = document.createElement("button");
       button.type = "button";
       button.className = "nav-expand";
@@ -108,57 +105,20 @@
       set(item.classList.contains("open"));
       button.addEventListener("click", function () { set(item.classList.contains("collapsed")); });
       item.insertBefore(button, list);
-    });
-    var current = sidebar && sidebar.querySelector('[aria-current="page"]');
-    if (current && sidebar.scrollHeight > sidebar.clientHeight) {
-      sidebar.scrollTop += current.getBoundingClientRect().top - sidebar.getBoundingClientRect().top
-        - sidebar.clientHeight / 3;
+    }, scope);
+    var current = scope.querySelector('[aria-current="page"]');
+    if (current && scope.scrollHeight > scope.clientHeight) {
+      scope.scrollTop += current.getBoundingClientRect().top - scope.getBoundingClientRect().top - scope.clientHeight / 3;
     }
   };
-  enhanceSidebar();
-
-  // A version too large for every page to carry its whole navigation: the sidebar holds the
-  // part around this page and a link to the version's list of all pages. That page's tree
-  // (same origin, cached by the browser) replaces the part, this page marked in it. Without
-  // JavaScript, or where it cannot be fetched (file://), the part and the link stay.
+  if (sidebar) enhanceSidebar(sidebar);
+  // A version too large for every page to carry its whole navigation: this page holds the
+  // part around it; full-nav.js (beside this file) swaps in the whole.
   var fullNav = sidebar && sidebar.getAttribute("data-full-nav");
-  if (fullNav && window.fetch && window.DOMParser) {
-    var pageKey = function (href) {
-      var url = new URL(href, location.href);
-      return url.origin + url.pathname.replace(/index\.html$/, "");
-    };
-    var source = new URL(fullNav, location.href);
-    fetch(source.href).then(function (response) {
-      if (!response.ok) throw new Error("HTTP " + response.status);
-      return response.text();
-    }).then(function (html) {
-      var tree = new DOMParser().parseFromString(html, "text/html").querySelector(".contents-tree");
-      if (!tree) return;
-      var here = pageKey(location.href);
-      each("a[href]", function (link) {
-        link.setAttribute("href", new URL(link.getAttribute("href"), source).href);
-        if (pageKey(link.href) !== here) return;
-        link.setAttribute("aria-current", "page");
-        var item = link.parentElement;
-        item.classList.add("active");
-        for (; item && tree.contains(item); item = item.parentElement.closest("li")) {
-          item.classList.add("open");
-        }
-      }, tree);
-      var focused = sidebar.contains(document.activeElement) ? document.activeElement : null;
-      var groups = sidebar.querySelectorAll(":scope > .nav-group");
-      var before = groups.length ? groups[0] : sidebar.firstChild;
-      Array.prototype.slice.call(tree.querySelectorAll(":scope > .nav-group")).forEach(function (group) {
-        sidebar.insertBefore(document.importNode(group, true), before);
-      });
-      Array.prototype.forEach.call(groups, function (group) { group.remove(); });
-      sidebar.classList.add("nav-full");
-      enhanceSidebar();
-      if (focused && !sidebar.contains(focused)) {
-        var again = focused.href && sidebar.querySelector('a[href="' + CSS.escape(focused.href) + '"]');
-        (again || sidebar.querySelector('[aria-current="page"]') || sidebar).focus();
-      }
-    }).catch(function () { /* the part around this page and the link to all pages stay */ });
+  if (fullNav) {
+    import(new URL("full-nav.js", document.currentScript ? document.currentScript.src : location.href).href)
+      .then(function (module) { module.start(sidebar, fullNav, enhanceSidebar); })
+      .catch(function () { /* file:// loads no modules: the part and its link stay */ });
   }
 
   // On-page table of contents: highlight the section being read.
