@@ -3,7 +3,8 @@
 //! Input: the catalog, each page's rendered body and title, the navigation, the theme.
 //! Output: a sorted list of [`OutputFile`]s: every version's pages (the current version
 //! also under `latest/`), copied files, the portal pages, the integrations index, the
-//! per-integration redirects, `404.html`, `sitemap.xml`, `integrations.json`, static files.
+//! per-integration redirects, a large version's list of all pages, `404.html`,
+//! `sitemap.xml`, `integrations.json`, static files.
 //! Templates only ever see the view structs defined here; only this module marks rendered
 //! markdown as safe HTML. Writes nothing to disk (that is `publish`).
 
@@ -333,7 +334,7 @@ struct SidebarView {
     /// The groups' HTML; marked safe by the templates (`sidebar` escapes what it writes).
     html: String,
     /// For a version too large to inline its whole navigation (the sidebar then holds the
-    /// part around this page): its list of all pages, whose tree `portico.js` swaps in.
+    /// part around this page): its list of all pages, whose tree `full-nav.js` swaps in.
     contents: Option<ContentsLinkView>,
 }
 
@@ -572,7 +573,7 @@ fn version_view<'a>(catalog: &Catalog, version: &'a Version, from: &str) -> Vers
 
 /// A version's list of all pages, [`CONTENTS_PAGE`] in its folder (and under `latest/`),
 /// written only for a version whose navigation is too large for every page to inline: its
-/// pages link to it, and `portico.js` loads its tree into their sidebars.
+/// pages link to it, and `full-nav.js` loads its tree into their sidebars.
 fn contents_page(
     inputs: &Inputs,
     integration: usize,

@@ -8,7 +8,7 @@
 //! copies that string with its own marks spliced in, so no page renders the tree. A larger
 //! navigation is not inlined at all: each page gets a [`bounded`] one (its ancestors, a
 //! window of its siblings, its first children) and a link to the version's list of all
-//! pages, whose tree `portico.js` fetches and swaps in. Writes no files, reads no templates.
+//! pages, whose tree `full-nav.js` fetches and swaps in. Writes no files, reads no templates.
 
 use std::collections::HashMap;
 
