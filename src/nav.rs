@@ -258,6 +258,53 @@ pub struct NavItem {
     pub children: Vec<NavItem>,
 }
 
+/// The navigation unit tests use (here and in `sidebar`), entries numbered as listed:
+/// 0 Overview(page 0); group "Setup & more": 1 Install(1) > [2 Label > [3 Advanced(2)],
+/// 4 Install again(1)], 5 Reference > [6 Help <3>(3)].
+#[cfg(test)]
+pub(crate) fn sample() -> Navigation {
+    Navigation::new(vec![
+        NavGroup {
+            title: None,
+            items: vec![NavItem::new("Overview", Some(0), vec![])],
+        },
+        NavGroup {
+            title: Some("Setup & more".to_string()),
+            items: vec![
+                NavItem::new(
+                    "Install",
+                    Some(1),
+                    vec![
+                        NavItem::new(
+                            "Label",
+                            None,
+                            vec![NavItem::new("Advanced", Some(2), vec![])],
+                        ),
+                        NavItem::new("Install again", Some(1), vec![]),
+                    ],
+                ),
+                NavItem::new(
+                    "Reference",
+                    None,
+                    vec![NavItem::new("Help <3>", Some(3), vec![])],
+                ),
+            ],
+        },
+    ])
+}
+
+#[cfg(test)]
+impl NavItem {
+    /// An entry for tests: `title` opening `page` (or a label), with `children`.
+    pub(crate) fn new(title: &str, page: Option<usize>, children: Vec<NavItem>) -> Self {
+        NavItem {
+            title: title.to_string(),
+            page,
+            children,
+        }
+    }
+}
+
 impl Navigation {
     /// Indexes built groups. Iterative, so that a deeply nested SUMMARY.md cannot exhaust
     /// the stack.
@@ -817,39 +864,6 @@ mod tests {
         assert_eq!(summary.groups[0].items.len(), 1);
     }
 
-    fn entry(title: &str, page: Option<usize>, children: Vec<NavItem>) -> NavItem {
-        NavItem {
-            title: title.to_string(),
-            page,
-            children,
-        }
-    }
-
-    /// Overview(0); "Setup": Install(1) > [Label > [Advanced(2)], Install again(1)]; Help(3).
-    fn sample() -> Navigation {
-        Navigation::new(vec![
-            NavGroup {
-                title: None,
-                items: vec![entry("Overview", Some(0), vec![])],
-            },
-            NavGroup {
-                title: Some("Setup".to_string()),
-                items: vec![entry(
-                    "Install",
-                    Some(1),
-                    vec![
-                        entry("Label", None, vec![entry("Advanced", Some(2), vec![])]),
-                        entry("Install again", Some(1), vec![]),
-                    ],
-                )],
-            },
-            NavGroup {
-                title: None,
-                items: vec![entry("Help", Some(3), vec![])],
-            },
-        ])
-    }
-
     #[test]
     fn previous_and_next_follow_reading_order_across_groups_and_stop_at_the_ends() {
         let nav = sample();
@@ -871,17 +885,18 @@ mod tests {
         assert_eq!(entries, [1, 4]);
         assert_eq!(nav.group_of(4), 1);
         assert_eq!(nav.children(Some(1), 1).collect::<Vec<_>>(), [2, 4]);
-        assert_eq!(nav.children(None, 2).collect::<Vec<_>>(), [5]);
+        assert_eq!(nav.children(None, 1).collect::<Vec<_>>(), [1, 5]);
         assert_eq!(nav.siblings_before(4, 5).collect::<Vec<_>>(), [2]);
         assert_eq!(nav.siblings_after(2, 5).collect::<Vec<_>>(), [4]);
-        assert_eq!(nav.siblings_after(1, 5).count(), 0, "not past its group");
+        assert_eq!(nav.siblings_after(1, 5).collect::<Vec<_>>(), [5]);
+        assert_eq!(nav.siblings_after(0, 5).count(), 0, "not past its group");
     }
 
     #[test]
     fn a_navigation_nested_thousands_deep_is_indexed_without_recursion() {
-        let mut deepest = entry("Leaf", Some(20_000), vec![]);
+        let mut deepest = NavItem::new("Leaf", Some(20_000), vec![]);
         for page in (0..20_000).rev() {
-            deepest = entry("Level", Some(page), vec![deepest]);
+            deepest = NavItem::new("Level", Some(page), vec![deepest]);
         }
         let nav = Navigation::new(vec![NavGroup {
             title: None,

@@ -403,32 +403,7 @@ impl<'a> Writer<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::nav::{NavGroup, NavItem};
-
-    fn item(title: &str, page: Option<usize>, children: Vec<NavItem>) -> NavItem {
-        NavItem {
-            title: title.to_string(),
-            page,
-            children,
-        }
-    }
-
-    /// Overview(0); "Setup" group: Install(1) > [Advanced(2)], Label > [Help(3)].
-    fn sample() -> Navigation {
-        Navigation::new(vec![
-            NavGroup {
-                title: None,
-                items: vec![item("Overview", Some(0), vec![])],
-            },
-            NavGroup {
-                title: Some("Setup & more".to_string()),
-                items: vec![
-                    item("Install", Some(1), vec![item("Advanced", Some(2), vec![])]),
-                    item("Label", None, vec![item("Help <3>", Some(3), vec![])]),
-                ],
-            },
-        ])
-    }
+    use crate::nav::{NavGroup, NavItem, sample};
 
     fn url(page: usize) -> String {
         format!("p{page}.html")
@@ -439,35 +414,31 @@ mod tests {
         let nav = sample();
         let shared = SharedSidebar::new(&nav, &url);
         let page = shared.marked_for(&nav, 2);
-        assert!(
-            page.contains("<li class=\"open has-children\"><a href=\"p1.html\">Install</a>"),
-            "{page}"
-        );
-        assert!(
-            page.contains(
-                "<li class=\"active open\"><a href=\"p2.html\" aria-current=\"page\">Advanced</a>"
-            ),
-            "{page}"
-        );
-        assert!(
-            page.contains("<li><a href=\"p0.html\">Overview</a>"),
-            "{page}"
-        );
-        assert!(page.contains("<p class=\"nav-group-title\">Setup &amp; more</p>"));
-        assert!(page.contains("Help &lt;3&gt;"));
+        for tag in [
+            "<li class=\"open has-children\"><a href=\"p1.html\">Install</a>",
+            "<li class=\"open has-children\"><span class=\"nav-label\">Label</span>",
+            "<li class=\"active open\"><a href=\"p2.html\" aria-current=\"page\">Advanced</a>",
+            "<li><a href=\"p1.html\">Install again</a>",
+            "<li class=\"has-children\"><span class=\"nav-label\">Reference</span>",
+            "<li><a href=\"p0.html\">Overview</a>",
+            "<p class=\"nav-group-title\">Setup &amp; more</p>",
+            "Help &lt;3&gt;",
+        ] {
+            assert!(page.contains(tag), "{tag} in {page}");
+        }
         assert_eq!(page.matches("aria-current").count(), 1);
         assert_eq!(shared.html.matches("active").count(), 0);
         // Every page has its own marks, and a page not listed has none.
         let help = shared.marked_for(&nav, 3);
-        assert!(
-            help.contains("<li class=\"open has-children\"><span class=\"nav-label\">Label</span>")
-        );
+        assert!(help.contains(
+            "<li class=\"open has-children\"><span class=\"nav-label\">Reference</span>"
+        ));
         assert!(help.contains("<li class=\"has-children\"><a href=\"p1.html\">Install</a>"));
         assert_eq!(shared.marked_for(&nav, 99), shared.html);
     }
 
     #[test]
-    fn the_shared_markup_nests_lists_as_the_tree_does() {
+    fn the_shared_markup_nests_lists_as_the_tree_does_and_marks_every_listing() {
         let nav = sample();
         let html = SharedSidebar::new(&nav, &url).marked_for(&nav, 1);
         assert_eq!(
@@ -475,8 +446,10 @@ mod tests {
             "\n  <div class=\"nav-group\">\n  <ul>\n<li><a href=\"p0.html\">Overview</a>\n</li></ul>\n  </div>\
              \n  <div class=\"nav-group\"><p class=\"nav-group-title\">Setup &amp; more</p>\n  <ul>\
              \n<li class=\"active open has-children\"><a href=\"p1.html\" aria-current=\"page\">Install</a>\n  <ul>\
-             \n<li><a href=\"p2.html\">Advanced</a>\n</li></ul>\n</li>\
              \n<li class=\"has-children\"><span class=\"nav-label\">Label</span>\n  <ul>\
+             \n<li><a href=\"p2.html\">Advanced</a>\n</li></ul>\n</li>\
+             \n<li class=\"active open\"><a href=\"p1.html\" aria-current=\"page\">Install again</a>\n</li></ul>\n</li>\
+             \n<li class=\"has-children\"><span class=\"nav-label\">Reference</span>\n  <ul>\
              \n<li><a href=\"p3.html\">Help &lt;3&gt;</a>\n</li></ul>\n</li></ul>\n  </div>"
         );
     }
@@ -484,14 +457,14 @@ mod tests {
     /// One group: Root(0) > 30 children (1..=30), the 10th with 20 children (31..=50).
     fn wide() -> Navigation {
         let mut children: Vec<NavItem> = (1..=30)
-            .map(|page| item(&format!("P{page}"), Some(page), vec![]))
+            .map(|page| NavItem::new(&format!("P{page}"), Some(page), vec![]))
             .collect();
         children[9].children = (31..=50)
-            .map(|page| item(&format!("C{page}"), Some(page), vec![]))
+            .map(|page| NavItem::new(&format!("C{page}"), Some(page), vec![]))
             .collect();
         Navigation::new(vec![NavGroup {
             title: None,
-            items: vec![item("Root", Some(0), children)],
+            items: vec![NavItem::new("Root", Some(0), children)],
         }])
     }
 
@@ -523,9 +496,9 @@ mod tests {
 
     #[test]
     fn a_bounded_navigation_stays_small_however_deep_the_tree() {
-        let mut deepest = item("Leaf", Some(5000), vec![]);
+        let mut deepest = NavItem::new("Leaf", Some(5000), vec![]);
         for page in (0..5000).rev() {
-            deepest = item(&format!("L{page}"), Some(page), vec![deepest]);
+            deepest = NavItem::new(&format!("L{page}"), Some(page), vec![deepest]);
         }
         let nav = Navigation::new(vec![NavGroup {
             title: None,

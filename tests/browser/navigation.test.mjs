@@ -6,12 +6,10 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { launchBrowser, makePortal, portico, serveStatic, tempDir } from "./support.mjs";
+import { launchBrowser, makePortal, openPage, portico, seriousViolations, serveStatic, tempDir } from "./support.mjs";
 
-const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const SECTIONS = 12;
 const SECTION_PAGES = 30;
 const TOTAL = 1 + SECTIONS * SECTION_PAGES;
@@ -53,14 +51,7 @@ after(async () => {
   work?.cleanup();
 });
 
-async function open(path, options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
-  const page = await context.newPage();
-  const requests = [];
-  page.on("request", (request) => requests.push(request.url()));
-  await page.goto(base + path);
-  return { page, context, requests };
-}
+const open = (path, options) => openPage(browser, base + path, options);
 
 const deepPage = "integrations/jira/latest/s9/p25.html";
 
@@ -161,14 +152,7 @@ test("no serious or critical accessibility violations (axe-core)", async () => {
       // axe-core is injected as an inline script, which the pages' CSP rightly blocks.
       const { page, context } = await open(path, { colorScheme, bypassCSP: true });
       if (path === deepPage) await page.waitForSelector(".sidebar.nav-full");
-      await page.addScriptTag({ path: axeSource });
-      const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-      const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-      assert.deepEqual(
-        serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-        [],
-        `${path} (${colorScheme})`,
-      );
+      assert.deepEqual(await seriousViolations(page), [], `${path} (${colorScheme})`);
       await context.close();
     }
   }
