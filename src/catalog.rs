@@ -34,6 +34,9 @@ pub const GENERATED_ROOT_FILES: [&str; 5] = [
     "robots.txt",
     "manifest.json",
 ];
+/// The list of all pages Portico writes in the folder of a version whose navigation is too
+/// large for every page to inline: a version's files may not take its name.
+pub const CONTENTS_PAGE: &str = "_contents.html";
 /// Where files a page references from outside its docs folder are copied.
 const OUTSIDE_FILES_DIR: &str = "_repo";
 
@@ -582,6 +585,7 @@ fn classify_integration(
         // (READMEs first), files, redirects. A file whose path cannot be written is left
         // out with a warning; links to it become broken links.
         let mut claims = Claims::default();
+        let _ = claims.claim(CONTENTS_PAGE, "the list of all pages Portico writes there");
         // Warnings about files published after sanitizing; added once the claims are done.
         let mut sanitized = Vec::new();
         let mut leave_out = |set: &mut DocSet, path: &str, why: String, what_to_do: &str| {

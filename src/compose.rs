@@ -3,7 +3,8 @@
 //! Input: the catalog, each page's rendered body and title, the navigation, the theme.
 //! Output: a sorted list of [`OutputFile`]s: every version's pages (the current version
 //! also under `latest/`), copied files, the portal pages, the integrations index, the
-//! per-integration redirects, `404.html`, `sitemap.xml`, `integrations.json`, static files.
+//! per-integration redirects, a large version's list of all pages, `404.html`,
+//! `sitemap.xml`, `integrations.json`, static files.
 //! Templates only ever see the view structs defined here; only this module marks rendered
 //! markdown as safe HTML. Writes nothing to disk (that is `publish`).
 
@@ -13,13 +14,16 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::catalog::{Catalog, INTEGRATIONS_DIR, Integration, Owner, STATIC_DIR, Version};
+use crate::catalog::{
+    CONTENTS_PAGE, Catalog, INTEGRATIONS_DIR, Integration, Owner, STATIC_DIR, Version,
+};
 use crate::config::{Deployment, ManagedBy, SiteConfig};
 use crate::escape::{self, json_for_the_web};
 use crate::markdown::{TocEntry, highlight};
-use crate::nav::{NavItem, Navigation, SiteNavigation};
+use crate::nav::{Navigation, SiteNavigation};
 use crate::paths::{path_to_root, relative_url};
 use crate::render::RenderedPages;
+use crate::sidebar::{self, Sidebars};
 use crate::theme::{Theme, describe_tera_error};
 
 /// One file of the finished site.
@@ -117,10 +121,11 @@ impl Sink for Discard {
 /// the site). Fails only when a template fails to render or the sink cannot store a file.
 pub fn compose(inputs: &Inputs, sink: &dyn Sink) -> anyhow::Result<()> {
     let catalog = inputs.catalog;
+    let sidebars = Sidebars::new(catalog, inputs.navigation);
     (0..catalog.pages.len())
         .into_par_iter()
         .try_for_each(|page| -> anyhow::Result<()> {
-            for file in compose_page(inputs, page)? {
+            for file in compose_page(inputs, &sidebars, page)? {
                 sink.put(file)?;
             }
             Ok(())
@@ -152,8 +157,9 @@ pub fn compose(inputs: &Inputs, sink: &dyn Sink) -> anyhow::Result<()> {
         }
         files.push(render_redirect(inputs, integration)?);
         files.push(render_versions_page(inputs, integration)?);
-        for version in &integration.versions {
+        for (version_index, version) in integration.versions.iter().enumerate() {
             files.extend(version_redirects(inputs, integration, version)?);
+            files.extend(contents_page(inputs, integration_index, version_index)?);
         }
     }
     for asset in &catalog.portal.assets {
@@ -340,20 +346,47 @@ struct BannerView {
     same_page: bool,
 }
 
+/// A page's sidebar: the navigation's groups, this page marked.
 #[derive(Serialize)]
-struct NavGroupView {
-    title: Option<String>,
-    items: Vec<NavItemView>,
+struct SidebarView {
+    /// The groups' HTML; marked safe by the templates (`sidebar` escapes what it writes).
+    html: String,
+    /// For a version too large to inline its whole navigation (the sidebar then holds the
+    /// part around this page): its list of all pages, whose tree `full-nav.js` swaps in.
+    contents: Option<ContentsLinkView>,
 }
 
 #[derive(Serialize)]
-struct NavItemView {
-    title: String,
-    url: Option<String>,
-    is_active: bool,
-    /// The active page is this item or below it.
-    is_open: bool,
-    children: Vec<NavItemView>,
+struct ContentsLinkView {
+    url: String,
+    /// How many pages it lists, written for reading (`10,000`).
+    pages: String,
+}
+
+impl SidebarView {
+    fn of(inputs: &Inputs, sidebars: &Sidebars, page: usize) -> Self {
+        let sidebar = sidebars.for_page(inputs.catalog, inputs.navigation, page);
+        SidebarView {
+            html: sidebar.html,
+            contents: sidebar.contents.map(|(url, pages)| ContentsLinkView {
+                url,
+                pages: with_thousands(pages),
+            }),
+        }
+    }
+}
+
+/// `12345` → `12,345`.
+fn with_thousands(number: usize) -> String {
+    let digits = number.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -364,7 +397,7 @@ struct DocPageContext<'a> {
     version: VersionView<'a>,
     versions: Vec<VersionLink>,
     banner: Option<BannerView>,
-    nav: Vec<NavGroupView>,
+    sidebar: SidebarView,
     breadcrumbs: Vec<LinkView>,
     previous: Option<LinkView>,
     next: Option<LinkView>,
@@ -375,7 +408,7 @@ struct ContentPageContext<'a> {
     site: SiteView<'a>,
     page: DocView<'a>,
     is_home: bool,
-    nav: Vec<NavGroupView>,
+    sidebar: SidebarView,
     groups: Vec<GroupView<'a>>,
 }
 
@@ -471,7 +504,11 @@ fn with_policy(html: String, policy: &str) -> String {
     out
 }
 
-fn compose_page(inputs: &Inputs, page_id: usize) -> anyhow::Result<Vec<OutputFile>> {
+fn compose_page(
+    inputs: &Inputs,
+    sidebars: &Sidebars,
+    page_id: usize,
+) -> anyhow::Result<Vec<OutputFile>> {
     let catalog = inputs.catalog;
     let page = &catalog.pages[page_id];
     match page.owner {
@@ -480,12 +517,7 @@ fn compose_page(inputs: &Inputs, page_id: usize) -> anyhow::Result<Vec<OutputFil
                 site: SiteView::for_page(inputs.config, &page.output_path),
                 page: doc_view(inputs, page_id, None),
                 is_home: page.output_path == "index.html",
-                nav: nav_view(
-                    &inputs.navigation.portal,
-                    catalog,
-                    page_id,
-                    &page.output_path,
-                ),
+                sidebar: SidebarView::of(inputs, sidebars, page_id),
                 groups: integration_groups(inputs, &page.output_path),
             };
             let bytes = render(inputs, "content.html", &context, &page.output_path)?;
@@ -515,20 +547,7 @@ fn compose_page(inputs: &Inputs, page_id: usize) -> anyhow::Result<Vec<OutputFil
                 site: SiteView::for_page(inputs.config, &page.output_path),
                 page: doc_view(inputs, page_id, Some((integration_ref, version_ref))),
                 integration: integration_view(integration_ref, &page.output_path),
-                version: VersionView {
-                    label: version_ref.label.as_str(),
-                    landing_url: relative_url(
-                        &page.output_path,
-                        &catalog.pages[version_ref.landing].output_path,
-                    ),
-                    is_current: version_ref.is_current(),
-                    ref_name: version_ref.origin.ref_name(),
-                    commit: &version_ref.commit,
-                    min_server_version: version_ref
-                        .manifest
-                        .as_ref()
-                        .and_then(|m| m.min_server_version.as_deref()),
-                },
+                version: version_view(catalog, version_ref, &page.output_path),
                 versions: switcher(integration_ref, version, &page.rel_path, &page.output_path),
                 banner: banner(
                     integration_ref,
@@ -536,7 +555,7 @@ fn compose_page(inputs: &Inputs, page_id: usize) -> anyhow::Result<Vec<OutputFil
                     &page.rel_path,
                     &page.output_path,
                 ),
-                nav: nav_view(navigation, catalog, page_id, &page.output_path),
+                sidebar: SidebarView::of(inputs, sidebars, page_id),
                 breadcrumbs: breadcrumbs(inputs, integration_ref, version_ref, navigation, page_id),
                 previous: navigation
                     .previous(page_id)
@@ -554,6 +573,74 @@ fn compose_page(inputs: &Inputs, page_id: usize) -> anyhow::Result<Vec<OutputFil
             ))
         }
     }
+}
+
+fn version_view<'a>(catalog: &Catalog, version: &'a Version, from: &str) -> VersionView<'a> {
+    VersionView {
+        label: version.label.as_str(),
+        landing_url: relative_url(from, &catalog.pages[version.landing].output_path),
+        is_current: version.is_current(),
+        ref_name: version.origin.ref_name(),
+        commit: &version.commit,
+        min_server_version: version
+            .manifest
+            .as_ref()
+            .and_then(|m| m.min_server_version.as_deref()),
+    }
+}
+
+/// A version's list of all pages, [`CONTENTS_PAGE`] in its folder (and under `latest/`),
+/// written only for a version whose navigation is too large for every page to inline: its
+/// pages link to it, and `full-nav.js` loads its tree into their sidebars.
+fn contents_page(
+    inputs: &Inputs,
+    integration: usize,
+    version: usize,
+) -> anyhow::Result<Vec<OutputFile>> {
+    #[derive(Serialize)]
+    struct ContentsContext<'a> {
+        site: SiteView<'a>,
+        integration: IntegrationView<'a>,
+        version: VersionView<'a>,
+        breadcrumbs: Vec<LinkView>,
+        /// How many pages the tree lists, written for reading.
+        pages: String,
+        /// The navigation's groups; marked safe by the template (`sidebar` escapes it).
+        tree: String,
+        canonical: String,
+    }
+    let nav = &inputs.navigation.versions[integration][version];
+    if sidebar::inlines_whole(nav) {
+        return Ok(Vec::new());
+    }
+    let catalog = inputs.catalog;
+    let integration = &catalog.integrations[integration];
+    let version = &integration.versions[version];
+    let path = format!("{}{CONTENTS_PAGE}", version.docs.dir);
+    let version_view = version_view(catalog, version, &path);
+    let context = ContentsContext {
+        site: SiteView::for_page(inputs.config, &path),
+        integration: integration_view(integration, &path),
+        breadcrumbs: vec![
+            LinkView {
+                title: "Integrations".to_string(),
+                url: relative_url(&path, &format!("{INTEGRATIONS_DIR}/index.html")),
+            },
+            LinkView {
+                title: format!("{} {}", integration.name, version.label),
+                url: version_view.landing_url.clone(),
+            },
+        ],
+        version: version_view,
+        pages: with_thousands(nav.page_count()),
+        tree: sidebar::full_tree(catalog, nav, &version.docs.dir),
+        canonical: inputs.config.site.base_url.join(&format!(
+            "{}{CONTENTS_PAGE}",
+            integration.public_dir(version)
+        )),
+    };
+    let bytes: Arc<[u8]> = render(inputs, "contents.html", &context, &path)?.into();
+    Ok(page_files(integration, version, &path, bytes))
 }
 
 /// A version page's file, and its copy under `latest/` for the current version.
@@ -741,46 +828,12 @@ fn breadcrumbs(
             url: relative_url(from, &inputs.catalog.pages[version.landing].output_path),
         },
     ];
-    for &ancestor in navigation.ancestors(page_id) {
+    for ancestor in navigation.ancestors(page_id, sidebar::ANCESTORS_SHOWN) {
         if ancestor != version.landing {
             crumbs.push(link_to(inputs, ancestor, from));
         }
     }
     crumbs
-}
-
-fn nav_view(
-    navigation: &Navigation,
-    catalog: &Catalog,
-    active: usize,
-    from: &str,
-) -> Vec<NavGroupView> {
-    fn views(items: &[NavItem], catalog: &Catalog, active: usize, from: &str) -> Vec<NavItemView> {
-        items
-            .iter()
-            .map(|item| {
-                let children = views(&item.children, catalog, active, from);
-                let is_active = item.page == Some(active);
-                NavItemView {
-                    title: item.title.clone(),
-                    url: item
-                        .page
-                        .map(|p| relative_url(from, &catalog.pages[p].output_path)),
-                    is_active,
-                    is_open: is_active || children.iter().any(|c| c.is_open),
-                    children,
-                }
-            })
-            .collect()
-    }
-    navigation
-        .groups
-        .iter()
-        .map(|group| NavGroupView {
-            title: group.title.clone(),
-            items: views(&group.items, catalog, active, from),
-        })
-        .collect()
 }
 
 /// Integration cards grouped Mattermost-managed first, then community-managed, by name.

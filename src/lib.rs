@@ -40,6 +40,7 @@ mod render;
 pub mod report;
 mod search;
 pub mod serve;
+mod sidebar;
 mod site;
 mod source;
 #[doc(hidden)]

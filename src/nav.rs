@@ -198,18 +198,51 @@ pub fn file_stem(path: &str) -> String {
         .to_string()
 }
 
-/// The sidebar of one version (or of the portal's own pages).
+/// The sidebar of one version (or of the portal's own pages), indexed once: every entry in
+/// reading order (pre-order, across groups) with its parent, so that previous/next are a
+/// lookup and a page's ancestors a walk up its parents, whatever the number of pages.
 #[derive(Debug, Clone, Default)]
 pub struct Navigation {
-    pub groups: Vec<NavGroup>,
+    groups: Vec<GroupHead>,
+    entries: Vec<NavEntry>,
     /// Pages in reading order (each once), for previous/next.
     order: Vec<usize>,
-    /// Each page's ancestors in the tree, outermost first (first occurrence wins).
-    ancestors: HashMap<usize, Vec<usize>>,
-    /// Title each page has in the navigation.
-    titles: HashMap<usize, String>,
+    /// Each listed page's position in `order` and its first entry.
+    placed: HashMap<usize, Placement>,
+    /// (page, entry) for every entry that opens a page, sorted: all entries of a page are
+    /// adjacent (SUMMARY.md may list a page twice, and every listing is marked).
+    entries_by_page: Vec<(usize, usize)>,
 }
 
+/// A group of the sidebar: its heading and its entries, a range of [`Navigation::entries`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupHead {
+    /// `None` for the first group and for groups opened by a `---` separator.
+    pub title: Option<String>,
+    pub entries: std::ops::Range<usize>,
+}
+
+/// One entry of the sidebar, in [`Navigation::entries`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NavEntry {
+    pub title: String,
+    /// The page this entry opens; `None` for a heading-only entry.
+    pub page: Option<usize>,
+    /// The entry this one is listed under.
+    pub parent: Option<usize>,
+    /// The entry listed before this one under the same parent.
+    pub previous_sibling: Option<usize>,
+    /// One past this entry's last descendant: its descendants are the entries in between.
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Placement {
+    position: usize,
+    entry: usize,
+}
+
+/// A sidebar group as built, before indexing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NavGroup {
     /// `None` for the first group and for groups opened by a `---` separator.
@@ -217,6 +250,7 @@ pub struct NavGroup {
     pub items: Vec<NavItem>,
 }
 
+/// A sidebar entry as built, before indexing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NavItem {
     pub title: String,
@@ -225,52 +259,246 @@ pub struct NavItem {
     pub children: Vec<NavItem>,
 }
 
+/// The navigation unit tests use (here and in `sidebar`), entries numbered as listed:
+/// 0 Overview(page 0); group "Setup & more": 1 Install(1) > [2 Label > [3 Advanced(2)],
+/// 4 Install again(1)], 5 Reference > [6 Help <3>(3)].
+#[cfg(test)]
+pub(crate) fn sample() -> Navigation {
+    Navigation::new(vec![
+        NavGroup {
+            title: None,
+            items: vec![NavItem::new("Overview", Some(0), vec![])],
+        },
+        NavGroup {
+            title: Some("Setup & more".to_string()),
+            items: vec![
+                NavItem::new(
+                    "Install",
+                    Some(1),
+                    vec![
+                        NavItem::new(
+                            "Label",
+                            None,
+                            vec![NavItem::new("Advanced", Some(2), vec![])],
+                        ),
+                        NavItem::new("Install again", Some(1), vec![]),
+                    ],
+                ),
+                NavItem::new(
+                    "Reference",
+                    None,
+                    vec![NavItem::new("Help <3>", Some(3), vec![])],
+                ),
+            ],
+        },
+    ])
+}
+
+#[cfg(test)]
+impl NavItem {
+    /// An entry for tests: `title` opening `page` (or a label), with `children`.
+    pub(crate) fn new(title: &str, page: Option<usize>, children: Vec<NavItem>) -> Self {
+        NavItem {
+            title: title.to_string(),
+            page,
+            children,
+        }
+    }
+}
+
 impl Navigation {
+    /// Indexes built groups. Iterative, so that a deeply nested SUMMARY.md cannot exhaust
+    /// the stack.
+    pub fn new(groups: Vec<NavGroup>) -> Self {
+        let mut nav = Navigation::default();
+        for group in groups {
+            let first = nav.entries.len();
+            // (entry, its children left to visit, the last of them visited), innermost last.
+            let mut stack: Vec<(Option<usize>, std::vec::IntoIter<NavItem>, Option<usize>)> =
+                vec![(None, group.items.into_iter(), None)];
+            while let Some((parent, children, last_child)) = stack.last_mut() {
+                let parent = *parent;
+                match children.next() {
+                    Some(item) => {
+                        let index = nav.entries.len();
+                        nav.push_entry(item.title, item.page, parent, *last_child);
+                        *last_child = Some(index);
+                        stack.push((Some(index), item.children.into_iter(), None));
+                    }
+                    None => {
+                        stack.pop();
+                        if let Some(done) = parent {
+                            nav.entries[done].end = nav.entries.len();
+                        }
+                    }
+                }
+            }
+            nav.groups.push(GroupHead {
+                title: group.title,
+                entries: first..nav.entries.len(),
+            });
+        }
+        nav.entries_by_page.sort_unstable();
+        nav
+    }
+
+    fn push_entry(
+        &mut self,
+        title: String,
+        page: Option<usize>,
+        parent: Option<usize>,
+        previous_sibling: Option<usize>,
+    ) {
+        let index = self.entries.len();
+        if let Some(page) = page {
+            self.entries_by_page.push((page, index));
+            if !self.placed.contains_key(&page) {
+                self.placed.insert(
+                    page,
+                    Placement {
+                        position: self.order.len(),
+                        entry: index,
+                    },
+                );
+                self.order.push(page);
+            }
+        }
+        self.entries.push(NavEntry {
+            title,
+            page,
+            parent,
+            previous_sibling,
+            end: index + 1,
+        });
+    }
+
     pub fn previous(&self, page: usize) -> Option<usize> {
-        let position = self.order.iter().position(|&p| p == page)?;
+        let position = self.placed.get(&page)?.position;
         position.checked_sub(1).map(|i| self.order[i])
     }
 
     pub fn next(&self, page: usize) -> Option<usize> {
-        let position = self.order.iter().position(|&p| p == page)?;
+        let position = self.placed.get(&page)?.position;
         self.order.get(position + 1).copied()
     }
 
-    /// Ancestor pages of `page` in the navigation tree, outermost first.
-    pub fn ancestors(&self, page: usize) -> &[usize] {
-        self.ancestors.get(&page).map_or(&[], Vec::as_slice)
+    /// Ancestor pages of `page` (of its first entry) in the navigation tree, outermost
+    /// first: those among the innermost `at_most` entries above it, so that a tree nested thousands deep costs
+    /// each page no more than a normal one. Entries that are only labels are skipped.
+    pub fn ancestors(&self, page: usize, at_most: usize) -> Vec<usize> {
+        let mut pages: Vec<usize> = self
+            .first_entry(page)
+            .map(|entry| {
+                self.ancestor_entries(entry)
+                    .take(at_most)
+                    .filter_map(|a| self.entries[a].page)
+                    .collect()
+            })
+            .unwrap_or_default();
+        pages.reverse();
+        pages
+    }
+
+    /// The entries above `entry`, innermost first.
+    pub fn ancestor_entries(&self, entry: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(self.entries[entry].parent, |&a| self.entries[a].parent)
     }
 
     /// The title `page` has in the navigation, if it is listed.
     pub fn title(&self, page: usize) -> Option<&str> {
-        self.titles.get(&page).map(String::as_str)
+        self.first_entry(page)
+            .map(|entry| self.entries[entry].title.as_str())
     }
 
-    fn index(mut self) -> Self {
-        fn walk(nav: &mut Navigation, items: &[NavItem], trail: &mut Vec<usize>) {
-            for item in items {
-                if let Some(page) = item.page
-                    && !nav.titles.contains_key(&page)
-                {
-                    nav.titles.insert(page, item.title.clone());
-                    nav.order.push(page);
-                    nav.ancestors.insert(page, trail.clone());
-                }
-                if let Some(page) = item.page {
-                    trail.push(page);
-                }
-                walk(nav, &item.children, trail);
-                if item.page.is_some() {
-                    trail.pop();
-                }
+    /// The first entry that opens `page`.
+    pub fn first_entry(&self, page: usize) -> Option<usize> {
+        self.placed.get(&page).map(|placed| placed.entry)
+    }
+
+    /// Every entry that opens `page`, in reading order.
+    pub fn entries_of(&self, page: usize) -> impl Iterator<Item = usize> + '_ {
+        let from = self.entries_by_page.partition_point(|&(p, _)| p < page);
+        self.entries_by_page[from..]
+            .iter()
+            .take_while(move |&&(p, _)| p == page)
+            .map(|&(_, entry)| entry)
+    }
+
+    /// Every entry, in reading order.
+    pub fn entries(&self) -> &[NavEntry] {
+        &self.entries
+    }
+
+    pub fn groups(&self) -> &[GroupHead] {
+        &self.groups
+    }
+
+    /// The group `entry` is listed in.
+    pub fn group_of(&self, entry: usize) -> usize {
+        self.groups
+            .partition_point(|group| group.entries.end <= entry)
+    }
+
+    /// Up to `count` entries before `entry` under the same parent, nearest first.
+    pub fn siblings_before(&self, entry: usize, count: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(self.entries[entry].previous_sibling, |&s| {
+            self.entries[s].previous_sibling
+        })
+        .take(count)
+    }
+
+    /// Up to `count` entries after `entry` under the same parent, nearest first.
+    pub fn siblings_after(&self, entry: usize, count: usize) -> impl Iterator<Item = usize> + '_ {
+        let end = match self.entries[entry].parent {
+            Some(parent) => self.entries[parent].end,
+            None => self.groups[self.group_of(entry)].entries.end,
+        };
+        Children {
+            entries: &self.entries,
+            next: self.entries[entry].end,
+            end,
+        }
+        .take(count)
+    }
+
+    /// The entries directly under `entry` (or at the top of `group` with `None`), in order.
+    pub fn children(&self, entry: Option<usize>, group: usize) -> Children<'_> {
+        let (next, end) = match entry {
+            Some(entry) => (entry + 1, self.entries[entry].end),
+            None => {
+                let range = &self.groups[group].entries;
+                (range.start, range.end)
             }
+        };
+        Children {
+            entries: &self.entries,
+            next,
+            end,
         }
-        let groups = std::mem::take(&mut self.groups);
-        for group in &groups {
-            walk(&mut self, &group.items, &mut Vec::new());
-        }
-        self.groups = groups;
-        self
+    }
+
+    /// How many pages the navigation lists (each once).
+    pub fn page_count(&self) -> usize {
+        self.order.len()
+    }
+}
+
+/// The children of one entry, each found by skipping its previous sibling's descendants.
+pub struct Children<'a> {
+    entries: &'a [NavEntry],
+    next: usize,
+    end: usize,
+}
+
+impl Iterator for Children<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        (self.next < self.end).then(|| {
+            let child = self.next;
+            self.next = self.entries[child].end;
+            child
+        })
     }
 }
 
@@ -330,14 +558,7 @@ pub fn build(
             items: tree_items(catalog, set, landing, landing_title, title_of),
         }],
     };
-    (
-        Navigation {
-            groups,
-            ..Navigation::default()
-        }
-        .index(),
-        diagnostics,
-    )
+    (Navigation::new(groups), diagnostics)
 }
 
 fn resolve_items(
@@ -642,6 +863,49 @@ mod tests {
             (3, 1)
         );
         assert_eq!(summary.groups[0].items.len(), 1);
+    }
+
+    #[test]
+    fn previous_and_next_follow_reading_order_across_groups_and_stop_at_the_ends() {
+        let nav = sample();
+        assert_eq!(nav.previous(0), None);
+        assert_eq!(nav.next(0), Some(1));
+        assert_eq!((nav.previous(1), nav.next(1)), (Some(0), Some(2)));
+        assert_eq!((nav.previous(3), nav.next(3)), (Some(2), None));
+        assert_eq!((nav.previous(9), nav.next(9)), (None, None));
+        assert_eq!(nav.page_count(), 4);
+    }
+
+    #[test]
+    fn ancestors_skip_labels_and_a_page_listed_twice_keeps_its_first_place() {
+        let nav = sample();
+        assert_eq!(nav.ancestors(2, 10), [1]);
+        assert_eq!(nav.ancestors(1, 10), Vec::<usize>::new());
+        assert_eq!(nav.title(1), Some("Install"));
+        let entries: Vec<usize> = nav.entries_of(1).collect();
+        assert_eq!(entries, [1, 4]);
+        assert_eq!(nav.group_of(4), 1);
+        assert_eq!(nav.children(Some(1), 1).collect::<Vec<_>>(), [2, 4]);
+        assert_eq!(nav.children(None, 1).collect::<Vec<_>>(), [1, 5]);
+        assert_eq!(nav.siblings_before(4, 5).collect::<Vec<_>>(), [2]);
+        assert_eq!(nav.siblings_after(2, 5).collect::<Vec<_>>(), [4]);
+        assert_eq!(nav.siblings_after(1, 5).collect::<Vec<_>>(), [5]);
+        assert_eq!(nav.siblings_after(0, 5).count(), 0, "not past its group");
+    }
+
+    #[test]
+    fn a_navigation_nested_thousands_deep_is_indexed_without_recursion() {
+        let mut deepest = NavItem::new("Leaf", Some(20_000), vec![]);
+        for page in (0..20_000).rev() {
+            deepest = NavItem::new("Level", Some(page), vec![deepest]);
+        }
+        let nav = Navigation::new(vec![NavGroup {
+            title: None,
+            items: vec![deepest],
+        }]);
+        assert_eq!(nav.previous(20_000), Some(19_999));
+        assert_eq!(nav.ancestors(20_000, 3), [19_997, 19_998, 19_999]);
+        assert_eq!(nav.entries()[0].end, 20_001);
     }
 
     #[test]

@@ -48,6 +48,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "404.html",
         include_str!("../themes/default/templates/404.html"),
     ),
+    (
+        "contents.html",
+        include_str!("../themes/default/templates/contents.html"),
+    ),
 ];
 
 /// (name, contents) of the built-in static files.
@@ -75,6 +79,10 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     (
         "search-text.js",
         include_bytes!("../themes/default/static/search-text.js"),
+    ),
+    (
+        "full-nav.js",
+        include_bytes!("../themes/default/static/full-nav.js"),
     ),
 ];
 

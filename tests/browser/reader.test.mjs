@@ -6,14 +6,12 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { launchBrowser, portico, serveStatic, tempDir } from "./support.mjs";
+import { launchBrowser, openPage, portico, seriousViolations, serveStatic, tempDir } from "./support.mjs";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const screenshots = join(repoRoot, "target", "screenshots");
-const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 let demo, site, server, base, browser;
 
@@ -33,14 +31,7 @@ after(async () => {
   demo?.cleanup();
 });
 
-async function open(path, options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  const page = await context.newPage();
-  const requests = [];
-  page.on("request", (request) => requests.push(request.url()));
-  const response = await page.goto(base + path);
-  return { page, context, requests, response };
-}
+const open = (path, options) => openPage(browser, base + path, options);
 
 const pages = {
   index: "integrations/index.html",
@@ -84,14 +75,7 @@ test("no serious or critical accessibility violations (axe-core)", async () => {
     for (const colorScheme of ["light", "dark"]) {
       // axe-core is injected as an inline script, which the pages' CSP rightly blocks.
       const { page, context } = await open(path, { colorScheme, bypassCSP: true });
-      await page.addScriptTag({ path: axeSource });
-      const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-      const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-      assert.deepEqual(
-        serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-        [],
-        `${path} (${colorScheme})`,
-      );
+      assert.deepEqual(await seriousViolations(page), [], `${path} (${colorScheme})`);
       await context.close();
     }
   }

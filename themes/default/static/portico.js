@@ -85,28 +85,40 @@
     });
   }
 
-  // Collapsible sections: open along the current page, closed elsewhere.
-  each(".sidebar li.has-children", function (item, index) {
-    var list = item.querySelector(":scope > ul");
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "nav-expand";
-    button.id = button.id || "nav-expand-" + index;
-    list.id = list.id || "nav-list-" + index;
-    button.setAttribute("aria-controls", list.id);
-    var label = item.querySelector(":scope > a, :scope > .nav-label");
-    button.setAttribute("aria-label", "Show or hide the pages under " + (label ? label.textContent : "this section"));
-    var set = function (open) {
-      item.classList.toggle("collapsed", !open);
-      button.setAttribute("aria-expanded", open ? "true" : "false");
-    };
-    set(item.classList.contains("open"));
-    button.addEventListener("click", function () { set(item.classList.contains("collapsed")); });
-    item.insertBefore(button, list);
-  });
-  var current = document.querySelector('.sidebar [aria-current="page"]');
-  if (current && sidebar && sidebar.scrollHeight > sidebar.clientHeight) {
-    sidebar.scrollTop = current.offsetTop - sidebar.clientHeight / 3;
+  // Collapsible sections: open along the current page, closed elsewhere. Run again on a
+  // sidebar loaded later (full-nav.js).
+  var enhanceSidebar = function (scope) {
+    each("li.has-children", function (item, index) {
+      var list = item.querySelector(":scope > ul");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "nav-expand";
+      button.id = "nav-expand-" + index;
+      list.id = list.id || "nav-list-" + index;
+      button.setAttribute("aria-controls", list.id);
+      var label = item.querySelector(":scope > a, :scope > .nav-label");
+      button.setAttribute("aria-label", "Show or hide the pages under " + (label ? label.textContent : "this section"));
+      var set = function (open) {
+        item.classList.toggle("collapsed", !open);
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+      };
+      set(item.classList.contains("open"));
+      button.addEventListener("click", function () { set(item.classList.contains("collapsed")); });
+      item.insertBefore(button, list);
+    }, scope);
+    var current = scope.querySelector('[aria-current="page"]');
+    if (current && scope.scrollHeight > scope.clientHeight) {
+      scope.scrollTop += current.getBoundingClientRect().top - scope.getBoundingClientRect().top - scope.clientHeight / 3;
+    }
+  };
+  if (sidebar) enhanceSidebar(sidebar);
+  // A version too large for every page to carry its whole navigation: this page holds the
+  // part around it; full-nav.js (beside this file) swaps in the whole.
+  var fullNav = sidebar && sidebar.getAttribute("data-full-nav");
+  if (fullNav) {
+    import(new URL("full-nav.js", document.currentScript ? document.currentScript.src : location.href).href)
+      .then(function (module) { module.start(sidebar, fullNav, enhanceSidebar); })
+      .catch(function () { /* file:// loads no modules: the part and its link stay */ });
   }
 
   // On-page table of contents: highlight the section being read.
