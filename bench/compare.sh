@@ -134,7 +134,9 @@ if [[ "${PORTICO:-}" ]]; then
 else
     portico_version="$("$portico" --version) (commit $(git -C "$here" rev-parse --short HEAD)$(git -C "$here" diff --quiet HEAD -- src || echo ', with uncommitted changes'))"
 fi
-command="REPS=$REPS bench/compare.sh ${1:-40} ${2:-6} ${3:-40}"
+quiet=
+if [[ "${QUIET:-0}" == 1 ]]; then quiet=" QUIET=1"; fi
+command="REPS=$REPS${quiet} bench/compare.sh ${1:-40} ${2:-6} ${3:-40}"
 labels=("portico-cold=$portico_version")
 for tool in "${peers[@]}"; do labels+=("$tool=${peer_version[$tool]}"); done
 python3 - "$results" "$pages" "$command" "$REPS" "$MDBOOK_JOBS" "$(nproc)" \
