@@ -3,9 +3,9 @@
 #
 #   bench/build.sh [PLUGINS VERSIONS PAGES]        (default: 20 5 40, about 4,000 pages)
 #
-# Generates the portal with ../shared/bench/gen-portal.py (real git repositories), builds
+# Generates the portal with bench/gen-portal.py (real git repositories), builds
 # Portico in release mode, times `portico build` REPS times (median wall, CPU, peak RSS),
-# then runs ../shared/bench/peers.sh on the same pages (Hugo, Zola, mdBook where installed,
+# then runs bench/peers.sh on the same pages (Hugo, Zola, mdBook where installed,
 # plus the git and cat floors). Compare figures from the same run only.
 #
 # Environment: REPS (default 3), WORK (default a temporary folder), PEERS=0 to skip peers.
@@ -33,5 +33,5 @@ printf '%-22s %7s %9s %9s %11s %9s\n' portico "$total" "$med" \
 tail -n 1 "$WORK/portico.1.err"
 
 if [[ "${PEERS:-1}" != 0 ]]; then
-    REPS=$REPS OUT_BASE="$WORK" LOG="$WORK/peer-logs" bash "$shared/peers.sh" "$portal"
+    REPS=$REPS OUT_BASE="$WORK" LOG="$WORK/peer-logs" bash "$here/bench/peers.sh" "$portal"
 fi

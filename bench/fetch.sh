@@ -3,7 +3,7 @@
 #
 #   bench/fetch.sh [PLUGINS VERSIONS PAGES]        (default: 20 5 40, about 4,000 pages)
 #
-# Generates the synthetic portal with ../shared/bench/gen-portal.py, then builds it four ways
+# Generates the synthetic portal with bench/gen-portal.py, then builds it four ways
 # and prints the median wall time of each and its ratio to the local-path build:
 #   local    repo = "repos/<id>"             (the repositories read in place)
 #   cold     repo = "file://…", empty cache   (every mirror fetched: what a fresh CI runner pays)

@@ -3,7 +3,7 @@
 
     python3 bench/serve.py [--plugins 20 --versions 5 --pages 40] [--edits 15] [--commits 5]
 
-Generates a portal with ../shared/bench/gen-portal.py (real git repositories), then:
+Generates a portal with bench/gen-portal.py (real git repositories), then:
   1. times `portico build` (median of 3) on it: the full-build baseline;
   2. starts `portico serve --port 0`, listens to its live-reload stream, and
      - edits one markdown page in a working tree, timing write -> `reload` event;
@@ -15,7 +15,6 @@ import argparse, os, socket, statistics, subprocess, sys, tempfile, threading, t
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
-SHARED = HERE.parent / "shared" / "bench"
 
 
 def sh(*args, cwd=None, env=None):
@@ -35,7 +34,7 @@ def main():
     work = Path(args.work or tempfile.mkdtemp(prefix="portico-serve-bench."))
     portal = work / "portal"
     if not (portal / "site.toml").exists():
-        sh(sys.executable, str(SHARED / "gen-portal.py"), "--plugins", str(args.plugins), "--versions",
+        sh(sys.executable, str(HERE / "bench" / "gen-portal.py"), "--plugins", str(args.plugins), "--versions",
            str(args.versions), "--pages", str(args.pages), "--out", str(portal))
     sh("cargo", "build", "--release", "--quiet", cwd=HERE)
     portico = str(HERE / "target" / "release" / "portico")
