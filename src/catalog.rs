@@ -86,16 +86,6 @@ impl Integration {
     pub fn latest_dir(&self) -> String {
         format!("{INTEGRATIONS_DIR}/{}/{LATEST}/", self.id)
     }
-
-    /// Where readers are sent for a version's pages: `latest/` for the current version (the
-    /// stable address), else the version's own folder.
-    pub fn public_dir(&self, version: &Version) -> String {
-        if version.is_current() {
-            self.latest_dir()
-        } else {
-            version.docs.dir.clone()
-        }
-    }
 }
 
 #[derive(Debug)]
@@ -113,6 +103,12 @@ pub struct Version {
     /// `.gitbook.yaml` redirects that lead to a page: (old output path inside the version
     /// folder, such as `old/page.html`, target page id).
     pub redirects: Vec<(String, usize)>,
+    /// Where readers are sent for this version's pages: `latest/` for the current version
+    /// (the stable address), else the version's own folder (see [`assign_addresses`]).
+    pub public_dir: String,
+    /// The folder its pages and files are copied to besides their own: `latest/` for the
+    /// current version, unless that is its own folder already.
+    pub alias_dir: Option<String>,
 }
 
 impl Version {
@@ -124,6 +120,14 @@ impl Version {
     /// version without a number), so it is not written twice.
     pub fn is_latest_alias(&self) -> bool {
         self.is_current() && self.label.as_str() == LATEST
+    }
+
+    /// The output path under `latest/` of a file this version writes at `output_path`
+    /// (current version only).
+    pub fn alias_of(&self, output_path: &str) -> Option<String> {
+        let alias_dir = self.alias_dir.as_ref()?;
+        let rest = output_path.strip_prefix(&self.docs.dir)?;
+        Some(format!("{alias_dir}{rest}"))
     }
 
     /// The day of the version's commit, `YYYY-MM-DD` (UTC).
@@ -153,6 +157,14 @@ pub struct Page {
     pub rel_path: String,
     /// Site-relative output path (`integrations/jira/3.2/setup/install.html`).
     pub output_path: String,
+    /// Where readers are sent for it: under `latest/` in the current version.
+    pub public_path: String,
+    /// Its copy's output path under `latest/` (current version only).
+    pub alias: Option<String>,
+    /// The site path search engines should index: the same page under `latest/` when the
+    /// current version has it, else in the newest version that has it (`a/index.html` as
+    /// `a/`).
+    pub canonical: String,
 }
 
 /// A file copied next to the pages that reference it.
@@ -160,6 +172,8 @@ pub struct Page {
 pub struct Asset {
     pub source: SourceFile,
     pub output_path: String,
+    /// Its copy's output path under `latest/` (current version only).
+    pub alias: Option<String>,
 }
 
 /// A set of pages and files resolved together: one version of one integration, or the
@@ -260,6 +274,7 @@ pub fn classify(config: &SiteConfig, sources: &Sources) -> (Catalog, Vec<Diagnos
             integrations.push(classified);
         }
     }
+    assign_addresses(&mut integrations, &mut pages);
     let page_by_output = pages
         .iter()
         .enumerate()
@@ -275,6 +290,64 @@ pub fn classify(config: &SiteConfig, sources: &Sources) -> (Catalog, Vec<Diagnos
         },
         diagnostics,
     )
+}
+
+/// Every version's public folder and `latest/` alias, and every page's public path, alias
+/// and canonical path: computed here once, read everywhere else.
+fn assign_addresses(integrations: &mut [Integration], pages: &mut [Page]) {
+    for integration in integrations.iter_mut() {
+        let latest_dir = integration.latest_dir();
+        for version in &mut integration.versions {
+            version.public_dir = if version.is_current() {
+                latest_dir.clone()
+            } else {
+                version.docs.dir.clone()
+            };
+            version.alias_dir =
+                (version.is_current() && !version.is_latest_alias()).then(|| latest_dir.clone());
+            for &page in &version.docs.pages {
+                pages[page].alias = version.alias_of(&pages[page].output_path);
+                pages[page].public_path = format!("{}{}", version.public_dir, pages[page].rel_path);
+            }
+            let aliases: Vec<Option<String>> = version
+                .docs
+                .assets
+                .iter()
+                .map(|asset| version.alias_of(&asset.output_path))
+                .collect();
+            for (asset, alias) in version.docs.assets.iter_mut().zip(aliases) {
+                asset.alias = alias;
+            }
+        }
+        // The newest version holding a page names its canonical address.
+        let mut canonical: HashMap<&str, String> = HashMap::new();
+        for version in &integration.versions {
+            for &page in &version.docs.pages {
+                canonical
+                    .entry(pages[page].rel_path.as_str())
+                    .or_insert_with(|| canonical_site_path(&pages[page].public_path));
+            }
+        }
+        let canonical: HashMap<String, String> = canonical
+            .into_iter()
+            .map(|(rel_path, path)| (rel_path.to_string(), path))
+            .collect();
+        for version in &integration.versions {
+            for &page in &version.docs.pages {
+                if let Some(path) = canonical.get(&pages[page].rel_path) {
+                    pages[page].canonical = path.clone();
+                }
+            }
+        }
+    }
+}
+
+/// `a/index.html` is published as `a/`.
+pub(crate) fn canonical_site_path(output_path: &str) -> String {
+    match output_path.strip_suffix("index.html") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => dir.to_string(),
+        _ => output_path.to_string(),
+    }
 }
 
 fn classify_portal(
@@ -327,6 +400,7 @@ fn classify_portal(
         set.assets.push(Asset {
             source: file.clone(),
             output_path: file.path.clone(),
+            alias: None,
         });
     }
     set
@@ -416,9 +490,13 @@ fn add_page(
         .or_insert(id);
     set.pages.push(id);
     set.page_by_rel_path.insert(rel_path.clone(), id);
+    let output_path = format!("{}{rel_path}", set.dir);
     pages.push(Page {
         owner,
-        output_path: format!("{}{rel_path}", set.dir),
+        public_path: output_path.clone(),
+        canonical: canonical_site_path(&output_path),
+        output_path,
+        alias: None,
         rel_path,
         source,
     });
@@ -672,6 +750,7 @@ fn classify_integration(
             set.asset_by_path.insert(path.clone(), set.assets.len());
             set.assets.push(Asset {
                 output_path: format!("{}{rel_path}", set.dir),
+                alias: None,
                 source,
             });
         }
@@ -713,6 +792,9 @@ fn classify_integration(
             landing,
             docs: set,
             redirects,
+            // Known once every version is (`assign_addresses`).
+            public_dir: String::new(),
+            alias_dir: None,
         });
     }
 

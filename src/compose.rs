@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::catalog::{
     CONTENTS_PAGE, Catalog, INTEGRATIONS_DIR, Integration, Owner, STATIC_DIR, Version,
+    canonical_site_path,
 };
 use crate::config::{Deployment, ManagedBy, SiteConfig};
 use crate::escape::{self, json_for_the_web};
@@ -147,18 +148,15 @@ pub fn compose(inputs: &Inputs, sink: &dyn Sink) -> anyhow::Result<()> {
                     asset.output_path.clone(),
                     asset.source.bytes.clone(),
                 ));
-                if version.is_current() && !version.is_latest_alias() {
-                    files.push(OutputFile::new(
-                        latest_alias(integration, version, &asset.output_path),
-                        asset.source.bytes.clone(),
-                    ));
+                if let Some(alias) = &asset.alias {
+                    files.push(OutputFile::new(alias.clone(), asset.source.bytes.clone()));
                 }
             }
         }
         files.push(render_redirect(inputs, integration)?);
         files.push(render_versions_page(inputs, integration)?);
         for (version_index, version) in integration.versions.iter().enumerate() {
-            files.extend(version_redirects(inputs, integration, version)?);
+            files.extend(version_redirects(inputs, version)?);
             files.extend(contents_page(inputs, integration_index, version_index)?);
         }
     }
@@ -220,14 +218,6 @@ fn used_assets(inputs: &Inputs) -> std::collections::HashSet<(Owner, usize)> {
         }
     }
     used
-}
-
-/// The same site path under `latest/` for a file of the current version.
-fn latest_alias(integration: &Integration, version: &Version, output_path: &str) -> String {
-    let rest = output_path
-        .strip_prefix(&version.docs.dir)
-        .unwrap_or(output_path);
-    format!("{}{rest}", integration.latest_dir())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -535,12 +525,7 @@ fn compose_page(
                 .filter(|previous| (previous.unchanged)(page_id))
                 .and_then(|previous| previous.files.get(page.output_path.as_str()));
             if let Some(bytes) = previous {
-                return Ok(page_files(
-                    integration_ref,
-                    version_ref,
-                    &page.output_path,
-                    bytes.clone(),
-                ));
+                return Ok(page_files(version_ref, &page.output_path, bytes.clone()));
             }
             let navigation = &inputs.navigation.versions[integration][version];
             let context = DocPageContext {
@@ -548,8 +533,15 @@ fn compose_page(
                 page: doc_view(inputs, page_id, Some((integration_ref, version_ref))),
                 integration: integration_view(integration_ref, &page.output_path),
                 version: version_view(catalog, version_ref, &page.output_path),
-                versions: switcher(integration_ref, version, &page.rel_path, &page.output_path),
+                versions: switcher(
+                    catalog,
+                    integration_ref,
+                    version,
+                    &page.rel_path,
+                    &page.output_path,
+                ),
                 banner: banner(
+                    catalog,
                     integration_ref,
                     version_ref,
                     &page.rel_path,
@@ -565,12 +557,7 @@ fn compose_page(
                     .map(|p| link_to(inputs, p, &page.output_path)),
             };
             let bytes: Arc<[u8]> = render(inputs, "page.html", &context, &page.output_path)?.into();
-            Ok(page_files(
-                integration_ref,
-                version_ref,
-                &page.output_path,
-                bytes,
-            ))
+            Ok(page_files(version_ref, &page.output_path, bytes))
         }
     }
 }
@@ -634,30 +621,23 @@ fn contents_page(
         version: version_view,
         pages: with_thousands(nav.page_count()),
         tree: sidebar::full_tree(catalog, nav, &version.docs.dir),
-        canonical: inputs.config.site.base_url.join(&format!(
-            "{}{CONTENTS_PAGE}",
-            integration.public_dir(version)
-        )),
+        canonical: inputs
+            .config
+            .site
+            .base_url
+            .join(&format!("{}{CONTENTS_PAGE}", version.public_dir)),
     };
     let bytes: Arc<[u8]> = render(inputs, "contents.html", &context, &path)?.into();
-    Ok(page_files(integration, version, &path, bytes))
+    Ok(page_files(version, &path, bytes))
 }
 
 /// A version page's file, and its copy under `latest/` for the current version.
-fn page_files(
-    integration: &Integration,
-    version: &Version,
-    output_path: &str,
-    bytes: Arc<[u8]>,
-) -> Vec<OutputFile> {
+fn page_files(version: &Version, output_path: &str, bytes: Arc<[u8]>) -> Vec<OutputFile> {
     let mut files = vec![OutputFile::new(output_path.to_string(), bytes.clone())];
-    if version.is_current() && !version.is_latest_alias() {
+    if let Some(alias) = version.alias_of(output_path) {
         // All links are relative and `latest/` sits at the same depth, so the same bytes
         // are correct at both addresses.
-        files.push(OutputFile::new(
-            latest_alias(integration, version, output_path),
-            bytes,
-        ));
+        files.push(OutputFile::new(alias, bytes));
     }
     files
 }
@@ -669,9 +649,9 @@ fn doc_view<'a>(
 ) -> DocView<'a> {
     let page = &inputs.catalog.pages[page_id];
     let rendered = &inputs.rendered.parsed[page_id];
-    let canonical = canonical_path(inputs.catalog, page_id);
+    let canonical = &page.canonical;
     // The current version's pages are indexed under latest/, which holds the same bytes.
-    let indexable = canonical == canonical_site_path(&page.output_path)
+    let indexable = *canonical == canonical_site_path(&page.output_path)
         || version.is_some_and(|(_, version)| version.is_current());
     let edit_url = version.and_then(|(integration, version)| {
         let web = integration.web_url.as_deref()?;
@@ -692,38 +672,18 @@ fn doc_view<'a>(
         source_path: &page.source.path,
         show_title: rendered.title.is_none(),
         edit_url,
-        canonical: inputs.config.site.base_url.join(&canonical),
+        canonical: inputs.config.site.base_url.join(canonical),
         indexable,
     }
 }
 
-/// The site path search engines should index for a page: the same page under `latest/`
-/// when the current version has it, else the newest version that has it.
-pub fn canonical_path(catalog: &Catalog, page_id: usize) -> String {
-    let page = &catalog.pages[page_id];
-    let Owner::Version { integration, .. } = page.owner else {
-        return canonical_site_path(&page.output_path);
-    };
-    let integration = &catalog.integrations[integration];
-    for version in &integration.versions {
-        if has_page(version, &page.rel_path) {
-            let dir = integration.public_dir(version);
-            return canonical_site_path(&format!("{dir}{}", page.rel_path));
-        }
+/// Where a version sends readers for the page at `rel_path`: that page, or, when the
+/// version does not have it, its landing page; and whether it has it.
+fn public_target(catalog: &Catalog, version: &Version, rel_path: &str) -> (String, bool) {
+    match version.docs.page_at(rel_path) {
+        Some(page) => (catalog.pages[page].public_path.clone(), true),
+        None => (catalog.pages[version.landing].public_path.clone(), false),
     }
-    canonical_site_path(&page.output_path)
-}
-
-/// `a/index.html` is published as `a/`.
-pub(crate) fn canonical_site_path(output_path: &str) -> String {
-    match output_path.strip_suffix("index.html") {
-        Some(dir) if dir.is_empty() || dir.ends_with('/') => dir.to_string(),
-        _ => output_path.to_string(),
-    }
-}
-
-fn has_page(version: &Version, rel_path: &str) -> bool {
-    version.docs.page_at(rel_path).is_some()
 }
 
 fn integration_view<'a>(integration: &'a Integration, from: &str) -> IntegrationView<'a> {
@@ -752,6 +712,7 @@ fn integration_view<'a>(integration: &'a Integration, from: &str) -> Integration
 
 /// Every version of the integration, newest first: this page there, else its landing page.
 fn switcher(
+    catalog: &Catalog,
     integration: &Integration,
     selected: usize,
     rel_path: &str,
@@ -762,13 +723,7 @@ fn switcher(
         .iter()
         .enumerate()
         .map(|(index, version)| {
-            let present = has_page(version, rel_path);
-            let dir = integration.public_dir(version);
-            let target = if present {
-                format!("{dir}{rel_path}")
-            } else {
-                format!("{dir}index.html")
-            };
+            let (target, present) = public_target(catalog, version, rel_path);
             VersionLink {
                 label: version.label.to_string(),
                 url: relative_url(from, &target),
@@ -781,6 +736,7 @@ fn switcher(
 }
 
 fn banner(
+    catalog: &Catalog,
     integration: &Integration,
     version: &Version,
     rel_path: &str,
@@ -790,12 +746,7 @@ fn banner(
         return None;
     }
     let current = integration.current();
-    let same_page = has_page(current, rel_path);
-    let target = if same_page {
-        format!("{}{rel_path}", integration.latest_dir())
-    } else {
-        format!("{}index.html", integration.latest_dir())
-    };
+    let (target, same_page) = public_target(catalog, current, rel_path);
     Some(BannerView {
         current_label: current.label.to_string(),
         url: relative_url(from, &target),
@@ -939,21 +890,15 @@ fn redirect_page(
 }
 
 /// `.gitbook.yaml` redirects of one version, also under `latest/` for the current one.
-fn version_redirects(
-    inputs: &Inputs,
-    integration: &Integration,
-    version: &Version,
-) -> anyhow::Result<Vec<OutputFile>> {
+fn version_redirects(inputs: &Inputs, version: &Version) -> anyhow::Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     for (from, target) in &version.redirects {
         let title = &inputs.titles[*target];
         let page = &inputs.catalog.pages[*target];
         let path = format!("{}{from}", version.docs.dir);
         files.push(redirect_page(inputs, &path, title, &page.output_path)?);
-        if version.is_current() && !version.is_latest_alias() {
-            let alias = latest_alias(integration, version, &path);
-            let alias_target = latest_alias(integration, version, &page.output_path);
-            files.push(redirect_page(inputs, &alias, title, &alias_target)?);
+        if let (Some(alias), Some(alias_target)) = (version.alias_of(&path), &page.alias) {
+            files.push(redirect_page(inputs, &alias, title, alias_target)?);
         }
     }
     Ok(files)
@@ -986,23 +931,16 @@ fn render_versions_page(inputs: &Inputs, integration: &Integration) -> anyhow::R
     let versions = integration
         .versions
         .iter()
-        .map(|version| {
-            let dir = if version.is_current() {
-                integration.latest_dir()
-            } else {
-                version.docs.dir.clone()
-            };
-            Row {
-                label: version.label.as_str(),
-                url: relative_url(&path, &format!("{dir}index.html")),
-                is_current: version.is_current(),
-                min_server_version: version
-                    .manifest
-                    .as_ref()
-                    .and_then(|m| m.min_server_version.as_deref()),
-                updated: version.updated_on(),
-                ref_name: version.origin.ref_name(),
-            }
+        .map(|version| Row {
+            label: version.label.as_str(),
+            url: relative_url(&path, &inputs.catalog.pages[version.landing].public_path),
+            is_current: version.is_current(),
+            min_server_version: version
+                .manifest
+                .as_ref()
+                .and_then(|m| m.min_server_version.as_deref()),
+            updated: version.updated_on(),
+            ref_name: version.origin.ref_name(),
         })
         .collect();
     let context = VersionsContext {
@@ -1093,7 +1031,7 @@ fn sitemap(inputs: &Inputs) -> String {
     let mut urls: BTreeSet<String> = BTreeSet::new();
     urls.insert(base.join(&format!("{INTEGRATIONS_DIR}/")));
     for page_id in 0..inputs.catalog.pages.len() {
-        urls.insert(base.join(&canonical_path(inputs.catalog, page_id)));
+        urls.insert(base.join(&inputs.catalog.pages[page_id].canonical));
     }
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

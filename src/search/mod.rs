@@ -27,8 +27,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::catalog::{Catalog, Integration, Owner, STATIC_DIR};
-use crate::compose::{OutputFile, Sink, canonical_site_path};
+use crate::catalog::{Catalog, Integration, Owner, STATIC_DIR, canonical_site_path};
+use crate::compose::{OutputFile, Sink};
 use crate::escape::json_for_the_web;
 use crate::render::RenderedPages;
 
@@ -300,7 +300,7 @@ fn documents(
 
 /// Where a reader finds a version's page (`latest/` for the current version).
 fn version_url(integration: &Integration, version_index: usize, rel_path: &str) -> String {
-    let dir = integration.public_dir(&integration.versions[version_index]);
+    let dir = &integration.versions[version_index].public_dir;
     canonical_site_path(&format!("{dir}{rel_path}"))
 }
 
