@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
-use crate::report::IntegrationSummary;
+use crate::outcome::IntegrationSummary;
 use crate::source::{self, Mirrors};
 use crate::{BuildOptions, BuildReport, publish, render, theme};
 

@@ -1,26 +1,27 @@
 //! Portico: a static documentation portal for integrations whose versioned docs live in git.
 //!
-//! The build is a pipeline of named stages (see DESIGN.md); this file is that pipeline on
-//! one screen:
+//! The build is a pipeline of named stages (see DESIGN.md); this file is that pipeline and
+//! nothing else:
 //!
 //! ```text
-//! site.toml ─► config::load ─► SiteConfig
-//!  --out DIR ─► publish::Output::claim ─► Output                   (checked, locked; build only)
-//! remote repos ─► source::fetch_remotes ─► Mirrors                 (bare mirrors, cached)
-//! repos (git) + content/ ─► source::aggregate_with ─► Sources      (source: only git2 user)
-//!                           catalog::classify ─► Catalog           (versions, addresses)
-//!        render::render_all (markdown, rayon) ─► Rendered per page (cached by blob)
-//!                           nav::build_site   ─► SiteNavigation
-//!                           linkcheck::check  ─► warnings
+//! site.toml (+ command line) ─► options::load_config ─► SiteConfig
+//!   --out DIR ─► publish::claim_output ─► Output              (checked, locked; build only)
+//! remote repos ─► Fetched::now (source::fetch_remotes) ─► Mirrors        (cached mirrors)
+//!        inputs fingerprint ─► last_build::unchanged ─► done, if nothing changed (build)
+//! repos (git) + content/ ─► source::aggregate_with ─► Sources   (the only git2 user)
+//!                           catalog::classify ─► Catalog        (versions, every address)
+//!      render::render_all (rayon, disk cache) ─► RenderedPages  (each text parsed once by
+//!                                                                blob, links per page)
+//!        nav::build_site + linkcheck::check   ─► SiteNavigation, warnings
 //! themes/<name>/ ─► theme::load ─► Theme
-//!                           compose::compose  ─► Vec<OutputFile>
-//!                           search::index     ─► + _portico/search/ (one entry per blob)
-//!                      compose::add_manifest  ─► + manifest.json   (build only: hashes all)
-//!                            Output::publish  ─► output folder     (only writer, atomic)
+//!                           compose::compose  ─► pages, files  ─┐
+//!                           search::index     ─► _portico/search ┴► Sink (staging folder,
+//!                                                                   memory for serve)
+//!                    publish::Staging::publish ─► output folder  (manifest.json, atomic swap)
 //! ```
 //!
-//! `build` runs it once ([`Site::assemble`]) and publishes; `serve` keeps the [`Site`] and
-//! runs it again with [`Changes`], reusing what a change cannot affect (`site.rs`).
+//! `build` runs it once and publishes; `serve` keeps the [`Site`] and runs it again with
+//! [`Changes`] ([`Site::rebuild`]), reusing what a change cannot affect (`site.rs`).
 
 mod catalog;
 mod compose;
@@ -33,8 +34,11 @@ mod linkcheck;
 pub mod list;
 mod markdown;
 mod nav;
+mod options;
+mod outcome;
 mod output_paths;
 mod paths;
+mod progress;
 mod publish;
 mod render;
 pub mod report;
@@ -49,124 +53,22 @@ mod theme;
 mod version;
 mod yaml;
 
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use catalog::Catalog;
 use config::SiteConfig;
-pub use diagnostics::{Diagnostic, Location, Severity, printable};
+use diagnostics::Location;
+use progress::{Progress, StageClock};
 use render::{RenderCache, RenderedPages};
-use source::{FetchSettings, ReadOptions, Sources};
+use site::{Fetched, Previous};
+use source::{ReadOptions, Sources};
 use theme::Theme;
 
+pub use diagnostics::{Diagnostic, Severity, printable};
+pub use options::{BuildOptions, RemoteOptions};
+pub use outcome::{BuildFailure, BuildReport, IntegrationSummary, VersionSummary};
 pub use site::{Changes, Site};
 pub use source::{DEFAULT_FETCH_JOBS, DEFAULT_NETWORK_TIMEOUT, set_network_timeout};
-
-/// What the command line asked for.
-#[derive(Debug, Clone, Default)]
-pub struct BuildOptions {
-    /// The folder holding `site.toml`.
-    pub root: PathBuf,
-    /// Output folder; default `[build] output_dir`.
-    pub out: Option<PathBuf>,
-    /// Fail on any warning.
-    pub strict: bool,
-    /// Build the other integrations when one cannot be read (and still fail).
-    pub keep_going: bool,
-    /// Overrides `[site] base_url`.
-    pub base_url: Option<String>,
-    /// How remote repositories are fetched.
-    pub remote: RemoteOptions,
-    /// Print errors only.
-    pub quiet: bool,
-}
-
-/// How remote repositories are fetched (`build`, `check`, `list`, `serve`).
-#[derive(Debug, Clone, Default)]
-pub struct RemoteOptions {
-    /// Overrides `[build] cache_dir` (mirrors of remote repositories).
-    pub cache_dir: Option<PathBuf>,
-    /// Build from the cached mirrors alone.
-    pub offline: bool,
-    /// How many repositories to fetch at once (default [`source::DEFAULT_FETCH_JOBS`]).
-    pub fetch_jobs: Option<usize>,
-}
-
-/// What a build (or check) did.
-#[derive(Debug, Default)]
-pub struct BuildReport {
-    /// Every warning and error, sorted.
-    pub diagnostics: Vec<Diagnostic>,
-    pub integrations: usize,
-    pub versions: usize,
-    pub pages: usize,
-    pub files: usize,
-    /// Broken links, anchors and images found by the link check (also among the warnings).
-    pub broken_links: usize,
-    /// Where the site was written (`None` for `check`, or when nothing was written).
-    pub output: Option<PathBuf>,
-    pub elapsed: Duration,
-    /// How long each stage took, in pipeline order.
-    pub timings: Vec<(&'static str, Duration)>,
-    /// Each integration as built: versions, refs, commits.
-    pub catalog: Vec<report::IntegrationSummary>,
-    /// The inputs were exactly those of the build already published in the output folder:
-    /// nothing was built or written, and the report is that build's (see `last_build`).
-    pub unchanged: bool,
-}
-
-impl BuildReport {
-    pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == severity)
-            .count()
-    }
-}
-
-/// A build that did not publish: why, and everything found on the way (when the pipeline
-/// got that far).
-#[derive(thiserror::Error)]
-#[error("{reason}")]
-pub struct BuildFailure {
-    pub reason: String,
-    pub report: Option<Box<BuildReport>>,
-    pub site: Option<Box<Site>>,
-}
-
-impl std::fmt::Debug for BuildFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BuildFailure")
-            .field("reason", &self.reason)
-            .finish_non_exhaustive()
-    }
-}
-
-impl BuildFailure {
-    /// A failure before there was a site to report on. Problems in `site.toml` become
-    /// located diagnostics (so CI can annotate each line); anything else is the reason.
-    fn early(err: anyhow::Error) -> Self {
-        match err.downcast_ref::<config::ConfigError>() {
-            Some(invalid) => BuildFailure {
-                reason: format!(
-                    "{} has {} problem(s); fix them and run again",
-                    config::CONFIG_FILE,
-                    invalid.problems.len()
-                ),
-                report: Some(Box::new(BuildReport {
-                    diagnostics: invalid.diagnostics(),
-                    ..BuildReport::default()
-                })),
-                site: None,
-            },
-            None => BuildFailure {
-                reason: format!("{err:#}"),
-                report: None,
-                site: None,
-            },
-        }
-    }
-}
 
 /// Builds the site and publishes it atomically. The site stays available to the caller
 /// (for `--report`).
@@ -181,109 +83,14 @@ pub fn check(options: &BuildOptions) -> Result<(BuildReport, Option<Site>), Buil
     run(options, false)
 }
 
-/// Loads `site.toml` with the command line's overrides applied.
-pub(crate) fn load_config(options: &BuildOptions) -> anyhow::Result<SiteConfig> {
-    let mut config = config::load(&options.root)?;
-    if let Some(base_url) = &options.base_url {
-        config.site.base_url = config::BaseUrl::parse(base_url)
-            .map_err(|message| anyhow::anyhow!("--base-url: {message}"))?;
-    }
-    if let Some(out) = &options.out {
-        config.build.output_dir = out.clone();
-    }
-    if let Some(cache_dir) = &options.remote.cache_dir {
-        config.build.cache_dir = cache_dir.clone();
-    }
-    Ok(config)
-}
-
-/// How remote repositories are fetched for these options.
-fn fetch_settings(options: &BuildOptions, config: &SiteConfig) -> FetchSettings {
-    FetchSettings {
-        cache_dir: config.build.cache_dir.clone(),
-        offline: options.remote.offline,
-        jobs: options
-            .remote
-            .fetch_jobs
-            .unwrap_or(source::DEFAULT_FETCH_JOBS),
-        progress: !options.quiet,
-    }
-}
-
-/// The folders of the user's that an output folder must not overlap.
-fn protected_folders(config: &SiteConfig) -> Vec<publish::Protected> {
-    let folder = |what: String, path: PathBuf, no_output_inside: bool| publish::Protected {
-        what,
-        path,
-        no_output_inside,
-    };
-    let mut folders = vec![
-        folder(
-            format!(
-                "the portal root (the folder holding {})",
-                config::CONFIG_FILE
-            ),
-            config.root.clone(),
-            false,
-        ),
-        folder(
-            format!("the portal's {}/ folder", source::CONTENT_DIR),
-            config.root.join(source::CONTENT_DIR),
-            true,
-        ),
-        folder(
-            format!("the theme {}", config.site.theme),
-            config.root.join(theme::THEMES_DIR).join(&config.site.theme),
-            true,
-        ),
-        folder(
-            "the cache of remote repositories (cache_dir)".to_string(),
-            config.build.cache_dir.clone(),
-            false,
-        ),
-    ];
-    for integration in &config.integrations {
-        if let config::RepoLocation::Local(path) = &integration.repo {
-            folders.push(folder(
-                format!("the repository of integration {}", integration.id),
-                path.clone(),
-                false,
-            ));
-        }
-    }
-    folders
-}
-
-/// For `build`: the output folder, claimed (checked, locked, cleared of what killed builds
-/// left). For `check`: `None`, once the output folder was found acceptable.
-fn claim_output(
-    config: &SiteConfig,
-    quiet: bool,
-    write: bool,
-) -> anyhow::Result<Option<publish::Output>> {
-    let out = &config.build.output_dir;
-    let protected = protected_folders(config);
-    if !write {
-        publish::check_destination(out, &protected)?;
-        return Ok(None);
-    }
-    let output = publish::Output::claim(out, &protected, || {
-        if !quiet {
-            eprintln!(
-                "another build is writing {}; waiting for it to finish",
-                diagnostics::printable(&out.display().to_string())
-            );
-        }
-    })?;
-    Ok(Some(output))
-}
-
 fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Option<Site>), BuildFailure> {
     let started = Instant::now();
     // Before any work: a build that may not write where it was asked to fails at once.
-    let config = load_config(options).map_err(BuildFailure::early)?;
-    let output = claim_output(&config, options.quiet, write).map_err(BuildFailure::early)?;
-    let fetched = site::Fetched::now(options, &config);
+    let config = options.load_config().map_err(BuildFailure::early)?;
+    let output =
+        publish::claim_output(&config, options.quiet, write).map_err(BuildFailure::early)?;
+    let progress = Progress::on_terminal(options.quiet);
+    let fetched = Fetched::now(options, &config);
     // A build of exactly the inputs of the one already published has nothing to do.
     let inputs = write
         .then(|| last_build::inputs(&config, options, &fetched.mirrors))
@@ -322,18 +129,20 @@ fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Option<Site>
         ReadOptions::default(),
         Some(sink),
         Some(fetched),
+        &progress,
     )
     .map_err(BuildFailure::early)?;
     site.file_count = staging
         .as_ref()
         .map_or(discard.len(), publish::Staging::len);
-    let mut report = site.report(started);
+    let mut report = BuildReport::of(&site, started);
     let unreadable = site.unreadable();
     let blocked = blocked(&report, unreadable, options);
     let mut published = false;
     if let Some(staging) = staging.filter(|_| blocked.is_none()) {
         // With manifest.json.
         report.files = site.file_count + 1;
+        progress.stage("publish");
         let publishing = Instant::now();
         staging.publish().map_err(BuildFailure::early)?;
         site.timings.push(("publish", publishing.elapsed()));
@@ -388,6 +197,165 @@ fn blocked(report: &BuildReport, unreadable: usize, options: &BuildOptions) -> O
     }
 }
 
+impl Site {
+    /// Runs the whole pipeline (publishing excluded).
+    pub fn assemble(options: &BuildOptions, read: ReadOptions) -> anyhow::Result<Site> {
+        Site::assemble_from(
+            options,
+            options.load_config()?,
+            read,
+            None,
+            None,
+            &Progress::none(),
+        )
+    }
+
+    /// [`Site::assemble`] with `site.toml` already loaded (the build checked its output
+    /// folder against it first).
+    /// With a `sink`, the files go there instead of into [`Site::files`]; with `fetched`,
+    /// remote repositories are not fetched again.
+    pub(crate) fn assemble_from(
+        options: &BuildOptions,
+        config: SiteConfig,
+        read: ReadOptions,
+        sink: Option<&dyn compose::Sink>,
+        fetched: Option<Fetched>,
+        progress: &Progress,
+    ) -> anyhow::Result<Site> {
+        let fetched = fetched.unwrap_or_else(|| Fetched::now(options, &config));
+        Site::assemble_with(
+            options,
+            config,
+            read,
+            &mut RenderCache::default(),
+            fetched,
+            sink,
+            progress,
+        )
+    }
+
+    /// The whole pipeline after fetching, with renderings from earlier builds (the cache
+    /// moves into the site).
+    #[allow(clippy::too_many_arguments)]
+    fn assemble_with(
+        options: &BuildOptions,
+        config: SiteConfig,
+        read: ReadOptions,
+        cache: &mut RenderCache,
+        fetched: Fetched,
+        sink: Option<&dyn compose::Sink>,
+        progress: &Progress,
+    ) -> anyhow::Result<Site> {
+        let mut clock = StageClock::new(progress);
+        let Fetched {
+            mirrors,
+            reading,
+            took,
+        } = fetched;
+        clock.start("read");
+        let theme = theme::load(&config.root, &config.site.theme)?;
+        let sources = source::aggregate_with(&config, read, None, &mirrors);
+        // Read: other Portico processes sharing the cache may update the mirrors again.
+        drop(reading);
+        let memory = compose::InMemory::default();
+        let built = stages(
+            &config,
+            &theme,
+            &sources,
+            cache,
+            None,
+            sink.unwrap_or(&memory),
+            &mut clock,
+        )?;
+        let files = memory.into_files();
+        Ok(Site {
+            config,
+            theme,
+            sources,
+            catalog: built.catalog,
+            rendered: built.rendered,
+            file_count: files.len(),
+            files,
+            diagnostics: built.diagnostics,
+            broken_links: built.broken_links,
+            composed: built.composed,
+            timings: std::iter::once(("fetch", took))
+                .chain(clock.timings())
+                .collect(),
+            mirrors,
+            read,
+            options: options.clone(),
+            render_cache: std::mem::take(cache),
+        })
+    }
+
+    /// Rebuilds after `changes`, reusing everything they cannot affect. On failure the site
+    /// is left as it was (the last good build keeps being served).
+    pub fn rebuild(&mut self, changes: &Changes) -> anyhow::Result<()> {
+        let progress = Progress::none();
+        if changes.config {
+            // Everything is read again; renderings whose inputs did not change are kept, and
+            // remote repositories are fetched again only if their settings changed.
+            let config = self.options.load_config()?;
+            let fetched = Fetched::reusing(&self.options, &config, (&self.config, &self.mirrors));
+            *self = Site::assemble_with(
+                &self.options,
+                config,
+                self.read,
+                &mut self.render_cache,
+                fetched,
+                None,
+                &progress,
+            )?;
+            return Ok(());
+        }
+        let mut clock = StageClock::new(&progress);
+        clock.start("read");
+        let theme = match changes.theme {
+            true => Some(theme::load(&self.config.root, &self.config.site.theme)?),
+            false => None,
+        };
+        let reread = source::Reread {
+            content: changes.content,
+            integrations: changes.integrations.clone(),
+        };
+        let sources = if changes.content || !changes.integrations.is_empty() {
+            let previous = Some((&self.sources, &reread));
+            source::aggregate_with(&self.config, self.read, previous, &self.mirrors)
+        } else {
+            self.sources.clone()
+        };
+        let previous = Previous {
+            files: &self.files,
+            catalog: &self.catalog,
+            changes,
+        };
+        let memory = compose::InMemory::default();
+        let built = stages(
+            &self.config,
+            theme.as_ref().unwrap_or(&self.theme),
+            &sources,
+            &mut self.render_cache,
+            Some(&previous),
+            &memory,
+            &mut clock,
+        )?;
+        if let Some(theme) = theme {
+            self.theme = theme;
+        }
+        self.sources = sources;
+        self.catalog = built.catalog;
+        self.rendered = built.rendered;
+        self.files = memory.into_files();
+        self.file_count = self.files.len();
+        self.diagnostics = built.diagnostics;
+        self.broken_links = built.broken_links;
+        self.composed = built.composed;
+        self.timings = clock.timings();
+        Ok(())
+    }
+}
+
 /// What the stages after reading produce (the files are in the sink).
 pub(crate) struct Built {
     pub catalog: Catalog,
@@ -396,25 +364,19 @@ pub(crate) struct Built {
     pub broken_links: usize,
     /// How many pages were composed (the rest reused from the previous build).
     pub composed: usize,
-    pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// Every stage after reading: classify, render, navigate, check links, compose. With
-/// `previous` (while serving), unchanged pages keep their previous output.
+/// Every stage after reading: classify, render, navigate, check links, compose, index.
+/// With `previous` (while serving), unchanged pages keep their previous output.
 pub(crate) fn stages(
     config: &SiteConfig,
     theme: &Theme,
     sources: &Sources,
     render_cache: &mut RenderCache,
-    previous: Option<&site::Previous>,
+    previous: Option<&Previous>,
     sink: &dyn compose::Sink,
+    clock: &mut StageClock,
 ) -> anyhow::Result<Built> {
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str| {
-        timings.push((name, clock.elapsed()));
-        clock = Instant::now();
-    };
     let mut diagnostics = config::warnings(config);
     diagnostics.extend(sources.diagnostics().cloned());
     for err in sources.integrations.iter().filter_map(|r| r.as_ref().err()) {
@@ -424,14 +386,17 @@ pub(crate) fn stages(
         ));
     }
 
+    clock.start("classify");
     let (catalog, found) = catalog::classify(config, sources);
     diagnostics.extend(found);
-    lap("classify");
+
+    clock.start("render");
     let rendered = render::render_all(config, &catalog, render_cache);
     diagnostics.extend(rendered.diagnostics.iter().cloned());
-    lap("render");
+
     // Titles come from content (first heading) or navigation, so navigation is built
     // between rendering and composing.
+    clock.start("navigate and check links");
     let (navigation, found) =
         nav::build_site(&catalog, &|page| nav::content_title(&rendered.parsed[page]));
     diagnostics.extend(found);
@@ -439,33 +404,32 @@ pub(crate) fn stages(
     let link_problems = linkcheck::check(&catalog, &rendered);
     let broken_links = link_problems.len();
     diagnostics.extend(link_problems);
-    lap("navigate and check links");
 
+    clock.start("compose");
     let reuse = previous.map(|previous| previous.reuse(&catalog, &rendered));
-    let composed = (0..catalog.pages.len())
-        .filter(|&page| !reuse.as_ref().is_some_and(|r| r.unchanged(page)))
-        .count();
     let unchanged = |page: usize| reuse.as_ref().is_some_and(|r| r.unchanged(page));
-    compose::compose(
-        &compose::Inputs {
-            config,
-            catalog: &catalog,
-            rendered: &rendered,
-            titles: &titles,
-            navigation: &navigation,
-            theme,
-            previous: reuse.as_ref().map(|reuse| compose::Previous {
-                files: reuse.files(),
-                unchanged: &unchanged,
-            }),
-        },
-        sink,
-    )?;
-    lap("compose");
+    let composed = (0..catalog.pages.len())
+        .filter(|&page| !unchanged(page))
+        .count();
+    let inputs = compose::Inputs {
+        config,
+        catalog: &catalog,
+        rendered: &rendered,
+        titles: &titles,
+        navigation: &navigation,
+        theme,
+        previous: reuse.as_ref().map(|reuse| compose::Previous {
+            files: reuse.files(),
+            unchanged: &unchanged,
+        }),
+    };
+    compose::compose(&inputs, sink)?;
+
     if config.search.enabled {
+        clock.start("search index");
         search::index(&catalog, &rendered, &titles, &config.site.title, sink)?;
-        lap("search index");
     }
+    clock.stop();
     diagnostics::normalize(&mut diagnostics);
     Ok(Built {
         catalog,
@@ -473,6 +437,5 @@ pub(crate) fn stages(
         diagnostics,
         broken_links,
         composed,
-        timings,
     })
 }

@@ -5,7 +5,8 @@
 
 use std::fmt::Write;
 
-use crate::{BuildOptions, catalog, load_config, source};
+use crate::options::BuildOptions;
+use crate::{catalog, source};
 
 /// The listing, and whether every integration could be read.
 pub struct Listing {
@@ -14,9 +15,8 @@ pub struct Listing {
 }
 
 pub fn list(options: &BuildOptions) -> anyhow::Result<Listing> {
-    let config = load_config(options)?;
-    let (mirrors, reading) =
-        source::fetch_remotes(&config, &crate::fetch_settings(options, &config), None);
+    let config = options.load_config()?;
+    let (mirrors, reading) = source::fetch_remotes(&config, &options.fetch_settings(&config), None);
     let sources = source::aggregate_with(&config, source::ReadOptions::default(), None, &mirrors);
     drop(reading);
     let (catalog, _) = catalog::classify(&config, &sources);

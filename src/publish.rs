@@ -23,6 +23,8 @@ use anyhow::{Context, bail};
 use sha2::{Digest, Sha256};
 
 use crate::compose::OutputFile;
+use crate::config::{self, SiteConfig};
+use crate::{diagnostics, source, theme};
 
 /// The file at the root of every folder Portico writes; only a folder holding it (with its
 /// signature) is ever replaced.
@@ -323,6 +325,74 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The folders of the user's that an output folder must not overlap.
+fn protected_folders(config: &SiteConfig) -> Vec<Protected> {
+    let folder = |what: String, path: PathBuf, no_output_inside: bool| Protected {
+        what,
+        path,
+        no_output_inside,
+    };
+    let mut folders = vec![
+        folder(
+            format!(
+                "the portal root (the folder holding {})",
+                config::CONFIG_FILE
+            ),
+            config.root.clone(),
+            false,
+        ),
+        folder(
+            format!("the portal's {}/ folder", source::CONTENT_DIR),
+            config.root.join(source::CONTENT_DIR),
+            true,
+        ),
+        folder(
+            format!("the theme {}", config.site.theme),
+            config.root.join(theme::THEMES_DIR).join(&config.site.theme),
+            true,
+        ),
+        folder(
+            "the cache of remote repositories (cache_dir)".to_string(),
+            config.build.cache_dir.clone(),
+            false,
+        ),
+    ];
+    for integration in &config.integrations {
+        if let config::RepoLocation::Local(path) = &integration.repo {
+            folders.push(folder(
+                format!("the repository of integration {}", integration.id),
+                path.clone(),
+                false,
+            ));
+        }
+    }
+    folders
+}
+
+/// For `build`: the output folder, claimed (checked, locked, cleared of what killed builds
+/// left). For `check`: `None`, once the output folder was found acceptable.
+pub(crate) fn claim_output(
+    config: &SiteConfig,
+    quiet: bool,
+    write: bool,
+) -> anyhow::Result<Option<Output>> {
+    let out = &config.build.output_dir;
+    let protected = protected_folders(config);
+    if !write {
+        check_destination(out, &protected)?;
+        return Ok(None);
+    }
+    let output = Output::claim(out, &protected, || {
+        if !quiet {
+            eprintln!(
+                "another build is writing {}; waiting for it to finish",
+                diagnostics::printable(&out.display().to_string())
+            );
+        }
+    })?;
+    Ok(Some(output))
 }
 
 /// Where the build would write, if it may write there: `out` resolved, or an error that

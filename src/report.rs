@@ -5,54 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::BuildReport;
-use crate::catalog::Catalog;
 use crate::diagnostics::{Diagnostic, Severity};
-
-/// An integration as built: its versions with their refs and commits (for the report).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IntegrationSummary {
-    pub id: String,
-    pub name: String,
-    pub default_branch: String,
-    pub versions: Vec<VersionSummary>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VersionSummary {
-    pub label: String,
-    pub current: bool,
-    #[serde(rename = "ref")]
-    pub ref_name: String,
-    pub commit: String,
-    pub pages: usize,
-}
-
-/// What the report says about each integration of `catalog`.
-pub(crate) fn summarize(catalog: &Catalog) -> Vec<IntegrationSummary> {
-    catalog
-        .integrations
-        .iter()
-        .map(|integration| IntegrationSummary {
-            id: integration.id.clone(),
-            name: integration.name.clone(),
-            default_branch: integration.default_branch.clone(),
-            versions: integration
-                .versions
-                .iter()
-                .map(|version| VersionSummary {
-                    label: version.label.as_str().to_string(),
-                    current: version.is_current(),
-                    ref_name: version.origin.ref_name(),
-                    commit: version.commit.clone(),
-                    pages: version.docs.pages.len(),
-                })
-                .collect(),
-        })
-        .collect()
-}
+use crate::outcome::{BuildReport, IntegrationSummary};
 
 /// The build report: integrations and their versions (with commit ids), page counts,
 /// every warning and error, and how long each stage took.

@@ -11,13 +11,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::catalog::{Catalog, Owner};
-use crate::compose::{InMemory, OutputFile, Sink};
+use crate::compose::OutputFile;
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
+use crate::options::BuildOptions;
 use crate::render::{RenderCache, RenderedPages};
-use crate::source::{self, MirrorLocks, Mirrors, ReadOptions, Reread, Sources};
-use crate::theme::{self, Theme};
-use crate::{BuildOptions, BuildReport, fetch_settings, load_config, stages};
+use crate::source::{self, MirrorLocks, Mirrors, ReadOptions, Sources};
+use crate::theme::Theme;
 
 /// What changed since the last build, for `serve`'s cheapest correct rebuild.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,162 +57,13 @@ pub struct Site {
     pub(crate) composed: usize,
     /// How long each stage of the last (re)build took.
     pub(crate) timings: Vec<(&'static str, Duration)>,
-    mirrors: Mirrors,
-    read: ReadOptions,
-    options: BuildOptions,
-    render_cache: RenderCache,
+    pub(crate) mirrors: Mirrors,
+    pub(crate) read: ReadOptions,
+    pub(crate) options: BuildOptions,
+    pub(crate) render_cache: RenderCache,
 }
 
 impl Site {
-    /// Runs the whole pipeline (publishing excluded).
-    pub fn assemble(options: &BuildOptions, read: ReadOptions) -> anyhow::Result<Site> {
-        Site::assemble_from(options, load_config(options)?, read, None, None)
-    }
-
-    /// [`Site::assemble`] with `site.toml` already loaded (the build checked its output
-    /// folder against it first).
-    /// With a `sink`, the files go there instead of into [`Site::files`]; with `fetched`,
-    /// remote repositories are not fetched again.
-    pub(crate) fn assemble_from(
-        options: &BuildOptions,
-        config: SiteConfig,
-        read: ReadOptions,
-        sink: Option<&dyn Sink>,
-        fetched: Option<Fetched>,
-    ) -> anyhow::Result<Site> {
-        let fetched = fetched.unwrap_or_else(|| Fetched::now(options, &config));
-        Site::assemble_with(
-            options,
-            config,
-            read,
-            &mut RenderCache::default(),
-            fetched,
-            sink,
-        )
-    }
-
-    /// The whole pipeline, with renderings from earlier builds (the cache moves into the
-    /// site) and, from `earlier`, the mirrors whose fetch settings did not change.
-    fn assemble_with(
-        options: &BuildOptions,
-        config: SiteConfig,
-        read: ReadOptions,
-        cache: &mut RenderCache,
-        fetched: Fetched,
-        sink: Option<&dyn Sink>,
-    ) -> anyhow::Result<Site> {
-        let Fetched {
-            mirrors,
-            reading,
-            took,
-        } = fetched;
-        let mut timings = vec![("fetch", took)];
-        let clock = Instant::now();
-        let theme = theme::load(&config.root, &config.site.theme)?;
-        let sources = source::aggregate_with(&config, read, None, &mirrors);
-        // Read: other Portico processes sharing the cache may update the mirrors again.
-        drop(reading);
-        timings.push(("read", clock.elapsed()));
-        let memory = InMemory::default();
-        let built = stages(
-            &config,
-            &theme,
-            &sources,
-            cache,
-            None,
-            sink.unwrap_or(&memory),
-        )?;
-        timings.extend(built.timings);
-        let files = memory.into_files();
-        Ok(Site {
-            config,
-            theme,
-            sources,
-            catalog: built.catalog,
-            rendered: built.rendered,
-            file_count: files.len(),
-            files,
-            diagnostics: built.diagnostics,
-            broken_links: built.broken_links,
-            composed: built.composed,
-            timings,
-            mirrors,
-            read,
-            options: options.clone(),
-            render_cache: std::mem::take(cache),
-        })
-    }
-
-    /// Rebuilds after `changes`, reusing everything they cannot affect. On failure the site
-    /// is left as it was (the last good build keeps being served).
-    pub fn rebuild(&mut self, changes: &Changes) -> anyhow::Result<()> {
-        if changes.config {
-            // Everything is read again; renderings whose inputs did not change are kept, and
-            // remote repositories are fetched again only if their settings changed.
-            let config = load_config(&self.options)?;
-            let fetched = Fetched::reusing(&self.options, &config, (&self.config, &self.mirrors));
-            *self = Site::assemble_with(
-                &self.options,
-                config,
-                self.read,
-                &mut self.render_cache,
-                fetched,
-                None,
-            )?;
-            return Ok(());
-        }
-        let clock = Instant::now();
-        let theme = if changes.theme {
-            Some(theme::load(&self.config.root, &self.config.site.theme)?)
-        } else {
-            None
-        };
-        let reread = Reread {
-            content: changes.content,
-            integrations: changes.integrations.clone(),
-        };
-        let sources = if changes.content || !changes.integrations.is_empty() {
-            source::aggregate_with(
-                &self.config,
-                self.read,
-                Some((&self.sources, &reread)),
-                &self.mirrors,
-            )
-        } else {
-            self.sources.clone()
-        };
-        let read = clock.elapsed();
-        let previous = Previous {
-            files: &self.files,
-            catalog: &self.catalog,
-            changes,
-        };
-        let memory = InMemory::default();
-        let built = stages(
-            &self.config,
-            theme.as_ref().unwrap_or(&self.theme),
-            &sources,
-            &mut self.render_cache,
-            Some(&previous),
-            &memory,
-        )?;
-        if let Some(theme) = theme {
-            self.theme = theme;
-        }
-        self.sources = sources;
-        self.catalog = built.catalog;
-        self.rendered = built.rendered;
-        self.files = memory.into_files();
-        self.file_count = self.files.len();
-        self.diagnostics = built.diagnostics;
-        self.broken_links = built.broken_links;
-        self.composed = built.composed;
-        self.timings = std::iter::once(("read", read))
-            .chain(built.timings)
-            .collect();
-        Ok(())
-    }
-
     /// Integrations that could not be read.
     pub fn unreadable(&self) -> usize {
         self.sources
@@ -220,28 +71,6 @@ impl Site {
             .iter()
             .filter(|r| r.is_err())
             .count()
-    }
-
-    /// A summary of this build, for printing.
-    pub fn report(&self, started: Instant) -> BuildReport {
-        BuildReport {
-            integrations: self.catalog.integrations.len(),
-            versions: self
-                .catalog
-                .integrations
-                .iter()
-                .map(|i| i.versions.len())
-                .sum(),
-            pages: self.catalog.pages.len(),
-            files: self.file_count,
-            broken_links: self.broken_links,
-            diagnostics: self.diagnostics.clone(),
-            output: None,
-            elapsed: started.elapsed(),
-            timings: self.timings.clone(),
-            catalog: crate::report::summarize(&self.catalog),
-            unchanged: false,
-        }
     }
 }
 
@@ -259,7 +88,7 @@ impl Fetched {
     }
 
     /// Fetches again only the repositories whose settings changed since `earlier`.
-    fn reusing(
+    pub(crate) fn reusing(
         options: &BuildOptions,
         config: &SiteConfig,
         earlier: (&SiteConfig, &Mirrors),
@@ -274,7 +103,7 @@ impl Fetched {
     ) -> Fetched {
         let clock = Instant::now();
         let (mirrors, reading) =
-            source::fetch_remotes(config, &fetch_settings(options, config), earlier);
+            source::fetch_remotes(config, &options.fetch_settings(config), earlier);
         Fetched {
             mirrors,
             reading,
@@ -285,9 +114,9 @@ impl Fetched {
 
 /// The previous build and what changed since: what a rebuild may reuse.
 pub(crate) struct Previous<'a> {
-    files: &'a [OutputFile],
-    catalog: &'a Catalog,
-    changes: &'a Changes,
+    pub(crate) files: &'a [OutputFile],
+    pub(crate) catalog: &'a Catalog,
+    pub(crate) changes: &'a Changes,
 }
 
 impl<'a> Previous<'a> {

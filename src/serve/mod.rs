@@ -19,9 +19,10 @@ use std::time::{Duration, Instant};
 use crate::catalog::Catalog;
 use crate::config::{CONFIG_FILE, RepoLocation, SiteConfig};
 use crate::diagnostics::{Diagnostic, Severity, printable};
+use crate::options::{BuildOptions, RemoteOptions};
+use crate::site::{Changes, Site};
 use crate::source::{CONTENT_DIR, DocsLayout, ReadOptions, repository_folders};
 use crate::theme::THEMES_DIR;
-use crate::{BuildOptions, Changes, RemoteOptions, Site};
 
 use http::{AllowedHosts, Broadcast, Http, Limits, Served};
 use watch::{WatchPlan, WatchedRepo, Watcher};

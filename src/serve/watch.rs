@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 
 use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 
-use crate::Changes;
 use crate::diagnostics::{Diagnostic, Location};
+use crate::site::Changes;
 use crate::source::is_editor_leftover;
 
 /// A burst ends after this much quiet.
