@@ -30,6 +30,10 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
     /// Each integration as built: versions, refs, commits.
     pub catalog: Vec<IntegrationSummary>,
+    /// Distinct texts parsed by this build, and renderings taken from the cache (a text
+    /// shared by several versions is parsed once).
+    pub texts_parsed: usize,
+    pub texts_cached: usize,
     /// The inputs were exactly those of the build already published in the output folder:
     /// nothing was built or written, and the report is that build's (see `last_build`).
     pub unchanged: bool,
@@ -54,6 +58,8 @@ impl BuildReport {
             elapsed: started.elapsed(),
             timings: site.timings.clone(),
             catalog: summarize(&site.catalog),
+            texts_parsed: site.rendered.parsed_now,
+            texts_cached: site.rendered.from_cache,
             unchanged: false,
         }
     }

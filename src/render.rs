@@ -51,6 +51,10 @@ pub struct RenderedPages {
     /// Which pages differ from the previous build (rendered anew, or links resolving
     /// elsewhere); every page on a first build.
     pub fresh: Vec<bool>,
+    /// How many distinct texts were parsed by this build, and how many renderings came from
+    /// the cache (in memory while serving, else on disk).
+    pub parsed_now: usize,
+    pub from_cache: usize,
     /// What each page's rendering was made from (to make it again should its HTML no
     /// longer be readable from the cache).
     keys: Vec<RenderKey>,
@@ -162,7 +166,13 @@ pub fn render_all(
     if let Some(disk) = &disk {
         disk.prune(keys.iter());
     }
+    let parsed_now = found
+        .iter()
+        .filter(|(_, how)| *how == Found::Rendered)
+        .count();
     RenderedPages {
+        from_cache: found.len() - parsed_now,
+        parsed_now,
         parsed,
         linked,
         fresh,

@@ -22,6 +22,9 @@ pub fn json(report: &BuildReport, failure: Option<&str>) -> String {
         /// nothing was built again.
         unchanged: bool,
         pages: usize,
+        /// Distinct texts parsed, and renderings reused from the cache.
+        texts_parsed: usize,
+        texts_cached: usize,
         files: usize,
         broken_links: usize,
         errors: usize,
@@ -41,6 +44,8 @@ pub fn json(report: &BuildReport, failure: Option<&str>) -> String {
         failure,
         output: report.output.as_ref().map(|p| p.display().to_string()),
         unchanged: report.unchanged,
+        texts_parsed: report.texts_parsed,
+        texts_cached: report.texts_cached,
         pages: report.pages,
         files: report.files,
         broken_links: report.broken_links,

@@ -77,10 +77,11 @@ fn build(fx: &Fixture, out: &Path, cache: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(report).unwrap()).unwrap()
 }
 
-/// A warm build and a clean one (fresh cache, fresh output) give the same files.
-fn assert_warm_equals_clean(fx: &Fixture, step: &str, clean_index: usize) {
-    let warm = build(fx, &fx.path("warm"), &fx.path("warm-cache"));
-    assert_eq!(warm["unchanged"], false, "{step}: the inputs changed");
+/// A warm build and a clean one (fresh cache, fresh output) give the same files; returns
+/// the warm build's report.
+fn assert_warm_equals_clean(fx: &Fixture, step: &str, clean_index: usize) -> serde_json::Value {
+    let report = build(fx, &fx.path("warm"), &fx.path("warm-cache"));
+    assert_eq!(report["unchanged"], false, "{step}: the inputs changed");
     let clean_out = fx.path(&format!("clean-{clean_index}"));
     build(
         fx,
@@ -102,6 +103,7 @@ fn assert_warm_equals_clean(fx: &Fixture, step: &str, clean_index: usize) {
             "{step}: {path} differs between a warm and a clean build"
         );
     }
+    report
 }
 
 const DEFAULT_SUMMARY: &str = "* [Jira](README.md)\n* [Setup](setup.md)\n* [FAQ](faq.md)\n";
@@ -140,6 +142,10 @@ fn warm_builds_after_each_kind_of_edit_equal_clean_builds_and_nothing_changed_wr
     let first = build(&fx, &fx.path("warm"), &fx.path("warm-cache"));
     assert_eq!(first["unchanged"], false);
     assert!(fx.path("warm-cache/renderings").is_dir());
+    // 5 pages in 2 versions and the portal's home: 5 distinct texts, setup.md is shared.
+    assert_eq!(first["pages"], 6);
+    assert_eq!(first["texts_parsed"], 5, "{first}");
+    assert_eq!(first["texts_cached"], 0, "{first}");
 
     // Nothing changed: nothing is built, the output folder is the very same.
     let index = fx.path("warm/integrations/jira/latest/setup.html");
@@ -214,7 +220,12 @@ fn warm_builds_after_each_kind_of_edit_equal_clean_builds_and_nothing_changed_wr
     ];
     for (index, (step, edit)) in edits.iter().enumerate() {
         edit(&fx, &mut repo);
-        assert_warm_equals_clean(&fx, step, index);
+        let warm = assert_warm_equals_clean(&fx, step, index);
+        if index == 0 {
+            // One page changed: one text parsed, the rest from the cache.
+            assert_eq!(warm["texts_parsed"], 1, "{warm}");
+            assert_eq!(warm["texts_cached"], 5, "{warm}");
+        }
     }
 }
 

@@ -14,6 +14,7 @@ mod hostile_review;
 mod hostile_serve;
 mod incremental;
 mod navigation;
+mod pipeline;
 mod remote;
 mod search;
 mod serve;
