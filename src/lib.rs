@@ -130,6 +130,8 @@ fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Option<Site>
         Some(sink),
         Some(fetched),
         &progress,
+        // `check` writes nothing, not even to the rendering cache.
+        RenderCache::new(!write),
     )
     .map_err(BuildFailure::early)?;
     site.file_count = staging
@@ -207,6 +209,7 @@ impl Site {
             None,
             None,
             &Progress::none(),
+            RenderCache::default(),
         )
     }
 
@@ -221,17 +224,10 @@ impl Site {
         sink: Option<&dyn compose::Sink>,
         fetched: Option<Fetched>,
         progress: &Progress,
+        mut cache: RenderCache,
     ) -> anyhow::Result<Site> {
         let fetched = fetched.unwrap_or_else(|| Fetched::now(options, &config));
-        Site::assemble_with(
-            options,
-            config,
-            read,
-            &mut RenderCache::default(),
-            fetched,
-            sink,
-            progress,
-        )
+        Site::assemble_with(options, config, read, &mut cache, fetched, sink, progress)
     }
 
     /// The whole pipeline after fetching, with renderings from earlier builds (the cache
@@ -392,7 +388,7 @@ pub(crate) fn stages(
 
     clock.start("render");
     let rendered = render::render_all(config, &catalog, render_cache);
-    diagnostics.extend(rendered.diagnostics.iter().cloned());
+    diagnostics.extend(linkcheck::page_problems(&catalog, &rendered));
 
     // Titles come from content (first heading) or navigation, so navigation is built
     // between rendering and composing.

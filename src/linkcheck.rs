@@ -32,6 +32,21 @@ pub fn page_location(catalog: &Catalog, page: usize) -> Location {
     }
 }
 
+/// Problems pages have in themselves (invalid front matter, unbalanced GitBook blocks, HTML
+/// nested too deeply), each at its page and line in every version that has the page.
+pub(crate) fn page_problems(catalog: &Catalog, rendered: &RenderedPages) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for (page, parsed) in rendered.parsed.iter().enumerate() {
+        for (line, message) in &parsed.problems {
+            diagnostics.push(Diagnostic::warning(
+                page_location(catalog, page).with_line(*line),
+                message.clone(),
+            ));
+        }
+    }
+    diagnostics
+}
+
 pub fn check(catalog: &Catalog, rendered: &RenderedPages) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for (page, linked) in rendered.linked.iter().enumerate() {

@@ -19,8 +19,6 @@ use rayon::prelude::*;
 
 use crate::catalog::{Catalog, Owner, PageLinks};
 use crate::config::SiteConfig;
-use crate::diagnostics::Diagnostic;
-use crate::linkcheck;
 use crate::markdown::{self, Linked, ParseContext, Parsed, gitbook};
 
 pub(crate) use disk_cache::{DiskCache, binary_identity};
@@ -29,9 +27,22 @@ pub(crate) use disk_cache::{DiskCache, binary_identity};
 /// which pages changed).
 #[derive(Default)]
 pub struct RenderCache {
+    /// Read the disk cache but write nothing to it (`check`).
+    read_only: bool,
     entries: HashMap<RenderKey, Arc<Parsed>>,
     /// The previous build's pages by output path: their rendering and a hash of their links.
     previous: HashMap<String, (Arc<Parsed>, u64)>,
+}
+
+impl RenderCache {
+    /// A cache that keeps renderings on disk in `cache_dir`, or with `read_only` only reads
+    /// those there.
+    pub(crate) fn new(read_only: bool) -> Self {
+        RenderCache {
+            read_only,
+            ..RenderCache::default()
+        }
+    }
 }
 
 /// What a page's rendering depends on besides included files.
@@ -58,7 +69,6 @@ pub struct RenderedPages {
     /// What each page's rendering was made from (to make it again should its HTML no
     /// longer be readable from the cache).
     keys: Vec<RenderKey>,
-    pub diagnostics: Vec<Diagnostic>,
 }
 
 impl RenderedPages {
@@ -95,7 +105,10 @@ pub fn render_all(
     catalog: &Catalog,
     cache: &mut RenderCache,
 ) -> RenderedPages {
-    let disk = DiskCache::open(&config.build.cache_dir);
+    let disk = match cache.read_only {
+        false => DiskCache::open(&config.build.cache_dir),
+        true => DiskCache::read_only(&config.build.cache_dir),
+    };
     let keys: Vec<RenderKey> = (0..catalog.pages.len())
         .map(|page| key_of(config, catalog, page))
         .collect();
@@ -129,18 +142,11 @@ pub fn render_all(
         })
         .collect();
 
-    let mut diagnostics = Vec::new();
     let mut parsed = Vec::with_capacity(pages.len());
     let mut linked = Vec::with_capacity(pages.len());
     let mut fresh = Vec::with_capacity(pages.len());
     let mut previous = HashMap::with_capacity(pages.len());
     for (page, (page_parsed, page_linked, parsed_now)) in pages.into_iter().enumerate() {
-        for (line, message) in &page_parsed.problems {
-            diagnostics.push(Diagnostic::warning(
-                linkcheck::page_location(catalog, page).with_line(*line),
-                message.clone(),
-            ));
-        }
         let output_path = &catalog.pages[page].output_path;
         let links = {
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -177,7 +183,6 @@ pub fn render_all(
         linked,
         fresh,
         keys,
-        diagnostics,
     }
 }
 

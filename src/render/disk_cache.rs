@@ -31,6 +31,8 @@ const LAYOUT: &str = "portico-rendering 3";
 
 pub(crate) struct DiskCache {
     dir: PathBuf,
+    /// `check` reads renderings but writes nothing.
+    writable: bool,
 }
 
 impl DiskCache {
@@ -40,14 +42,30 @@ impl DiskCache {
         let parent = cache_dir.join(FOLDER);
         let dir = parent.join(binary_identity());
         fs::create_dir_all(&dir).ok()?;
-        if let Ok(entries) = fs::read_dir(&parent) {
+        Self::remove_other_binaries(&parent, &dir);
+        Some(DiskCache {
+            dir,
+            writable: true,
+        })
+    }
+
+    /// The cache of this binary, if there is one, to read from only.
+    pub fn read_only(cache_dir: &Path) -> Option<DiskCache> {
+        let dir = cache_dir.join(FOLDER).join(binary_identity());
+        dir.is_dir().then_some(DiskCache {
+            dir,
+            writable: false,
+        })
+    }
+
+    fn remove_other_binaries(parent: &Path, dir: &Path) {
+        if let Ok(entries) = fs::read_dir(parent) {
             for entry in entries.flatten() {
                 if entry.path() != dir && entry.file_type().is_ok_and(|t| t.is_dir()) {
                     let _ = fs::remove_dir_all(entry.path());
                 }
             }
         }
-        Some(DiskCache { dir })
     }
 
     /// The rendering of `key`, if a readable one of this binary is on disk. Its HTML stays
@@ -89,6 +107,9 @@ impl DiskCache {
     /// Writes a rendering made by this build, and from then on reads its HTML from the file
     /// (a failure to write only costs memory, and the next build time).
     pub fn store(&self, key: &RenderKey, parsed: &mut Parsed) {
+        if !self.writable {
+            return;
+        }
         let Some(html) = parsed.body_mut().held() else {
             return;
         };
@@ -118,6 +139,9 @@ impl DiskCache {
 
     /// Removes the renderings of texts no page of this build has.
     pub fn prune<'k>(&self, used: impl Iterator<Item = &'k RenderKey>) {
+        if !self.writable {
+            return;
+        }
         let used: HashSet<String> = used.map(file_name).collect();
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return;

@@ -351,3 +351,16 @@ fn a_corrupt_rendering_cache_is_ignored_and_the_output_is_the_same() {
         "a corrupt cache changed the output"
     );
 }
+
+#[test]
+fn check_reads_the_rendering_cache_but_writes_nothing_to_it() {
+    let (fx, _repo) = portal();
+    let cache = fx.path("check-cache");
+    let run = run_in(
+        fx.root(),
+        &["check", "--cache-dir", cache.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!cache.join("renderings").exists());
+    assert!(!cache.join("builds").exists());
+}
