@@ -423,7 +423,15 @@ pub(crate) fn stages(
 
     if config.search.enabled {
         clock.start("search index");
-        search::index(&catalog, &rendered, &titles, &config.site.title, sink)?;
+        let cache_dir = &config.build.cache_dir;
+        search::index(
+            &catalog,
+            &rendered,
+            &titles,
+            &config.site.title,
+            cache_dir,
+            sink,
+        )?;
     }
     clock.stop();
     diagnostics::normalize(&mut diagnostics);

@@ -69,11 +69,25 @@ pub struct RenderedPages {
     /// What each page's rendering was made from (to make it again should its HTML no
     /// longer be readable from the cache).
     keys: Vec<RenderKey>,
+    writable: bool,
 }
 
 impl RenderedPages {
     pub fn fresh_count(&self) -> usize {
         self.fresh.iter().filter(|fresh| **fresh).count()
+    }
+
+    /// Names a page's final body HTML without making it: its rendering's key and the hash
+    /// of its links.
+    pub fn identity(&self, page: usize) -> u64 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (&self.keys[page], &self.linked[page]).hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// Whether the disk caches may be written (not for `check`).
+    pub fn caches_writable(&self) -> bool {
+        self.writable
     }
 
     /// A page's final body HTML. Should the rendering cache have lost it since (another
@@ -183,6 +197,7 @@ pub fn render_all(
         linked,
         fresh,
         keys,
+        writable: !cache.read_only,
     }
 }
 

@@ -17,6 +17,7 @@
 //! This module writes nothing to disk and knows nothing of templates: it returns output
 //! files, which `publish` writes with the rest of the site.
 
+mod cache;
 mod extract;
 pub(crate) mod text;
 
@@ -73,22 +74,29 @@ pub(crate) fn index(
     rendered: &RenderedPages,
     titles: &[String],
     site_title: &str,
+    cache_dir: &std::path::Path,
     sink: &dyn Sink,
 ) -> anyhow::Result<()> {
     let dir = index_dir();
+    let cache = cache::AnalysisCache::open(cache_dir, rendered.caches_writable());
     let (mut groups, documents) = documents(catalog, titles, site_title);
     // One dictionary per group, of every version (the scopes "this version" and "all
     // versions"), and one of every group's current version ("all integrations"). Of a
     // group's documents, only the current version's terms are kept for the latter.
     let indexed: Vec<GroupIndex> = groups
         .par_iter()
-        .map(|group| index_group(group, &documents, catalog, rendered, sink))
+        .map(|group| index_group(group, &documents, catalog, rendered, cache.as_ref(), sink))
         .collect::<anyhow::Result<_>>()?;
     let mut files = Vec::new();
     let mut current: Vec<(usize, DocumentTerms)> = Vec::new();
+    let mut analyses = std::collections::HashSet::new();
     for (group, indexed) in groups.iter_mut().zip(indexed) {
         group.dictionary = indexed.dictionary;
         current.extend(indexed.current);
+        analyses.extend(indexed.analyses);
+    }
+    if let Some(cache) = &cache {
+        cache.prune(&analyses);
     }
     let entries = current.iter().map(|(id, terms)| (*id, terms));
     let current = write_dictionary(dictionary(&documents, entries), &mut files)?;
@@ -119,6 +127,8 @@ struct GroupIndex {
     dictionary: String,
     /// The terms of its current version's documents.
     current: Vec<(usize, DocumentTerms)>,
+    /// The keys of its documents' analyses (see `cache`).
+    analyses: Vec<u64>,
 }
 
 fn index_group(
@@ -126,18 +136,37 @@ fn index_group(
     documents: &[Document],
     catalog: &Catalog,
     rendered: &RenderedPages,
+    cache: Option<&cache::AnalysisCache>,
     sink: &dyn Sink,
 ) -> anyhow::Result<GroupIndex> {
     let dir = index_dir();
-    let analysed: Vec<(DocumentTerms, Vec<Vec<u8>>)> = (group.first..group.end)
-        .into_par_iter()
+    let analyses: Vec<u64> = (group.first..group.end)
         .map(|id| {
+            let document = &documents[id];
+            cache::key(
+                &document.title,
+                &document.urls,
+                rendered.identity(document.page),
+            )
+        })
+        .collect();
+    let analysed: Vec<cache::Analysis> = (group.first..group.end)
+        .into_par_iter()
+        .zip(analyses.par_iter())
+        .map(|(id, &key)| {
+            if let Some(found) = cache.and_then(|cache| cache.load(key)) {
+                return Ok(found);
+            }
             let page = documents[id].page;
-            analyse(
+            let analysis = analyse(
                 &documents[id],
                 &rendered.html(catalog, page),
                 &rendered.parsed[page].toc,
-            )
+            )?;
+            if let Some(cache) = cache {
+                cache.store(key, &analysis);
+            }
+            Ok(analysis)
         })
         .collect::<anyhow::Result<_>>()?;
     let mut files = Vec::with_capacity(analysed.len() * 2 + 32);
@@ -158,6 +187,7 @@ fn index_group(
         sink.put(file)?;
     }
     Ok(GroupIndex {
+        analyses,
         dictionary,
         current: terms
             .into_iter()
