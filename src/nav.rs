@@ -32,7 +32,7 @@ use crate::catalog::{Catalog, DocSet, Owner};
 use crate::diagnostics::{Diagnostic, LineIndex, Location};
 use crate::markdown::Parsed;
 use crate::markdown::links::{self, Destination};
-use crate::paths;
+use crate::paths::{self, file_stem, humanize};
 
 /// The navigation of every doc set of the portal.
 #[derive(Debug, Clone, Default)]
@@ -182,20 +182,6 @@ fn is_notice_heading(title: &str) -> bool {
             | "deprecated"
             | "deprecation notice"
     )
-}
-
-/// `docs/setup/getting-started.md` → `getting-started`; a folder's README takes the folder's name.
-pub fn file_stem(path: &str) -> String {
-    let mut parts: Vec<&str> = path.split('/').collect();
-    let name = parts.pop().unwrap_or_default();
-    if paths::is_landing_name(name)
-        && let Some(folder) = parts.pop()
-    {
-        return folder.to_string();
-    }
-    name.rsplit_once('.')
-        .map_or(name, |(stem, _)| stem)
-        .to_string()
 }
 
 /// The sidebar of one version (or of the portal's own pages), indexed once: every entry in
@@ -660,16 +646,6 @@ fn tree_items(
     out
 }
 
-/// `getting-started` → `Getting started`: a title for a page or folder with none.
-pub fn humanize(file_stem: &str) -> String {
-    let words = file_stem.replace(['-', '_'], " ");
-    let mut chars = words.trim().chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // SUMMARY.md parsing (pure)
 
@@ -906,11 +882,5 @@ mod tests {
         assert_eq!(nav.previous(20_000), Some(19_999));
         assert_eq!(nav.ancestors(20_000, 3), [19_997, 19_998, 19_999]);
         assert_eq!(nav.entries()[0].end, 20_001);
-    }
-
-    #[test]
-    fn file_names_become_readable_titles() {
-        assert_eq!(humanize("getting-started"), "Getting started");
-        assert_eq!(humanize("faq_and_help"), "Faq and help");
     }
 }

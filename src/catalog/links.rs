@@ -237,7 +237,7 @@ impl LinkResolver for PageLinks<'_> {
         let page = self.catalog.page_at_output(output_path)?;
         let source = &self.catalog.pages[page].source;
         crate::markdown::title_hint(&source.text())
-            .or_else(|| Some(crate::nav::humanize(&crate::nav::file_stem(&source.path))))
+            .or_else(|| Some(paths::humanize(&paths::file_stem(&source.path))))
     }
 
     fn asset_size(&self, asset: usize) -> Option<u64> {
