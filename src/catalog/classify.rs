@@ -244,6 +244,8 @@ fn asset_output_path(root: &str, path: &str) -> String {
         .join("/")
 }
 
+/// One integration with its versions ordered and classified, or `None` when its current
+/// version cannot be published.
 pub(super) fn classify_integration(
     config: &IntegrationConfig,
     snapshot: &RepoSnapshot,
