@@ -32,7 +32,7 @@ use crate::catalog::{Catalog, DocSet, Owner};
 use crate::diagnostics::{Diagnostic, LineIndex, Location};
 use crate::markdown::Parsed;
 use crate::markdown::links::{self, Destination};
-use crate::paths;
+use crate::paths::{self, file_stem, humanize};
 
 /// The navigation of every doc set of the portal.
 #[derive(Debug, Clone, Default)]
@@ -182,20 +182,6 @@ fn is_notice_heading(title: &str) -> bool {
             | "deprecated"
             | "deprecation notice"
     )
-}
-
-/// `docs/setup/getting-started.md` → `getting-started`; a folder's README takes the folder's name.
-pub fn file_stem(path: &str) -> String {
-    let mut parts: Vec<&str> = path.split('/').collect();
-    let name = parts.pop().unwrap_or_default();
-    if paths::is_landing_name(name)
-        && let Some(folder) = parts.pop()
-    {
-        return folder.to_string();
-    }
-    name.rsplit_once('.')
-        .map_or(name, |(stem, _)| stem)
-        .to_string()
 }
 
 /// The sidebar of one version (or of the portal's own pages), indexed once: every entry in
@@ -660,16 +646,6 @@ fn tree_items(
     out
 }
 
-/// `getting-started` → `Getting started`: a title for a page or folder with none.
-pub fn humanize(file_stem: &str) -> String {
-    let words = file_stem.replace(['-', '_'], " ");
-    let mut chars = words.trim().chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // SUMMARY.md parsing (pure)
 
@@ -705,113 +681,144 @@ pub struct SummaryProblem {
 
 /// Parses SUMMARY.md. Never fails: what cannot be understood is reported and skipped.
 pub fn parse_summary(text: &str) -> Summary {
-    let mut summary = Summary {
-        groups: vec![SummaryGroup::default()],
-        problems: Vec::new(),
+    let mut parser = SummaryParser {
+        summary: Summary {
+            groups: vec![SummaryGroup::default()],
+            problems: Vec::new(),
+        },
+        ..SummaryParser::default()
     };
-    let mut open_items: Vec<SummaryItem> = Vec::new();
-    // Per open item: whether its title is complete (its link closed).
-    let mut in_link = false;
-    let mut title_done: Vec<bool> = Vec::new();
-    let mut heading: Option<(u32, String)> = None;
-    let mut list_depth = 0usize;
-
     let lines = LineIndex::new(text);
     for (event, range) in Parser::new_ext(text, Options::ENABLE_STRIKETHROUGH).into_offset_iter() {
         let (line, column) = lines.locate(range.start);
+        parser.event(event, line, column);
+    }
+    let mut summary = parser.summary;
+    summary
+        .groups
+        .retain(|group| group.title.is_some() || !group.items.is_empty());
+    summary
+}
+
+/// SUMMARY.md read so far: the summary, and the heading and list items still open.
+#[derive(Default)]
+struct SummaryParser {
+    summary: Summary,
+    open_items: Vec<SummaryItem>,
+    /// Per open item: whether its title is complete (its link closed).
+    title_done: Vec<bool>,
+    in_link: bool,
+    heading: Option<(u32, String)>,
+    list_depth: usize,
+}
+
+impl SummaryParser {
+    fn event(&mut self, event: Event<'_>, line: u32, column: u32) {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level as u32, String::new()));
+                self.heading = Some((level as u32, String::new()));
             }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, title)) = heading.take()
-                    && level >= 2
-                {
-                    summary.groups.push(SummaryGroup {
-                        title: Some(title.trim().to_string()),
-                        items: Vec::new(),
-                    });
-                }
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Rule if self.list_depth == 0 => {
+                self.summary.groups.push(SummaryGroup::default());
             }
-            Event::Rule if list_depth == 0 => summary.groups.push(SummaryGroup::default()),
-            Event::Start(Tag::List(_)) => list_depth += 1,
-            Event::End(TagEnd::List(_)) => list_depth = list_depth.saturating_sub(1),
+            Event::Start(Tag::List(_)) => self.list_depth += 1,
+            Event::End(TagEnd::List(_)) => self.list_depth = self.list_depth.saturating_sub(1),
             Event::Start(Tag::Item) => {
-                open_items.push(SummaryItem {
+                self.open_items.push(SummaryItem {
                     title: String::new(),
                     sidebar_title: None,
                     dest: None,
                     line,
                     children: Vec::new(),
                 });
-                title_done.push(false);
+                self.title_done.push(false);
             }
-            Event::End(TagEnd::Item) => {
-                title_done.pop();
-                if let Some(mut item) = open_items.pop() {
-                    item.title = item.title.trim().to_string();
-                    if item.title.is_empty() && item.dest.is_none() && item.children.is_empty() {
-                        continue;
-                    }
-                    match open_items.last_mut() {
-                        Some(parent) => parent.children.push(item),
-                        None => {
-                            if let Some(group) = summary.groups.last_mut() {
-                                group.items.push(item);
-                            }
-                        }
-                    }
-                }
-            }
+            Event::End(TagEnd::Item) => self.end_item(),
             Event::Start(Tag::Link {
                 dest_url, title, ..
-            }) => {
-                if let Some(item) = open_items.last_mut()
-                    && item.dest.is_none()
-                    && !title_done.last().copied().unwrap_or(true)
-                {
-                    item.title.clear();
-                    item.dest = Some(dest_url.into_string());
-                    item.sidebar_title = Some(title.trim().to_string()).filter(|t| !t.is_empty());
-                    in_link = true;
-                }
-            }
-            Event::End(TagEnd::Link) if in_link => {
-                in_link = false;
-                if let Some(done) = title_done.last_mut() {
+            }) => self.start_link(dest_url.into_string(), &title),
+            Event::End(TagEnd::Link) if self.in_link => {
+                self.in_link = false;
+                if let Some(done) = self.title_done.last_mut() {
                     *done = true;
                 }
             }
-            Event::Text(text) | Event::Code(text) => {
-                if let Some((_, title)) = &mut heading {
-                    title.push_str(&text);
-                } else if let Some(item) = open_items.last_mut() {
-                    if !title_done.last().copied().unwrap_or(true) {
-                        item.title.push_str(&text);
-                    }
-                } else if !text.trim().is_empty() {
-                    summary.problems.push(SummaryProblem {
-                        line,
-                        column,
-                        message: format!(
-                            "text outside a list is not a navigation entry and is ignored: {:?}",
-                            text.trim()
-                        ),
-                    });
-                }
-            }
+            Event::Text(text) | Event::Code(text) => self.text(&text, line, column),
             Event::SoftBreak | Event::HardBreak => {
-                if let Some(item) = open_items.last_mut() {
+                if let Some(item) = self.open_items.last_mut() {
                     item.title.push(' ');
                 }
             }
             _ => {}
         }
     }
-    summary
-        .groups
-        .retain(|group| group.title.is_some() || !group.items.is_empty());
-    summary
+
+    /// A `## Heading` (level 2 or deeper) opens a group.
+    fn end_heading(&mut self) {
+        if let Some((level, title)) = self.heading.take()
+            && level >= 2
+        {
+            self.summary.groups.push(SummaryGroup {
+                title: Some(title.trim().to_string()),
+                items: Vec::new(),
+            });
+        }
+    }
+
+    /// A finished item goes to its parent item, or to the current group; an empty one is
+    /// dropped.
+    fn end_item(&mut self) {
+        self.title_done.pop();
+        let Some(mut item) = self.open_items.pop() else {
+            return;
+        };
+        item.title = item.title.trim().to_string();
+        if item.title.is_empty() && item.dest.is_none() && item.children.is_empty() {
+            return;
+        }
+        match self.open_items.last_mut() {
+            Some(parent) => parent.children.push(item),
+            None => {
+                if let Some(group) = self.summary.groups.last_mut() {
+                    group.items.push(item);
+                }
+            }
+        }
+    }
+
+    /// The first link of an item, before its title is complete, is the item's page.
+    fn start_link(&mut self, dest: String, title: &str) {
+        if let Some(item) = self.open_items.last_mut()
+            && item.dest.is_none()
+            && !self.title_done.last().copied().unwrap_or(true)
+        {
+            item.title.clear();
+            item.dest = Some(dest);
+            item.sidebar_title = Some(title.trim().to_string()).filter(|t| !t.is_empty());
+            self.in_link = true;
+        }
+    }
+
+    /// Text belongs to the open heading or item title; outside a list it is a problem.
+    fn text(&mut self, text: &str, line: u32, column: u32) {
+        if let Some((_, title)) = &mut self.heading {
+            title.push_str(text);
+        } else if let Some(item) = self.open_items.last_mut() {
+            if !self.title_done.last().copied().unwrap_or(true) {
+                item.title.push_str(text);
+            }
+        } else if !text.trim().is_empty() {
+            self.summary.problems.push(SummaryProblem {
+                line,
+                column,
+                message: format!(
+                    "text outside a list is not a navigation entry and is ignored: {:?}",
+                    text.trim()
+                ),
+            });
+        }
+    }
 }
 
 #[cfg(test)]
@@ -906,11 +913,5 @@ mod tests {
         assert_eq!(nav.previous(20_000), Some(19_999));
         assert_eq!(nav.ancestors(20_000, 3), [19_997, 19_998, 19_999]);
         assert_eq!(nav.entries()[0].end, 20_001);
-    }
-
-    #[test]
-    fn file_names_become_readable_titles() {
-        assert_eq!(humanize("getting-started"), "Getting started");
-        assert_eq!(humanize("faq_and_help"), "Faq and help");
     }
 }

@@ -1,6 +1,6 @@
 //! Site and repository paths as strings: percent-encoding and decoding, joining and
-//! normalizing `/`-separated paths, relative URLs between output files, and which file names
-//! are markdown pages or a folder's landing page.
+//! normalizing `/`-separated paths, relative URLs between output files, which file names
+//! are markdown pages or a folder's landing page, and the title a file name suggests.
 //!
 //! A leaf: pure functions on `&str` that import nothing else of Portico, so that reading
 //! (`source`), addressing (`catalog`), rendering (`markdown`), composing and serving can
@@ -101,6 +101,30 @@ pub fn path_to_root(file: &str) -> String {
     "../".repeat(file.matches('/').count())
 }
 
+/// `docs/setup/getting-started.md` → `getting-started`; a folder's README takes the folder's name.
+pub fn file_stem(path: &str) -> String {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    let name = parts.pop().unwrap_or_default();
+    if is_landing_name(name)
+        && let Some(folder) = parts.pop()
+    {
+        return folder.to_string();
+    }
+    name.rsplit_once('.')
+        .map_or(name, |(stem, _)| stem)
+        .to_string()
+}
+
+/// `getting-started` → `Getting started`: a title for a page or folder with none.
+pub fn humanize(file_stem: &str) -> String {
+    let words = file_stem.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +180,11 @@ mod tests {
             path_to_root("integrations/jira/2.1/index.html"),
             "../../../"
         );
+    }
+
+    #[test]
+    fn file_names_become_readable_titles() {
+        assert_eq!(humanize("getting-started"), "Getting started");
+        assert_eq!(humanize("faq_and_help"), "Faq and help");
     }
 }

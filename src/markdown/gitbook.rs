@@ -276,45 +276,11 @@ impl Processor<'_> {
             }
             self.flush_pending();
         }
-        let attr = |key: &str| tag.attribute(key).map(|v| escape_html(&v));
         match tag.name.as_str() {
-            "hint" => {
-                let style = tag
-                    .attribute("style")
-                    .filter(|style| HINT_STYLES.contains(&style.as_str()))
-                    .unwrap_or_else(|| "info".to_string());
-                let html = format!("<div class=\"hint hint-{style}\" role=\"note\">");
-                self.open("hint", "</div>", indent, &html, line_no);
-            }
+            "hint" => self.open("hint", "</div>", indent, &hint_html(&tag), line_no),
             "tabs" => self.open("tabs", "</div>", indent, "<div class=\"tabs\">", line_no),
-            "tab" => {
-                let title = attr("title").unwrap_or_else(|| "Tab".to_string());
-                let html = format!(
-                    "<section class=\"tab-panel\"><p class=\"tab-title\" role=\"heading\" aria-level=\"4\">{title}</p>"
-                );
-                self.open("tab", "</section>", indent, &html, line_no);
-            }
-            "swagger" => {
-                let method = tag
-                    .attribute("method")
-                    .unwrap_or_else(|| "get".to_string())
-                    .to_ascii_lowercase();
-                let path = format!(
-                    "{}{}",
-                    tag.attribute("baseUrl").unwrap_or_default(),
-                    tag.attribute("path").unwrap_or_default()
-                );
-                let mut html = format!(
-                    "<div class=\"api-endpoint\"><p class=\"api-signature\"><span class=\"api-method api-{}\">{}</span> <code>{}</code></p>",
-                    escape_html(&method),
-                    escape_html(&method.to_ascii_uppercase()),
-                    escape_html(&path)
-                );
-                if let Some(summary) = attr("summary") {
-                    html.push_str(&format!("<p class=\"api-summary\">{summary}</p>"));
-                }
-                self.open("swagger", "</div>", indent, &html, line_no);
-            }
+            "tab" => self.open("tab", "</section>", indent, &tab_html(&tag), line_no),
+            "swagger" => self.open("swagger", "</div>", indent, &swagger_html(&tag), line_no),
             "swagger-description" => self.open(
                 "swagger-description",
                 "</div>",
@@ -322,82 +288,79 @@ impl Processor<'_> {
                 "<div class=\"api-description\">",
                 line_no,
             ),
-            "swagger-parameter" => {
-                let name = attr("name").unwrap_or_default();
-                let mut meta = vec![format!(
-                    "in {}",
-                    attr("in").unwrap_or_else(|| "query".to_string())
-                )];
-                if let Some(kind) = attr("type") {
-                    meta.push(kind);
-                }
-                if tag.attribute("required").is_some_and(|v| v == "true") {
-                    meta.push("required".to_string());
-                }
-                let html = format!(
-                    "<div class=\"api-parameter\"><p class=\"api-parameter-name\"><code>{name}</code> <span class=\"api-parameter-meta\">{}</span></p>",
-                    meta.join(" · ")
-                );
-                self.open("swagger-parameter", "</div>", indent, &html, line_no);
-            }
-            "swagger-response" => {
-                let status = attr("status").unwrap_or_default();
-                let description = attr("description").unwrap_or_default();
-                let html = format!(
-                    "<div class=\"api-response\"><p class=\"api-status\"><span class=\"api-status-code\">{status}</span> {description}</p>"
-                );
-                self.open("swagger-response", "</div>", indent, &html, line_no);
-            }
-            "code" => {
-                let mut marker = String::from("<!--portico:code");
-                if let Some(title) = attr("title") {
-                    marker.push_str(&format!(" title=\"{title}\""));
-                }
-                if tag.attribute("lineNumbers").is_some_and(|v| v == "true") {
-                    marker.push_str(" line-numbers");
-                }
-                if tag.attribute("overflow").is_some_and(|v| v == "wrap") {
-                    marker.push_str(" wrap");
-                }
-                marker.push_str("-->");
-                self.open.push(OpenBlock {
-                    name: "code",
-                    line: line_no,
-                    close: "<!--portico:endcode-->",
-                });
-                self.emit(indent, &[&marker, ""], line_no);
-            }
+            "swagger-parameter" => self.open(
+                "swagger-parameter",
+                "</div>",
+                indent,
+                &swagger_parameter_html(&tag),
+                line_no,
+            ),
+            "swagger-response" => self.open(
+                "swagger-response",
+                "</div>",
+                indent,
+                &swagger_response_html(&tag),
+                line_no,
+            ),
+            "code" => self.open_code(&tag, indent, line_no),
             "endcode" => self.close("code", indent, line_no),
             "embed" | "file" | "content-ref" | "page-ref" => {
                 self.start_pending(tag, indent, line_no)
             }
             "include" => self.include(&tag, line_no),
-            other => {
-                if let Some(name) = other.strip_prefix("end")
-                    && let Some(known) = [
-                        "hint",
-                        "tabs",
-                        "tab",
-                        "swagger",
-                        "swagger-description",
-                        "swagger-parameter",
-                        "swagger-response",
-                    ]
-                    .into_iter()
-                    .find(|known| *known == name)
-                {
-                    self.close(known, indent, line_no);
-                } else if other.starts_with("end") {
-                    // The end of an unknown block, already reported at its start.
-                    self.out.push_line("", line_no);
-                } else {
-                    self.problem(
-                        line_no,
-                        format!("GitBook block {{% {other} %}} is not supported; only its inner text is shown"),
-                    );
-                    self.out.push_line("", line_no);
-                }
-            }
+            other => self.other_tag(other, indent, line_no),
+        }
+    }
+
+    /// `{% code %}`: a marker the renderer turns into the code block's title and options.
+    fn open_code(&mut self, tag: &Tag, indent: &str, line_no: u32) {
+        let mut marker = String::from("<!--portico:code");
+        if let Some(title) = escaped_attribute(tag, "title") {
+            marker.push_str(&format!(" title=\"{title}\""));
+        }
+        if tag.attribute("lineNumbers").is_some_and(|v| v == "true") {
+            marker.push_str(" line-numbers");
+        }
+        if tag.attribute("overflow").is_some_and(|v| v == "wrap") {
+            marker.push_str(" wrap");
+        }
+        marker.push_str("-->");
+        self.open.push(OpenBlock {
+            name: "code",
+            line: line_no,
+            close: "<!--portico:endcode-->",
+        });
+        self.emit(indent, &[&marker, ""], line_no);
+    }
+
+    /// The end of a known block closes it; an unknown tag is reported (once, at its start)
+    /// and only its inner text is kept.
+    fn other_tag(&mut self, name: &str, indent: &str, line_no: u32) {
+        if let Some(ended) = name.strip_prefix("end")
+            && let Some(known) = [
+                "hint",
+                "tabs",
+                "tab",
+                "swagger",
+                "swagger-description",
+                "swagger-parameter",
+                "swagger-response",
+            ]
+            .into_iter()
+            .find(|known| *known == ended)
+        {
+            self.close(known, indent, line_no);
+        } else if name.starts_with("end") {
+            // The end of an unknown block, already reported at its start.
+            self.out.push_line("", line_no);
+        } else {
+            self.problem(
+                line_no,
+                format!(
+                    "GitBook block {{% {name} %}} is not supported; only its inner text is shown"
+                ),
+            );
+            self.out.push_line("", line_no);
         }
     }
 
@@ -524,6 +487,80 @@ impl Processor<'_> {
             Err(reason) => self.problem(line_no, format!("cannot include {target}: {reason}")),
         }
     }
+}
+
+/// A tag's attribute, escaped for HTML.
+fn escaped_attribute(tag: &Tag, key: &str) -> Option<String> {
+    tag.attribute(key).map(|v| escape_html(&v))
+}
+
+/// `{% hint style="…" %}`: a note in one of the known styles (`info` otherwise).
+fn hint_html(tag: &Tag) -> String {
+    let style = tag
+        .attribute("style")
+        .filter(|style| HINT_STYLES.contains(&style.as_str()))
+        .unwrap_or_else(|| "info".to_string());
+    format!("<div class=\"hint hint-{style}\" role=\"note\">")
+}
+
+/// `{% tab title="…" %}`: a panel headed by its title.
+fn tab_html(tag: &Tag) -> String {
+    let title = escaped_attribute(tag, "title").unwrap_or_else(|| "Tab".to_string());
+    format!(
+        "<section class=\"tab-panel\"><p class=\"tab-title\" role=\"heading\" aria-level=\"4\">{title}</p>"
+    )
+}
+
+/// `{% swagger method=… path=… %}`: an API endpoint's signature and summary.
+fn swagger_html(tag: &Tag) -> String {
+    let method = tag
+        .attribute("method")
+        .unwrap_or_else(|| "get".to_string())
+        .to_ascii_lowercase();
+    let path = format!(
+        "{}{}",
+        tag.attribute("baseUrl").unwrap_or_default(),
+        tag.attribute("path").unwrap_or_default()
+    );
+    let mut html = format!(
+        "<div class=\"api-endpoint\"><p class=\"api-signature\"><span class=\"api-method api-{}\">{}</span> <code>{}</code></p>",
+        escape_html(&method),
+        escape_html(&method.to_ascii_uppercase()),
+        escape_html(&path)
+    );
+    if let Some(summary) = escaped_attribute(tag, "summary") {
+        html.push_str(&format!("<p class=\"api-summary\">{summary}</p>"));
+    }
+    html
+}
+
+/// `{% swagger-parameter name=… in=… %}`: a parameter with where it goes, its type and
+/// whether it is required.
+fn swagger_parameter_html(tag: &Tag) -> String {
+    let name = escaped_attribute(tag, "name").unwrap_or_default();
+    let mut meta = vec![format!(
+        "in {}",
+        escaped_attribute(tag, "in").unwrap_or_else(|| "query".to_string())
+    )];
+    if let Some(kind) = escaped_attribute(tag, "type") {
+        meta.push(kind);
+    }
+    if tag.attribute("required").is_some_and(|v| v == "true") {
+        meta.push("required".to_string());
+    }
+    format!(
+        "<div class=\"api-parameter\"><p class=\"api-parameter-name\"><code>{name}</code> <span class=\"api-parameter-meta\">{}</span></p>",
+        meta.join(" · ")
+    )
+}
+
+/// `{% swagger-response status=… description=… %}`.
+fn swagger_response_html(tag: &Tag) -> String {
+    let status = escaped_attribute(tag, "status").unwrap_or_default();
+    let description = escaped_attribute(tag, "description").unwrap_or_default();
+    format!(
+        "<div class=\"api-response\"><p class=\"api-status\"><span class=\"api-status-code\">{status}</span> {description}</p>"
+    )
 }
 
 /// A link card for an embedded URL, with an iframe for video sites when embeds are allowed.

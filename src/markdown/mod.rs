@@ -708,17 +708,8 @@ impl<'a> Renderer<'a, '_> {
 
     fn event(&mut self, event: Event<'a>, offset: usize) {
         self.offset = offset;
-        if let Some((_, code)) = &mut self.code {
-            match event {
-                Event::Text(text) => code.push_str(&text),
-                Event::End(TagEnd::CodeBlock) => {
-                    let (lang, code) = self.code.take().unwrap_or_default();
-                    let block = self.code_block(&code, &lang);
-                    self.code_depth = self.code_depth.max(html::own_markup_depth(&block));
-                    self.emit(Event::Html(block.into()));
-                }
-                _ => {}
-            }
+        if self.code.is_some() {
+            self.code_block_event(event);
             return;
         }
         match event {
@@ -766,40 +757,66 @@ impl<'a> Renderer<'a, '_> {
                     id,
                 }));
             }
-            Event::Html(raw) if raw.trim_start().starts_with(gitbook::MARKER) => {
-                let html = self.complete_marker(&raw, offset);
-                self.count_raw_start_tags(&html);
-                self.emit(Event::Html(html.into()));
-            }
-            Event::Html(raw) => {
-                let rewritten = self.rewrite_raw_html(&raw, offset);
-                self.count_raw_start_tags(&rewritten);
-                self.emit(Event::Html(rewritten.into()));
-            }
-            Event::InlineHtml(raw) => {
-                let rewritten = self.rewrite_raw_html(&raw, offset);
-                self.count_raw_start_tags(&rewritten);
-                // A placeholder in a heading (`# Connect <your-jira-url>`) is part of its text.
-                if let Some(heading) = &mut self.heading
-                    && rewritten.starts_with("&lt;")
-                {
-                    heading.text.push_str(&raw);
-                }
-                self.emit(Event::InlineHtml(rewritten.into()));
-            }
+            Event::Html(raw) => self.block_html(&raw, offset),
+            Event::InlineHtml(raw) => self.inline_html(&raw, offset),
             Event::Text(text) => {
-                if let Some(heading) = &mut self.heading {
-                    heading.text.push_str(&text);
-                }
+                self.add_to_heading_text(&text);
                 self.emit(Event::Text(text));
             }
             Event::Code(code) => {
-                if let Some(heading) = &mut self.heading {
-                    heading.text.push_str(&code);
-                }
+                self.add_to_heading_text(&code);
                 self.emit(Event::Code(code));
             }
             other => self.emit(other),
+        }
+    }
+
+    /// Inside a fenced or indented code block: its text is gathered and the block written,
+    /// highlighted, at its end.
+    fn code_block_event(&mut self, event: Event<'a>) {
+        match event {
+            Event::Text(text) => {
+                if let Some((_, code)) = &mut self.code {
+                    code.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let (lang, code) = self.code.take().unwrap_or_default();
+                let block = self.code_block(&code, &lang);
+                self.code_depth = self.code_depth.max(html::own_markup_depth(&block));
+                self.emit(Event::Html(block.into()));
+            }
+            _ => {}
+        }
+    }
+
+    /// A block of raw HTML, or the marker of a GitBook block to complete.
+    fn block_html(&mut self, raw: &str, offset: usize) {
+        let html = if raw.trim_start().starts_with(gitbook::MARKER) {
+            self.complete_marker(raw, offset)
+        } else {
+            self.rewrite_raw_html(raw, offset)
+        };
+        self.count_raw_start_tags(&html);
+        self.emit(Event::Html(html.into()));
+    }
+
+    fn inline_html(&mut self, raw: &str, offset: usize) {
+        let rewritten = self.rewrite_raw_html(raw, offset);
+        self.count_raw_start_tags(&rewritten);
+        // A placeholder in a heading (`# Connect <your-jira-url>`) is part of its text.
+        if let Some(heading) = &mut self.heading
+            && rewritten.starts_with("&lt;")
+        {
+            heading.text.push_str(raw);
+        }
+        self.emit(Event::InlineHtml(rewritten.into()));
+    }
+
+    /// The text of the heading being buffered, if any, for its id and title.
+    fn add_to_heading_text(&mut self, text: &str) {
+        if let Some(heading) = &mut self.heading {
+            heading.text.push_str(text);
         }
     }
 

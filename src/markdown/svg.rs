@@ -204,6 +204,20 @@ fn predefined_entity(name: &str) -> Option<char> {
     })
 }
 
+/// What an element is dropped as (with everything inside it), if it is: by its local name
+/// in any namespace, or for being HTML or MathML.
+fn dropped_element(local: &str, namespace: &str) -> Option<&'static str> {
+    DROPPED_ELEMENTS
+        .iter()
+        .find(|(element, _)| *element == local)
+        .map(|(_, what)| *what)
+        .or(match namespace {
+            XHTML_NAMESPACE => Some("HTML elements"),
+            MATHML_NAMESPACE => Some("MathML elements"),
+            _ => None,
+        })
+}
+
 /// The writer's state while the events stream through it.
 #[derive(Default)]
 struct SvgWriter {
@@ -229,14 +243,7 @@ struct SvgWriter {
 impl SvgWriter {
     fn open(&mut self, start: &BytesStart, empty: bool) -> Result<(), String> {
         if self.skipping > 0 || self.style.is_some() {
-            // Inside a dropped element, or an element inside `<style>` (whose text alone
-            // is the style sheet): dropped.
-            if self.style.is_some() && self.skipping == 0 {
-                self.removed.insert("elements inside a style sheet");
-            }
-            if !empty {
-                self.skipping += 1;
-            }
+            self.skip_nested(empty);
             return Ok(());
         }
         if self.root_closed {
@@ -251,6 +258,42 @@ impl SvgWriter {
 
         // Namespace declarations first: they apply to the element that makes them.
         let depth = self.depth + 1;
+        let attributes = self.read_attributes(start, &name, depth)?;
+        let namespace = self.element_namespace(prefix, &name, &attributes)?;
+        self.check_root(&name, &local, &namespace, depth)?;
+
+        if let Some(what) = dropped_element(&local, &namespace) {
+            self.removed.insert(what);
+            self.unbind(depth);
+            if !empty {
+                self.skipping = 1;
+            }
+            return Ok(());
+        }
+        let tag = self.start_tag(&name, &attributes, &local, &namespace);
+        self.write_start(name, tag, &local, empty, depth);
+        Ok(())
+    }
+
+    /// An element inside a dropped element, or inside `<style>` (whose text alone is the
+    /// style sheet): dropped.
+    fn skip_nested(&mut self, empty: bool) {
+        if self.style.is_some() && self.skipping == 0 {
+            self.removed.insert("elements inside a style sheet");
+        }
+        if !empty {
+            self.skipping += 1;
+        }
+    }
+
+    /// The attributes of the element `name`, unescaped and checked, binding the namespaces
+    /// they declare at `depth`.
+    fn read_attributes(
+        &mut self,
+        start: &BytesStart,
+        name: &str,
+        depth: usize,
+    ) -> Result<Vec<(String, String)>, String> {
         let mut attributes = Vec::new();
         let mut seen = HashSet::new();
         let mut iter = start.attributes();
@@ -289,10 +332,21 @@ impl SvgWriter {
             }
             attributes.push((key, value));
         }
+        Ok(attributes)
+    }
+
+    /// The namespace of the element `name`; every prefix it and its attributes use must be
+    /// declared.
+    fn element_namespace(
+        &self,
+        prefix: Option<&str>,
+        name: &str,
+        attributes: &[(String, String)],
+    ) -> Result<String, String> {
         let namespace = self.resolve(prefix).ok_or_else(|| {
             format!("is not well-formed XML: the prefix of <{name}> is not declared")
         })?;
-        for (key, _) in &attributes {
+        for (key, _) in attributes {
             if let (Some(prefix), _) = split_name(key)
                 && prefix != "xmlns"
                 && self.resolve(Some(prefix)).is_none()
@@ -302,40 +356,44 @@ impl SvgWriter {
                 ));
             }
         }
+        Ok(namespace)
+    }
 
-        if !self.root_seen {
-            if local != "svg" || namespace != SVG_NAMESPACE {
-                self.unbind(depth);
-                return Err(format!(
-                    "is not an SVG image: its root element is <{name}> in namespace {namespace:?}, not <svg> in {SVG_NAMESPACE}"
-                ));
-            }
-            self.root_seen = true;
-        }
-
-        let dropped = DROPPED_ELEMENTS
-            .iter()
-            .find(|(element, _)| *element == local)
-            .map(|(_, what)| *what)
-            .or(match namespace.as_str() {
-                XHTML_NAMESPACE => Some("HTML elements"),
-                MATHML_NAMESPACE => Some("MathML elements"),
-                _ => None,
-            });
-        if let Some(what) = dropped {
-            self.removed.insert(what);
-            self.unbind(depth);
-            if !empty {
-                self.skipping = 1;
-            }
+    /// The first element must be `<svg>` in the SVG namespace.
+    fn check_root(
+        &mut self,
+        name: &str,
+        local: &str,
+        namespace: &str,
+        depth: usize,
+    ) -> Result<(), String> {
+        if self.root_seen {
             return Ok(());
         }
+        if local != "svg" || namespace != SVG_NAMESPACE {
+            self.unbind(depth);
+            return Err(format!(
+                "is not an SVG image: its root element is <{name}> in namespace {namespace:?}, not <svg> in {SVG_NAMESPACE}"
+            ));
+        }
+        self.root_seen = true;
+        Ok(())
+    }
 
+    /// The start tag as written, without its attributes that could act (each noted in
+    /// `removed`), and without its closing `>`.
+    fn start_tag(
+        &mut self,
+        name: &str,
+        attributes: &[(String, String)],
+        local: &str,
+        namespace: &str,
+    ) -> String {
         let mut tag = String::with_capacity(name.len() + 16 * attributes.len());
         tag.push('<');
-        tag.push_str(&name);
-        for (key, value) in &attributes {
-            if let Some(problem) = self.attribute_problem(key, value, &local, &namespace) {
+        tag.push_str(name);
+        for (key, value) in attributes {
+            if let Some(problem) = self.attribute_problem(key, value, local, namespace) {
                 self.removed.insert(problem);
                 continue;
             }
@@ -345,13 +403,25 @@ impl SvgWriter {
             push_xml_escaped(&mut tag, value, true);
             tag.push('"');
         }
+        tag
+    }
 
+    /// Writes a start tag (a `<style>` one is held until its style sheet is checked) and
+    /// opens the element, or closes it at once when it is empty.
+    fn write_start(
+        &mut self,
+        name: String,
+        mut tag: String,
+        local: &str,
+        empty: bool,
+        depth: usize,
+    ) {
         if local == "style" && !empty {
             tag.push('>');
             self.depth = depth;
             self.open_names.push(name);
             self.style = Some((tag, String::new()));
-            return Ok(());
+            return;
         }
         if empty {
             tag.push_str("/>");
@@ -366,7 +436,6 @@ impl SvgWriter {
             self.depth = depth;
             self.open_names.push(name);
         }
-        Ok(())
     }
 
     fn close(&mut self) {

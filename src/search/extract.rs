@@ -75,19 +75,20 @@ const BLOCKS: &[&str] = &[
 /// The page's sections, in order. The text before the first heading is a section only
 /// when it has text; a level-1 heading opening the page links to the page's top.
 pub(crate) fn sections(html: &str, toc: &[TocEntry]) -> Vec<Section> {
-    let mut sections = Vec::new();
-    let mut current = Section {
-        heading: String::new(),
-        anchor: String::new(),
-        text: String::new(),
+    let mut sections = SectionSplitter {
+        toc,
+        done: Vec::new(),
+        current: Section {
+            heading: String::new(),
+            anchor: String::new(),
+            text: String::new(),
+        },
+        heading: None,
+        heading_id: String::new(),
     };
-    // While inside a heading: its text so far, and its id.
-    let mut heading: Option<String> = None;
-    let mut heading_id = String::new();
     let mut rest = html;
     while let Some(open) = rest.find('<') {
-        let target = heading.as_mut().unwrap_or(&mut current.text);
-        append_text(target, &rest[..open]);
+        append_text(sections.text(), &rest[..open]);
         rest = &rest[open..];
         if let Some(after) = rest.strip_prefix("<!--") {
             rest = after.find("-->").map_or("", |end| &after[end + 3..]);
@@ -95,12 +96,34 @@ pub(crate) fn sections(html: &str, toc: &[TocEntry]) -> Vec<Section> {
         }
         let Some(tag) = Tag::parse(rest) else {
             // A lone `<` is text.
-            let target = heading.as_mut().unwrap_or(&mut current.text);
-            append_text(target, "<");
+            append_text(sections.text(), "<");
             rest = &rest[1..];
             continue;
         };
-        rest = &rest[tag.length..];
+        rest = sections.tag(&tag, &rest[tag.length..]);
+    }
+    sections.finish(rest)
+}
+
+/// The sections found so far, and the one being read.
+struct SectionSplitter<'t> {
+    toc: &'t [TocEntry],
+    done: Vec<Section>,
+    current: Section,
+    /// While inside a heading: its text so far, and its id.
+    heading: Option<String>,
+    heading_id: String,
+}
+
+impl SectionSplitter<'_> {
+    /// Where text goes: the open heading, else the current section.
+    fn text(&mut self) -> &mut String {
+        self.heading.as_mut().unwrap_or(&mut self.current.text)
+    }
+
+    /// Reads a tag; returns the input after it (after the whole element for one whose
+    /// content is not text to index).
+    fn tag<'h>(&mut self, tag: &Tag, mut rest: &'h str) -> &'h str {
         // Portico writes lowercase tags; only raw HTML in a page may not.
         let name: Cow<str> = if tag.name.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(tag.name.to_ascii_lowercase())
@@ -110,54 +133,20 @@ pub(crate) fn sections(html: &str, toc: &[TocEntry]) -> Vec<Section> {
         let name = name.as_ref();
         if name == "span" {
             // Most tags of a page are highlighting spans: inline, nothing to do.
-            continue;
+            return rest;
         }
         if !tag.closing && HIDDEN.contains(&name) {
-            rest = skip_element(rest, name);
-            continue;
+            return skip_element(rest, name);
         }
         if BLOCKS.contains(&name) {
-            let target = heading.as_mut().unwrap_or(&mut current.text);
-            append_text(target, " ");
+            append_text(self.text(), " ");
         }
         match (heading_level(name), tag.closing) {
-            (Some(level), false) => {
-                if let Some(id) = tag
-                    .attribute("id")
-                    .map(|id| decode(id).into_owned())
-                    .filter(|id| !id.is_empty())
-                {
-                    let at_top = sections.is_empty() && current.text.trim().is_empty();
-                    let anchor = if level == 1 && at_top {
-                        String::new()
-                    } else {
-                        id.clone()
-                    };
-                    let finished = std::mem::replace(
-                        &mut current,
-                        Section {
-                            heading: String::new(),
-                            anchor,
-                            text: String::new(),
-                        },
-                    );
-                    keep(&mut sections, finished);
-                    heading = Some(String::new());
-                    heading_id = id;
-                }
-            }
-            (Some(_), true) => {
-                if let Some(text) = heading.take() {
-                    // The table of contents holds the heading as the reader sees it.
-                    current.heading = toc
-                        .iter()
-                        .find(|entry| entry.id == heading_id)
-                        .map_or_else(|| text.trim().to_string(), |entry| entry.title.clone());
-                }
-            }
+            (Some(level), false) => self.start_heading(level, tag),
+            (Some(_), true) => self.end_heading(),
             _ => {}
         }
-        if name == "a" && !tag.closing && heading.is_some() {
+        if name == "a" && !tag.closing && self.heading.is_some() {
             let is_anchor = tag
                 .attribute("class")
                 .is_some_and(|class| class.split_whitespace().any(|c| c == "anchor"));
@@ -165,15 +154,58 @@ pub(crate) fn sections(html: &str, toc: &[TocEntry]) -> Vec<Section> {
                 rest = skip_element(rest, "a");
             }
         }
+        rest
     }
-    let target = heading.as_mut().unwrap_or(&mut current.text);
-    append_text(target, rest);
-    keep(&mut sections, current);
-    for section in &mut sections {
-        let trimmed = section.text.trim_end().len();
-        section.text.truncate(trimmed);
+
+    /// A heading with an id starts a section linked to it.
+    fn start_heading(&mut self, level: u8, tag: &Tag) {
+        let Some(id) = tag
+            .attribute("id")
+            .map(|id| decode(id).into_owned())
+            .filter(|id| !id.is_empty())
+        else {
+            return;
+        };
+        let at_top = self.done.is_empty() && self.current.text.trim().is_empty();
+        let anchor = if level == 1 && at_top {
+            String::new()
+        } else {
+            id.clone()
+        };
+        let finished = std::mem::replace(
+            &mut self.current,
+            Section {
+                heading: String::new(),
+                anchor,
+                text: String::new(),
+            },
+        );
+        keep(&mut self.done, finished);
+        self.heading = Some(String::new());
+        self.heading_id = id;
     }
-    sections
+
+    fn end_heading(&mut self) {
+        if let Some(text) = self.heading.take() {
+            // The table of contents holds the heading as the reader sees it.
+            self.current.heading = self
+                .toc
+                .iter()
+                .find(|entry| entry.id == self.heading_id)
+                .map_or_else(|| text.trim().to_string(), |entry| entry.title.clone());
+        }
+    }
+
+    /// The sections, with the text after the last tag and without trailing spaces.
+    fn finish(mut self, rest: &str) -> Vec<Section> {
+        append_text(self.text(), rest);
+        keep(&mut self.done, self.current);
+        for section in &mut self.done {
+            let trimmed = section.text.trim_end().len();
+            section.text.truncate(trimmed);
+        }
+        self.done
+    }
 }
 
 /// Keeps a finished section unless it is the empty text before the first heading.

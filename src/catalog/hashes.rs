@@ -1,0 +1,55 @@
+//! Hashes that say when a previous build's output can be reused: the shape of an
+//! integration (what each of its versions shows about the others) and the content of one
+//! version (its commit, pages, files and redirects).
+
+use super::Catalog;
+
+impl Catalog {
+    /// A hash of what the pages of every version of an integration show about the others:
+    /// version labels and refs, each version's set of pages (switchers, banners,
+    /// canonical URLs), the current manifest (names). When it is unchanged, a version whose
+    /// own content is unchanged composes to the same bytes.
+    pub fn integration_shape(&self, integration: usize) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let integration = &self.integrations[integration];
+        (
+            &integration.name,
+            &integration.description,
+            &integration.default_branch,
+        )
+            .hash(&mut hasher);
+        for version in &integration.versions {
+            (version.label.as_str(), version.origin.ref_name()).hash(&mut hasher);
+            for &page in &version.docs.pages {
+                self.pages[page].rel_path.hash(&mut hasher);
+            }
+        }
+        format!("{:?}", integration.current().manifest).hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// A hash of one version's own content: commit, manifest, pages and files with their
+    /// blobs, redirects.
+    pub fn version_content(&self, integration: usize, version: usize) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let version = &self.integrations[integration].versions[version];
+        (
+            &version.commit,
+            version.commit_time,
+            format!("{:?}", version.manifest),
+        )
+            .hash(&mut hasher);
+        self.pages[version.landing].rel_path.hash(&mut hasher);
+        version.summary.as_ref().map(|s| &s.blob).hash(&mut hasher);
+        for &page in &version.docs.pages {
+            (&self.pages[page].rel_path, &self.pages[page].source.blob).hash(&mut hasher);
+        }
+        for asset in &version.docs.assets {
+            (&asset.output_path, &asset.source.blob).hash(&mut hasher);
+        }
+        version.redirects.hash(&mut hasher);
+        hasher.finish()
+    }
+}

@@ -1,0 +1,358 @@
+//! Doc and content pages: a version's pages (with the version switcher, the banner of an
+//! archived version, breadcrumbs, previous/next and the sidebar), the portal's own pages,
+//! and a large version's list of all pages.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::views::{
+    GroupView, IntegrationView, LinkView, SiteView, VersionView, integration_groups,
+    integration_view, link_to, version_view, with_thousands,
+};
+use super::{Inputs, OutputFile, render};
+use crate::catalog::{
+    CONTENTS_PAGE, Catalog, INTEGRATIONS_DIR, Integration, Owner, Version, canonical_site_path,
+};
+use crate::markdown::TocEntry;
+use crate::nav::Navigation;
+use crate::paths::relative_url;
+use crate::sidebar::{self, Sidebars};
+
+#[derive(Serialize)]
+struct DocView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    /// Rendered markdown; marked safe by the templates (this module vouches for it).
+    content: String,
+    toc: &'a [TocEntry],
+    source_path: &'a str,
+    /// True when the content has no H1 of its own, so the template shows the title.
+    show_title: bool,
+    edit_url: Option<String>,
+    /// Canonical URL (absolute).
+    canonical: String,
+    /// False when the canonical URL is another page's: search engines should skip this copy.
+    indexable: bool,
+}
+
+#[derive(Serialize)]
+struct VersionLink {
+    label: String,
+    url: String,
+    /// The current release (newest), for the "latest" mark.
+    is_current_release: bool,
+    /// The version of the page being shown.
+    is_selected: bool,
+    /// False when that version lacks this page and the link leads to its landing page.
+    has_page: bool,
+}
+
+#[derive(Serialize)]
+struct BannerView {
+    current_label: String,
+    url: String,
+    /// Whether `url` is this same page in the current version (else its landing page).
+    same_page: bool,
+}
+
+/// A page's sidebar: the navigation's groups, this page marked.
+#[derive(Serialize)]
+struct SidebarView {
+    /// The groups' HTML; marked safe by the templates (`sidebar` escapes what it writes).
+    html: String,
+    /// For a version too large to inline its whole navigation (the sidebar then holds the
+    /// part around this page): its list of all pages, whose tree `full-nav.js` swaps in.
+    contents: Option<ContentsLinkView>,
+}
+
+#[derive(Serialize)]
+struct ContentsLinkView {
+    url: String,
+    /// How many pages it lists, written for reading (`10,000`).
+    pages: String,
+}
+
+impl SidebarView {
+    fn of(inputs: &Inputs, sidebars: &Sidebars, page: usize) -> Self {
+        let sidebar = sidebars.for_page(inputs.catalog, inputs.navigation, page);
+        SidebarView {
+            html: sidebar.html,
+            contents: sidebar.contents.map(|(url, pages)| ContentsLinkView {
+                url,
+                pages: with_thousands(pages),
+            }),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct DocPageContext<'a> {
+    site: SiteView<'a>,
+    page: DocView<'a>,
+    integration: IntegrationView<'a>,
+    version: VersionView<'a>,
+    versions: Vec<VersionLink>,
+    banner: Option<BannerView>,
+    sidebar: SidebarView,
+    breadcrumbs: Vec<LinkView>,
+    previous: Option<LinkView>,
+    next: Option<LinkView>,
+}
+
+#[derive(Serialize)]
+struct ContentPageContext<'a> {
+    site: SiteView<'a>,
+    page: DocView<'a>,
+    is_home: bool,
+    sidebar: SidebarView,
+    groups: Vec<GroupView<'a>>,
+}
+
+pub(super) fn compose_page(
+    inputs: &Inputs,
+    sidebars: &Sidebars,
+    page_id: usize,
+) -> anyhow::Result<Vec<OutputFile>> {
+    let catalog = inputs.catalog;
+    let page = &catalog.pages[page_id];
+    match page.owner {
+        Owner::Portal => {
+            let context = ContentPageContext {
+                site: SiteView::for_page(inputs.config, &page.output_path),
+                page: doc_view(inputs, page_id, None),
+                is_home: page.output_path == "index.html",
+                sidebar: SidebarView::of(inputs, sidebars, page_id),
+                groups: integration_groups(inputs, &page.output_path),
+            };
+            let bytes = render(inputs, "content.html", &context, &page.output_path)?;
+            Ok(vec![OutputFile::new(page.output_path.clone(), bytes)])
+        }
+        Owner::Version {
+            integration,
+            version,
+        } => {
+            let integration_ref = &catalog.integrations[integration];
+            let version_ref = &integration_ref.versions[version];
+            let previous = inputs
+                .previous
+                .as_ref()
+                .filter(|previous| (previous.unchanged)(page_id))
+                .and_then(|previous| previous.files.get(page.output_path.as_str()));
+            if let Some(bytes) = previous {
+                return Ok(page_files(version_ref, &page.output_path, bytes.clone()));
+            }
+            let navigation = &inputs.navigation.versions[integration][version];
+            let context = DocPageContext {
+                site: SiteView::for_page(inputs.config, &page.output_path),
+                page: doc_view(inputs, page_id, Some((integration_ref, version_ref))),
+                integration: integration_view(integration_ref, &page.output_path),
+                version: version_view(catalog, version_ref, &page.output_path),
+                versions: switcher(
+                    catalog,
+                    integration_ref,
+                    version,
+                    &page.rel_path,
+                    &page.output_path,
+                ),
+                banner: banner(
+                    catalog,
+                    integration_ref,
+                    version_ref,
+                    &page.rel_path,
+                    &page.output_path,
+                ),
+                sidebar: SidebarView::of(inputs, sidebars, page_id),
+                breadcrumbs: breadcrumbs(inputs, integration_ref, version_ref, navigation, page_id),
+                previous: navigation
+                    .previous(page_id)
+                    .map(|p| link_to(inputs, p, &page.output_path)),
+                next: navigation
+                    .next(page_id)
+                    .map(|p| link_to(inputs, p, &page.output_path)),
+            };
+            let bytes: Arc<[u8]> = render(inputs, "page.html", &context, &page.output_path)?.into();
+            Ok(page_files(version_ref, &page.output_path, bytes))
+        }
+    }
+}
+
+/// A version's list of all pages, [`CONTENTS_PAGE`] in its folder (and under `latest/`),
+/// written only for a version whose navigation is too large for every page to inline: its
+/// pages link to it, and `full-nav.js` loads its tree into their sidebars.
+pub(super) fn contents_page(
+    inputs: &Inputs,
+    integration: usize,
+    version: usize,
+) -> anyhow::Result<Vec<OutputFile>> {
+    #[derive(Serialize)]
+    struct ContentsContext<'a> {
+        site: SiteView<'a>,
+        integration: IntegrationView<'a>,
+        version: VersionView<'a>,
+        breadcrumbs: Vec<LinkView>,
+        /// How many pages the tree lists, written for reading.
+        pages: String,
+        /// The navigation's groups; marked safe by the template (`sidebar` escapes it).
+        tree: String,
+        canonical: String,
+    }
+    let nav = &inputs.navigation.versions[integration][version];
+    if sidebar::inlines_whole(nav) {
+        return Ok(Vec::new());
+    }
+    let catalog = inputs.catalog;
+    let integration = &catalog.integrations[integration];
+    let version = &integration.versions[version];
+    let path = format!("{}{CONTENTS_PAGE}", version.docs.dir);
+    let version_view = version_view(catalog, version, &path);
+    let context = ContentsContext {
+        site: SiteView::for_page(inputs.config, &path),
+        integration: integration_view(integration, &path),
+        breadcrumbs: vec![
+            LinkView {
+                title: "Integrations".to_string(),
+                url: relative_url(&path, &format!("{INTEGRATIONS_DIR}/index.html")),
+            },
+            LinkView {
+                title: format!("{} {}", integration.name, version.label),
+                url: version_view.landing_url.clone(),
+            },
+        ],
+        version: version_view,
+        pages: with_thousands(nav.page_count()),
+        tree: sidebar::full_tree(catalog, nav, &version.docs.dir),
+        canonical: inputs
+            .config
+            .site
+            .base_url
+            .join(&format!("{}{CONTENTS_PAGE}", version.public_dir)),
+    };
+    let bytes: Arc<[u8]> = render(inputs, "contents.html", &context, &path)?.into();
+    Ok(page_files(version, &path, bytes))
+}
+
+/// A version page's file, and its copy under `latest/` for the current version.
+fn page_files(version: &Version, output_path: &str, bytes: Arc<[u8]>) -> Vec<OutputFile> {
+    let mut files = vec![OutputFile::new(output_path.to_string(), bytes.clone())];
+    if let Some(alias) = version.alias_of(output_path) {
+        // All links are relative and `latest/` sits at the same depth, so the same bytes
+        // are correct at both addresses.
+        files.push(OutputFile::new(alias, bytes));
+    }
+    files
+}
+
+fn doc_view<'a>(
+    inputs: &'a Inputs,
+    page_id: usize,
+    version: Option<(&'a Integration, &'a Version)>,
+) -> DocView<'a> {
+    let page = &inputs.catalog.pages[page_id];
+    let rendered = &inputs.rendered.parsed[page_id];
+    let canonical = &page.canonical;
+    // The current version's pages are indexed under latest/, which holds the same bytes.
+    let indexable = *canonical == canonical_site_path(&page.output_path)
+        || version.is_some_and(|(_, version)| version.is_current());
+    let edit_url = version.and_then(|(integration, version)| {
+        let web = integration.web_url.as_deref()?;
+        match &version.origin {
+            crate::source::Origin::Tag { .. } => None,
+            origin => Some(format!(
+                "{web}/edit/{}/{}",
+                origin.short_name(),
+                crate::paths::percent_encode_path(&page.source.path)
+            )),
+        }
+    });
+    DocView {
+        title: &inputs.titles[page_id],
+        description: rendered.front_matter.description.as_deref(),
+        content: inputs.rendered.html(inputs.catalog, page_id),
+        toc: &rendered.toc,
+        source_path: &page.source.path,
+        show_title: rendered.title.is_none(),
+        edit_url,
+        canonical: inputs.config.site.base_url.join(canonical),
+        indexable,
+    }
+}
+
+/// Where a version sends readers for the page at `rel_path`: that page, or, when the
+/// version does not have it, its landing page; and whether it has it.
+fn public_target(catalog: &Catalog, version: &Version, rel_path: &str) -> (String, bool) {
+    match version.docs.page_at(rel_path) {
+        Some(page) => (catalog.pages[page].public_path.clone(), true),
+        None => (catalog.pages[version.landing].public_path.clone(), false),
+    }
+}
+
+/// Every version of the integration, newest first: this page there, else its landing page.
+fn switcher(
+    catalog: &Catalog,
+    integration: &Integration,
+    selected: usize,
+    rel_path: &str,
+    from: &str,
+) -> Vec<VersionLink> {
+    integration
+        .versions
+        .iter()
+        .enumerate()
+        .map(|(index, version)| {
+            let (target, present) = public_target(catalog, version, rel_path);
+            VersionLink {
+                label: version.label.to_string(),
+                url: relative_url(from, &target),
+                is_current_release: version.is_current(),
+                is_selected: index == selected,
+                has_page: present,
+            }
+        })
+        .collect()
+}
+
+fn banner(
+    catalog: &Catalog,
+    integration: &Integration,
+    version: &Version,
+    rel_path: &str,
+    from: &str,
+) -> Option<BannerView> {
+    if version.is_current() {
+        return None;
+    }
+    let current = integration.current();
+    let (target, same_page) = public_target(catalog, current, rel_path);
+    Some(BannerView {
+        current_label: current.label.to_string(),
+        url: relative_url(from, &target),
+        same_page,
+    })
+}
+
+fn breadcrumbs(
+    inputs: &Inputs,
+    integration: &Integration,
+    version: &Version,
+    navigation: &Navigation,
+    page_id: usize,
+) -> Vec<LinkView> {
+    let from = &inputs.catalog.pages[page_id].output_path;
+    let mut crumbs = vec![
+        LinkView {
+            title: "Integrations".to_string(),
+            url: relative_url(from, &format!("{INTEGRATIONS_DIR}/index.html")),
+        },
+        LinkView {
+            title: format!("{} {}", integration.name, version.label),
+            url: relative_url(from, &inputs.catalog.pages[version.landing].output_path),
+        },
+    ];
+    for ancestor in navigation.ancestors(page_id, sidebar::ANCESTORS_SHOWN) {
+        if ancestor != version.landing {
+            crumbs.push(link_to(inputs, ancestor, from));
+        }
+    }
+    crumbs
+}
