@@ -186,6 +186,12 @@ pub(crate) fn forget(config: &SiteConfig) {
     }
 }
 
+/// Where the keys of the pages published into the output folder are kept
+/// (`publish::Staging::keep`).
+pub(crate) fn page_keys_path(config: &SiteConfig) -> Option<PathBuf> {
+    record_path(config).map(|path| path.with_extension("pages"))
+}
+
 /// `cache_dir/builds/<hash of the output folder>.json`.
 fn record_path(config: &SiteConfig) -> Option<PathBuf> {
     let out = fs::canonicalize(&config.build.output_dir)

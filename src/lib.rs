@@ -115,7 +115,7 @@ fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Option<Site>
     // A build writes its files into a staging folder as they are made; `check` counts them.
     let staging = output
         .as_ref()
-        .map(publish::Output::stage)
+        .map(|output| output.stage(last_build::page_keys_path(&config)))
         .transpose()
         .map_err(BuildFailure::early)?;
     let discard = compose::Discard::default();

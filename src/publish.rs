@@ -106,7 +106,7 @@ impl Output {
     /// Publishes `files` as the complete content of the output folder.
     #[cfg(test)]
     pub fn publish(&self, files: &[OutputFile]) -> anyhow::Result<()> {
-        let staging = self.stage()?;
+        let staging = self.stage(None)?;
         for file in files {
             staging.write(&file.path, &file.bytes)?;
         }
@@ -116,7 +116,10 @@ impl Output {
     /// A staging folder beside the output folder, for a build to write its files into as it
     /// makes them ([`Staging::put`]) and then swap in ([`Staging::publish`]); dropped
     /// unpublished, it is removed.
-    pub fn stage(&self) -> anyhow::Result<Staging<'_>> {
+    ///
+    /// `page_keys` is where the keys of the pages it writes are kept for the next build
+    /// (see [`Staging::keep`]).
+    pub fn stage(&self, page_keys: Option<PathBuf>) -> anyhow::Result<Staging<'_>> {
         let (parent, name) = parent_and_name(&self.path)?;
         ensure_replaceable(&self.path)?;
         let dir = parent.join(format!(".{name}.{STAGING_TAG}-{}", std::process::id()));
@@ -131,10 +134,28 @@ impl Output {
             dir,
             written: Mutex::new(HashMap::new()),
             folders: Mutex::new(HashSet::new()),
+            previous_keys: page_keys.as_deref().map(read_page_keys).unwrap_or_default(),
+            page_keys,
+            keys: Mutex::new(HashMap::new()),
             current: Current::read(&self.path),
             published: false,
         })
     }
+}
+
+/// The page keys file: one line per page, `<key> <sha256> <site path>`.
+fn read_page_keys(path: &Path) -> HashMap<String, (u64, [u8; 32])> {
+    let Ok(text) = fs::read_to_string(path) else {
+        return HashMap::new();
+    };
+    text.lines()
+        .filter_map(|line| {
+            let mut parts = line.splitn(3, ' ');
+            let key = u64::from_str_radix(parts.next()?, 16).ok()?;
+            let hash = unhex(parts.next()?)?;
+            Some((parts.next()?.to_string(), (key, hash)))
+        })
+        .collect()
 }
 
 /// The site now in the output folder, as its `manifest.json` lists it: a new file equal to
@@ -175,19 +196,22 @@ impl Current {
         })
     }
 
+    /// The current file at `site_path`, when it is still what the manifest says (its size,
+    /// and not changed since): its path, size and hash.
+    fn untouched(&self, site_path: &str) -> Option<(PathBuf, usize, [u8; 32])> {
+        let &(size, hash) = self.files.get(site_path)?;
+        let existing = self::site_path(&self.dir, site_path).ok()?;
+        let meta = fs::symlink_metadata(&existing).ok()?;
+        let unchanged =
+            meta.is_file() && meta.len() == size as u64 && meta.modified().ok()? <= self.listed_at;
+        unchanged.then_some((existing, size, hash))
+    }
+
     /// Links `target` to the current file at `site_path` when it holds exactly `bytes`;
     /// returns its hash.
     fn link(&self, site_path: &str, bytes: &[u8], target: &Path) -> Option<[u8; 32]> {
-        let &(size, hash) = self.files.get(site_path)?;
-        if size != bytes.len() {
-            return None;
-        }
-        let existing = self::site_path(&self.dir, site_path).ok()?;
-        let meta = fs::symlink_metadata(&existing).ok()?;
-        if !meta.is_file() || meta.modified().ok()? > self.listed_at {
-            return None;
-        }
-        if fs::read(&existing).ok()? != bytes {
+        let (existing, size, hash) = self.untouched(site_path)?;
+        if size != bytes.len() || fs::read(&existing).ok()? != bytes {
             return None;
         }
         fs::hard_link(&existing, target).ok()?;
@@ -219,6 +243,11 @@ pub struct Staging<'o> {
     folders: Mutex<HashSet<PathBuf>>,
     /// The site being replaced, whose unchanged files are linked rather than rewritten.
     current: Option<Current>,
+    /// Where this build's page keys go, and the last build's: site path → (key, SHA-256).
+    page_keys: Option<PathBuf>,
+    previous_keys: HashMap<String, (u64, [u8; 32])>,
+    /// The key of every page written or kept.
+    keys: Mutex<HashMap<String, u64>>,
     published: bool,
 }
 
@@ -234,14 +263,7 @@ impl Staging<'_> {
             // Taken now; the hash follows.
             written.insert(site_path.to_string(), (bytes.len(), [0; 32]));
         }
-        let target = self::site_path(&self.dir, site_path)?;
-        if let Some(folder) = target.parent()
-            && !lock(&self.folders).contains(folder)
-        {
-            fs::create_dir_all(folder)
-                .with_context(|| format!("cannot create {}", folder.display()))?;
-            lock(&self.folders).insert(folder.to_path_buf());
-        }
+        let target = self.target(site_path)?;
         let linked = self
             .current
             .as_ref()
@@ -256,6 +278,79 @@ impl Staging<'_> {
         };
         lock(&self.written).insert(site_path.to_string(), (bytes.len(), hash));
         Ok(())
+    }
+
+    /// Where `site_path` goes in the staging folder, its folder created.
+    fn target(&self, site_path: &str) -> anyhow::Result<PathBuf> {
+        let target = self::site_path(&self.dir, site_path)?;
+        if let Some(folder) = target.parent()
+            && !lock(&self.folders).contains(folder)
+        {
+            fs::create_dir_all(folder)
+                .with_context(|| format!("cannot create {}", folder.display()))?;
+            lock(&self.folders).insert(folder.to_path_buf());
+        }
+        Ok(target)
+    }
+
+    /// Keeps the output's file at `site_path` (linked, with its hash) when the last build
+    /// made it from what `key` names, and it is still what it wrote then: the keys file
+    /// must give it the hash the output's `manifest.json` gives it (so a keys file left by a
+    /// build that was never published names nothing), and the file must be untouched.
+    fn keep_page(&self, site_path: &str, key: u64) -> bool {
+        let Some(&(previous_key, previous_hash)) = self.previous_keys.get(site_path) else {
+            return false;
+        };
+        let Some((existing, size, hash)) = self
+            .current
+            .as_ref()
+            .and_then(|current| current.untouched(site_path))
+        else {
+            return false;
+        };
+        if previous_key != key || previous_hash != hash {
+            return false;
+        }
+        {
+            let mut written = lock(&self.written);
+            if written.contains_key(site_path) {
+                return true;
+            }
+            written.insert(site_path.to_string(), (size, hash));
+        }
+        let linked = self
+            .target(site_path)
+            .is_ok_and(|target| fs::hard_link(&existing, target).is_ok());
+        if linked {
+            lock(&self.keys).insert(site_path.to_string(), key);
+        } else {
+            lock(&self.written).remove(site_path);
+        }
+        linked
+    }
+
+    /// Writes the keys of this build's pages for the next one (failing only costs it time).
+    fn save_page_keys(&self) {
+        let Some(path) = &self.page_keys else {
+            return;
+        };
+        let written = lock(&self.written);
+        let mut lines: Vec<String> = lock(&self.keys)
+            .iter()
+            .filter_map(|(site_path, key)| {
+                let (_, hash) = written.get(site_path)?;
+                let hash: String = hash.iter().map(|byte| format!("{byte:02x}")).collect();
+                Some(format!("{key:016x} {hash} {site_path}\n"))
+            })
+            .collect();
+        lines.sort();
+        if let Some(folder) = path.parent() {
+            let _ = fs::create_dir_all(folder);
+        }
+        let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
+        if fs::write(&temporary, lines.concat()).is_err() || fs::rename(&temporary, path).is_err() {
+            let _ = fs::remove_file(&temporary);
+        }
     }
 
     /// How many files were written.
@@ -273,6 +368,7 @@ impl Staging<'_> {
         ensure_replaceable(&self.output.path)?;
         swap_in(&self.dir, &self.output.path, parent, name)?;
         self.published = true;
+        self.save_page_keys();
         Ok(())
     }
 }
@@ -280,6 +376,16 @@ impl Staging<'_> {
 impl crate::compose::Sink for Staging<'_> {
     fn put(&self, file: OutputFile) -> anyhow::Result<()> {
         self.write(&file.path, &file.bytes)
+    }
+
+    fn put_page(&self, file: OutputFile, key: u64) -> anyhow::Result<()> {
+        self.write(&file.path, &file.bytes)?;
+        lock(&self.keys).insert(file.path, key);
+        Ok(())
+    }
+
+    fn keep(&self, path: &str, key: u64) -> bool {
+        self.keep_page(path, key)
     }
 }
 
@@ -621,6 +727,36 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[test]
+    fn a_page_made_from_the_same_key_is_kept_without_being_made_again() {
+        use crate::compose::Sink;
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let keys = dir.path().join("cache/keys.pages");
+        let output = Output::claim(&out, &[], || {}).unwrap();
+        let staging = output.stage(Some(keys.clone())).unwrap();
+        staging.put_page(file("a.html", "page a"), 1).unwrap();
+        staging.put_page(file("b.html", "page b"), 2).unwrap();
+        staging.publish().unwrap();
+        let inode = fs::metadata(out.join("a.html")).unwrap().ino();
+
+        let staging = output.stage(Some(keys.clone())).unwrap();
+        assert!(staging.keep("a.html", 1), "same key: kept");
+        assert!(!staging.keep("b.html", 3), "another key: made again");
+        staging.put_page(file("b.html", "page b2"), 3).unwrap();
+        staging.publish().unwrap();
+        assert_eq!(fs::metadata(out.join("a.html")).unwrap().ino(), inode);
+        assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "page b2");
+        let manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
+        assert!(manifest.contains("a.html") && manifest.contains("b.html"));
+
+        // A file changed in the output since is not trusted to be what its key made.
+        fs::write(out.join("a.html"), "edited by hand").unwrap();
+        let staging = output.stage(Some(keys)).unwrap();
+        assert!(!staging.keep("a.html", 1));
     }
 
     #[test]

@@ -93,6 +93,9 @@ pub struct Theme {
     /// `'sha256-…'` of every inline script the templates write, sorted: the only inline
     /// scripts the pages' Content-Security-Policy lets run.
     pub inline_script_hashes: Vec<String>,
+    /// A hash of every template's text: two themes with the same identity write the same
+    /// page from the same data.
+    pub identity: u64,
 }
 
 /// Loads theme `name` from `<root>/themes/<name>/` over the embedded default.
@@ -138,6 +141,14 @@ pub fn load(root: &Path, name: &str) -> anyhow::Result<Theme> {
     }
     inline_script_hashes.sort();
     inline_script_hashes.dedup();
+    let identity = {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut sorted: Vec<&(String, String)> = templates.iter().collect();
+        sorted.sort();
+        sorted.hash(&mut hasher);
+        hasher.finish()
+    };
 
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
@@ -155,6 +166,7 @@ pub fn load(root: &Path, name: &str) -> anyhow::Result<Theme> {
         templates: tera,
         static_files,
         inline_script_hashes,
+        identity,
     })
 }
 

@@ -77,6 +77,17 @@ pub struct Previous<'a> {
 /// construction; should two ever meet, the first stored wins.
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> anyhow::Result<()>;
+
+    /// Stores a page made from what `key` names (see `pages::page_key`).
+    fn put_page(&self, file: OutputFile, _key: u64) -> anyhow::Result<()> {
+        self.put(file)
+    }
+
+    /// Keeps the file the output folder already has at `path` when the last build made it
+    /// from what `key` names; false when the page must be made.
+    fn keep(&self, _path: &str, _key: u64) -> bool {
+        false
+    }
 }
 
 /// Files kept in memory, for `serve` (and tests).
@@ -134,7 +145,7 @@ pub fn compose(inputs: &Inputs, sink: &dyn Sink) -> anyhow::Result<()> {
     (0..catalog.pages.len())
         .into_par_iter()
         .try_for_each(|page| -> anyhow::Result<()> {
-            for file in pages::compose_page(inputs, &sidebars, page)? {
+            for file in pages::compose_page(inputs, &sidebars, page, sink)? {
                 sink.put(file)?;
             }
             Ok(())

@@ -2,6 +2,7 @@
 //! archived version, breadcrumbs, previous/next and the sidebar), the portal's own pages,
 //! and a large version's list of all pages.
 
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -10,7 +11,7 @@ use super::views::{
     GroupView, IntegrationView, LinkView, SiteView, VersionView, integration_groups,
     integration_view, link_to, version_view, with_thousands,
 };
-use super::{Inputs, OutputFile, render};
+use super::{Inputs, OutputFile, Sink, render};
 use crate::catalog::{
     CONTENTS_PAGE, Catalog, INTEGRATIONS_DIR, Integration, Owner, Version, canonical_site_path,
 };
@@ -109,10 +110,12 @@ struct ContentPageContext<'a> {
     groups: Vec<GroupView<'a>>,
 }
 
+/// Composes one page into `sink` (or, for the portal's own pages, returns its file).
 pub(super) fn compose_page(
     inputs: &Inputs,
     sidebars: &Sidebars,
     page_id: usize,
+    sink: &dyn Sink,
 ) -> anyhow::Result<Vec<OutputFile>> {
     let catalog = inputs.catalog;
     let page = &catalog.pages[page_id];
@@ -143,7 +146,7 @@ pub(super) fn compose_page(
                 return Ok(page_files(version_ref, &page.output_path, bytes.clone()));
             }
             let navigation = &inputs.navigation.versions[integration][version];
-            let context = DocPageContext {
+            let mut context = DocPageContext {
                 site: SiteView::for_page(inputs.config, &page.output_path),
                 page: doc_view(inputs, page_id, Some((integration_ref, version_ref))),
                 integration: integration_view(integration_ref, &page.output_path),
@@ -171,10 +174,52 @@ pub(super) fn compose_page(
                     .next(page_id)
                     .map(|p| link_to(inputs, p, &page.output_path)),
             };
+            // Everything the page is made from, its body named rather than read: when the
+            // output already holds the page made from the same, it is kept as it is.
+            let key = page_key(inputs, "page.html", &context, page_id);
+            let mut paths = std::iter::once(&page.output_path).chain(&page.alias);
+            if paths.all(|path| sink.keep(path, key)) {
+                return Ok(Vec::new());
+            }
+            context.page.content = inputs.rendered.html(catalog, page_id);
             let bytes: Arc<[u8]> = render(inputs, "page.html", &context, &page.output_path)?.into();
-            Ok(page_files(version_ref, &page.output_path, bytes))
+            for file in page_files(version_ref, &page.output_path, bytes) {
+                sink.put_page(file, key)?;
+            }
+            Ok(Vec::new())
         }
     }
+}
+
+/// A hash of everything a page's file is made from: the Portico binary, the theme, the
+/// template, the page's data (`context`, with the body left out) and its body's identity
+/// (its rendering's key and its links). Equal keys make equal files.
+fn page_key(inputs: &Inputs, template: &str, context: &impl Serialize, page: usize) -> u64 {
+    struct Hashing<'h>(&'h mut std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for Hashing<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (
+        crate::render::binary_identity(),
+        inputs.theme.identity,
+        &inputs.theme.inline_script_hashes,
+        inputs.config.site.allow_embeds,
+        template,
+        inputs.rendered.identity(page),
+    )
+        .hash(&mut hasher);
+    // A context that cannot be serialized cannot be rendered either: its key matches nothing.
+    if serde_json::to_writer(Hashing(&mut hasher), context).is_err() {
+        u64::MAX.hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// A version's list of all pages, [`CONTENTS_PAGE`] in its folder (and under `latest/`),
@@ -268,7 +313,11 @@ fn doc_view<'a>(
     DocView {
         title: &inputs.titles[page_id],
         description: rendered.front_matter.description.as_deref(),
-        content: inputs.rendered.html(inputs.catalog, page_id),
+        // Read when the page is written (`compose_page` first checks whether it must be).
+        content: match version {
+            Some(_) => String::new(),
+            None => inputs.rendered.html(inputs.catalog, page_id),
+        },
         toc: &rendered.toc,
         source_path: &page.source.path,
         show_title: rendered.title.is_none(),
