@@ -107,18 +107,36 @@ pub(crate) fn index(
         groups,
         current,
     };
-    files.push(OutputFile {
+    // Two dictionaries may hold the same chunk (a portal of one version); one file serves
+    // (the sink keeps the first of a path, and chunks are named by their content).
+    for file in files {
+        let key = file_key(&file.path);
+        put_kept(sink, file, key)?;
+    }
+    // Named by what it is, not by its content: always written.
+    sink.put(OutputFile {
         path: format!("{dir}meta.json"),
         bytes: json_for_the_web(serde_json::to_string(&meta)?)
             .into_bytes()
             .into(),
-    });
-    // Two dictionaries may hold the same chunk (a portal of one version); one file serves
-    // (the sink keeps the first of a path, and chunks are named by their content).
-    for file in files {
-        sink.put(file)?;
+    })
+}
+
+/// The key of an index file (see `compose::Sink::keep`): what names its content (the
+/// analysis a fragment comes from; a dictionary file's name, which is its content's hash).
+fn file_key(names: &impl std::hash::Hash) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (FORMAT, crate::render::binary_identity(), names).hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Stores an index file, or keeps the output's own when the last build wrote it with `key`.
+fn put_kept(sink: &dyn Sink, file: OutputFile, key: u64) -> anyhow::Result<()> {
+    if sink.keep(&file.path, key) {
+        return Ok(());
     }
-    Ok(())
+    sink.put_page(file, key)
 }
 
 /// A group's part of the index (its files are in the sink).
@@ -171,20 +189,29 @@ fn index_group(
         .collect::<anyhow::Result<_>>()?;
     let mut files = Vec::with_capacity(analysed.len() * 2 + 32);
     let mut terms = Vec::with_capacity(analysed.len());
-    for (id, (document_terms, fragments)) in (group.first..).zip(analysed) {
+    let mut fragment_keys = Vec::with_capacity(files.capacity());
+    for ((id, (document_terms, fragments)), analysis) in
+        (group.first..).zip(analysed).zip(&analyses)
+    {
         for (part, bytes) in fragments.into_iter().enumerate() {
             files.push(OutputFile {
                 path: format!("{dir}f/{id}-{part}.json"),
                 bytes: bytes.into(),
             });
+            fragment_keys.push(file_key(&(analysis, part)));
         }
         terms.push((id, document_terms));
     }
     let entries = terms.iter().map(|(id, terms)| (*id, terms));
     let dictionary = write_dictionary(dictionary(documents, entries), &mut files)?;
     let in_current = |id: usize| documents[id].urls.first().is_some_and(|(v, _)| *v == 0);
-    for file in files {
-        sink.put(file)?;
+    for (index, file) in files.into_iter().enumerate() {
+        // A fragment is named by its document's analysis; a dictionary file by its content.
+        let key = match fragment_keys.get(index) {
+            Some(&key) => key,
+            None => file_key(&file.path),
+        };
+        put_kept(sink, file, key)?;
     }
     Ok(GroupIndex {
         analyses,
