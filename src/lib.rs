@@ -42,6 +42,8 @@ mod progress;
 mod publish;
 mod render;
 pub mod report;
+#[allow(dead_code)] // Until `portico new` and `check --repo` land (issue 12); removed at merge.
+mod scaffold;
 mod search;
 pub mod serve;
 mod sidebar;

@@ -272,7 +272,7 @@ fn replace_or_add<T>(list: &mut Vec<(String, T)>, name: String, value: T) {
 }
 
 /// Files under `dir` (recursively) as (relative path, bytes); none when it does not exist.
-fn read_folder(dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+pub(crate) fn read_folder(dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
