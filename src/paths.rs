@@ -31,6 +31,19 @@ pub fn percent_encode_path(path: &str) -> String {
     utf8_percent_encode(path, PATH_ESCAPED).to_string()
 }
 
+/// What [`percent_encode_query_value`] escapes: every byte but ASCII letters and digits and
+/// the unreserved `-`, `_`, `.`, `~` (so `&`, `=`, `#`, `+` and `/` inside a value are safe).
+const QUERY_VALUE_ESCAPED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Encodes one value of a URL's query string (`?title=<value>`).
+pub fn percent_encode_query_value(value: &str) -> String {
+    utf8_percent_encode(value, QUERY_VALUE_ESCAPED).to_string()
+}
+
 /// The folder part of a repository path (`docs/setup/a.md` → `docs/setup`).
 pub fn parent_dir(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)

@@ -31,6 +31,8 @@ struct DocView<'a> {
     /// True when the content has no H1 of its own, so the template shows the title.
     show_title: bool,
     edit_url: Option<String>,
+    /// A new issue in the integration's repository about this page, filled in.
+    report_url: Option<String>,
     /// Canonical URL (absolute).
     canonical: String,
     /// False when the canonical URL is another page's: search engines should skip this copy.
@@ -310,6 +312,19 @@ fn doc_view<'a>(
             )),
         }
     });
+    let report_url = version.and_then(|(integration, version)| {
+        let web = integration.web_url.as_deref()?;
+        Some(report_problem_url(
+            web,
+            &ProblemReport {
+                page_title: &inputs.titles[page_id],
+                integration: &integration.name,
+                version: version.label.as_str(),
+                page_url: &inputs.config.site.base_url.join(&page.public_path),
+                source: &format!("{}:{}", version.origin.short_name(), page.source.path),
+            },
+        ))
+    });
     DocView {
         title: &inputs.titles[page_id],
         description: rendered.front_matter.description.as_deref(),
@@ -322,8 +337,55 @@ fn doc_view<'a>(
         source_path: &page.source.path,
         show_title: rendered.title.is_none(),
         edit_url,
+        report_url,
         canonical: inputs.config.site.base_url.join(canonical),
         indexable,
+    }
+}
+
+/// What a reader's new issue about a page says before they write a word.
+struct ProblemReport<'a> {
+    page_title: &'a str,
+    integration: &'a str,
+    version: &'a str,
+    /// The page's public address (absolute when the site has a base URL with a host).
+    page_url: &'a str,
+    /// Where the page's source is: `branch:path`.
+    source: &'a str,
+}
+
+/// A link that opens a new issue in the repository at `web_url` with the title and body
+/// filled in: GitLab's `/-/issues/new?issue[title]=…`, else the `/issues/new?title=…&body=…`
+/// that GitHub, Gitea and Forgejo share. The process asks for doc problems as issues
+/// labelled `Docs` (GitHub applies the label only for people who may triage).
+fn report_problem_url(web_url: &str, report: &ProblemReport) -> String {
+    use crate::paths::percent_encode_query_value as encode;
+    let title = format!(
+        "Docs: {} ({} {})",
+        report.page_title, report.integration, report.version
+    );
+    let body = format!(
+        "Page: {}\nVersion: {} {}\nURL: {}\nSource: {}\n\nWhat is wrong or missing?\n\n",
+        report.page_title, report.integration, report.version, report.page_url, report.source
+    );
+    let web_url = web_url.trim_end_matches('/');
+    let is_gitlab = web_url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .is_some_and(|host| host.split('.').any(|label| label == "gitlab"));
+    if is_gitlab {
+        format!(
+            "{web_url}/-/issues/new?issue%5Btitle%5D={}&issue%5Bdescription%5D={}",
+            encode(&title),
+            encode(&body)
+        )
+    } else {
+        format!(
+            "{web_url}/issues/new?title={}&body={}&labels=Docs",
+            encode(&title),
+            encode(&body)
+        )
     }
 }
 
@@ -404,4 +466,51 @@ fn breadcrumbs(
         }
     }
     crumbs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report() -> ProblemReport<'static> {
+        ProblemReport {
+            page_title: "Set up & go #1",
+            integration: "Jira",
+            version: "2.1",
+            page_url: "https://docs.example.com/integrations/jira/2.1/setup.html",
+            source: "2.1-docs:docs/setup.md",
+        }
+    }
+
+    #[test]
+    fn a_problem_report_opens_a_github_issue_with_everything_encoded() {
+        let url = report_problem_url("https://github.com/example/plugin-jira/", &report());
+        let (address, query) = url.split_once('?').unwrap();
+        assert_eq!(address, "https://github.com/example/plugin-jira/issues/new");
+        let fields: Vec<(&str, String)> = query
+            .split('&')
+            .map(|field| {
+                let (name, value) = field.split_once('=').unwrap();
+                (name, crate::paths::percent_decode(value))
+            })
+            .collect();
+        assert_eq!(
+            fields[0],
+            ("title", "Docs: Set up & go #1 (Jira 2.1)".into())
+        );
+        assert_eq!(fields[1].0, "body");
+        assert!(fields[1].1.contains(
+            "URL: https://docs.example.com/integrations/jira/2.1/setup.html\nSource: 2.1-docs:docs/setup.md"
+        ));
+        assert_eq!(fields[2], ("labels", "Docs".into()));
+    }
+
+    #[test]
+    fn a_problem_report_on_gitlab_uses_its_issue_form() {
+        let url = report_problem_url("https://gitlab.com/group/plugin", &report());
+        assert!(
+            url.starts_with("https://gitlab.com/group/plugin/-/issues/new?issue%5Btitle%5D=Docs%3A%20Set%20up%20%26%20go%20%231"),
+            "{url}"
+        );
+    }
 }

@@ -121,6 +121,63 @@ fn a_portal_has_every_page_spec_md_lists() {
 }
 
 #[test]
+fn pages_of_a_repository_with_a_web_address_link_to_a_filled_in_new_issue() {
+    let fx = standard_portal();
+    fx.build_ok(&["--base-url", "https://docs.example.com/"]);
+    let page = fx.output("integrations/jira/2.1/setup/installation.html");
+    let link = page
+        .split("class=\"report-problem\"")
+        .next()
+        .and_then(|before| before.rsplit("<a href=\"").next())
+        .expect("a report link");
+    let url = link.split('"').next().unwrap().replace("&amp;", "&");
+    let (address, query) = url.split_once('?').unwrap();
+    assert_eq!(address, "https://github.com/example/jira/issues/new");
+    let decoded: String = query
+        .split('&')
+        .map(|field| percent_decode(field) + "\n")
+        .collect();
+    assert!(
+        decoded.contains("title=Docs: Installation (Jira 2.1)\n"),
+        "{decoded}"
+    );
+    assert!(
+        decoded.contains(
+            "URL: https://docs.example.com/integrations/jira/2.1/setup/installation.html\n"
+        ),
+        "{decoded}"
+    );
+    assert!(
+        decoded.contains("Source: 2.1-docs:docs/setup/installation.md\n"),
+        "{decoded}"
+    );
+    assert!(page.contains(">Report a problem with this page</a>"));
+    // Without a web address there is nowhere to open an issue.
+    let poll = fx.output("integrations/poll/1.5/index.html");
+    assert!(!poll.contains("report-problem"), "{poll}");
+}
+
+/// `%XX` escapes decoded (test helper: ASCII and UTF-8 both).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        match (bytes[at], text.get(at + 1..at + 3)) {
+            (b'%', Some(hex)) if u8::from_str_radix(hex, 16).is_ok() => {
+                out.push(u8::from_str_radix(hex, 16).unwrap());
+                at += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
 fn the_switcher_links_the_same_page_or_the_landing_page() {
     let fx = standard_portal();
     fx.build_ok(&[]);
