@@ -386,5 +386,39 @@ fn demo(dir: &Path) -> Result<(), ()> {
             output.display()
         );
     }
+    eprintln!("{}", next_commands(dir));
     Ok(())
+}
+
+/// The tour's next steps: each of the process's commands, on this demo.
+fn next_commands(dir: &Path) -> String {
+    let root = dir.display();
+    let jira = dir.join("repos").join("jira");
+    let steps = [
+        (
+            format!("portico serve --root {root}"),
+            "preview with live reload",
+        ),
+        (
+            format!("portico audit --root {root}"),
+            "check the branching policy (zoom 1.7 was never archived)",
+        ),
+        (
+            format!("portico version cut zoom 1.7 --root {root} --dry-run"),
+            "what archiving it would create (without --dry-run: do it)",
+        ),
+        (
+            format!("portico check --repo {}", jira.display()),
+            "check one plugin's docs as its pull requests' CI would",
+        ),
+        (
+            format!("git init my-plugin && portico new my-plugin --repo my-plugin --root {root}"),
+            "scaffold a new integration's docs from the template",
+        ),
+    ];
+    let mut text = String::from("next, try the documentation process's commands on this demo:");
+    for (command, what) in steps {
+        text.push_str(&format!("\n  {command}\n      {what}"));
+    }
+    text
 }
