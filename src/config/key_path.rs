@@ -236,28 +236,7 @@ fn did_you_mean(written: &str, allowed: &[&str]) -> String {
 mod tests {
     use super::*;
 
-    const SITE: &str = r#"[site]
-title = "Portal"
-
-[build]
-version_branches = ["{version}-docs"]
-
-[[integrations]]
-id = "github"
-repo = "repos/github"
-managed_by = "mattermost"
-
-[[integrations]]
-id = "zoom"
-repo = "repos/zoom"
-managed_by = "community"
-
-[[integrations]]
-id = "jira"
-repo = "repos/jira"
-managed_by = "community"
-deployments = ["cloud", "self-managed"]
-"#;
+    use crate::config::tests::THREE;
 
     fn path_at(text: &str, written: &str) -> String {
         let start = text.find(written).expect("the text holds it");
@@ -267,19 +246,20 @@ deployments = ["cloud", "self-managed"]
     #[test]
     fn the_path_names_the_table_its_index_and_id_and_the_key() {
         assert_eq!(
-            path_at(SITE, "\"community\"\ndeployments"),
+            path_at(THREE, "\"community\"\ndeployments"),
             "integrations[2] (\"jira\").managed_by"
         );
         assert_eq!(
-            path_at(SITE, "\"self-managed\""),
+            path_at(THREE, "\"self-managed\""),
             "integrations[2] (\"jira\").deployments[1]"
         );
-        assert_eq!(path_at(SITE, "[\"{version}"), "build.version_branches");
-        assert_eq!(path_at(SITE, "title"), "site.title");
+        assert_eq!(path_at(THREE, "title"), "site.title");
         assert_eq!(
-            path_at(SITE, "[[integrations]]\nid = \"zoom\""),
+            path_at(THREE, "[[integrations]]\nid = \"zoom\""),
             "integrations[1] (\"zoom\")"
         );
+        let build = "[build]\nversion_branches = [\"{version}-docs\"]\n";
+        assert_eq!(path_at(build, "[\"{version}"), "build.version_branches");
     }
 
     #[test]

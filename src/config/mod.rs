@@ -26,6 +26,7 @@ pub use settings::{
 };
 pub(crate) use sizes::describe_size;
 pub use urls::{BaseUrl, redact_url};
+pub(crate) use validate::{ID_RULE, is_valid_id};
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -200,7 +201,7 @@ deployments = ["cloud", "self-managed"]
     }
 
     /// Three integrations, the third (`jira`) at lines 12-15, its `managed_by` at 14:14.
-    const THREE: &str = r#"[site]
+    pub(super) const THREE: &str = r#"[site]
 title = "Portal"
 
 [[integrations]]
