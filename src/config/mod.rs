@@ -5,9 +5,9 @@
 //! problem found, each naming the key with its line and column. Unknown keys are errors
 //! (a typo must not silently change a published portal). Reads nothing but `site.toml`.
 //!
-//! The parts: `schema` (the file as written), `validate` (defaults and checks, located),
-//! `settings` (the validated types), `urls` (base URL and repository URL policy) and
-//! `sizes` (size limits as text).
+//! The parts: `schema` (the file as written), `key_path` (the key a read error is about),
+//! `validate` (defaults and checks, located), `settings` (the validated types), `urls` (base
+//! URL and repository URL policy) and `sizes` (size limits as text).
 
 mod key_path;
 mod schema;

@@ -16,7 +16,7 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, anyhow, bail};
 
-use crate::config::{self, CONFIG_FILE, ID_RULE, is_valid_id};
+use crate::config::{self, CONFIG_FILE, ID_RULE, SiteConfig, is_valid_id};
 pub use crate::config::{Deployment, ManagedBy};
 use crate::scaffold::{Fill, Template};
 use crate::source::{MANIFEST_FILES, Manifest, parse_manifest, repository_folders};
@@ -65,17 +65,11 @@ pub fn scaffold(options: &NewOptions) -> anyhow::Result<Scaffolded> {
     })?;
     let config = config::parse(&text, &options.root, &site_toml)
         .map_err(|err| anyhow!("{err}\nsite.toml does not load as it is; fix it first"))?;
-    check_id(&text, &site_toml, &options.id)?;
+    check_id(&text, &site_toml, &config, &options.id)?;
     let workdir = working_tree(&options.repo)?;
     let template = Template::load(&options.root, &config.site.theme)?;
-    let docs_relative = docs_dir_of(&template)?;
+    let docs_relative = new_docs_dir(&template, &workdir, &options.repo)?;
     let docs_dir = workdir.join(&docs_relative);
-    if docs_dir.symlink_metadata().is_ok() {
-        bail!(
-            "{} already exists: `portico new` only starts docs that do not exist yet; to add the integration to the portal, add its [[integrations]] entry to site.toml by hand",
-            options.repo.join(&docs_relative).display()
-        );
-    }
     let manifest = read_manifest(&workdir);
     let name = given(&options.name)
         .or(manifest.name.as_deref())
@@ -84,12 +78,15 @@ pub fn scaffold(options: &NewOptions) -> anyhow::Result<Scaffolded> {
     let repo = repo_as_written(&options.root, &workdir)?;
     let needs_docs_dir =
         docs_relative != FOUND_DOCS_DIR || workdir.join(GITBOOK_FILE).symlink_metadata().is_ok();
+    let mut deployments = options.deployments.clone();
+    deployments.sort();
+    deployments.dedup();
     let entry = Entry {
         id: &options.id,
         name,
         repo: &repo,
         managed_by: options.managed_by,
-        deployments: &options.deployments,
+        deployments: &deployments,
         description,
         docs_dir: needs_docs_dir.then_some(docs_relative.as_str()),
     };
@@ -108,7 +105,7 @@ pub fn scaffold(options: &NewOptions) -> anyhow::Result<Scaffolded> {
         name,
         description: description.unwrap_or(&placeholder),
         managed_by: managed_by_text(options.managed_by),
-        deployments: &deployments_text(&options.deployments),
+        deployments: &deployments_text(&deployments),
     });
     let created = write_docs(&workdir, &docs_dir, &pages)?;
     if let Err(err) = replace_file(&site_toml, &text, &new_text) {
@@ -158,15 +155,18 @@ impl Scaffolded {
 }
 
 /// A valid id that no integration has yet.
-fn check_id(text: &str, site_toml: &Path, id: &str) -> anyhow::Result<()> {
+fn check_id(text: &str, site_toml: &Path, config: &SiteConfig, id: &str) -> anyhow::Result<()> {
     if !is_valid_id(id) {
         bail!(
             "{id:?} is not a valid integration id (it is the URL segment of its docs): {ID_RULE}"
         );
     }
-    if let Some(line) = entry::line_of_id(text, id) {
+    if config.integrations.iter().any(|known| known.id == id) {
+        let line = entry::line_of_id(text, id)
+            .map(|line| format!(":{line}"))
+            .unwrap_or_default();
         bail!(
-            "{}:{line}: integration {id:?} already exists; choose another id, or edit that entry",
+            "{}{line}: integration {id:?} already exists; choose another id, or edit that entry",
             site_toml.display()
         );
     }
@@ -195,20 +195,27 @@ fn working_tree(path: &Path) -> anyhow::Result<PathBuf> {
     }
 }
 
-/// The template's docs folder, which must stay inside the repository.
-fn docs_dir_of(template: &Template) -> anyhow::Result<String> {
+/// The template's docs folder, relative to the repository: inside it, and not there yet.
+fn new_docs_dir(template: &Template, workdir: &Path, repo: &Path) -> anyhow::Result<String> {
     let parts: Vec<&str> = template
         .docs_dir
         .split('/')
         .filter(|part| !part.is_empty() && *part != ".")
         .collect();
-    if parts.is_empty() || !stays_inside(&parts.join("/")) {
+    let relative = parts.join("/");
+    if parts.is_empty() || !stays_inside(&relative) {
         bail!(
             "the contribution template's docs_dir {:?} must be a folder inside the repository, such as \"docs\"",
             template.docs_dir
         );
     }
-    Ok(parts.join("/"))
+    if workdir.join(&relative).symlink_metadata().is_ok() {
+        bail!(
+            "{} already exists: `portico new` only starts docs that do not exist yet; to add the integration to the portal, add its [[integrations]] entry to site.toml by hand",
+            repo.join(&relative).display()
+        );
+    }
+    Ok(relative)
 }
 
 /// Whether a relative path names something under the folder it is joined to.

@@ -55,14 +55,14 @@ fn path_arg(path: &Path) -> &str {
     path.to_str().expect("temporary paths are UTF-8")
 }
 
-/// Stages the docs folder on top of HEAD's tree and commits it, as the author would.
-fn commit_docs(repo: &Path) {
+/// Stages `folder` on top of HEAD's tree and commits it, as the author would.
+fn commit_folder(repo: &Path, folder: &str) {
     let repo = git2::Repository::open(repo).unwrap();
     let head = repo.head().unwrap().peel_to_commit().unwrap();
     let mut index = repo.index().unwrap();
     index.read_tree(&head.tree().unwrap()).unwrap();
     index
-        .add_all(["docs"], git2::IndexAddOption::DEFAULT, None)
+        .add_all([folder], git2::IndexAddOption::DEFAULT, None)
         .unwrap();
     index.write().unwrap();
     let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
@@ -169,7 +169,7 @@ fn new_scaffolds_the_docs_appends_the_entry_and_the_committed_docs_build() {
         before_commit.stderr
     );
     // Once committed, the portal builds it from git (no working tree read).
-    commit_docs(&orbit);
+    commit_folder(&orbit, "docs");
     fx.build_ok(&[]);
     let index = fx.output("integrations/orbit/latest/index.html");
     assert!(index.contains("Orbit Tracker"), "{index}");
@@ -331,4 +331,39 @@ fn a_wrong_value_in_site_toml_names_its_key_path_and_line() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn a_portal_template_with_another_docs_folder_gets_docs_dir_in_the_entry_and_builds() {
+    let fx = portal();
+    fx.write(
+        "themes/default/scaffold/template.toml",
+        "docs_dir = \"handbook\"\n",
+    );
+    fx.write(
+        "themes/default/scaffold/docs/README.md",
+        "# {{ name }} handbook\n\n{{ description }}\n",
+    );
+    let orbit = fx.path("repos/orbit");
+    let run = fx.run(&[
+        "new",
+        "orbit",
+        "--repo",
+        path_arg(&orbit),
+        "--deployments",
+        "self-managed,self-managed",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let site = std::fs::read_to_string(fx.path("site.toml")).unwrap();
+    assert!(
+        site.ends_with("deployments = [\"self-managed\"]\ndocs_dir = \"handbook\"\n"),
+        "{site}"
+    );
+    let readme = std::fs::read_to_string(orbit.join("handbook/README.md")).unwrap();
+    assert!(readme.starts_with("# Orbit Tracker handbook\n"), "{readme}");
+    assert!(!orbit.join("docs").exists());
+    commit_folder(&orbit, "handbook");
+    fx.build_ok(&[]);
+    let index = fx.output("integrations/orbit/latest/index.html");
+    assert!(index.contains("Orbit Tracker handbook"), "{index}");
 }
