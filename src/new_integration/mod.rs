@@ -337,11 +337,12 @@ fn replace_file(file: &Path, before: &str, after: &str) -> anyhow::Result<()> {
     let name = target.file_name().unwrap_or_default().to_string_lossy();
     let temporary = target.with_file_name(format!(".{name}.portico-new-{}", std::process::id()));
     let permissions = fs::metadata(&target)?.permissions();
+    let mut out = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temporary)
+        .with_context(|| format!("cannot create {}", temporary.display()))?;
     let replace = || -> anyhow::Result<()> {
-        let mut out = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temporary)?;
         out.write_all(after.as_bytes())?;
         out.sync_all()?;
         fs::set_permissions(&temporary, permissions)?;
@@ -408,6 +409,44 @@ mod tests {
     fn paths_in_printed_commands_are_quoted_when_needed() {
         assert_eq!(shell_word("../plugins/orbit"), "../plugins/orbit");
         assert_eq!(shell_word("my plugins/it's"), "'my plugins/it'\\''s'");
+    }
+
+    #[test]
+    fn when_site_toml_cannot_be_written_the_docs_written_are_removed() {
+        let portal = tempfile::tempdir().unwrap();
+        let site = "[site]\ntitle = \"P\"\n";
+        fs::write(portal.path().join(CONFIG_FILE), site).unwrap();
+        let repo = portal.path().join("repos/orbit");
+        fs::create_dir_all(&repo).unwrap();
+        crate::demo::git::RepoWriter::init(&repo, "main").unwrap();
+        // The temporary file's name is taken, so site.toml cannot be replaced.
+        let taken = fs::canonicalize(portal.path())
+            .unwrap()
+            .join(format!(".{CONFIG_FILE}.portico-new-{}", std::process::id()));
+        fs::write(&taken, "someone else's").unwrap();
+        let options = NewOptions {
+            root: portal.path().to_path_buf(),
+            id: "orbit".into(),
+            repo: repo.clone(),
+            name: None,
+            managed_by: ManagedBy::Community,
+            deployments: vec![Deployment::Cloud],
+            description: None,
+        };
+        let err = format!("{:#}", scaffold(&options).unwrap_err());
+        assert!(
+            err.contains("docs folder written in the repository was removed"),
+            "{err}"
+        );
+        assert!(!repo.join("docs").exists());
+        assert_eq!(
+            fs::read_to_string(portal.path().join(CONFIG_FILE)).unwrap(),
+            site
+        );
+        assert_eq!(fs::read_to_string(&taken).unwrap(), "someone else's");
+        fs::remove_file(&taken).unwrap();
+        scaffold(&options).unwrap();
+        assert!(repo.join("docs/README.md").is_file());
     }
 
     #[test]
