@@ -34,6 +34,7 @@ mod linkcheck;
 pub mod list;
 mod markdown;
 mod nav;
+pub mod new_integration;
 mod options;
 mod outcome;
 mod output_paths;

@@ -116,6 +116,42 @@ enum Command {
         #[arg(default_value = "demo")]
         dir: PathBuf,
     },
+    /// Start an integration's docs in its repository from the portal's contribution
+    /// template, and add its [[integrations]] entry to site.toml (nothing is committed).
+    New(NewArgs),
+}
+
+#[derive(Args)]
+struct NewArgs {
+    /// The integration's id, its URL segment (lowercase letters, digits, '.', '-').
+    id: String,
+    /// The plugin repository (the top folder of a git working tree) to write the docs into.
+    #[arg(long, value_name = "PATH")]
+    repo: PathBuf,
+    /// The name shown on the portal [default: the plugin manifest's name, else the id].
+    #[arg(long)]
+    name: Option<String>,
+    /// Who maintains the docs (community docs are sanitized).
+    #[arg(long, value_enum, default_value_t = ManagedByArg::Community)]
+    managed_by: ManagedByArg,
+    /// Where the integration runs, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [DeploymentArg::Cloud, DeploymentArg::SelfManaged])]
+    deployments: Vec<DeploymentArg>,
+    /// One sentence for the portal's card [default: the plugin manifest's description].
+    #[arg(long, value_name = "TEXT")]
+    description: Option<String>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ManagedByArg {
+    Mattermost,
+    Community,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DeploymentArg {
+    Cloud,
+    SelfManaged,
 }
 
 fn main() -> ExitCode {
@@ -126,7 +162,7 @@ fn main() -> ExitCode {
         | Command::Check { remote, .. }
         | Command::Serve { remote, .. }
         | Command::List { remote } => std::time::Duration::from_secs(remote.fetch_timeout),
-        Command::Demo { .. } => portico::DEFAULT_NETWORK_TIMEOUT,
+        Command::Demo { .. } | Command::New(_) => portico::DEFAULT_NETWORK_TIMEOUT,
     };
     // SAFETY: nothing has started a thread yet.
     unsafe { portico::set_network_timeout(timeout) };
@@ -190,6 +226,7 @@ fn main() -> ExitCode {
             ..BuildOptions::default()
         }),
         Command::Demo { dir } => demo(&dir),
+        Command::New(args) => new_integration(cli.root, args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -421,4 +458,40 @@ fn next_commands(dir: &Path) -> String {
         text.push_str(&format!("\n  {command}\n      {what}"));
     }
     text
+}
+
+fn new_integration(root: PathBuf, args: NewArgs) -> Result<(), ()> {
+    use portico::new_integration::{Deployment, ManagedBy, NewOptions};
+    let options = NewOptions {
+        root,
+        id: args.id,
+        repo: args.repo,
+        name: args.name,
+        managed_by: match args.managed_by {
+            ManagedByArg::Mattermost => ManagedBy::Mattermost,
+            ManagedByArg::Community => ManagedBy::Community,
+        },
+        deployments: (args.deployments.iter())
+            .map(|deployment| match deployment {
+                DeploymentArg::Cloud => Deployment::Cloud,
+                DeploymentArg::SelfManaged => Deployment::SelfManaged,
+            })
+            .collect(),
+        description: args.description,
+    };
+    match portico::new_integration::scaffold(&options) {
+        Ok(scaffolded) => {
+            print!("{}", scaffolded.summary(&options));
+            Ok(())
+        }
+        Err(err) => {
+            // Each line printable: the error may quote site.toml and repository files.
+            let text = format!("{err:#}");
+            for (at, line) in text.lines().enumerate() {
+                let prefix = if at == 0 { "error: " } else { "  " };
+                eprintln!("{prefix}{}", printable(line));
+            }
+            Err(())
+        }
+    }
 }

@@ -5,10 +5,11 @@
 //! problem found, each naming the key with its line and column. Unknown keys are errors
 //! (a typo must not silently change a published portal). Reads nothing but `site.toml`.
 //!
-//! The parts: `schema` (the file as written), `validate` (defaults and checks, located),
-//! `settings` (the validated types), `urls` (base URL and repository URL policy) and
-//! `sizes` (size limits as text).
+//! The parts: `schema` (the file as written), `key_path` (the key a read error is about),
+//! `validate` (defaults and checks, located), `settings` (the validated types), `urls` (base
+//! URL and repository URL policy) and `sizes` (size limits as text).
 
+mod key_path;
 mod schema;
 mod settings;
 mod sizes;
@@ -25,6 +26,7 @@ pub use settings::{
 };
 pub(crate) use sizes::describe_size;
 pub use urls::{BaseUrl, redact_url};
+pub(crate) use validate::{ID_RULE, is_valid_id};
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -132,7 +134,7 @@ pub fn parse(text: &str, root: &Path, file: &Path) -> Result<SiteConfig, ConfigE
         fail(vec![ConfigProblem {
             line,
             column,
-            message: describe_toml_error(err.message()),
+            message: key_path::describe(text, err.span(), err.message()),
         }])
     })?;
     let mut validator = validate::Validator::new(text);
@@ -141,19 +143,6 @@ pub fn parse(text: &str, root: &Path, file: &Path) -> Result<SiteConfig, ConfigE
         Ok(config)
     } else {
         Err(fail(validator.problems))
-    }
-}
-
-fn describe_toml_error(message: &str) -> String {
-    let message = message.trim();
-    if message.starts_with("unknown field") {
-        format!(
-            "{message}; remove or correct the key (README.md, section `site.toml`, lists them all)"
-        )
-    } else if message.starts_with("missing field") {
-        format!("{message}; add it")
-    } else {
-        message.to_string()
     }
 }
 
@@ -208,6 +197,68 @@ deployments = ["cloud", "self-managed"]
             problem.message.contains("deployment"),
             "{}",
             problem.message
+        );
+    }
+
+    /// Three integrations, the third (`jira`) at lines 12-15, its `managed_by` at 14:14.
+    pub(super) const THREE: &str = r#"[site]
+title = "Portal"
+
+[[integrations]]
+id = "github"
+repo = "repos/github"
+managed_by = "mattermost"
+[[integrations]]
+id = "zoom"
+repo = "repos/zoom"
+managed_by = "community"
+[[integrations]]
+id = "jira"
+managed_by = "community"
+deployments = ["cloud", "self-managed"]
+repo = "repos/jira"
+"#;
+
+    fn error_text(text: &str) -> String {
+        parse_text(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_wrong_value_names_its_key_path_and_the_likely_value() {
+        assert_eq!(
+            error_text(&THREE.replace("\"community\"\ndeployments", "\"comunity\"\ndeployments")),
+            "/portal/site.toml:14:14: integrations[2] (\"jira\").managed_by: unknown value \"comunity\": expected \"mattermost\" or \"community\" (did you mean \"community\"?)"
+        );
+        assert_eq!(
+            error_text(&THREE.replace("\"self-managed\"", "\"selfmanaged\"")),
+            "/portal/site.toml:15:25: integrations[2] (\"jira\").deployments[1]: unknown value \"selfmanaged\": expected \"cloud\" or \"self-managed\" (did you mean \"self-managed\"?)"
+        );
+    }
+
+    #[test]
+    fn a_wrong_type_an_unknown_key_and_a_missing_key_are_named() {
+        let text = THREE.replace(
+            "[[integrations]]\nid = \"github\"",
+            "[build]\nversion_branches = \"x\"\n\n[[integrations]]\nid = \"github\"",
+        );
+        assert_eq!(
+            error_text(&text),
+            "/portal/site.toml:5:20: build.version_branches: wrong type: expected a list, found string \"x\""
+        );
+        let message = error_text(&THREE.replace("repo = \"repos/zoom\"", "repos = \"repos/zoom\""));
+        assert!(
+            message.starts_with("/portal/site.toml:10:1: integrations[1] (\"zoom\").repos: unknown key \"repos\" (did you mean \"repo\"?)"),
+            "{message}"
+        );
+        assert_eq!(
+            error_text(&THREE.replace("repo = \"repos/zoom\"\n", "")),
+            "/portal/site.toml:8:1: integrations[1] (\"zoom\"): the required key \"repo\" is missing; add it"
+        );
+        assert!(
+            error_text("[build]\n")
+                .ends_with(": the required table or key \"site\" is missing; add it"),
+            "{}",
+            error_text("[build]\n")
         );
     }
 

@@ -284,7 +284,7 @@ impl<'a> Validator<'a> {
         if !is_valid_id(&id) {
             self.problem(
                 span.clone(),
-                format!("integrations.id {id:?} is not a valid URL segment: use lowercase letters, digits, '.' and '-', starting with a letter or digit"),
+                format!("integrations.id {id:?} is not a valid URL segment: {ID_RULE}"),
             );
         }
         if let Some((_, line)) = seen.iter().find(|(known, _)| *known == id) {
@@ -387,8 +387,12 @@ impl<'a> Validator<'a> {
     }
 }
 
+/// What [`is_valid_id`] asks, for messages.
+pub(crate) const ID_RULE: &str =
+    "use lowercase letters, digits, '.' and '-', starting with a letter or digit";
+
 /// Ids are URL segments: lowercase ASCII letters, digits, '.' and '-'.
-fn is_valid_id(id: &str) -> bool {
+pub(crate) fn is_valid_id(id: &str) -> bool {
     let bytes = id.as_bytes();
     !bytes.is_empty()
         && bytes[0].is_ascii_alphanumeric()
