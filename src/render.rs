@@ -251,6 +251,26 @@ fn parse_page(catalog: &Catalog, page: usize, key: &RenderKey) -> Parsed {
     )
 }
 
+/// What sanitizing `page` as community-managed docs would strip, as (line, what), whatever
+/// its repository's trust (`check --repo`).
+pub(crate) fn community_removals(
+    config: &SiteConfig,
+    catalog: &Catalog,
+    page: usize,
+) -> Vec<(u32, String)> {
+    let links = catalog.links_of(page);
+    let source = &catalog.pages[page].source;
+    markdown::community_removals(
+        &source.text(),
+        &ParseContext {
+            includes: &PageIncludes(&links),
+            page: &source.path,
+            trusted: false,
+            allow_embeds: config.site.allow_embeds,
+        },
+    )
+}
+
 fn key_of(config: &SiteConfig, catalog: &Catalog, page: usize) -> RenderKey {
     let page = &catalog.pages[page];
     RenderKey {

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::docs::read_docs;
 use super::manifest::{self, MANIFEST_FILES, Manifest};
-use super::refs::{PlannedVersion, ReadPlan, current_label, read_refs};
+use super::refs::{PlannedVersion, ReadPlan, current_label, read_refs, work_tree_plan};
 use super::tree::{BlobCache, Files, TreeReader, WorkTree};
 use super::{ReadOptions, RepoSnapshot, SourceError, VersionSnapshot};
 use crate::config::{IntegrationConfig, RepoLocation, RepositoryLimits};
@@ -50,7 +50,10 @@ pub(super) fn read_integration(
         }
     };
     let result = open(&path)
-        .and_then(|repo| read_refs(&repo, &path, integration, limits.versions, &mut diagnostics))
+        .and_then(|repo| match options.only_work_tree {
+            true => work_tree_plan(&repo, &path),
+            false => read_refs(&repo, &path, integration, limits.versions, &mut diagnostics),
+        })
         .map_err(fail)
         .and_then(|plan| {
             read_versions(
@@ -235,10 +238,16 @@ impl VersionRead<'_> {
                 return None;
             }
         };
-        // While serving, the current version is what the writer sees on disk.
-        let work_tree = (self.options.work_trees && planned.origin.is_current())
-            .then(|| checked_out_work_tree(repo, self.default_branch))
-            .flatten();
+        // While serving, the current version is what the writer sees on disk; a check of
+        // a repository reads its working tree whatever is checked out.
+        let work_tree = if self.options.only_work_tree {
+            repo.workdir()
+                .and_then(|dir| std::fs::canonicalize(dir).ok())
+        } else {
+            (self.options.work_trees && planned.origin.is_current())
+                .then(|| checked_out_work_tree(repo, self.default_branch))
+                .flatten()
+        };
         let from_work_tree = work_tree.is_some();
         let files = match work_tree {
             Some(dir) => Files::WorkTree(WorkTree::new(repo, dir)),
