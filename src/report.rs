@@ -231,4 +231,37 @@ mod tests {
             "::error::build failed: 50%25 done%0D%0A"
         );
     }
+
+    #[test]
+    fn the_checked_repository_s_files_are_annotated_in_place() {
+        let workspace = tempfile::tempdir().unwrap();
+        let repo = workspace.path().join("plugin");
+        std::fs::create_dir(&repo).unwrap();
+        let annotations =
+            Annotations::new(workspace.path(), workspace.path()).with_repository("demo", &repo);
+        let warning = |integration: &str| {
+            Diagnostic::warning(
+                Location::integration(integration)
+                    .with_version("1.2 (branch HEAD)")
+                    .with_file("docs/setup.md")
+                    .with_line(5),
+                "broken link",
+            )
+        };
+        assert_eq!(
+            annotations.diagnostic(&warning("demo")),
+            "::warning file=plugin/docs/setup.md,line=5,title=demo 1.2 (branch HEAD)::broken link"
+        );
+        assert_eq!(
+            annotations.diagnostic(&warning("other")),
+            "::warning title=other 1.2 (branch HEAD) docs/setup.md%3A5::broken link"
+        );
+        let outside = tempfile::tempdir().unwrap();
+        let elsewhere = Annotations::new(workspace.path(), workspace.path())
+            .with_repository("demo", outside.path());
+        assert_eq!(
+            elsewhere.diagnostic(&warning("demo")),
+            "::warning title=demo 1.2 (branch HEAD) docs/setup.md%3A5::broken link"
+        );
+    }
 }
