@@ -6,11 +6,12 @@
 //! tree) and the template. Output: warnings, located at the page and line (or file) they
 //! concern. Pure: renders pages again as community-managed docs, reads nothing.
 
+use crate::catalog::PORTAL_ADDRESS_MISSING;
 use crate::catalog::{Catalog, Integration, Version};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Location};
-use crate::markdown::{self, sanitize};
-use crate::render;
+use crate::markdown::{self, Resolution, sanitize};
+use crate::render::{self, RenderedPages};
 use crate::scaffold::Template;
 
 /// What community sanitizing removes, in words, for the warnings.
@@ -54,6 +55,30 @@ pub(crate) fn community_sanitizing(config: &SiteConfig, catalog: &Catalog) -> Ve
         }));
     }
     found
+}
+
+/// Whether `diagnostic` is about a link into the rest of the portal (another
+/// integration's docs, the portal's own pages), which a check of one repository does not
+/// read, so cannot tell broken: the link check's warnings about the checked version's
+/// links whose target is a portal address that is not there.
+pub(crate) fn is_about_unread_portal_page(
+    diagnostic: &Diagnostic,
+    catalog: &Catalog,
+    rendered: &RenderedPages,
+) -> bool {
+    let Some((_, version)) = checked_version(catalog) else {
+        return false;
+    };
+    let location = &diagnostic.location;
+    version.docs.pages.iter().any(|&page| {
+        Some(catalog.pages[page].source.path.as_str()) == location.file.as_deref()
+            && rendered.linked[page].links.iter().any(|link| {
+                matches!(&link.resolution, Resolution::Broken { reason }
+                    if reason.starts_with(PORTAL_ADDRESS_MISSING)
+                        && Some(link.line) == location.line
+                        && diagnostic.message.contains(reason.as_str()))
+            })
+    })
 }
 
 /// One warning per section of the contribution template that no page title or heading of

@@ -140,6 +140,13 @@ impl RepoCheck {
         let id = site.config.integrations[0].id.clone();
         site.diagnostics
             .retain(|found| found.location.integration.as_deref() == Some(id.as_str()));
+        let before = site.diagnostics.len();
+        site.diagnostics.retain(|found| {
+            !findings::is_about_unread_portal_page(found, &site.catalog, &site.rendered)
+        });
+        site.broken_links = site
+            .broken_links
+            .saturating_sub(before - site.diagnostics.len());
         site.diagnostics
             .extend(findings::community_sanitizing(&site.config, &site.catalog));
         let parsed = &site.rendered.parsed;
