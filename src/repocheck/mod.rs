@@ -17,8 +17,6 @@ mod settings;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use git2::{Repository, RepositoryOpenFlags};
-
 use crate::compose::Discard;
 use crate::config::SiteConfig;
 use crate::diagnostics::{self, Severity};
@@ -28,7 +26,7 @@ use crate::progress::Progress;
 use crate::render::RenderCache;
 use crate::scaffold::Template;
 use crate::site::Site;
-use crate::source::ReadOptions;
+use crate::source::{self, ReadOptions};
 use settings::SettingsFrom;
 
 /// What `check --repo` was asked.
@@ -57,7 +55,7 @@ impl RepoCheck {
     /// Opens the repository at `options.repo` (which must be a git repository with a
     /// working tree) and chooses the settings to check it with.
     pub fn prepare(options: &RepoCheckOptions) -> anyhow::Result<RepoCheck> {
-        let work_tree = work_tree(&options.repo)?;
+        let work_tree = source::work_tree_of(&options.repo)?;
         let (config, from) = settings::choose(&options.root, &work_tree)?;
         let template = match from {
             SettingsFrom::Portal { .. } => Template::load(&config.root, &config.site.theme)?,
@@ -191,26 +189,4 @@ fn failure(report: &BuildReport, strict: bool) -> Option<String> {
     } else {
         None
     }
-}
-
-/// The working tree of the git repository at `path`, canonical. The folder itself must be
-/// the repository (a folder inside one is refused, as `repo` in `site.toml` is), and have
-/// a working tree.
-fn work_tree(path: &Path) -> anyhow::Result<PathBuf> {
-    let repo = Repository::open_ext(path, RepositoryOpenFlags::NO_SEARCH, std::iter::empty::<&str>())
-        .map_err(|err| {
-            anyhow::anyhow!(
-                "--repo {}: not a git repository ({}); pass the folder of a clone of the plugin repository (its root, where .git is)",
-                path.display(),
-                err.message()
-            )
-        })?;
-    let Some(work_tree) = repo.workdir() else {
-        anyhow::bail!(
-            "--repo {}: a bare repository has no working tree to check; pass a clone with its files checked out",
-            path.display()
-        );
-    };
-    std::fs::canonicalize(work_tree)
-        .map_err(|err| anyhow::anyhow!("--repo {}: {err}", work_tree.display()))
 }

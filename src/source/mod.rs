@@ -37,6 +37,7 @@ pub use manifest::Manifest;
 #[doc(hidden)]
 pub use manifest::parse as parse_manifest;
 pub use repo::repository_folders;
+pub(crate) use repo::work_tree_of;
 pub use tree::is_editor_leftover;
 pub(crate) use tree::left_out;
 

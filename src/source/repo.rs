@@ -90,15 +90,39 @@ pub fn repository_folders(path: &Path) -> Option<(std::path::PathBuf, Option<std
     ))
 }
 
-fn open(path: &Path) -> Result<Repository, String> {
-    // NO_SEARCH: a folder that is not a repository must be an error, not silently the
-    // enclosing repository (the portal's own, for example).
+/// The working tree of the git repository at `path`, canonical. The folder itself must be
+/// the repository (a folder inside one is refused, as `repo` in `site.toml` is), and have
+/// a working tree.
+pub(crate) fn work_tree_of(path: &Path) -> anyhow::Result<std::path::PathBuf> {
+    let repo = open_exactly(path).map_err(|err| {
+        anyhow::anyhow!(
+            "--repo {}: not a git repository ({}); pass the folder of a clone of the plugin repository (its root, where .git is)",
+            path.display(),
+            err.message()
+        )
+    })?;
+    let Some(work_tree) = repo.workdir() else {
+        anyhow::bail!(
+            "--repo {}: a bare repository has no working tree to check; pass a clone with its files checked out",
+            path.display()
+        );
+    };
+    std::fs::canonicalize(work_tree)
+        .map_err(|err| anyhow::anyhow!("--repo {}: {err}", work_tree.display()))
+}
+
+/// The repository at `path` itself. NO_SEARCH: a folder that is not a repository must be
+/// an error, not silently the enclosing repository (the portal's own, for example).
+fn open_exactly(path: &Path) -> Result<Repository, git2::Error> {
     Repository::open_ext(
         path,
         RepositoryOpenFlags::NO_SEARCH,
         std::iter::empty::<&str>(),
     )
-    .map_err(|err| {
+}
+
+fn open(path: &Path) -> Result<Repository, String> {
+    open_exactly(path).map_err(|err| {
         format!(
             "cannot open the git repository at {}: {}; check `repo` in site.toml",
             path.display(),

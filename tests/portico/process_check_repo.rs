@@ -348,6 +348,17 @@ fn a_folder_that_is_not_a_git_repository_is_refused() {
         "{}",
         inside.stderr
     );
+    // Nor a bare repository, which has no working tree.
+    let mut bare = fx.bare_repo("bare", "master");
+    commit(&mut bare, "master", &docs_linking_to("setup.md"));
+    let run = check_repo(fx.root(), &fx.path("repos/bare"), &[], &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("a bare repository has no working tree to check"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
