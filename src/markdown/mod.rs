@@ -105,6 +105,19 @@ pub struct ParseContext<'a> {
     pub allow_embeds: bool,
 }
 
+#[cfg(test)]
+impl ParseContext<'static> {
+    /// A trusted `README.md` without includes or embeds, for tests.
+    pub(crate) fn plain_readme() -> Self {
+        ParseContext {
+            includes: &gitbook::NoIncludes,
+            page: "README.md",
+            trusted: true,
+            allow_embeds: false,
+        }
+    }
+}
+
 /// A page rendered as far as it can be without knowing where its links point (stage (b) of
 /// DESIGN.md): the body HTML with link slots, the title, table of contents, anchors, the
 /// links as written, and the page's own problems. A function of the page's text, its trust
@@ -1500,15 +1513,7 @@ mod tests {
     }
 
     fn community_removals_of(text: &str) -> Vec<(u32, String)> {
-        community_removals(
-            text,
-            &ParseContext {
-                includes: &gitbook::NoIncludes,
-                page: "README.md",
-                trusted: true,
-                allow_embeds: false,
-            },
-        )
+        community_removals(text, &ParseContext::plain_readme())
     }
 
     #[test]
