@@ -1517,6 +1517,12 @@ mod tests {
     }
 
     #[test]
+    fn heading_texts_are_every_heading_of_any_level_as_read() {
+        let text = "---\ntitle: '# Not a heading'\n---\n# Demo\n\n#### Using `/demo`\n\nSetup\n-----\n\n```\n# code\n```\n";
+        assert_eq!(heading_texts(text), ["Demo", "Using /demo", "Setup"]);
+    }
+
+    #[test]
     fn community_removals_name_what_sanitizing_strips_at_its_source_line() {
         let text = "---\ntitle: T\n---\n# T\n\nSome *text*\nand more <b onclick=\"go()\">bold</b>.\n\n<div>\n  <script>if (a<b) { document.write('<iframe>') }</script>\n</div>\n\n[x](javascript:alert(1)) <iframe src=\"https://x.example\"></iframe>\n";
         let found = community_removals_of(text);

@@ -15,7 +15,7 @@ use crate::render::{self, RenderedPages};
 use crate::scaffold::Template;
 
 /// What community sanitizing removes, in words, for the warnings.
-const STRIPPED: &str = "a community-managed portal would strip it (scripts, event handlers, javascript: URLs, iframes, forms and styles are removed from community-managed docs); write it in markdown or plain HTML";
+const STRIPPED: &str = "a community-managed portal would strip it (scripts, event handlers, javascript: URLs, iframes, forms and styles are removed from community-managed docs); remove it, or say it in markdown";
 
 /// Every page and file of the checked version that community sanitizing would change.
 /// Files are only looked at when the integration is trusted: for a community-managed one,
@@ -44,7 +44,7 @@ pub(crate) fn community_sanitizing(config: &SiteConfig, catalog: &Catalog) -> Ve
                     return None;
                 }
                 Ok(sanitize::Publishable::Rewritten { removed, .. }) => format!(
-                    "{path} is an SVG with {}: a community-managed portal would remove them before publishing it; remove them from the file",
+                    "this SVG has {}: a community-managed portal would remove them before publishing it; remove them from the file",
                     removed.join(", ")
                 ),
                 Err(reason) => {

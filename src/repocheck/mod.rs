@@ -57,9 +57,12 @@ impl RepoCheck {
     pub fn prepare(options: &RepoCheckOptions) -> anyhow::Result<RepoCheck> {
         let work_tree = source::work_tree_of(&options.repo)?;
         let (config, from) = settings::choose(&options.root, &work_tree)?;
+        // A portal's theme may have its own contribution template.
         let template = match from {
-            SettingsFrom::Portal { .. } => Template::load(&config.root, &config.site.theme)?,
-            SettingsFrom::BuiltIn { .. } => Template::builtin(),
+            SettingsFrom::BuiltIn {
+                portal_without_entry: None,
+            } => Template::builtin(),
+            _ => Template::load(&config.root, &config.site.theme)?,
         };
         Ok(RepoCheck {
             options: options.clone(),

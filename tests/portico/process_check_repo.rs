@@ -225,7 +225,11 @@ fn a_detached_head_at_a_pull_request_merge_commit_is_checked() {
 fn scripts_event_handlers_and_javascript_urls_warn_that_community_portals_strip_them() {
     let fx = Fixture::new();
     let mut files = docs_linking_to("setup.md");
-    files[4].1 = "# Troubleshooting\n\n<script>track()</script>\n\n<a href=\"#x\" onclick=\"go()\">Go</a>\n\n[Run](javascript:run())\n".to_string();
+    files[4].1 = "# Troubleshooting\n\n<script>track()</script>\n\n<a href=\"#x\" onclick=\"go()\">Go</a>\n\n[Run](javascript:run())\n\n![Flow](flow.svg)\n".to_string();
+    files.push((
+        "docs/flow.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script><rect width=\"1\" height=\"1\"/></svg>".to_string(),
+    ));
     plugin_repo(&fx, &files);
     let run = check(&fx, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -238,6 +242,14 @@ fn scripts_event_handlers_and_javascript_urls_warn_that_community_portals_strip_
     assert!(stripped[0].contains("docs/faq.md:3: a <script> element and its content"));
     assert!(stripped[1].contains("docs/faq.md:5: the event handler onclick of <a>"));
     assert!(stripped[2].contains("docs/faq.md:7: a javascript: URL in the href of <a>"));
+    // Files too: the SVG is published as it is by a trusted portal, not by a community one.
+    assert!(
+        run.warnings().iter().any(|w| w.contains(
+            "docs/flow.svg: this SVG has scripts: a community-managed portal would remove them"
+        )),
+        "{}",
+        run.stderr
+    );
     assert_eq!(check(&fx, &["--strict"]).code, 1);
 }
 
@@ -400,6 +412,24 @@ fn a_portal_entry_for_the_repository_gives_its_docs_dir_and_id() {
     // The portal's own settings (deployments, base_url) are not the plugin's business.
     assert!(
         warnings.iter().all(|w| w.contains("integration demo,")),
+        "{}",
+        run.stderr
+    );
+
+    // The portal's theme's contribution template gives the required sections.
+    fx.write(
+        "themes/default/scaffold/template.toml",
+        "[[sections]]\nname = \"Security\"\nheadings = [\"security\"]\nhint = \"what the plugin can read\"\n",
+    );
+    let run = check(&fx, &[]);
+    let sections: Vec<&str> = run
+        .warnings()
+        .into_iter()
+        .filter(|w| w.contains("section (a heading such as"))
+        .collect();
+    assert_eq!(sections.len(), 1, "{}", run.stderr);
+    assert!(
+        sections[0].contains("guide/README.md: the docs have no Security section (a heading such as \"Security…\"): what the plugin can read"),
         "{}",
         run.stderr
     );
