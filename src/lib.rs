@@ -42,8 +42,8 @@ mod paths;
 mod progress;
 mod publish;
 mod render;
+pub mod repocheck;
 pub mod report;
-#[allow(dead_code)] // Until `portico new` and `check --repo` land (issue 12); removed at merge.
 mod scaffold;
 mod search;
 pub mod serve;

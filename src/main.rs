@@ -79,6 +79,10 @@ enum Command {
     },
     /// Validate everything build validates, writing nothing.
     Check {
+        /// Check one plugin repository's docs, as its working tree holds them (for the
+        /// plugin's own CI); no portal needed.
+        #[arg(long, value_name = "PATH", conflicts_with = "out")]
+        repo: Option<PathBuf>,
         /// The output folder build would write to (paths too long for it are found).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
@@ -193,6 +197,18 @@ fn main() -> ExitCode {
             )
         }
         Command::Check {
+            repo: Some(repo),
+            strict,
+            quiet,
+            ..
+        } => check_repository(&portico::repocheck::RepoCheckOptions {
+            root: cli.root,
+            repo,
+            strict,
+            quiet,
+        }),
+        Command::Check {
+            repo: None,
             out,
             strict,
             quiet,
@@ -285,6 +301,23 @@ fn finish(
     result: Result<(BuildReport, Option<Site>), BuildFailure>,
     report_file: Option<&Path>,
 ) -> Result<(), ()> {
+    finish_annotated(
+        what,
+        options,
+        result,
+        report_file,
+        github_annotations(&options.root),
+    )
+}
+
+/// [`finish`] with the given workflow annotations.
+fn finish_annotated(
+    what: &str,
+    options: &BuildOptions,
+    result: Result<(BuildReport, Option<Site>), BuildFailure>,
+    report_file: Option<&Path>,
+    annotations: Option<Annotations>,
+) -> Result<(), ()> {
     let (report, site, failure) = match &result {
         Ok((report, site)) => (Some(report), site.as_ref(), None),
         Err(failure) => (
@@ -293,7 +326,6 @@ fn finish(
             Some(failure.reason.as_str()),
         ),
     };
-    let annotations = github_annotations(&options.root);
     if let Some(report) = report {
         print_diagnostics(report, options.quiet, annotations.as_ref());
         // The summary only means something once the sources were read.
@@ -338,6 +370,34 @@ fn finish(
         eprintln!("error: {what} failed: {}", printable(reason));
     }
     if succeeded { Ok(()) } else { Err(()) }
+}
+
+/// `check --repo`: the repository's docs, annotated in place in GitHub Actions.
+fn check_repository(options: &portico::repocheck::RepoCheckOptions) -> Result<(), ()> {
+    let annotations = github_annotations(&options.root);
+    let checked = match portico::repocheck::RepoCheck::prepare(options) {
+        Ok(checked) => checked,
+        Err(err) => {
+            let reason = error_chain(&err);
+            if let Some(annotations) = &annotations {
+                println!("{}", annotations.failure("check", &reason));
+            }
+            eprintln!("error: check failed: {reason}");
+            return Err(());
+        }
+    };
+    if !options.quiet {
+        eprintln!("{}", printable(&checked.settings()));
+    }
+    let annotations = annotations
+        .map(|annotations| annotations.with_repository(checked.integration(), checked.work_tree()));
+    let build_options = BuildOptions {
+        root: options.root.clone(),
+        strict: options.strict,
+        quiet: options.quiet,
+        ..BuildOptions::default()
+    };
+    finish_annotated("check", &build_options, checked.run(), None, annotations)
 }
 
 fn serve(options: &portico::serve::ServeOptions) -> Result<(), ()> {

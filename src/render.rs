@@ -238,15 +238,49 @@ fn rendering_for(
 }
 
 fn parse_page(catalog: &Catalog, page: usize, key: &RenderKey) -> Parsed {
+    with_page_context(
+        catalog,
+        page,
+        key.trusted,
+        key.allow_embeds,
+        markdown::parse,
+    )
+}
+
+/// What sanitizing `page` as community-managed docs would strip, as (line, what), whatever
+/// its repository's trust (`check --repo`).
+pub(crate) fn community_removals(
+    config: &SiteConfig,
+    catalog: &Catalog,
+    page: usize,
+) -> Vec<(u32, String)> {
+    let allow_embeds = config.site.allow_embeds;
+    with_page_context(
+        catalog,
+        page,
+        false,
+        allow_embeds,
+        markdown::community_removals,
+    )
+}
+
+/// `read` of the page's text in its context: its version's includes, with this trust.
+fn with_page_context<T>(
+    catalog: &Catalog,
+    page: usize,
+    trusted: bool,
+    allow_embeds: bool,
+    read: impl FnOnce(&str, &ParseContext) -> T,
+) -> T {
     let links = catalog.links_of(page);
     let source = &catalog.pages[page].source;
-    markdown::parse(
+    read(
         &source.text(),
         &ParseContext {
             includes: &PageIncludes(&links),
             page: &source.path,
-            trusted: key.trusted,
-            allow_embeds: key.allow_embeds,
+            trusted,
+            allow_embeds,
         },
     )
 }

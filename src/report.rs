@@ -71,26 +71,43 @@ pub fn json(report: &BuildReport, failure: Option<&str>) -> String {
 /// GitHub Actions workflow commands (`::warning file=…,line=…::…`), shown as annotations
 /// on the run and, for files of the workflow's checkout, on those files' lines.
 pub struct Annotations {
+    /// The workflow's checkout (`$GITHUB_WORKSPACE`), canonical when it exists.
+    workspace: PathBuf,
     /// The portal root (where `site.toml` and `content/` are) relative to the checkout, if
     /// it is inside it.
     root_in_workspace: Option<PathBuf>,
+    /// For `check --repo`: the integration checked and its working tree relative to the
+    /// checkout (the repository's files are the checkout's files there).
+    repository: Option<(String, PathBuf)>,
 }
 
 impl Annotations {
     /// For a portal at `root`, in a workflow whose checkout is `workspace`
     /// (`$GITHUB_WORKSPACE`).
     pub fn new(root: &Path, workspace: &Path) -> Self {
-        let root_in_workspace = match (root.canonicalize(), workspace.canonicalize()) {
-            (Ok(root), Ok(workspace)) => root.strip_prefix(&workspace).ok().map(Path::to_path_buf),
-            _ => None,
-        };
-        Annotations { root_in_workspace }
+        let workspace = workspace
+            .canonicalize()
+            .unwrap_or_else(|_| workspace.to_path_buf());
+        Annotations {
+            root_in_workspace: in_workspace(root, &workspace),
+            workspace,
+            repository: None,
+        }
+    }
+
+    /// Annotates the files of `integration` in place, its repository's working tree being
+    /// `work_tree` (`check --repo`: the docs being checked are files of the checkout).
+    pub fn with_repository(mut self, integration: &str, work_tree: &Path) -> Self {
+        self.repository = in_workspace(work_tree, &self.workspace)
+            .map(|relative| (integration.to_string(), relative));
+        self
     }
 
     /// The command for one diagnostic. Files of the portal (`site.toml`, `content/`) are
     /// annotated in place; a file inside an integration's repository is not a file of the
     /// checkout (and on an archive branch not even of its working tree), so it is named in
-    /// the title instead, where GitHub would otherwise pin it on an unrelated file.
+    /// the title instead, where GitHub would otherwise pin it on an unrelated file, unless
+    /// it is the repository `check --repo` reads from the checkout ([`Self::with_repository`]).
     pub fn diagnostic(&self, diagnostic: &Diagnostic) -> String {
         let command = match diagnostic.severity {
             Severity::Warning => "warning",
@@ -103,13 +120,14 @@ impl Annotations {
             .flatten()
             .cloned()
             .collect();
-        match (
-            &location.integration,
-            &location.file,
-            &self.root_in_workspace,
-        ) {
-            (None, Some(file), Some(root)) => {
-                let path = root.join(file);
+        let in_checkout = match (&location.integration, &self.repository) {
+            (None, _) => self.root_in_workspace.as_ref(),
+            (Some(id), Some((checked, work_tree))) if id == checked => Some(work_tree),
+            (Some(_), _) => None,
+        };
+        match (&location.file, in_checkout) {
+            (Some(file), Some(folder)) => {
+                let path = folder.join(file);
                 properties.push(format!("file={}", escape_property(&path.to_string_lossy())));
                 if let Some(line) = location.line {
                     properties.push(format!("line={line}"));
@@ -118,7 +136,7 @@ impl Annotations {
                     properties.push(format!("col={column}"));
                 }
             }
-            (_, Some(file), _) => title.push(match location.line {
+            (Some(file), None) => title.push(match location.line {
                 Some(line) => format!("{file}:{line}"),
                 None => file.clone(),
             }),
@@ -139,6 +157,12 @@ impl Annotations {
     pub fn failure(&self, what: &str, reason: &str) -> String {
         format!("::error::{what} failed: {}", escape_data(reason))
     }
+}
+
+/// `path` relative to `workspace` (canonical), when it is inside it.
+fn in_workspace(path: &Path, workspace: &Path) -> Option<PathBuf> {
+    let path = path.canonicalize().ok()?;
+    path.strip_prefix(workspace).ok().map(Path::to_path_buf)
 }
 
 /// Workflow command data: `%`, CR and LF are encoded as the workflow-command format
@@ -205,6 +229,39 @@ mod tests {
         assert_eq!(
             annotations.failure("build", "50% done\r\n"),
             "::error::build failed: 50%25 done%0D%0A"
+        );
+    }
+
+    #[test]
+    fn the_checked_repository_s_files_are_annotated_in_place() {
+        let workspace = tempfile::tempdir().unwrap();
+        let repo = workspace.path().join("plugin");
+        std::fs::create_dir(&repo).unwrap();
+        let annotations =
+            Annotations::new(workspace.path(), workspace.path()).with_repository("demo", &repo);
+        let warning = |integration: &str| {
+            Diagnostic::warning(
+                Location::integration(integration)
+                    .with_version("1.2 (branch HEAD)")
+                    .with_file("docs/setup.md")
+                    .with_line(5),
+                "broken link",
+            )
+        };
+        assert_eq!(
+            annotations.diagnostic(&warning("demo")),
+            "::warning file=plugin/docs/setup.md,line=5,title=demo 1.2 (branch HEAD)::broken link"
+        );
+        assert_eq!(
+            annotations.diagnostic(&warning("other")),
+            "::warning title=other 1.2 (branch HEAD) docs/setup.md%3A5::broken link"
+        );
+        let outside = tempfile::tempdir().unwrap();
+        let elsewhere = Annotations::new(workspace.path(), workspace.path())
+            .with_repository("demo", outside.path());
+        assert_eq!(
+            elsewhere.diagnostic(&warning("demo")),
+            "::warning title=demo 1.2 (branch HEAD) docs/setup.md%3A5::broken link"
         );
     }
 }

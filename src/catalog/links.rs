@@ -3,7 +3,7 @@
 //! the portal itself, links to where an integration's docs were published before
 //! (`legacy_urls`), and links to repository files best read in the repository's web view.
 
-use super::{Catalog, DocSet, INTEGRATIONS_DIR, Owner, Page};
+use super::{Catalog, DocSet, INTEGRATIONS_DIR, Owner, PORTAL_ADDRESS_MISSING, Page};
 use crate::markdown::links::{self, Destination, RepoTarget};
 use crate::markdown::{LinkKind, LinkResolver, LinkTarget, Resolution};
 use crate::paths;
@@ -162,7 +162,7 @@ impl PageLinks<'_> {
             return self.to_output(&output, fragment.as_deref(), LinkTarget::Elsewhere);
         }
         Resolution::Broken {
-            reason: format!("no page of the portal is at /{path}"),
+            reason: format!("{PORTAL_ADDRESS_MISSING} /{path}"),
         }
     }
 }

@@ -44,6 +44,9 @@ pub const GENERATED_ROOT_FILES: [&str; 5] = [
 /// The list of all pages Portico writes in the folder of a version whose navigation is too
 /// large for every page to inline: a version's files may not take its name.
 pub const CONTENTS_PAGE: &str = "_contents.html";
+/// How a broken link to a portal address (`/integrations/jira/…`, `/process/…`) starts
+/// its reason; `check --repo`, which reads no other part of the portal, leaves these out.
+pub(crate) const PORTAL_ADDRESS_MISSING: &str = "no page of the portal is at";
 /// Where files a page references from outside its docs folder are copied.
 const OUTSIDE_FILES_DIR: &str = "_repo";
 

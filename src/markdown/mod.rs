@@ -105,6 +105,19 @@ pub struct ParseContext<'a> {
     pub allow_embeds: bool,
 }
 
+#[cfg(test)]
+impl ParseContext<'static> {
+    /// A trusted `README.md` without includes or embeds, for tests.
+    pub(crate) fn plain_readme() -> Self {
+        ParseContext {
+            includes: &gitbook::NoIncludes,
+            page: "README.md",
+            trusted: true,
+            allow_embeds: false,
+        }
+    }
+}
+
 /// A page rendered as far as it can be without knowing where its links point (stage (b) of
 /// DESIGN.md): the body HTML with link slots, the title, table of contents, anchors, the
 /// links as written, and the page's own problems. A function of the page's text, its trust
@@ -308,6 +321,23 @@ pub fn title_hint(text: &str) -> Option<String> {
     None
 }
 
+/// The text of every heading of a page, any level, in order (front matter skipped): what
+/// `check --repo` matches the contribution template's required sections against.
+pub fn heading_texts(text: &str) -> Vec<String> {
+    let (_, body, _) = split_front_matter(text);
+    let mut headings = Vec::new();
+    let mut current: Option<String> = None;
+    for event in Parser::new_ext(body, parser_options()) {
+        match (event, &mut current) {
+            (Event::Start(Tag::Heading { .. }), _) => current = Some(String::new()),
+            (Event::End(TagEnd::Heading(_)), heading) => headings.extend(heading.take()),
+            (Event::Text(text) | Event::Code(text), Some(heading)) => heading.push_str(&text),
+            _ => {}
+        }
+    }
+    headings
+}
+
 /// Every link and image destination a page writes (markdown, raw HTML and GitBook blocks,
 /// included files' too), as written. `source` uses this to find the files a page needs
 /// before anything is rendered.
@@ -351,11 +381,7 @@ pub fn references(text: &str, page: &str, includes: &dyn gitbook::Includes) -> V
 
 /// Renders one page as far as it can be without knowing where its links point.
 pub fn parse(text: &str, context: &ParseContext) -> Parsed {
-    // NUL is not text (CommonMark replaces it; pulldown-cmark passes it through).
-    let text = match text.contains('\0') {
-        true => std::borrow::Cow::Owned(text.replace('\0', "\u{FFFD}")),
-        false => std::borrow::Cow::Borrowed(text),
-    };
+    let text = without_nul(text);
     let (yaml, body, first_line) = split_front_matter(&text);
     let mut problems = Vec::new();
     let front_matter = match yaml {
@@ -407,13 +433,8 @@ pub fn parse(text: &str, context: &ParseContext) -> Parsed {
         };
         html = clean;
         if let Some(flattened) = flattened.filter(|flattened| flattened.dropped > 0) {
-            let offset = usize::try_from(flattened.html_line.saturating_sub(1))
-                .ok()
-                .and_then(|line| line_offsets.get(line).or(line_offsets.last()))
-                .copied()
-                .unwrap_or(0);
             problems.push((
-                pre.source_line(offset),
+                source_line(&pre, &line_offsets, flattened.html_line),
                 format!(
                     "HTML nests deeper than {} levels; {} tags beyond that depth were dropped (their text is kept); nest less deeply",
                     nesting::MAX_HTML_DEPTH,
@@ -433,6 +454,55 @@ pub fn parse(text: &str, context: &ParseContext) -> Parsed {
         problems,
         includes: includes.used.into_inner(),
     }
+}
+
+/// What sanitizing this page as community-managed docs would remove or change, as
+/// (source line, what), whatever the trust of its repository: for `check --repo`, which
+/// warns about what a community-managed portal would strip.
+pub fn community_removals(text: &str, context: &ParseContext) -> Vec<(u32, String)> {
+    let text = without_nul(text);
+    let (_, body, first_line) = split_front_matter(&text);
+    let pre = gitbook::preprocess(
+        body,
+        first_line,
+        &gitbook::Options {
+            includes: context.includes,
+            allow_embeds: context.allow_embeds,
+            page: context.page,
+        },
+    );
+    let renderer = Renderer::run(&pre, Tokens::for_text(&text));
+    let mut html = String::with_capacity(pre.text.len() * 2);
+    let line_offsets =
+        write_html_mapping_lines(&mut html, renderer.events, &renderer.event_offsets);
+    sanitize::removals(&focusable_tables(html))
+        .into_iter()
+        .map(|removal| {
+            (
+                source_line(&pre, &line_offsets, removal.html_line),
+                removal.what,
+            )
+        })
+        .collect()
+}
+
+/// `text` without NUL, which is not text (CommonMark replaces it; pulldown-cmark passes it
+/// through).
+fn without_nul(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.contains('\0') {
+        true => std::borrow::Cow::Owned(text.replace('\0', "\u{FFFD}")),
+        false => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+/// The source line of a 1-based line of HTML written by [`write_html_mapping_lines`].
+fn source_line(pre: &gitbook::Preprocessed, line_offsets: &[usize], html_line: u64) -> u32 {
+    let offset = usize::try_from(html_line.saturating_sub(1))
+        .ok()
+        .and_then(|line| line_offsets.get(line).or(line_offsets.last()))
+        .copied()
+        .unwrap_or(0);
+    pre.source_line(offset)
 }
 
 /// Resolves a parsed page's links against its version: stage (c), cheap (no parsing).
@@ -523,9 +593,6 @@ pub fn convert(text: &str, context: &RenderContext) -> Rendered {
     }
 }
 
-/// Writes `events` as HTML into `html` and returns, for each line of it, where in the
-/// preprocessed text the event that ended the line came from (`offsets[i]` for `events[i]`),
-/// so that a problem found in the HTML can be reported at a source line.
 /// Tables scroll sideways when wider than the page (`display: block; overflow-x: auto`), so
 /// each is focusable to scroll from the keyboard (axe `scrollable-region-focusable`). The
 /// markdown writer spells a table's start tag exactly `<table>`; text never holds it
@@ -538,6 +605,10 @@ fn focusable_tables(html: String) -> String {
     }
 }
 
+/// Writes `events` as HTML into `html` and returns, for each line of it, where in the
+/// preprocessed text it came from (`offsets[i]` for `events[i]`), so that a problem found
+/// in the HTML can be reported at a source line: the furthest of the events that wrote on
+/// the line (an end tag comes from where its element started, lines before).
 fn write_html_mapping_lines(
     html: &mut String,
     events: Vec<Event>,
@@ -546,13 +617,18 @@ fn write_html_mapping_lines(
     struct LineMapped<'h, 'c> {
         html: &'h mut String,
         current: &'c std::cell::Cell<usize>,
+        /// The furthest offset among the events that wrote on the line being written.
+        line_offset: usize,
         line_offsets: Vec<usize>,
     }
     impl std::fmt::Write for LineMapped<'_, '_> {
         fn write_str(&mut self, text: &str) -> std::fmt::Result {
-            let newlines = text.bytes().filter(|b| *b == b'\n').count();
-            self.line_offsets
-                .extend(std::iter::repeat_n(self.current.get(), newlines));
+            let current = self.current.get();
+            self.line_offset = self.line_offset.max(current);
+            for _ in text.bytes().filter(|b| *b == b'\n') {
+                self.line_offsets.push(self.line_offset);
+                self.line_offset = current;
+            }
             self.html.push_str(text);
             Ok(())
         }
@@ -561,6 +637,7 @@ fn write_html_mapping_lines(
     let mut writer = LineMapped {
         html,
         current: &current,
+        line_offset: 0,
         line_offsets: Vec::new(),
     };
     let events = events.into_iter().enumerate().map(|(index, event)| {
@@ -569,7 +646,9 @@ fn write_html_mapping_lines(
     });
     // Writing into a String cannot fail.
     let _ = pulldown_cmark::html::write_html_fmt(&mut writer, events);
-    writer.line_offsets.push(current.get());
+    writer
+        .line_offsets
+        .push(writer.line_offset.max(current.get()));
     writer.line_offsets
 }
 
@@ -1431,6 +1510,37 @@ mod tests {
         assert!(!out.html.contains("<script"));
         assert!(!out.html.contains("onclick"));
         assert!(out.html.contains("<h1 id=\"t\">"));
+    }
+
+    fn community_removals_of(text: &str) -> Vec<(u32, String)> {
+        community_removals(text, &ParseContext::plain_readme())
+    }
+
+    #[test]
+    fn heading_texts_are_every_heading_of_any_level_as_read() {
+        let text = "---\ntitle: '# Not a heading'\n---\n# Demo\n\n#### Using `/demo`\n\nSetup\n-----\n\n```\n# code\n```\n";
+        assert_eq!(heading_texts(text), ["Demo", "Using /demo", "Setup"]);
+    }
+
+    #[test]
+    fn community_removals_name_what_sanitizing_strips_at_its_source_line() {
+        let text = "---\ntitle: T\n---\n# T\n\nSome *text*\nand more <b onclick=\"go()\">bold</b>.\n\n<div>\n  <script>if (a<b) { document.write('<iframe>') }</script>\n</div>\n\n[x](javascript:alert(1)) <iframe src=\"https://x.example\"></iframe>\n";
+        let found = community_removals_of(text);
+        assert_eq!(
+            found,
+            [
+                (7, "the event handler onclick of <b>".to_string()),
+                (10, "a <script> element and its content".to_string()),
+                (13, "a javascript: URL in the href of <a>".to_string()),
+                (13, "a <iframe> element (its text is kept)".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn community_removals_find_nothing_in_portico_s_own_markup() {
+        let text = "# Title\n\n## Setup {#setup}\n\n{% hint style=\"info\" %}\nA hint with [a link](other.md#x) and ![img](a.png).\n{% endhint %}\n\n{% tabs %}\n{% tab title=\"One\" %}\nOne\n{% endtab %}\n{% endtabs %}\n\n```rust\nfn main() { println!(\"<script>\"); }\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\nA footnote[^1].\n\n[^1]: The note.\n\n> [!NOTE]\n> An alert.\n\n<details><summary>More</summary>\n\n<img src=\"a.png\" width=\"20\" alt=\"x\">\n\n</details>\n";
+        assert_eq!(community_removals_of(text), []);
     }
 
     #[test]

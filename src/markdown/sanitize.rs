@@ -127,6 +127,146 @@ pub(crate) struct FlattenedAt {
     pub dropped: usize,
 }
 
+/// Something the allow-list removes or changes in a page's HTML, on a 1-based line of
+/// that HTML: `"a <script> element and its content"`, `"the onclick attribute of <a>"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Removal {
+    pub html_line: u64,
+    pub what: String,
+}
+
+/// What [`sanitize_shallow`] would remove from or change in `html`, tag by tag, by the same
+/// allow-list (the sanitizer's own tags, attributes and URL schemes, and
+/// [`filter_attribute`]), so that `check --repo` can tell a writer what a community-managed
+/// portal strips and where. Comments (invisible anyway) and the `rel` ammonia adds to links
+/// are not reported.
+pub(crate) fn removals(html: &str) -> Vec<Removal> {
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
+    let tokenizer = Tokenizer::new(RemovalFinder::default(), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    while let html5ever::TokenizerResult::Script(_) = tokenizer.feed(&input) {}
+    tokenizer.end();
+    tokenizer.sink.found.into_inner()
+}
+
+/// The sanitizer's allow-list, as its builder holds it.
+struct AllowList {
+    tags: std::collections::HashSet<&'static str>,
+    content_removed: std::collections::HashSet<&'static str>,
+    generic_attributes: std::collections::HashSet<&'static str>,
+    tag_attributes:
+        std::collections::HashMap<&'static str, std::collections::HashSet<&'static str>>,
+    url_schemes: std::collections::HashSet<&'static str>,
+}
+
+fn allow_list() -> &'static AllowList {
+    static ALLOW_LIST: OnceLock<AllowList> = OnceLock::new();
+    ALLOW_LIST.get_or_init(|| {
+        let builder = sanitizer();
+        AllowList {
+            tags: builder.clone_tags(),
+            content_removed: builder.clone_clean_content_tags(),
+            generic_attributes: builder.clone_generic_attributes(),
+            tag_attributes: builder.clone_tag_attributes(),
+            url_schemes: builder.clone_url_schemes(),
+        }
+    })
+}
+
+/// Collects [`Removal`]s from the tokens of a page's HTML.
+#[derive(Default)]
+struct RemovalFinder {
+    found: std::cell::RefCell<Vec<Removal>>,
+}
+
+impl html5ever::tokenizer::TokenSink for RemovalFinder {
+    type Handle = ();
+
+    fn process_token(
+        &self,
+        token: html5ever::tokenizer::Token,
+        line: u64,
+    ) -> html5ever::tokenizer::TokenSinkResult<()> {
+        use html5ever::tokenizer::{TagKind, Token, TokenSinkResult, states::RawKind};
+        let Token::TagToken(tag) = token else {
+            return TokenSinkResult::Continue;
+        };
+        if tag.kind != TagKind::StartTag {
+            return TokenSinkResult::Continue;
+        }
+        let name: &str = &tag.name;
+        let mut found = self.found.borrow_mut();
+        let mut add = |what: String| {
+            found.push(Removal {
+                html_line: line,
+                what,
+            })
+        };
+        let allowed = allow_list();
+        if allowed.tags.contains(name) {
+            for attribute in &tag.attrs {
+                if let Some(what) = attribute_removal(name, &attribute.name.local, &attribute.value)
+                {
+                    add(what);
+                }
+            }
+        } else if allowed.content_removed.contains(name) {
+            add(format!("a <{name}> element and its content"));
+        } else {
+            add(format!("a <{name}> element (its text is kept)"));
+        }
+        // The text of these elements is not markup, as the sanitizer's parser reads them.
+        match name {
+            "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+            "style" | "iframe" | "xmp" | "noembed" | "noframes" | "noscript" => {
+                TokenSinkResult::RawData(RawKind::Rawtext)
+            }
+            "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
+            "plaintext" => TokenSinkResult::Plaintext,
+            _ => TokenSinkResult::Continue,
+        }
+    }
+}
+
+/// What the sanitizer does to one attribute of an allowed element, if anything.
+fn attribute_removal(element: &str, attribute: &str, value: &str) -> Option<String> {
+    let allowed = allow_list();
+    let listed = allowed.generic_attributes.contains(attribute)
+        || allowed
+            .tag_attributes
+            .get(element)
+            .is_some_and(|attributes| attributes.contains(attribute));
+    if !listed {
+        return Some(match attribute.starts_with("on") {
+            true => format!("the event handler {attribute} of <{element}>"),
+            false => format!("the {attribute} attribute of <{element}>"),
+        });
+    }
+    if matches!(
+        attribute,
+        "href" | "src" | "xlink:href" | "action" | "formaction" | "poster" | "data" | "ping"
+    ) {
+        let refused = match url::Url::parse(value.trim()) {
+            Ok(url) => (!allowed.url_schemes.contains(url.scheme()))
+                .then(|| format!("a {}: URL", url.scheme())),
+            Err(url::ParseError::RelativeUrlWithoutBase) => None,
+            Err(_) => Some("an invalid URL".to_string()),
+        };
+        if let Some(refused) = refused {
+            return Some(format!("{refused} in the {attribute} of <{element}>"));
+        }
+    }
+    match filter_attribute(element, attribute, value) {
+        None => Some(format!("the {attribute}=\"{value}\" of <{element}>")),
+        Some(kept) if kept != value => Some(format!(
+            "the {attribute}=\"{value}\" of <{element}> (made \"{kept}\")"
+        )),
+        Some(_) => None,
+    }
+}
+
 /// What becomes of a file from an untrusted repository that may be published.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Publishable {

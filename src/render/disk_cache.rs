@@ -191,7 +191,7 @@ pub(crate) fn binary_identity() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markdown::{self, ParseContext, gitbook};
+    use crate::markdown::{self, ParseContext};
 
     fn key(blob: &str) -> RenderKey {
         RenderKey {
@@ -202,15 +202,7 @@ mod tests {
     }
 
     fn parsed(text: &str) -> Parsed {
-        markdown::parse(
-            text,
-            &ParseContext {
-                includes: &gitbook::NoIncludes,
-                page: "README.md",
-                trusted: true,
-                allow_embeds: false,
-            },
-        )
+        markdown::parse(text, &ParseContext::plain_readme())
     }
 
     fn body(parsed: &Parsed) -> String {

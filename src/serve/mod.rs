@@ -84,7 +84,13 @@ pub fn start(options: &ServeOptions) -> anyhow::Result<Server> {
     );
 
     let started = Instant::now();
-    let site = match Site::assemble(&build_options, ReadOptions { work_trees: true }) {
+    let site = match Site::assemble(
+        &build_options,
+        ReadOptions {
+            work_trees: true,
+            ..ReadOptions::default()
+        },
+    ) {
         Ok(site) => {
             print_diagnostics(&site.diagnostics, &[]);
             eprintln!(
@@ -155,11 +161,16 @@ impl Server {
             .unwrap_or_default();
         let outcome = match &mut self.site {
             Some(site) => site.rebuild(&changes),
-            None => {
-                Site::assemble(&self.build_options, ReadOptions { work_trees: true }).map(|site| {
-                    self.site = Some(site);
-                })
-            }
+            None => Site::assemble(
+                &self.build_options,
+                ReadOptions {
+                    work_trees: true,
+                    ..ReadOptions::default()
+                },
+            )
+            .map(|site| {
+                self.site = Some(site);
+            }),
         };
         // Folders may have appeared (a new theme, a new docs folder): watch them before
         // anyone hears of this rebuild, so that an edit made in answer to it is seen.

@@ -36,6 +36,7 @@ pub(crate) use fingerprint::of_inputs as fingerprint;
 pub use manifest::parse as parse_manifest;
 pub use manifest::{MANIFEST_FILES, Manifest};
 pub use repo::repository_folders;
+pub(crate) use repo::work_tree_of;
 pub use tree::is_editor_leftover;
 pub(crate) use tree::left_out;
 
@@ -209,6 +210,10 @@ pub struct ReadOptions {
     /// Read each current version from its repository's working tree when its default
     /// branch is checked out (`portico serve`: uncommitted edits show). `build` never does.
     pub work_trees: bool,
+    /// Read only the current version, from the working tree whatever HEAD is (a detached
+    /// CI checkout of a pull request included), and nothing of the portal's `content/`:
+    /// `portico check --repo` checks one repository's docs as they are on disk.
+    pub only_work_tree: bool,
 }
 
 /// What changed since the previous read, so that the rest is reused (`portico serve`).
@@ -237,6 +242,7 @@ pub fn aggregate_with(
         Some((sources, reread)) if !reread.content => {
             (sources.content.clone(), sources.content_diagnostics.clone())
         }
+        _ if options.only_work_tree => (PortalContent::default(), Vec::new()),
         _ => content::read(&config.root),
     };
     let results: Vec<(Result<RepoSnapshot, SourceError>, Vec<Diagnostic>)> = config

@@ -58,6 +58,43 @@ pub(super) fn read_refs(
     })
 }
 
+/// The working tree alone, as the current version (`check --repo`): named after the branch
+/// HEAD names, or `HEAD` when it is detached (a pull request's merge commit in CI), at
+/// HEAD's commit. No archive is read.
+pub(super) fn work_tree_plan(repo: &Repository, path: &Path) -> Result<ReadPlan, String> {
+    if repo.workdir().is_none() {
+        return Err(format!(
+            "{} is a bare repository, which has no working tree to check; pass a clone with its files checked out",
+            path.display()
+        ));
+    }
+    let head = repo.head().map_err(|err| {
+        format!(
+            "HEAD of {} does not point at a commit ({}); commit something first",
+            path.display(),
+            err.message()
+        )
+    })?;
+    let commit = head
+        .peel_to_commit()
+        .map_err(|err| format!("HEAD does not point at a commit: {}", err.message()))?;
+    let branch = head
+        .name()
+        .ok()
+        .and_then(|name| name.strip_prefix("refs/heads/"))
+        .unwrap_or("HEAD")
+        .to_string();
+    Ok(ReadPlan {
+        default_branch: branch.clone(),
+        versions: vec![PlannedVersion {
+            label: None,
+            origin: Origin::DefaultBranch { branch },
+            commit: commit.id(),
+        }],
+        skipped_branches: Vec::new(),
+    })
+}
+
 /// The refs that name versions, before one is chosen per label.
 #[derive(Default)]
 struct VersionRefs {

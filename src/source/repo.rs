@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::docs::read_docs;
 use super::manifest::{self, MANIFEST_FILES, Manifest};
-use super::refs::{PlannedVersion, ReadPlan, current_label, read_refs};
+use super::refs::{PlannedVersion, ReadPlan, current_label, read_refs, work_tree_plan};
 use super::tree::{BlobCache, Files, TreeReader, WorkTree};
 use super::{ReadOptions, RepoSnapshot, SourceError, VersionSnapshot};
 use crate::config::{IntegrationConfig, RepoLocation, RepositoryLimits};
@@ -50,7 +50,10 @@ pub(super) fn read_integration(
         }
     };
     let result = open(&path)
-        .and_then(|repo| read_refs(&repo, &path, integration, limits.versions, &mut diagnostics))
+        .and_then(|repo| match options.only_work_tree {
+            true => work_tree_plan(&repo, &path),
+            false => read_refs(&repo, &path, integration, limits.versions, &mut diagnostics),
+        })
         .map_err(fail)
         .and_then(|plan| {
             read_versions(
@@ -87,15 +90,39 @@ pub fn repository_folders(path: &Path) -> Option<(std::path::PathBuf, Option<std
     ))
 }
 
-fn open(path: &Path) -> Result<Repository, String> {
-    // NO_SEARCH: a folder that is not a repository must be an error, not silently the
-    // enclosing repository (the portal's own, for example).
+/// The working tree of the git repository at `path`, canonical. The folder itself must be
+/// the repository (a folder inside one is refused, as `repo` in `site.toml` is), and have
+/// a working tree.
+pub(crate) fn work_tree_of(path: &Path) -> anyhow::Result<std::path::PathBuf> {
+    let repo = open_exactly(path).map_err(|err| {
+        anyhow::anyhow!(
+            "--repo {}: not a git repository ({}); pass the folder of a clone of the plugin repository (its root, where .git is)",
+            path.display(),
+            err.message()
+        )
+    })?;
+    let Some(work_tree) = repo.workdir() else {
+        anyhow::bail!(
+            "--repo {}: a bare repository has no working tree to check; pass a clone with its files checked out",
+            path.display()
+        );
+    };
+    std::fs::canonicalize(work_tree)
+        .map_err(|err| anyhow::anyhow!("--repo {}: {err}", work_tree.display()))
+}
+
+/// The repository at `path` itself. NO_SEARCH: a folder that is not a repository must be
+/// an error, not silently the enclosing repository (the portal's own, for example).
+fn open_exactly(path: &Path) -> Result<Repository, git2::Error> {
     Repository::open_ext(
         path,
         RepositoryOpenFlags::NO_SEARCH,
         std::iter::empty::<&str>(),
     )
-    .map_err(|err| {
+}
+
+fn open(path: &Path) -> Result<Repository, String> {
+    open_exactly(path).map_err(|err| {
         format!(
             "cannot open the git repository at {}: {}; check `repo` in site.toml",
             path.display(),
@@ -235,10 +262,16 @@ impl VersionRead<'_> {
                 return None;
             }
         };
-        // While serving, the current version is what the writer sees on disk.
-        let work_tree = (self.options.work_trees && planned.origin.is_current())
-            .then(|| checked_out_work_tree(repo, self.default_branch))
-            .flatten();
+        // While serving, the current version is what the writer sees on disk; a check of
+        // a repository reads its working tree whatever is checked out.
+        let work_tree = if self.options.only_work_tree {
+            repo.workdir()
+                .and_then(|dir| std::fs::canonicalize(dir).ok())
+        } else {
+            (self.options.work_trees && planned.origin.is_current())
+                .then(|| checked_out_work_tree(repo, self.default_branch))
+                .flatten()
+        };
         let from_work_tree = work_tree.is_some();
         let files = match work_tree {
             Some(dir) => Files::WorkTree(WorkTree::new(repo, dir)),

@@ -15,6 +15,7 @@ mod hostile_serve;
 mod incremental;
 mod navigation;
 mod pipeline;
+mod process_check_repo;
 mod process_new;
 mod remote;
 mod search;
