@@ -10,6 +10,7 @@ mod content;
 mod docs;
 mod fetch;
 mod fingerprint;
+pub(crate) mod inspect;
 mod manifest;
 mod refs;
 mod repo;
@@ -31,10 +32,10 @@ pub use fetch::{
     fetch_remotes, set_network_timeout,
 };
 pub(crate) use fingerprint::of_inputs as fingerprint;
-pub use manifest::Manifest;
 /// The manifest reader, public only for the property tests (tests/portico/fuzz.rs).
 #[doc(hidden)]
 pub use manifest::parse as parse_manifest;
+pub use manifest::{MANIFEST_FILES, Manifest};
 pub use repo::repository_folders;
 pub use tree::is_editor_leftover;
 pub(crate) use tree::left_out;

@@ -87,7 +87,7 @@ pub fn repository_folders(path: &Path) -> Option<(std::path::PathBuf, Option<std
     ))
 }
 
-fn open(path: &Path) -> Result<Repository, String> {
+pub(crate) fn open(path: &Path) -> Result<Repository, String> {
     // NO_SEARCH: a folder that is not a repository must be an error, not silently the
     // enclosing repository (the portal's own, for example).
     Repository::open_ext(
@@ -294,7 +294,7 @@ fn checked_out_work_tree(repo: &Repository, default_branch: &str) -> Option<std:
     std::fs::canonicalize(workdir).ok()
 }
 
-fn read_manifest(
+pub(super) fn read_manifest(
     reader: &TreeReader,
     here: &Location,
     diagnostics: &mut Vec<Diagnostic>,
