@@ -15,6 +15,8 @@ mod hostile_serve;
 mod incremental;
 mod navigation;
 mod pipeline;
+mod process_audit;
+mod process_cut;
 mod remote;
 mod search;
 mod serve;
