@@ -6,7 +6,8 @@
 //! findings come from comparing those ids:
 //! - a released minor/major version older than the current one, whose docs changed since
 //!   on the default branch, with no archive branch (one finding per version, with the
-//!   `portico version cut` command that archives it);
+//!   `portico version cut` command that archives it; a version the build publishes from its
+//!   tag, under `version_tags`, needs none);
 //! - an archive branch whose label matches no release;
 //! - two consecutive releases between which the manifest's `settings_schema` changed and
 //!   the docs did not;
@@ -284,18 +285,23 @@ impl IntegrationAudit<'_, '_> {
                 .archives
                 .iter()
                 .any(|(label, _)| label.to_major_minor() == version);
-            let Some(release) = releases::archive_point(&self.releases, &version).cloned() else {
+            let release = releases::archive_point(&self.releases, &version).cloned();
+            let Some(release) = release.filter(|_| !archived) else {
                 continue;
             };
-            if archived {
-                continue;
-            }
             let changes = self.history.docs_changes_since(&release);
             let released = format!(
                 "{id} {version} released ({}, {})",
                 release.describe(),
                 release.date()
             );
+            if release.is_tag() && !self.integration.version_tags.is_empty() {
+                // With `version_tags` the build publishes the tag itself as that version.
+                self.notes.push(format!(
+                    "{released}; published from the tag (version_tags): no archive branch needed"
+                ));
+                continue;
+            }
             if changes == 0 || self.history.watched_at(release.commit).docs == tip_docs {
                 self.notes.push(format!(
                     "{released}; docs unchanged since: no archive needed yet"
@@ -449,5 +455,56 @@ impl IntegrationAudit<'_, '_> {
             RepoLocation::Remote(url) => format!(" (CLONE: a local clone of {})", redact_url(url)),
             RepoLocation::Local(_) => String::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(kind: FindingKind, command: Option<&str>) -> Finding {
+        Finding {
+            integration: "jira".to_string(),
+            kind,
+            severity: Severity::Warning,
+            version: Some("2.4".to_string()),
+            message: "jira 2.4 released\u{1b}[2J".to_string(),
+            command: command.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn the_report_names_each_finding_by_kind_with_its_command() {
+        let audit = Audit {
+            integrations: 2,
+            findings: vec![
+                finding(
+                    FindingKind::MissingArchive,
+                    Some("portico version cut jira 2.4"),
+                ),
+                finding(FindingKind::SettingsWithoutDocs, None),
+            ],
+            notes: Vec::new(),
+        };
+        let json: serde_json::Value = serde_json::from_str(&audit.json()).unwrap();
+        assert_eq!(json["integrations"], 2);
+        assert_eq!(json["warnings"], 2);
+        assert_eq!(json["findings"][0]["kind"], "missing-archive");
+        assert_eq!(
+            json["findings"][0]["command"],
+            "portico version cut jira 2.4"
+        );
+        assert_eq!(json["findings"][1]["kind"], "settings-without-docs");
+        assert!(json["findings"][1]["command"].is_null());
+    }
+
+    #[test]
+    fn printed_findings_escape_what_came_from_a_repository() {
+        let printed = finding(FindingKind::MissingArchive, None).to_string();
+        assert!(
+            printed.starts_with("warning: jira 2.4 released"),
+            "{printed}"
+        );
+        assert!(!printed.contains('\u{1b}'), "{printed:?}");
     }
 }

@@ -50,7 +50,10 @@ pub fn cut(request: &CutRequest) -> anyhow::Result<String> {
         )
     })?;
     let path = repository_path(request, integration)?;
-    let repo = inspect::open(&path).map_err(anyhow::Error::msg)?;
+    let repo = inspect::open(&path).map_err(|message| match &request.repo {
+        Some(_) => anyhow!("--repo: {message}"),
+        None => anyhow!("integration {}: {message}", integration.id),
+    })?;
     let branches = inspect::branches(&repo, &path, integration)
         .map_err(|message| anyhow!("integration {}: {message}", integration.id))?;
     let pattern = integration.version_branches.first().ok_or_else(|| {
@@ -93,7 +96,7 @@ fn find_integration<'c>(config: &'c SiteConfig, id: &str) -> anyhow::Result<&'c 
         .min_by_key(|i| strsim::levenshtein(&i.id, id));
     match closest {
         None => bail!(
-            "{} lists no integrations; add one (portico new) first",
+            "{} lists no integrations; add an [[integrations]] entry first",
             file.display()
         ),
         Some(closest) => {
@@ -309,4 +312,36 @@ fn push_remote(repo: &Repository) -> Option<String> {
         .find(|name| **name == "origin")
         .or_else(|| names.first())
         .map(|name| name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(ids: &[&str]) -> SiteConfig {
+        let mut text = "[site]\ntitle = \"T\"\n".to_string();
+        for id in ids {
+            text.push_str(&format!(
+                "\n[[integrations]]\nid = \"{id}\"\nrepo = \"repos/{id}\"\nmanaged_by = \"community\"\n"
+            ));
+        }
+        config::parse(&text, Path::new("/portal"), Path::new("/portal/site.toml")).unwrap()
+    }
+
+    #[test]
+    fn an_unknown_id_is_answered_with_the_closest_one() {
+        let config = config(&["jira", "zoom", "github"]);
+        let err = find_integration(&config, "gihtub").unwrap_err().to_string();
+        assert!(err.contains("did you mean \"github\"?"), "{err}");
+        assert!(err.contains("(integrations: jira, zoom, github)"), "{err}");
+        assert_eq!(find_integration(&config, "zoom").unwrap().id, "zoom");
+    }
+
+    #[test]
+    fn a_portal_without_integrations_says_so() {
+        let err = find_integration(&config(&[]), "jira")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("lists no integrations"), "{err}");
+    }
 }

@@ -134,6 +134,22 @@ fn versions_whose_docs_did_not_change_since_need_no_archive() {
 }
 
 #[test]
+fn versions_the_build_publishes_from_tags_need_no_archive_branch() {
+    let fx = Fixture::new();
+    three_unarchived_releases(&fx);
+    site(&fx, "version_tags = [\"v{version}\"]");
+    let run = audit(&fx, &["--strict"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "note: jira 1.1 released (v1.1.0, 2020-09-15); published from the tag (version_tags)"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn plugin_json_versions_in_the_history_are_releases_too() {
     let fx = Fixture::new();
     let mut repo = fx.repo("jira", "main");
