@@ -276,30 +276,30 @@ fn report(
         format_date(target.time),
         path.display()
     );
-    let (done, next) = if request.dry_run {
-        (
-            format!("dry run: would create {place}"),
-            "nothing was created; without --dry-run the branch is created, then publish it with:",
-        )
+    let done = if request.dry_run {
+        format!("dry run: would create {place}")
     } else {
-        (
-            format!("created {place}"),
-            "nothing was pushed; publish the archive with:",
-        )
+        format!("created {place}")
     };
-    let push = match push_remote(repo) {
-        Some(remote) => format!(
-            "  cd {} && git push {remote} {branch}",
-            shell_word(&path.to_string_lossy())
-        ),
-        None => format!(
-            "  the repository has no remote: add one (git remote add origin URL), then: cd {} && git push origin {branch}",
-            shell_word(&path.to_string_lossy())
-        ),
+    let git = format!("git -C {}", shell_word(&path.to_string_lossy()));
+    let remote = push_remote(repo);
+    let mut next = if request.dry_run {
+        "nothing was created; without --dry-run the branch is created".to_string()
+    } else {
+        "nothing was pushed".to_string()
     };
+    if remote.is_none() {
+        next.push_str(&format!(
+            "; the repository has no remote: add one ({git} remote add origin URL)"
+        ));
+    }
+    let remote = shell_word(remote.as_deref().unwrap_or("origin"));
     format!(
-        "{} {}: {done}\n  chosen: {}\n{next}\n{push}\n",
-        request.id, request.version, target.why
+        "{} {}: {done}\n  chosen: {}\n{next}; publish the archive with:\n  {git} push {remote} {}\n",
+        request.id,
+        request.version,
+        target.why,
+        shell_word(branch)
     )
 }
 
