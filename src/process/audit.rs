@@ -302,7 +302,7 @@ impl IntegrationAudit<'_, '_> {
                 ));
                 continue;
             }
-            if changes == 0 || self.history.watched_at(release.commit).docs == tip_docs {
+            if changes == 0 || self.history.watched_at(release.last_commit).docs == tip_docs {
                 self.notes.push(format!(
                     "{released}; docs unchanged since: no archive needed yet"
                 ));

@@ -3,7 +3,7 @@
 //!
 //! The branch is named by the integration's first `version_branches` pattern (`4.2-docs`,
 //! `orbit-docs-4.2`) and made at REF, else at the version's release (its newest release
-//! tag, else the first commit of the default branch whose manifest names its newest
+//! tag, else the last commit of the default branch whose manifest names its newest
 //! release: see `releases`), else at the default branch's tip, saying which and why. It
 //! refuses an unknown integration (suggesting the closest id), a VERSION that is not a
 //! version label, a REF that does not exist, a branch that exists (local or
@@ -233,20 +233,28 @@ fn choose_target(
         release = releases::archive_point(&history.manifest_releases(), label).cloned();
     }
     if let Some(release) = release {
-        let why = match &release.marker {
-            Marker::Tag(_) => format!("the newest release tag of {label}"),
-            Marker::Manifest(file) => format!(
-                "no release tag of {label}; the first commit of {default_branch} whose {file} says {}",
-                release.label
+        let last = repo.find_commit(release.last_commit)?;
+        let (name, why) = match &release.marker {
+            Marker::Tag(tag) => (tag.clone(), format!("the newest release tag of {label}")),
+            Marker::Manifest(file) if release.last_commit == branches.tip => (
+                default_branch.clone(),
+                format!(
+                    "no release tag of {label}; {file} on the tip of {default_branch} says {}",
+                    release.label
+                ),
+            ),
+            Marker::Manifest(file) => (
+                format!("the last commit of {file} {}", release.label),
+                format!(
+                    "no release tag of {label}; the last commit of {default_branch} whose {file} says {} (the next one names another version)",
+                    release.label
+                ),
             ),
         };
         return Ok(Target {
-            commit: release.commit,
-            time: release.time,
-            name: match &release.marker {
-                Marker::Tag(tag) => tag.clone(),
-                Marker::Manifest(file) => format!("the commit setting {file} to {}", release.label),
-            },
+            commit: last.id(),
+            time: last.committer().when().seconds(),
+            name,
             why,
         });
     }

@@ -3,7 +3,8 @@
 //! A release is a version label with the commit and date it was released at: a release tag
 //! (the integration's `version_tags`, else `v{version}` / `{version}`), or the first commit of
 //! the default branch's first-parent history whose plugin manifest (`plugin.json`,
-//! `plugin.yaml`) names that `version`. That history is walked once, newest first and
+//! `plugin.yaml`) names that `version`. Its docs are those of its last commit: the tag's, or
+//! the last commit before the manifest named another version (the tip for the current one). That history is walked once, newest first and
 //! bounded by [`MAX_HISTORY`] commits; each commit keeps the git ids of the docs path and of
 //! the manifest, so that changes are found by comparing ids, never by diffing files.
 //! Manifests are parsed once per distinct blob. Reads git; writes nothing.
@@ -39,6 +40,9 @@ pub(crate) struct Release {
     pub(crate) commit: Oid,
     /// Committer time of the commit, seconds since the epoch.
     pub(crate) time: i64,
+    /// The last commit that is this release, whose docs an archive keeps: the tag's commit,
+    /// or the last one before the manifest named another version.
+    pub(crate) last_commit: Oid,
 }
 
 impl Release {
@@ -92,6 +96,7 @@ pub(crate) fn release_tags(repo: &Repository, integration: &IntegrationConfig) -
                 marker: Marker::Tag(tag.to_string()),
                 commit: commit.id(),
                 time: commit.committer().when().seconds(),
+                last_commit: commit.id(),
             });
         }
     }
@@ -245,31 +250,34 @@ impl<'r> History<'r> {
         self.manifests.get(&blob)?.settings_schema.as_ref()
     }
 
-    /// Each manifest `version` at the first commit that named it (pre-releases such as
-    /// `1.0.0-rc1` are not releases), oldest first.
+    /// Each manifest `version` from the first commit that named it to the last one before
+    /// the manifest named another (pre-releases such as `1.0.0-rc1` are not releases; a
+    /// version named again later, by a revert, stays the first one), oldest first.
     pub(crate) fn manifest_releases(&self) -> Vec<Release> {
         let mut seen = HashSet::new();
-        let mut releases = Vec::new();
+        let mut releases: Vec<Release> = Vec::new();
+        let mut previous: Option<VersionLabel> = None;
         for commit in self.commits.iter().rev() {
-            let Some((blob, file)) = commit.watched.manifest else {
-                continue;
-            };
-            let Some(label) = self
-                .manifests
-                .get(&blob)
-                .and_then(|facts| facts.version.as_deref())
-                .and_then(VersionLabel::parse)
-            else {
-                continue;
-            };
-            if seen.insert(label.clone()) {
-                releases.push(Release {
-                    label,
+            let named = commit.watched.manifest.and_then(|(blob, file)| {
+                let version = self.manifests.get(&blob)?.version.as_deref()?;
+                Some((VersionLabel::parse(version)?, file))
+            });
+            match &named {
+                Some((label, _)) if previous.as_ref() == Some(label) => {
+                    if let Some(last) = releases.last_mut().filter(|last| last.label == *label) {
+                        last.last_commit = commit.id;
+                    }
+                }
+                Some((label, file)) if seen.insert(label.clone()) => releases.push(Release {
+                    label: label.clone(),
                     marker: Marker::Manifest(file),
                     commit: commit.id,
                     time: commit.time,
-                });
+                    last_commit: commit.id,
+                }),
+                _ => {}
             }
+            previous = named.map(|(label, _)| label);
         }
         releases
     }
@@ -289,11 +297,11 @@ impl<'r> History<'r> {
             })
     }
 
-    /// How many commits of the default branch changed the docs after `release`: those
-    /// newer than it on the first-parent line, or committed after it when it is not on
-    /// that line (a tag of a release branch).
+    /// How many commits of the default branch changed the docs after `release` (its last
+    /// commit): those newer than it on the first-parent line, or committed after the
+    /// release when it is not on that line (a tag of a release branch).
     pub(crate) fn docs_changes_since(&self, release: &Release) -> usize {
-        let position = self.position.get(&release.commit).copied();
+        let position = self.position.get(&release.last_commit).copied();
         self.docs_changes()
             .filter(|commit| match position {
                 Some(index) => self.position[&commit.id] < index,
@@ -340,6 +348,7 @@ mod tests {
             marker,
             commit: Oid::ZERO_SHA1,
             time: 0,
+            last_commit: Oid::ZERO_SHA1,
         }
     }
 

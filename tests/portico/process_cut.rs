@@ -127,6 +127,24 @@ fn without_a_release_tag_the_branch_is_cut_at_the_default_branch_tip() {
 }
 
 #[test]
+fn an_unchanged_manifest_version_without_a_tag_is_cut_at_the_tip() {
+    let fx = Fixture::new();
+    let mut repo = fx.repo("jira", "main");
+    let manifest = ("plugin.json", r#"{"version": "1.0.0"}"#);
+    repo.commit("main", &[manifest, ("docs/README.md", "# First\n")]);
+    repo.commit("main", &[manifest, ("docs/README.md", "# Second\n")]);
+    site(&fx, "");
+    let run = fx.run(&["version", "cut", "jira", "1.0"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains("created branch 1.0-docs at main"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(commit_of(&fx, "1.0-docs"), commit_of(&fx, "main"));
+}
+
+#[test]
 fn a_custom_pattern_names_the_branch_cut_at_the_newest_release_tag_of_the_version() {
     let fx = Fixture::new();
     released_repo(&fx);
@@ -178,15 +196,20 @@ fn the_newest_release_is_chosen_numerically_and_a_tag_wins_over_the_manifest() {
 }
 
 #[test]
-fn without_a_tag_a_plugin_json_version_in_the_history_marks_the_release() {
+fn without_a_tag_the_last_commit_of_a_plugin_json_version_is_archived() {
     let fx = Fixture::new();
     let mut repo = fx.repo("jira", "master");
-    for version in ["1.0.0", "1.1.0", "2.0.0"] {
+    for (version, docs) in [
+        ("1.0.0", "# 1.0\n"),
+        ("1.1.0", "# 1.1\n"),
+        ("1.1.0", "# 1.1, fixed\n"),
+        ("2.0.0", "# 2.0\n"),
+    ] {
         repo.commit(
             "master",
             &[
                 ("plugin.json", &format!(r#"{{"version": "{version}"}}"#)),
-                ("docs/README.md", &format!("# {version}\n")),
+                ("docs/README.md", docs),
             ],
         );
     }
@@ -194,11 +217,27 @@ fn without_a_tag_a_plugin_json_version_in_the_history_marks_the_release() {
     let run = fx.run(&["version", "cut", "jira", "1.1"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
-        run.stdout.contains("plugin.json says 1.1.0"),
+        run.stdout
+            .contains("the last commit of master whose plugin.json says 1.1.0"),
         "{}",
         run.stdout
     );
     assert_eq!(commit_of(&fx, "1.1-docs"), commit_of(&fx, "master~1"));
+
+    // The current version's manifest release is the tip.
+    let run = fx.run(&["version", "cut", "jira", "2.0", "--dry-run"]);
+    assert!(
+        run.stdout
+            .contains("would create branch 2.0-docs at master"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("plugin.json on the tip of master says 2.0.0"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
