@@ -165,14 +165,19 @@ fn refuse_existing(
     if repo.find_reference(&format!("refs/heads/{branch}")).is_ok() {
         return Err(exists(branch));
     }
-    if let Ok(remotes) = repo.remotes() {
-        for remote in remotes.iter().flatten().flatten() {
-            if repo
-                .find_reference(&format!("refs/remotes/{remote}/{branch}"))
-                .is_ok()
-            {
-                return Err(exists(&format!("{remote}/{branch} (remote-tracking)")));
-            }
+    // Every remote-tracking ref counts, also of a remote no longer configured.
+    let tracking = repo.references_glob("refs/remotes/*").into_iter().flatten();
+    for reference in tracking.flatten() {
+        let Some((remote, tracked)) = reference
+            .name()
+            .ok()
+            .and_then(|name| name.strip_prefix("refs/remotes/"))
+            .and_then(|rest| rest.split_once('/'))
+        else {
+            continue;
+        };
+        if tracked == branch {
+            return Err(exists(&format!("{remote}/{branch} (remote-tracking)")));
         }
     }
     if let Some((_, origin)) = branches
