@@ -33,6 +33,15 @@ fn audit(fx: &Fixture, args: &[&str]) -> Run {
     fx.run(&all)
 }
 
+/// Asserts that the run printed `text` on stderr.
+fn prints(run: &Run, text: &str) {
+    assert!(
+        run.stderr.contains(text),
+        "{text:?} not in:\n{}",
+        run.stderr
+    );
+}
+
 fn report(fx: &Fixture) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(fx.path("audit.json")).unwrap()).unwrap()
 }
@@ -47,11 +56,11 @@ fn each_release_left_unarchived_is_named_and_the_current_one_is_not() {
     for (version, changes) in [("1.0", 3), ("1.1", 2), ("1.2", 1)] {
         let time = if changes == 1 { "time" } else { "times" };
         let expected = format!("warning: jira {version} released (v{version}.0, 2020-09-");
-        assert!(run.stderr.contains(&expected), "{expected}\n{}", run.stderr);
+        prints(&run, &expected);
         let expected = format!(
             "docs changed {changes} {time} since; no {version}-docs branch: run `portico version cut jira {version}"
         );
-        assert!(run.stderr.contains(&expected), "{expected}\n{}", run.stderr);
+        prints(&run, &expected);
     }
     assert!(!run.stderr.contains("jira 2.0 released"), "{}", run.stderr);
     assert_eq!(run.warnings().len(), 3, "{}", run.stderr);
@@ -73,7 +82,7 @@ fn strict_fails_on_any_finding() {
     site(&fx, "");
     let run = audit(&fx, &["--strict"]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert!(run.stderr.contains("failing (--strict)"), "{}", run.stderr);
+    prints(&run, "failing (--strict)");
 }
 
 #[test]
@@ -126,10 +135,9 @@ fn versions_whose_docs_did_not_change_since_need_no_archive() {
     site(&fx, "");
     let run = audit(&fx, &["--strict"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stderr.contains("note: jira 1.0 released (v1.0.0, 2020-09-14); docs unchanged since: no archive needed yet"),
-        "{}",
-        run.stderr
+    prints(
+        &run,
+        "note: jira 1.0 released (v1.0.0, 2020-09-14); docs unchanged since: no archive needed yet",
     );
 }
 
@@ -140,12 +148,9 @@ fn versions_the_build_publishes_from_tags_need_no_archive_branch() {
     site(&fx, "version_tags = [\"v{version}\"]");
     let run = audit(&fx, &["--strict"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stderr.contains(
-            "note: jira 1.1 released (v1.1.0, 2020-09-15); published from the tag (version_tags)"
-        ),
-        "{}",
-        run.stderr
+    prints(
+        &run,
+        "note: jira 1.1 released (v1.1.0, 2020-09-15); published from the tag (version_tags)",
     );
 }
 
@@ -164,18 +169,8 @@ fn plugin_json_versions_in_the_history_are_releases_too() {
     }
     site(&fx, "");
     let run = audit(&fx, &[]);
-    assert!(
-        run.stderr
-            .contains("warning: jira 1.0 released (plugin.json 1.0.1 at "),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr
-            .contains("jira 0.9 released (plugin.json 0.9.0 at "),
-        "{}",
-        run.stderr
-    );
+    prints(&run, "warning: jira 1.0 released (plugin.json 1.0.1 at ");
+    prints(&run, "jira 0.9 released (plugin.json 0.9.0 at ");
     assert!(!run.stderr.contains("jira 1.1 released"), "{}", run.stderr);
 }
 
@@ -208,11 +203,9 @@ fn readme_era_docs_are_the_root_readme_and_code_changes_do_not_count() {
     );
     site(&fx, "");
     let run = audit(&fx, &[]);
-    assert!(
-        run.stderr
-            .contains("jira 1.0 released (v1.0.0, 2020-09-14); docs changed 1 time since"),
-        "{}",
-        run.stderr
+    prints(
+        &run,
+        "jira 1.0 released (v1.0.0, 2020-09-14); docs changed 1 time since",
     );
 }
 
@@ -250,12 +243,9 @@ fn a_settings_change_without_a_docs_change_is_found() {
     site(&fx, "");
     let path = fx.path("audit.json");
     let run = audit(&fx, &["--report", path.to_str().unwrap()]);
-    assert!(
-        run.stderr.contains(
-            "jira 1.1.0 (v1.1.0, 2020-09-15) changed plugin.json settings_schema since v1.0.0 but the docs (docs/) did not change"
-        ),
-        "{}",
-        run.stderr
+    prints(
+        &run,
+        "jira 1.1.0 (v1.1.0, 2020-09-15) changed plugin.json settings_schema since v1.0.0 but the docs (docs/) did not change",
     );
     let json = report(&fx);
     let settings: Vec<&serde_json::Value> = json["findings"]
@@ -277,11 +267,9 @@ fn an_archive_matching_no_release_is_found() {
     repo.commit("9.9-docs", &[("docs/README.md", "# Jira 9.9?\n")]);
     site(&fx, "");
     let run = audit(&fx, &[]);
-    assert!(
-        run.stderr
-            .contains("jira archive branch 9.9-docs (version 9.9) matches no release"),
-        "{}",
-        run.stderr
+    prints(
+        &run,
+        "jira archive branch 9.9-docs (version 9.9) matches no release",
     );
     assert!(
         !run.stderr.contains("branch 1.1-docs (version"),
@@ -290,8 +278,8 @@ fn an_archive_matching_no_release_is_found() {
     );
     // 1.1 is archived now; 1.0 and 1.2 are still missing.
     assert!(!run.stderr.contains("no 1.1-docs branch"), "{}", run.stderr);
-    assert!(run.stderr.contains("no 1.0-docs branch"), "{}", run.stderr);
-    assert!(run.stderr.contains("no 1.2-docs branch"), "{}", run.stderr);
+    prints(&run, "no 1.0-docs branch");
+    prints(&run, "no 1.2-docs branch");
 }
 
 #[test]
@@ -313,17 +301,10 @@ fn docs_that_did_not_change_for_releases_are_reported_with_their_age() {
     }
     site(&fx, "");
     let run = audit(&fx, &[]);
-    assert!(
-        run.stderr
-            .contains("jira docs (docs/) last changed 2020-09-14 (commit "),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr
-            .contains("3 releases ago (minor/major versions released since: 1.0, 1.1, 1.2)"),
-        "{}",
-        run.stderr
+    prints(&run, "jira docs (docs/) last changed 2020-09-14 (commit ");
+    prints(
+        &run,
+        "3 releases ago (minor/major versions released since: 1.0, 1.1, 1.2)",
     );
 }
 
@@ -378,27 +359,17 @@ fn remote_integrations_are_read_from_their_mirror() {
     // Offline with nothing cached: the integration cannot be audited, which fails.
     let run = audit(&fx, &["--offline"]);
     assert_eq!(run.code, 1, "{run:?}");
-    assert!(
-        run.stderr.contains("error: jira: cannot be audited"),
-        "{}",
-        run.stderr
-    );
+    prints(&run, "error: jira: cannot be audited");
 
     let run = audit(&fx, &[]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stderr
-            .contains("no 1.0-docs branch: run `portico version cut jira 1.0 --repo CLONE"),
-        "{}",
-        run.stderr
+    prints(
+        &run,
+        "no 1.0-docs branch: run `portico version cut jira 1.0 --repo CLONE",
     );
-    assert!(
-        run.stderr.contains("(CLONE: a local clone of file://"),
-        "{}",
-        run.stderr
-    );
+    prints(&run, "(CLONE: a local clone of file://");
     // Then from the cache alone.
     let run = audit(&fx, &["--offline"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stderr.contains("no 1.0-docs branch"), "{}", run.stderr);
+    prints(&run, "no 1.0-docs branch");
 }

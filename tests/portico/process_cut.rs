@@ -32,6 +32,23 @@ fn released_repo(fx: &Fixture) {
     );
 }
 
+/// [`released_repo`] with the default pattern.
+fn released_portal() -> Fixture {
+    let fx = Fixture::new();
+    released_repo(&fx);
+    site(&fx, "");
+    fx
+}
+
+/// Asserts that the run printed `text` on stdout.
+fn says(run: &Run, text: &str) {
+    assert!(
+        run.stdout.contains(text),
+        "{text:?} not in:\n{}",
+        run.stdout
+    );
+}
+
 fn git(fx: &Fixture) -> git2::Repository {
     git2::Repository::open(fx.path("repos/jira")).unwrap()
 }
@@ -60,9 +77,7 @@ fn refused(run: &Run, wanted: &[&str]) {
 
 #[test]
 fn a_dry_run_says_what_it_would_create_and_creates_nothing() {
-    let fx = Fixture::new();
-    released_repo(&fx);
-    site(&fx, "");
+    let fx = released_portal();
     let refs_before: Vec<String> = git(&fx)
         .references()
         .unwrap()
@@ -71,22 +86,9 @@ fn a_dry_run_says_what_it_would_create_and_creates_nothing() {
 
     let run = fx.run(&["version", "cut", "jira", "4.2", "--dry-run"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stdout
-            .contains("would create branch 4.2-docs at v4.2.3"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("the newest release tag of 4.2"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("push origin 4.2-docs"),
-        "{}",
-        run.stdout
-    );
+    says(&run, "would create branch 4.2-docs at v4.2.3");
+    says(&run, "the newest release tag of 4.2");
+    says(&run, "push origin 4.2-docs");
     let refs_after: Vec<String> = git(&fx)
         .references()
         .unwrap()
@@ -106,15 +108,11 @@ fn without_a_release_tag_the_branch_is_cut_at_the_default_branch_tip() {
 
     let run = fx.run(&["version", "cut", "jira", "1.0"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stdout.contains("created branch 1.0-docs at main"),
-        "{}",
-        run.stdout
-    );
-    assert!(run.stdout.contains("the tip of main"), "{}", run.stdout);
+    says(&run, "created branch 1.0-docs at main");
+    says(&run, "the tip of main");
     assert_eq!(commit_of(&fx, "1.0-docs"), commit_of(&fx, "main"));
     // Never pushed: the command to publish it is printed instead.
-    assert!(run.stdout.contains("nothing was pushed"), "{}", run.stdout);
+    says(&run, "nothing was pushed");
     let push = format!(
         "  git -C {} push origin 1.0-docs",
         fx.path("repos/jira").display()
@@ -136,11 +134,7 @@ fn an_unchanged_manifest_version_without_a_tag_is_cut_at_the_tip() {
     site(&fx, "");
     let run = fx.run(&["version", "cut", "jira", "1.0"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stdout.contains("created branch 1.0-docs at main"),
-        "{}",
-        run.stdout
-    );
+    says(&run, "created branch 1.0-docs at main");
     assert_eq!(commit_of(&fx, "1.0-docs"), commit_of(&fx, "main"));
 }
 
@@ -152,12 +146,7 @@ fn a_custom_pattern_names_the_branch_cut_at_the_newest_release_tag_of_the_versio
 
     let run = fx.run(&["version", "cut", "jira", "4.2"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stdout
-            .contains("created branch orbit-docs-4.2 at v4.2.3"),
-        "{}",
-        run.stdout
-    );
+    says(&run, "created branch orbit-docs-4.2 at v4.2.3");
     assert!(has_branch(&fx, "orbit-docs-4.2"));
     assert!(!has_branch(&fx, "4.2-docs"));
     assert_eq!(commit_of(&fx, "orbit-docs-4.2"), commit_of(&fx, "v4.2.3"));
@@ -169,6 +158,18 @@ fn a_custom_pattern_names_the_branch_cut_at_the_newest_release_tag_of_the_versio
         fx.output("integrations/jira/4.2/index.html")
             .contains("Jira 4.2.3")
     );
+}
+
+#[test]
+fn without_its_own_patterns_an_integration_names_the_branch_by_the_build_pattern() {
+    let fx = Fixture::new();
+    released_repo(&fx);
+    fx.site(
+        "[build]\nversion_branches = [\"archive/{version}\"]\n\n[[integrations]]\nid = \"jira\"\nrepo = \"repos/jira\"\nmanaged_by = \"mattermost\"\n",
+    );
+    let run = fx.run(&["version", "cut", "jira", "4.1", "--dry-run"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    says(&run, "would create branch archive/4.1 at v4.1.0");
 }
 
 #[test]
@@ -216,71 +217,45 @@ fn without_a_tag_the_last_commit_of_a_plugin_json_version_is_archived() {
     site(&fx, "");
     let run = fx.run(&["version", "cut", "jira", "1.1"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stdout
-            .contains("the last commit of master whose plugin.json says 1.1.0"),
-        "{}",
-        run.stdout
+    says(
+        &run,
+        "the last commit of master whose plugin.json says 1.1.0",
     );
     assert_eq!(commit_of(&fx, "1.1-docs"), commit_of(&fx, "master~1"));
 
     // The current version's manifest release is the tip.
     let run = fx.run(&["version", "cut", "jira", "2.0", "--dry-run"]);
-    assert!(
-        run.stdout
-            .contains("would create branch 2.0-docs at master"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout
-            .contains("plugin.json on the tip of master says 2.0.0"),
-        "{}",
-        run.stdout
-    );
+    says(&run, "would create branch 2.0-docs at master");
+    says(&run, "plugin.json on the tip of master says 2.0.0");
 }
 
 #[test]
 fn at_ref_cuts_where_asked() {
-    let fx = Fixture::new();
-    released_repo(&fx);
-    site(&fx, "");
+    let fx = released_portal();
     let run = fx.run(&["version", "cut", "jira", "4.2", "--at", "master~2"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stdout.contains("as asked by --at"), "{}", run.stdout);
+    says(&run, "as asked by --at");
     assert_eq!(commit_of(&fx, "4.2-docs"), commit_of(&fx, "v4.2.0"));
 }
 
 #[test]
 fn the_push_command_names_the_repositorys_remote() {
-    let fx = Fixture::new();
-    released_repo(&fx);
-    site(&fx, "");
+    let fx = released_portal();
     git(&fx)
         .remote("upstream", "https://example.com/jira.git")
         .unwrap();
     let run = fx.run(&["version", "cut", "jira", "4.1"]);
-    assert!(
-        run.stdout.contains("push upstream 4.1-docs"),
-        "{}",
-        run.stdout
-    );
+    says(&run, "push upstream 4.1-docs");
     git(&fx)
         .remote("origin", "https://example.com/fork.git")
         .unwrap();
     let run = fx.run(&["version", "cut", "jira", "4.2"]);
-    assert!(
-        run.stdout.contains("push origin 4.2-docs"),
-        "{}",
-        run.stdout
-    );
+    says(&run, "push origin 4.2-docs");
 }
 
 #[test]
 fn an_existing_branch_is_refused_by_name_local_or_remote_tracking() {
-    let fx = Fixture::new();
-    released_repo(&fx);
-    site(&fx, "");
+    let fx = released_portal();
     let before = commit_of(&fx, "master~1");
     git(&fx)
         .reference("refs/heads/4.2-docs", before.unwrap(), false, "test")
@@ -319,9 +294,7 @@ fn an_existing_branch_is_refused_by_name_local_or_remote_tracking() {
 
 #[test]
 fn a_version_that_is_not_a_label_is_refused_saying_what_a_label_is() {
-    let fx = Fixture::new();
-    released_repo(&fx);
-    site(&fx, "");
+    let fx = released_portal();
     for bad in ["4.x", "latest", "4.2-rc1", ""] {
         refused(
             &fx.run(&["version", "cut", "jira", bad]),
@@ -335,9 +308,7 @@ fn a_version_that_is_not_a_label_is_refused_saying_what_a_label_is() {
 
 #[test]
 fn a_ref_that_does_not_exist_is_refused() {
-    let fx = Fixture::new();
-    released_repo(&fx);
-    site(&fx, "");
+    let fx = released_portal();
     refused(
         &fx.run(&["version", "cut", "jira", "4.2", "--at", "v9.9.9"]),
         &["REF \"v9.9.9\" does not exist"],
@@ -347,9 +318,7 @@ fn a_ref_that_does_not_exist_is_refused() {
 
 #[test]
 fn an_unknown_integration_is_refused_with_the_closest_id() {
-    let fx = Fixture::new();
-    released_repo(&fx);
-    site(&fx, "");
+    let fx = released_portal();
     refused(
         &fx.run(&["version", "cut", "jria", "4.2"]),
         &["no integration \"jria\"", "did you mean \"jira\"?"],
