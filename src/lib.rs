@@ -39,6 +39,7 @@ mod options;
 mod outcome;
 mod output_paths;
 mod paths;
+pub mod process;
 mod progress;
 mod publish;
 mod render;

@@ -114,6 +114,22 @@ enum Command {
         #[command(flatten)]
         remote: Remote,
     },
+    /// Archive a version's docs as a branch (`version cut`).
+    Version {
+        #[command(subcommand)]
+        command: VersionCommand,
+    },
+    /// Check every integration against the branching policy, from git alone.
+    Audit {
+        /// Exit 1 when there is any finding.
+        #[arg(long)]
+        strict: bool,
+        /// Write the findings as JSON (integration, kind, version, message, command).
+        #[arg(long, value_name = "FILE.json")]
+        report: Option<PathBuf>,
+        #[command(flatten)]
+        remote: Remote,
+    },
     /// Write a complete sample portal into DIR and build it.
     Demo {
         /// Where to write the sample portal.
@@ -158,6 +174,27 @@ enum DeploymentArg {
     SelfManaged,
 }
 
+#[derive(Subcommand)]
+enum VersionCommand {
+    /// Create the archive branch of VERSION in integration ID's local repository (at its
+    /// release tag, else the default branch's tip); never pushes.
+    Cut {
+        /// The integration's id in site.toml.
+        id: String,
+        /// The version to archive, such as 4.2.
+        version: String,
+        /// Create the branch at this branch, tag or commit instead.
+        #[arg(long, value_name = "REF")]
+        at: Option<String>,
+        /// Say what would be created; create nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// A local clone to use (required for an integration whose repo is a URL).
+        #[arg(long, value_name = "PATH")]
+        repo: Option<PathBuf>,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // libgit2's timeouts are process-wide and must be set before any thread starts.
@@ -165,8 +202,11 @@ fn main() -> ExitCode {
         Command::Build { remote, .. }
         | Command::Check { remote, .. }
         | Command::Serve { remote, .. }
-        | Command::List { remote } => std::time::Duration::from_secs(remote.fetch_timeout),
-        Command::Demo { .. } | Command::New(_) => portico::DEFAULT_NETWORK_TIMEOUT,
+        | Command::List { remote }
+        | Command::Audit { remote, .. } => std::time::Duration::from_secs(remote.fetch_timeout),
+        Command::Demo { .. } | Command::New(_) | Command::Version { .. } => {
+            portico::DEFAULT_NETWORK_TIMEOUT
+        }
     };
     // SAFETY: nothing has started a thread yet.
     unsafe { portico::set_network_timeout(timeout) };
@@ -243,6 +283,36 @@ fn main() -> ExitCode {
         }),
         Command::Demo { dir } => demo(&dir),
         Command::New(args) => new_integration(cli.root, args),
+        Command::Version {
+            command:
+                VersionCommand::Cut {
+                    id,
+                    version,
+                    at,
+                    dry_run,
+                    repo,
+                },
+        } => version_cut(&portico::process::cut::CutRequest {
+            root: cli.root,
+            id,
+            version,
+            at,
+            dry_run,
+            repo,
+        }),
+        Command::Audit {
+            strict,
+            report,
+            remote,
+        } => audit(
+            &BuildOptions {
+                root: cli.root,
+                remote: remote.options(),
+                ..BuildOptions::default()
+            },
+            strict,
+            report.as_deref(),
+        ),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -554,4 +624,62 @@ fn new_integration(root: PathBuf, args: NewArgs) -> Result<(), ()> {
             Err(())
         }
     }
+}
+
+fn version_cut(request: &portico::process::cut::CutRequest) -> Result<(), ()> {
+    match portico::process::cut::cut(request) {
+        Ok(text) => {
+            // Tag names come from repositories: one printable line each.
+            for line in text.lines() {
+                println!("{}", printable(line));
+            }
+            Ok(())
+        }
+        Err(err) => {
+            eprintln!("error: {}", error_chain(&err));
+            Err(())
+        }
+    }
+}
+
+/// Findings on stderr (and as workflow annotations), the report, and the exit code:
+/// 1 on an error, or on any finding with `--strict`.
+fn audit(options: &BuildOptions, strict: bool, report_file: Option<&Path>) -> Result<(), ()> {
+    let audit = match portico::process::audit::audit(options) {
+        Ok(audit) => audit,
+        Err(err) => {
+            eprintln!("error: {}", error_chain(&err));
+            return Err(());
+        }
+    };
+    let annotations = github_annotations(&options.root);
+    for note in &audit.notes {
+        eprintln!("note: {}", printable(note));
+    }
+    for finding in &audit.findings {
+        eprintln!("{finding}");
+        if let Some(annotations) = &annotations {
+            println!("{}", annotations.diagnostic(&finding.diagnostic()));
+        }
+    }
+    let failed = audit.count(Severity::Error) > 0 || (strict && !audit.findings.is_empty());
+    let mut succeeded = !failed;
+    if let Some(path) = report_file
+        && let Err(err) = std::fs::write(path, audit.json())
+    {
+        eprintln!("error: cannot write the report {}: {err}", path.display());
+        succeeded = false;
+    }
+    let warnings = audit.count(Severity::Warning);
+    eprintln!(
+        "audit: {} integration(s); {warnings} warning(s), {} error(s){}",
+        audit.integrations,
+        audit.count(Severity::Error),
+        if strict && warnings > 0 {
+            "; failing (--strict)"
+        } else {
+            ""
+        }
+    );
+    if succeeded { Ok(()) } else { Err(()) }
 }

@@ -58,6 +58,12 @@ impl VersionLabel {
         &self.text
     }
 
+    /// Whether `release` is this version or one of its releases: `4.2` covers `4.2`,
+    /// `4.2.0` and `4.2.10`, not `4.20` or `4.3.0`; `4.2.3` covers only itself.
+    pub fn covers(&self, release: &VersionLabel) -> bool {
+        !self.numbers.is_empty() && release.numbers.starts_with(&self.numbers)
+    }
+
     /// The same label reduced to `major.minor` (`4.7.2` → `4.7`).
     pub fn to_major_minor(&self) -> Self {
         if self.numbers.is_empty() {
@@ -139,6 +145,12 @@ impl VersionPattern {
         }
     }
 
+    /// The ref name this pattern gives `label`: `orbit-docs-{version}` and `4.2` →
+    /// `orbit-docs-4.2`.
+    pub fn name_for(&self, label: &VersionLabel) -> String {
+        format!("{}{}{}", self.prefix, label.as_str(), self.suffix)
+    }
+
     /// The label of `name` when it matches: `jira-docs-3.0.1` with `jira-docs-{version}` → `3.0.1`.
     pub fn match_name(&self, name: &str) -> Option<VersionLabel> {
         let middle = name
@@ -151,6 +163,21 @@ impl VersionPattern {
 /// The first pattern that matches `name`, as a label.
 pub fn match_any(patterns: &[VersionPattern], name: &str) -> Option<VersionLabel> {
     patterns.iter().find_map(|p| p.match_name(name))
+}
+
+/// The tag names that mark releases: the configured `version_tags`, else the usual shapes
+/// `v{version}` and `{version}`.
+pub fn release_tag_patterns(configured: &[VersionPattern]) -> Vec<VersionPattern> {
+    if !configured.is_empty() {
+        return configured.to_vec();
+    }
+    ["v", ""]
+        .into_iter()
+        .map(|prefix| VersionPattern {
+            prefix: prefix.to_string(),
+            suffix: String::new(),
+        })
+        .collect()
 }
 
 /// Branches shaped like archives (`*-docs*`) are worth mentioning when no pattern matched them.
@@ -245,6 +272,34 @@ mod tests {
     fn equal_numbers_with_different_spelling_still_order_totally() {
         assert!(label("2.0.0") > label("2.0"));
         assert_ne!(label("2.0.0").cmp(&label("2.0")), Ordering::Equal);
+    }
+
+    #[test]
+    fn a_version_covers_its_releases_and_nothing_else() {
+        assert!(label("4.2").covers(&label("4.2.10")));
+        assert!(label("4.2").covers(&label("4.2")));
+        assert!(!label("4.2").covers(&label("4.20.1")));
+        assert!(!label("4.2").covers(&label("4.3.0")));
+        assert!(label("4.2.3").covers(&label("4.2.3")));
+        assert!(!label("4.2.3").covers(&label("4.2.30")));
+        assert!(!VersionLabel::latest().covers(&label("1.0")));
+    }
+
+    #[test]
+    fn patterns_name_a_label_the_way_they_match_it() {
+        let orbit = VersionPattern::parse("orbit-docs-{version}").unwrap();
+        let name = orbit.name_for(&label("4.2"));
+        assert_eq!(name, "orbit-docs-4.2");
+        assert_eq!(orbit.match_name(&name), Some(label("4.2")));
+    }
+
+    #[test]
+    fn release_tags_default_to_v_and_bare_versions() {
+        let defaults = release_tag_patterns(&[]);
+        assert_eq!(match_any(&defaults, "v4.2.3"), Some(label("4.2.3")));
+        assert_eq!(match_any(&defaults, "4.2.3"), Some(label("4.2.3")));
+        let configured = [VersionPattern::parse("jira-{version}").unwrap()];
+        assert!(match_any(&release_tag_patterns(&configured), "v4.2.3").is_none());
     }
 
     #[test]

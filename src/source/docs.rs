@@ -101,6 +101,22 @@ pub(super) fn read_docs(
     })
 }
 
+/// The path whose git id changes exactly when the docs change, as [`read_docs`] finds them
+/// (for `audit`): the docs folder (`docs`), or for docs at the repository root their landing
+/// page (`README.md`), since the root's own id changes with every commit.
+pub(super) fn docs_path(reader: &TreeReader, integration: &IntegrationConfig) -> Option<String> {
+    // Reading problems are the build's to report; here only the place matters.
+    let mut ignored = Vec::new();
+    let here = reader.here.clone();
+    let gitbook = read_gitbook_config(reader, &here, &mut ignored);
+    let (root, _) = find_docs_root(reader, integration, gitbook.as_ref(), &here, &mut ignored);
+    if !root.is_empty() {
+        return Some(root);
+    }
+    let structure = gitbook.as_ref().map(|g| &g.structure);
+    find_landing(reader, &root, structure).map(|landing| landing.path)
+}
+
 /// A path `.gitbook.yaml` names, inside the docs folder `root`; `None` when it would leave
 /// the repository.
 fn in_root(root: &str, name: &str) -> Option<String> {

@@ -10,6 +10,7 @@ mod content;
 mod docs;
 mod fetch;
 mod fingerprint;
+pub(crate) mod inspect;
 mod manifest;
 mod refs;
 mod repo;

@@ -350,17 +350,25 @@ pub(super) fn current_label(
     integration: &IntegrationConfig,
     current: &VersionSnapshot,
 ) -> VersionLabel {
-    if let Some(label) = current
-        .manifest
-        .as_ref()
-        .and_then(|m| m.version.as_deref())
-        .and_then(VersionLabel::major_minor_of)
-    {
+    let manifest_version = current.manifest.as_ref().and_then(|m| m.version.as_deref());
+    match Oid::from_str(&current.commit) {
+        Ok(tip) => label_at(repo, integration, manifest_version, tip),
+        Err(_) => manifest_version
+            .and_then(VersionLabel::major_minor_of)
+            .unwrap_or_else(VersionLabel::latest),
+    }
+}
+
+/// [`current_label`] of the commit `tip` whose manifest says `manifest_version`.
+pub(super) fn label_at(
+    repo: &Repository,
+    integration: &IntegrationConfig,
+    manifest_version: Option<&str>,
+    tip: Oid,
+) -> VersionLabel {
+    if let Some(label) = manifest_version.and_then(VersionLabel::major_minor_of) {
         return label;
     }
-    let Ok(tip) = Oid::from_str(&current.commit) else {
-        return VersionLabel::latest();
-    };
     let mut patterns = integration.version_tags.clone();
     for default in ["v{version}", "{version}"] {
         patterns.push(VersionPattern::parse(default).expect("built-in pattern is valid"));

@@ -121,7 +121,7 @@ fn open_exactly(path: &Path) -> Result<Repository, git2::Error> {
     )
 }
 
-fn open(path: &Path) -> Result<Repository, String> {
+pub(crate) fn open(path: &Path) -> Result<Repository, String> {
     open_exactly(path).map_err(|err| {
         format!(
             "cannot open the git repository at {}: {}; check `repo` in site.toml",
@@ -327,7 +327,7 @@ fn checked_out_work_tree(repo: &Repository, default_branch: &str) -> Option<std:
     std::fs::canonicalize(workdir).ok()
 }
 
-fn read_manifest(
+pub(super) fn read_manifest(
     reader: &TreeReader,
     here: &Location,
     diagnostics: &mut Vec<Diagnostic>,
