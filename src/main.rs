@@ -575,8 +575,8 @@ fn next_commands(dir: &Path) -> String {
             "what archiving it would create (without --dry-run: do it)",
         ),
         (
-            format!("portico check --repo {}", jira.display()),
-            "check one plugin's docs as its pull requests' CI would",
+            format!("portico check --repo {} --root {root}", jira.display()),
+            "check one plugin's docs (working tree) as its pull requests' CI would",
         ),
         (
             format!("git init my-plugin && portico new my-plugin --repo my-plugin --root {root}"),

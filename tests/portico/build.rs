@@ -672,6 +672,65 @@ fn the_demo_builds_a_complete_portal_without_warnings() {
 }
 
 #[test]
+fn the_demo_tour_runs_the_process_commands_it_prints() {
+    use crate::fixture::run_in;
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("tour");
+    let demo_arg = demo.to_str().unwrap();
+    let run = run_in(dir.path(), &["demo", demo_arg]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for command in [
+        "portico audit --root",
+        "portico version cut zoom 1.7 --root",
+        "portico check --repo",
+        "portico new my-plugin --repo my-plugin",
+    ] {
+        assert!(run.stderr.contains(command), "{command}: {}", run.stderr);
+    }
+    // The audit finds the one release the demo never archived, and only that one.
+    let audit = run_in(&demo, &["audit", "--strict"]);
+    assert_eq!(audit.code, 1, "{}", audit.stderr);
+    assert_eq!(audit.warnings().len(), 1, "{}", audit.stderr);
+    assert!(
+        audit
+            .stderr
+            .contains("zoom 1.7 released (v1.7.0, 2024-05-06)")
+            && audit.stderr.contains("portico version cut zoom 1.7"),
+        "{}",
+        audit.stderr
+    );
+    // The dry run creates nothing; the cut archives 1.7 from its tag, and the next build
+    // publishes it.
+    let dry = run_in(&demo, &["version", "cut", "zoom", "1.7", "--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(dry.stdout.contains("1.7-docs at v1.7.0"), "{}", dry.stdout);
+    let zoom = git2::Repository::open(demo.join("repos/zoom")).unwrap();
+    assert!(
+        zoom.find_branch("1.7-docs", git2::BranchType::Local)
+            .is_err()
+    );
+    let cut = run_in(&demo, &["version", "cut", "zoom", "1.7"]);
+    assert_eq!(cut.code, 0, "{}", cut.stderr);
+    let branch = zoom
+        .find_branch("1.7-docs", git2::BranchType::Local)
+        .unwrap();
+    let tagged = zoom.revparse_single("v1.7.0^{commit}").unwrap().id();
+    assert_eq!(branch.get().target(), Some(tagged));
+    let build = run_in(&demo, &["build", "--strict"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert!(
+        demo.join("public/integrations/zoom/1.7/index.html")
+            .is_file()
+    );
+    let audit = run_in(&demo, &["audit", "--strict"]);
+    assert_eq!(audit.code, 0, "{}", audit.stderr);
+    // A plugin's own CI check passes on the demo's docs (the template's sections are hints).
+    let jira = demo.join("repos/jira");
+    let check = run_in(&demo, &["check", "--repo", jira.to_str().unwrap()]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+}
+
+#[test]
 fn symlinked_files_resolve_inside_the_repository_only() {
     let fx = Fixture::new();
     let inside = symlink("../../assets/logo.svg");
