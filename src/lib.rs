@@ -22,6 +22,12 @@
 //!
 //! `build` runs it once and publishes; `serve` keeps the [`Site`] and runs it again with
 //! [`Changes`] ([`Site::rebuild`]), reusing what a change cannot affect (`site.rs`).
+//!
+//! Beside the pipeline, the documentation process's commands read the same configuration
+//! and repositories through the same stages: `process` (`version cut`, `audit`: releases and
+//! archive branches from git history), `new_integration` (`new`: the contribution template
+//! of `scaffold` into a repository, an entry into `site.toml`) and `repocheck`
+//! (`check --repo`: one working tree through this pipeline, without a portal).
 
 mod catalog;
 mod compose;
