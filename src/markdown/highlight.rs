@@ -96,8 +96,26 @@ fn render_block(code: &str, lang: &str) -> String {
     } else {
         format!(" class=\"language-{}\"", escape_html(lang))
     };
-    // Focusable, so that a code block wider than the page scrolls from the keyboard.
-    format!("<pre class=\"code\" tabindex=\"0\"><code{lang_class}>{body}</code></pre>\n")
+    // Focusable, so that a code block wider than the page scrolls from the keyboard, and
+    // named, so that a screen reader says what it reached (a `group`: a plain `<pre>` may
+    // not carry a name).
+    let name =
+        language_label(lang).map_or_else(|| "Code".to_string(), |label| format!("{label} code"));
+    format!(
+        "<pre class=\"code\" tabindex=\"0\" role=\"group\" aria-label=\"{name}\"><code{lang_class}>{body}</code></pre>\n"
+    )
+}
+
+/// The language a fence names, as shown on its code block (`go`, `sh`, `json`): the fence's
+/// first word when it is a plausible language name, else nothing (a fence info string is
+/// free text in untrusted docs; plain-text labels say nothing worth showing).
+pub fn language_label(info: &str) -> Option<&str> {
+    let lang = fence_language(info);
+    let plausible = (1..=20).contains(&lang.len())
+        && lang
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+' | b'#' | b'.'));
+    (plausible && !canonical_token(&lang.to_ascii_lowercase()).is_empty()).then_some(lang)
 }
 
 fn highlight(code: &str, syntax: &SyntaxReference) -> Option<String> {
@@ -411,6 +429,17 @@ mod tests {
         assert!(html.contains("&lt;b&gt;x&lt;/b&gt;"));
         assert!(!html.contains("hl-"));
         assert!(code_block("x", "text").contains("<code class=\"language-text\">x</code>"));
+    }
+
+    #[test]
+    fn language_labels_are_the_fence_s_language_when_it_names_one() {
+        assert_eq!(language_label("go"), Some("go"));
+        assert_eq!(language_label("sh {.line-numbers}"), Some("sh"));
+        assert_eq!(language_label("c++"), Some("c++"));
+        assert_eq!(language_label("text"), None);
+        assert_eq!(language_label(""), None);
+        assert_eq!(language_label("<script>"), None);
+        assert_eq!(language_label(&"x".repeat(21)), None);
     }
 
     #[test]

@@ -1007,23 +1007,31 @@ impl<'a> Renderer<'a, '_> {
         }
     }
 
-    /// A highlighted code block, in a captioned figure when `{% code %}` asked for one.
+    /// A highlighted code block: a bar with its language (portico.js adds the copy button
+    /// there) over the block, in a captioned figure when `{% code %}` asked for one.
     fn code_block(&mut self, code: &str, lang: &str) -> String {
         let block = highlight::code_block(code, lang);
-        let Some(options) = self.code_options.take() else {
-            return block.to_string();
-        };
+        let options = self.code_options.take().unwrap_or_default();
         let mut classes = String::from("code-block");
         if options.wrap {
             classes.push_str(" code-wrap");
         }
-        let mut out = format!("<figure class=\"{classes}\">");
-        if let Some(title) = &options.title {
-            out.push_str(&format!(
-                "<figcaption>{}</figcaption>",
-                escape::escape_html(title)
-            ));
-        }
+        // The block's own name says the language: the visible label is not read twice.
+        let label = highlight::language_label(lang)
+            .map(|label| format!("<span class=\"code-lang\" aria-hidden=\"true\">{label}</span>"))
+            .unwrap_or_default();
+        let (element, bar) = match &options.title {
+            Some(title) => (
+                "figure",
+                format!(
+                    "<figcaption class=\"code-bar\"><span class=\"code-title\">{}</span>{label}</figcaption>",
+                    escape::escape_html(title)
+                ),
+            ),
+            None if label.is_empty() => ("div", String::new()),
+            None => ("div", format!("<div class=\"code-bar\">{label}</div>")),
+        };
+        let mut out = format!("<{element} class=\"{classes}\">{bar}");
         if options.line_numbers {
             let lines = code.trim_end_matches('\n').lines().count().max(1);
             let numbers: Vec<String> = (1..=lines).map(|n| n.to_string()).collect();
@@ -1035,7 +1043,7 @@ impl<'a> Renderer<'a, '_> {
         } else {
             out.push_str(block.trim_end());
         }
-        out.push_str("</figure>\n");
+        out.push_str(&format!("</{element}>\n"));
         out
     }
 
@@ -1494,11 +1502,28 @@ mod tests {
     #[test]
     fn code_blocks_are_highlighted() {
         let out = render("```go\npackage main\n```\n", true);
-        assert!(
-            out.html
-                .contains("<pre class=\"code\" tabindex=\"0\"><code class=\"language-go\">")
-        );
+        assert!(out.html.contains(
+            "<div class=\"code-block\"><div class=\"code-bar\"><span class=\"code-lang\" aria-hidden=\"true\">go</span></div><pre class=\"code\" tabindex=\"0\" role=\"group\" aria-label=\"go code\"><code class=\"language-go\">"
+        ), "{}", out.html);
         assert!(out.html.contains("hl-"));
+    }
+
+    #[test]
+    fn code_blocks_without_a_language_have_no_label_but_a_name() {
+        for source in [
+            "```\nx\n```\n",
+            "```text\nx\n```\n",
+            "    x\n",
+            "```<b>\nx\n```\n",
+        ] {
+            let out = render(source, false);
+            assert!(!out.html.contains("code-lang"), "{source}: {}", out.html);
+            assert!(
+                out.html.contains("<div class=\"code-block\"><pre class=\"code\" tabindex=\"0\" role=\"group\" aria-label=\"Code\">"),
+                "{source}: {}",
+                out.html
+            );
+        }
     }
 
     #[test]

@@ -241,7 +241,7 @@ fn markdown_renders_with_links_images_hints_code_and_tables() {
     assert!(readme.contains("<strong>first</strong>"));
     assert!(!readme.contains("{%"));
     assert!(readme.contains(
-        "<pre class=\"code\" tabindex=\"0\"><code class=\"language-go\"><span class=\"hl-"
+        "<pre class=\"code\" tabindex=\"0\" role=\"group\" aria-label=\"go code\"><code class=\"language-go\"><span class=\"hl-"
     ));
     assert!(
         readme.contains("<table tabindex=\"0\">"),

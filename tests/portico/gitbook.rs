@@ -69,7 +69,7 @@ fn code_blocks_get_titles_line_numbers_and_wrapping() {
     let html = article(&fx, "index.html");
     assert!(
         html.contains(
-            "<figure class=\"code-block code-wrap\"><figcaption>server/plugin.go</figcaption>"
+            "<figure class=\"code-block code-wrap\"><figcaption class=\"code-bar\"><span class=\"code-title\">server/plugin.go</span><span class=\"code-lang\" aria-hidden=\"true\">go</span></figcaption>"
         ),
         "{html}"
     );
