@@ -171,10 +171,10 @@ pub(super) fn compose_page(
                 breadcrumbs: breadcrumbs(inputs, integration_ref, version_ref, navigation, page_id),
                 previous: navigation
                     .previous(page_id)
-                    .map(|p| link_to(inputs, p, &page.output_path)),
+                    .map(|p| nav_link_to(inputs, navigation, p, &page.output_path)),
                 next: navigation
                     .next(page_id)
-                    .map(|p| link_to(inputs, p, &page.output_path)),
+                    .map(|p| nav_link_to(inputs, navigation, p, &page.output_path)),
             };
             // Everything the page is made from, its body named rather than read: when the
             // output already holds the page made from the same, it is kept as it is.
@@ -440,6 +440,16 @@ fn banner(
         url: relative_url(from, &target),
         same_page,
     })
+}
+
+/// A link to `page` titled as the sidebar lists it (SUMMARY.md's words, which may differ
+/// from the page's own heading), so that previous/next name what the sidebar names.
+fn nav_link_to(inputs: &Inputs, navigation: &Navigation, page: usize, from: &str) -> LinkView {
+    let mut link = link_to(inputs, page, from);
+    if let Some(title) = navigation.title(page) {
+        link.title = title.to_string();
+    }
+    link
 }
 
 fn breadcrumbs(
