@@ -30,6 +30,7 @@
 //! (`check --repo`: one working tree through this pipeline, without a portal).
 
 mod catalog;
+mod compact;
 mod compose;
 mod config;
 pub mod demo;

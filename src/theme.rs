@@ -113,7 +113,10 @@ pub fn load(root: &Path, name: &str) -> anyhow::Result<Theme> {
         .collect();
     let mut static_files: Vec<(String, Vec<u8>)> = DEFAULT_STATIC
         .iter()
-        .map(|(name, bytes)| (name.to_string(), bytes.to_vec()))
+        .map(|(name, bytes)| {
+            let published = crate::compact::default_static_file(name, bytes);
+            (name.to_string(), published)
+        })
         .collect();
     for (relative, bytes) in read_folder(&dir.join("templates"))? {
         let text = String::from_utf8(bytes).with_context(|| {
