@@ -7,6 +7,9 @@
     Array.prototype.forEach.call((scope || document).querySelectorAll(selector), callback);
   };
 
+  var header = document.querySelector(".site-header");
+  var headerHeight = function () { return header ? header.offsetHeight : 0; };
+
   // Dark mode: follows the system until the reader picks one, which is remembered.
   var toggle = document.querySelector(".theme-toggle");
   if (toggle) {
@@ -67,7 +70,6 @@
   var sidebar = document.getElementById("sidebar");
   if (navToggle && sidebar) {
     navToggle.hidden = false;
-    var header = document.querySelector(".site-header");
     var setOpen = function (open) {
       // The drawer opens under the header, whatever height it wrapped to.
       if (open && header) sidebar.style.top = header.getBoundingClientRect().bottom + "px";
@@ -121,26 +123,93 @@
       .catch(function () { /* file:// loads no modules: the part and its link stay */ });
   }
 
-  // On-page table of contents: highlight the section being read.
-  var tocLinks = document.querySelectorAll(".toc a[href^='#']");
-  if (tocLinks.length && "IntersectionObserver" in window) {
-    var byId = {};
-    Array.prototype.forEach.call(tocLinks, function (link) { byId[decodeURIComponent(link.hash.slice(1))] = link; });
-    var headings = Object.keys(byId).map(function (id) { return document.getElementById(id); }).filter(Boolean);
-    var visible = {};
-    var mark = function () {
+  // On-page table of contents (beside the page, and above it on narrower screens): mark the
+  // section being read, the last heading above the top of the window (below the header).
+  var tocLinks = {};
+  var headings = [];
+  each(".toc a[href^='#'], .toc-inline a[href^='#']", function (link) {
+    var id = decodeURIComponent(link.hash.slice(1));
+    var heading = document.getElementById(id);
+    if (!heading) return;
+    if (!tocLinks[id]) { tocLinks[id] = []; headings.push(heading); }
+    tocLinks[id].push(link);
+  });
+  if (headings.length) {
+    var marked = null;
+    var markSection = function () {
+      var line = headerHeight() + 24;
       var active = null;
-      headings.forEach(function (heading) { if (visible[heading.id]) active = active || heading; });
-      if (!active) return;
-      Array.prototype.forEach.call(tocLinks, function (link) { link.removeAttribute("aria-current"); });
-      byId[active.id].setAttribute("aria-current", "location");
+      headings.forEach(function (heading) { if (heading.getBoundingClientRect().top <= line) active = heading.id; });
+      if (active === marked) return;
+      (tocLinks[marked] || []).forEach(function (link) { link.removeAttribute("aria-current"); });
+      (tocLinks[active] || []).forEach(function (link) { link.setAttribute("aria-current", "location"); });
+      marked = active;
     };
-    var observer = new IntersectionObserver(function (entries) {
-      entries.forEach(function (entry) { visible[entry.target.id] = entry.isIntersecting; });
-      mark();
-    }, { rootMargin: "-64px 0px -55% 0px" });
-    headings.forEach(function (heading) { observer.observe(heading); });
+    var pending = false;
+    var scheduleMark = function () {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; markSection(); });
+    };
+    addEventListener("scroll", scheduleMark, { passive: true });
+    addEventListener("resize", scheduleMark);
+    markSection();
   }
+
+  // Code blocks: a copy button each, copying the code (not the line numbers beside it; in a
+  // shell block whose every command line starts with `$ `, without those prompts), and
+  // saying "Copied" where a screen reader hears it too.
+  var withoutPrompts = function (text) {
+    var continued = false;
+    var lines = text.split("\n").map(function (line) {
+      var command = !continued && line !== "";
+      continued = /\\$/.test(line);
+      return command ? (/^\$ /.test(line) ? line.slice(2) : null) : line;
+    });
+    return lines.indexOf(null) < 0 ? lines.join("\n") : text;
+  };
+  var copyText = function (text, code) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    // Without the clipboard API (a page opened over plain http): select it and copy.
+    getSelection().selectAllChildren(code);
+    return document.execCommand("copy") ? Promise.resolve() : Promise.reject(new Error("not copied"));
+  };
+  each(".code-block", function (block) {
+    var pre = block.querySelector("pre.code");
+    var code = pre && (pre.querySelector("code") || pre);
+    if (!code) return;
+    var bar = block.querySelector(".code-bar");
+    if (!bar) {
+      bar = document.createElement("div");
+      bar.className = "code-bar";
+      block.insertBefore(bar, block.firstChild);
+    }
+    var status = document.createElement("span");
+    status.className = "code-copied";
+    status.setAttribute("role", "status");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "code-copy";
+    button.textContent = "Copy";
+    button.setAttribute("aria-label", "Copy " + (pre.getAttribute("aria-label") || "code"));
+    bar.appendChild(status);
+    bar.appendChild(button);
+    var timer = null;
+    button.addEventListener("click", function () {
+      var text = code.textContent.replace(/\n$/, "");
+      var lang = /(?:^| )language-(\S+)/.exec(code.className);
+      if (!lang || /^(sh|bash|shell|console|shell-session|zsh|terminal)$/i.test(lang[1])) text = withoutPrompts(text);
+      var say = function (message) {
+        status.textContent = message;
+        clearTimeout(timer);
+        timer = setTimeout(function () { status.textContent = ""; }, 3000);
+      };
+      copyText(text, code).then(function () { say("Copied"); }, function () {
+        getSelection().selectAllChildren(code);
+        say("Selected: press Ctrl+C to copy");
+      });
+    });
+  });
 
   // Version switcher: arrow keys move through the versions, Escape or a click elsewhere closes.
   each("details.version-switcher", function (details) {
@@ -286,5 +355,20 @@
         elsewhere.appendChild(list);
       }
     } catch (e) { /* a damaged map only loses the suggestions */ }
+  }
+
+  // The sticky header's real height (it wraps on phones, and the controls above have just
+  // appeared in it): headings jumped to (`scroll-margin-top`) stop below it.
+  var measureHeader = function () { root.style.setProperty("--header-height", headerHeight() + "px"); };
+  var clearHeader = function () {
+    measureHeader();
+    var target = null;
+    try { target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1))); } catch (e) { /* not an id */ }
+    if (target && target.getBoundingClientRect().top < headerHeight()) target.scrollIntoView();
+  };
+  if (header) {
+    clearHeader();
+    addEventListener("load", clearHeader);
+    if ("ResizeObserver" in window) new ResizeObserver(measureHeader).observe(header);
   }
 })();
