@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
-import { launchBrowser, openPage, portico, serveStatic, tempDir, write } from "./support.mjs";
+import { launchBrowser, openPage, portico, seriousViolations, serveStatic, tempDir, write } from "./support.mjs";
 import { makeCorpusPortal } from "./corpus-portal.mjs";
 
 let work, server, base, browser;
@@ -340,4 +340,18 @@ test("previous and next say what the sidebar says", async () => {
   }
   assert.ok(checked > 20, `checked ${checked} links`);
   await context.close();
+});
+
+test("code bars, copy buttons and the open 'On this page' pass axe-core, light and dark", async () => {
+  for (const path of [pages.jira, pages.faq, pages.samples, pages.versions]) {
+    for (const viewport of [phone.viewport, { width: 1280, height: 900 }]) {
+      for (const colorScheme of ["light", "dark"]) {
+        // axe-core is injected as an inline script, which the pages' CSP rightly blocks.
+        const { page, context } = await open(path, { viewport, colorScheme, bypassCSP: true });
+        await page.evaluate(() => document.querySelectorAll("details.toc-inline").forEach((d) => { d.open = true; }));
+        assert.deepEqual(await seriousViolations(page), [], `${path} ${viewport.width}px ${colorScheme}`);
+        await context.close();
+      }
+    }
+  }
 });
