@@ -69,6 +69,10 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/static/favicon.svg"),
     ),
     (
+        "favicon.png",
+        include_bytes!("../themes/default/static/favicon.png"),
+    ),
+    (
         "search.css",
         include_bytes!("../themes/default/static/search.css"),
     ),

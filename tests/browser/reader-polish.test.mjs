@@ -315,11 +315,13 @@ test("a printed archived page has no dangling punctuation", async () => {
 test("every kind of page has a favicon that loads", async () => {
   for (const path of [pages.jira, "index.html", "integrations/index.html", pages.versions, "integrations/jira/index.html", "integrations/jira/9.9/missing.html"]) {
     const html = await (await fetch(base + path)).text();
-    const href = /<link rel="icon" href="([^"]+)"/.exec(html)?.[1];
-    assert.ok(href, `${path} links no icon`);
-    const icon = await fetch(new URL(href, base + path));
-    assert.equal(icon.status, 200, `${path}: ${href}`);
-    assert.match(icon.headers.get("content-type"), /^image\//);
+    const hrefs = Array.from(html.matchAll(/<link rel="icon" href="([^"]+)"/g), (match) => match[1]);
+    assert.equal(hrefs.length, 2, `${path} links an SVG icon and its PNG fallback`);
+    for (const href of hrefs) {
+      const icon = await fetch(new URL(href, base + path));
+      assert.equal(icon.status, 200, `${path}: ${href}`);
+      assert.match(icon.headers.get("content-type"), /^image\/(svg\+xml|png)$/);
+    }
   }
 });
 

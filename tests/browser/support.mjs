@@ -118,7 +118,7 @@ export function serve(root) {
   });
 }
 
-const contentTypes = { ".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".svg": "image/svg+xml" };
+const contentTypes = { ".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png" };
 
 /**
  * A plain static server, as a deploy would be: the files of `site` under `basePath`, and

@@ -128,25 +128,24 @@ fn the_404_page_marks_its_main_not_its_body() {
 fn every_page_links_the_favicon_and_the_version_history_labels_its_cells() {
     let fx = portal();
     for (path, icon) in [
-        ("index.html", "_portico/favicon.svg"),
-        ("integrations/index.html", "../_portico/favicon.svg"),
-        ("integrations/x/index.html", "../../_portico/favicon.svg"),
-        ("integrations/x/versions.html", "../../_portico/favicon.svg"),
-        (
-            "integrations/x/1.0/setup.html",
-            "../../../_portico/favicon.svg",
-        ),
-        ("404.html", "/_portico/favicon.svg"),
+        ("index.html", "_portico/favicon"),
+        ("integrations/index.html", "../_portico/favicon"),
+        ("integrations/x/index.html", "../../_portico/favicon"),
+        ("integrations/x/versions.html", "../../_portico/favicon"),
+        ("integrations/x/1.0/setup.html", "../../../_portico/favicon"),
+        ("404.html", "/_portico/favicon"),
     ] {
         let page = fx.output(path);
-        assert!(
-            page.contains(&format!(
-                "<link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\">"
-            )),
-            "{path}: {page}"
+        let links = format!(
+            "<link rel=\"icon\" href=\"{icon}.png\" sizes=\"32x32\" type=\"image/png\">\n<link rel=\"icon\" href=\"{icon}.svg\" type=\"image/svg+xml\">"
         );
+        assert!(page.contains(&links), "{path}: {page}");
     }
     assert!(fx.has_output("_portico/favicon.svg"));
+    assert!(
+        fx.output_bytes("_portico/favicon.png")
+            .starts_with(b"\x89PNG")
+    );
     let versions = fx.output("integrations/x/versions.html");
     for label in ["Requires Mattermost Server", "Docs updated", "Source"] {
         assert_eq!(
