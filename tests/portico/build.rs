@@ -303,8 +303,9 @@ fn navigation_follows_summary_with_groups_breadcrumbs_and_previous_next() {
         crumbs.join(" "),
         "Integrations Jira 3.2 Installation Advanced"
     );
+    // Previous/next say what the sidebar says (SUMMARY.md's title, not the page's heading).
     assert!(advanced.contains(
-        "<a class=\"prev\" href=\"installation.html\"><span>Previous</span>Installation</a>"
+        "<a class=\"prev\" href=\"installation.html\"><span>Previous</span>Installation (Steps 1-2)</a>"
     ));
     assert!(advanced.contains("<a class=\"next\" href=\"../help.html\"><span>Next</span>Help</a>"));
     // The table of contents lists the page's headings with anchors.
