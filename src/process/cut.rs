@@ -16,10 +16,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail};
 use git2::{Oid, Repository};
 
+use super::cut_command;
 use super::releases::{self, History, MAX_HISTORY, Marker, short};
-use super::{cut_command, shell_word};
 use crate::catalog::format_date;
 use crate::config::{self, IntegrationConfig, RepoLocation, SiteConfig, redact_url};
+use crate::escape::shell_word;
 use crate::source::inspect::{self, Branches};
 use crate::version::VersionLabel;
 
