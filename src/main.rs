@@ -210,6 +210,16 @@ fn main() -> ExitCode {
     };
     // SAFETY: nothing has started a thread yet.
     unsafe { portico::set_network_timeout(timeout) };
+    if !matches!(cli.command, Command::Serve { .. }) {
+        // A closed pipe (`portico list | head -1`) ends the command quietly, as for other
+        // command-line tools, instead of a panic in `println!`. `serve` keeps ignoring
+        // SIGPIPE: a browser closing a connection must not stop the server.
+        #[cfg(unix)]
+        // SAFETY: nothing has started a thread yet; SIG_DFL is a valid disposition.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     let outcome = match cli.command {
         Command::Build {
             out,

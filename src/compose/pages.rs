@@ -306,9 +306,14 @@ fn doc_view<'a>(
         match &version.origin {
             crate::source::Origin::Tag { .. } => None,
             origin => Some(format!(
-                "{web}/edit/{}/{}",
-                origin.short_name(),
-                crate::paths::percent_encode_path(&page.source.path)
+                "{}{}/{}",
+                web.trim_end_matches('/'),
+                if is_gitlab(web) { "/-/edit" } else { "/edit" },
+                crate::paths::percent_encode_path(&format!(
+                    "{}/{}",
+                    origin.short_name(),
+                    page.source.path
+                ))
             )),
         }
     });
@@ -320,7 +325,9 @@ fn doc_view<'a>(
                 page_title: &inputs.titles[page_id],
                 integration: &integration.name,
                 version: version.label.as_str(),
-                page_url: &inputs.config.site.base_url.join(&page.public_path),
+                // The version's own address, which stays valid after the next release
+                // (a `latest/` one would then show other docs).
+                page_url: &inputs.config.site.base_url.join(&page.output_path),
                 source: &format!("{}:{}", version.origin.short_name(), page.source.path),
             },
         ))
@@ -369,12 +376,7 @@ fn report_problem_url(web_url: &str, report: &ProblemReport) -> String {
         report.page_title, report.integration, report.version, report.page_url, report.source
     );
     let web_url = web_url.trim_end_matches('/');
-    let is_gitlab = web_url
-        .split("://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .is_some_and(|host| host.split('.').any(|label| label == "gitlab"));
-    if is_gitlab {
+    if is_gitlab(web_url) {
         format!(
             "{web_url}/-/issues/new?issue%5Btitle%5D={}&issue%5Bdescription%5D={}",
             encode(&title),
@@ -387,6 +389,16 @@ fn report_problem_url(web_url: &str, report: &ProblemReport) -> String {
             encode(&body)
         )
     }
+}
+
+/// Whether a repository's web address is on GitLab (gitlab.com or a host named gitlab.…),
+/// whose edit and new-issue pages sit under `/-/`.
+fn is_gitlab(web_url: &str) -> bool {
+    web_url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .is_some_and(|host| host.split('.').any(|label| label == "gitlab"))
 }
 
 /// Where a version sends readers for the page at `rel_path`: that page, or, when the
