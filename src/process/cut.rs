@@ -354,7 +354,7 @@ fn choose_target(
             .and_then(|object| object.peel_to_commit())
             .map_err(|_| {
                 anyhow!(
-                    "REF {at:?} does not exist in {}: give a branch, tag or commit of that repository",
+                    "REF {at:?} does not exist in {} or is not a commit: give a branch, tag or commit of that repository",
                     repo.workdir().unwrap_or(repo.path()).display()
                 )
             })?;
