@@ -187,6 +187,11 @@ fn hex(Color { r, g, b, .. }: Color) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
+/// The red, green and blue channels of `color` (0–255), for [`contrast`].
+fn channels(color: Color) -> [f64; 3] {
+    [color.r, color.g, color.b].map(f64::from)
+}
+
 /// The backgrounds `theme`'s scopes give their tokens, as [`calm`] makes them.
 fn token_backgrounds(theme: &Theme, code_background: Color) -> Vec<Color> {
     theme
@@ -207,10 +212,9 @@ fn token_backgrounds(theme: &Theme, code_background: Color) -> Vec<Color> {
 /// by at most 1.3:1: a tint that marks the token, on which the theme's text colours can read
 /// (base16-ocean's `invalid` red is a mid tone that neither black nor white reads at 4.5:1 on).
 fn calm(background: Color, code_background: Color) -> Color {
-    let rgb = |c: Color| [c.r, c.g, c.b].map(f64::from);
     let (seen, code) = (
-        rgb(seen_on(background, code_background)),
-        rgb(code_background),
+        channels(seen_on(background, code_background)),
+        channels(code_background),
     );
     let mut step = 0.0;
     loop {
@@ -286,12 +290,11 @@ fn seen_on(color: Color, behind: Color) -> Color {
 /// `color` moved towards black or white (whichever reads better on the first background) until
 /// it reads at [`MIN_CONTRAST`] on every one of `backgrounds`.
 fn readable(color: Color, backgrounds: &[Color]) -> Color {
-    let rgb = |c: Color| [c.r, c.g, c.b].map(f64::from);
     let Some(first) = backgrounds.first().copied() else {
         return color;
     };
-    let seen = rgb(seen_on(color, first));
-    let target = if contrast([0.0; 3], rgb(first)) >= contrast([255.0; 3], rgb(first)) {
+    let seen = channels(seen_on(color, first));
+    let target = if contrast([0.0; 3], channels(first)) >= contrast([255.0; 3], channels(first)) {
         0.0
     } else {
         255.0
@@ -301,7 +304,7 @@ fn readable(color: Color, backgrounds: &[Color]) -> Color {
         let candidate = seen.map(|c| c + (target - c) * step);
         let worst = backgrounds
             .iter()
-            .map(|bg| contrast(candidate, rgb(*bg)))
+            .map(|bg| contrast(candidate, channels(*bg)))
             .fold(f64::INFINITY, f64::min);
         if worst >= MIN_CONTRAST || step >= 1.0 {
             let [r, g, b] = candidate.map(|c| c.round().clamp(0.0, 255.0) as u8);
@@ -591,52 +594,28 @@ mod tests {
         }
     }
 
+    fn opaque(rgb: u32) -> Color {
+        let [_, r, g, b] = rgb.to_be_bytes();
+        Color { r, g, b, a: 0xff }
+    }
+
     #[test]
     fn readable_colours_change_only_as_much_as_needed() {
-        let black = Color {
-            r: 0,
-            g: 0,
-            b: 0,
-            a: 0xff,
-        };
-        assert_eq!(
-            readable(black, &[LIGHT_CODE_BACKGROUND]),
-            black,
-            "already readable"
-        );
-        let pale = Color {
-            r: 0x96,
-            g: 0x98,
-            b: 0x96,
-            a: 0xff,
-        };
-        let fixed = readable(pale, &[LIGHT_CODE_BACKGROUND]);
-        let rgb = |c: Color| [c.r, c.g, c.b].map(f64::from);
-        let ratio = contrast(rgb(fixed), rgb(LIGHT_CODE_BACKGROUND));
+        let black = opaque(0x000000);
+        let on_code = [LIGHT_CODE_BACKGROUND];
+        assert_eq!(readable(black, &on_code), black, "already readable");
+        let fixed = readable(opaque(0x969896), &on_code);
+        let ratio = contrast(channels(fixed), channels(LIGHT_CODE_BACKGROUND));
         assert!((4.5..5.2).contains(&ratio), "{ratio}");
     }
 
     #[test]
     fn text_on_a_mid_tone_background_turns_to_whichever_extreme_reads() {
-        let red = Color {
-            r: 0xbf,
-            g: 0x61,
-            b: 0x6a,
-            a: 0xff,
-        };
-        let grey = Color {
-            r: 0x99,
-            g: 0x9c,
-            b: 0xa1,
-            a: 0xff,
-        };
-        let fixed = readable(grey, &[red]);
-        let rgb = |c: Color| [c.r, c.g, c.b].map(f64::from);
-        assert!(contrast(rgb(fixed), rgb(red)) >= 4.5);
-        assert!(
-            fixed.r < 0x60,
-            "darker, as white cannot reach 4.5:1 on it: {fixed:?}"
-        );
+        let red = opaque(0xbf616a);
+        let fixed = readable(opaque(0x999ca1), &[red]);
+        assert!(contrast(channels(fixed), channels(red)) >= 4.5);
+        let darker = fixed.r < 0x60;
+        assert!(darker, "white cannot reach 4.5:1 on it: {fixed:?}");
     }
 
     #[test]
