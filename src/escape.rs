@@ -1,6 +1,7 @@
 //! Escaping text for the formats Portico writes: HTML text and attribute values, URLs put
 //! back into attributes, XML (SVG, the sitemap), and JSON that a browser may read as
-//! markup. Also the small entity decoding that reading attribute values needs.
+//! markup, and words of the shell commands Portico prints. Also the small entity decoding
+//! that reading attribute values needs.
 //!
 //! A leaf: it imports nothing else of Portico, so that rendering, composing, templates
 //! (Tera's escape function) and serving share one escaping without depending on each other.
@@ -83,6 +84,19 @@ pub fn json_for_the_web(json: String) -> String {
         }
     }
     out
+}
+
+/// `text` as one word for a POSIX shell: as it is when that is safe, else single-quoted.
+pub fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+:@=,".contains(&b));
+    if plain {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
 }
 
 #[cfg(test)]

@@ -137,7 +137,14 @@ fn run(options: &BuildOptions, write: bool) -> Result<(BuildReport, Option<Site>
     let mut site = Site::assemble_from(
         options,
         config,
-        ReadOptions::default(),
+        ReadOptions {
+            // `check` writes nothing, not even the dates of pages it computed.
+            page_dates: match write {
+                true => source::PageDates::ReadAndStore,
+                false => source::PageDates::Read,
+            },
+            ..ReadOptions::default()
+        },
         Some(sink),
         Some(fetched),
         &progress,

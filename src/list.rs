@@ -17,7 +17,16 @@ pub struct Listing {
 pub fn list(options: &BuildOptions) -> anyhow::Result<Listing> {
     let config = options.load_config()?;
     let (mirrors, reading) = source::fetch_remotes(&config, &options.fetch_settings(&config), None);
-    let sources = source::aggregate_with(&config, source::ReadOptions::default(), None, &mirrors);
+    let sources = source::aggregate_with(
+        &config,
+        // The list shows versions, not pages: no page is dated.
+        source::ReadOptions {
+            page_dates: source::PageDates::Skip,
+            ..source::ReadOptions::default()
+        },
+        None,
+        &mirrors,
+    );
     drop(reading);
     let (catalog, _) = catalog::classify(&config, &sources);
     let mut text = String::new();

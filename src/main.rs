@@ -68,7 +68,7 @@ enum Command {
         /// Public address of the site (overrides [site] base_url).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
-        /// Print errors only.
+        /// Print errors only (workflow annotations are still written in GitHub Actions).
         #[arg(long, short)]
         quiet: bool,
         /// Write a JSON build report (integrations, versions, commits, warnings, timings).
@@ -89,7 +89,7 @@ enum Command {
         /// Fail on any warning.
         #[arg(long)]
         strict: bool,
-        /// Print errors only.
+        /// Print errors only (workflow annotations are still written in GitHub Actions).
         #[arg(long, short)]
         quiet: bool,
         #[command(flatten)]
@@ -210,6 +210,16 @@ fn main() -> ExitCode {
     };
     // SAFETY: nothing has started a thread yet.
     unsafe { portico::set_network_timeout(timeout) };
+    if !matches!(cli.command, Command::Serve { .. }) {
+        // A closed pipe (`portico list | head -1`) ends the command quietly, as for other
+        // command-line tools, instead of a panic in `println!`. `serve` keeps ignoring
+        // SIGPIPE: a browser closing a connection must not stop the server.
+        #[cfg(unix)]
+        // SAFETY: nothing has started a thread yet; SIG_DFL is a valid disposition.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     let outcome = match cli.command {
         Command::Build {
             out,
@@ -336,10 +346,10 @@ fn github_annotations(root: &Path) -> Option<Annotations> {
 /// when running in GitHub Actions.
 fn print_diagnostics(report: &BuildReport, quiet: bool, annotations: Option<&Annotations>) {
     for diagnostic in &report.diagnostics {
-        if quiet && diagnostic.severity != Severity::Error {
-            continue;
+        if !quiet || diagnostic.severity == Severity::Error {
+            eprintln!("{diagnostic}");
         }
-        eprintln!("{diagnostic}");
+        // `--quiet` quiets the log, not the pull request's annotations.
         if let Some(annotations) = annotations {
             // Workflow commands are read from stdout.
             println!("{}", annotations.diagnostic(diagnostic));

@@ -319,6 +319,62 @@ pub fn describe_tera_error(err: &tera::Error) -> String {
 mod tests {
     use super::*;
 
+    /// The ids the default theme writes: `(literal start, whether numbers follow at run time)`,
+    /// from `id="…"` in the templates and the ids its scripts set or look up.
+    fn default_theme_ids() -> Vec<(String, bool)> {
+        let mut ids = Vec::new();
+        let mut collect = |text: &str, marker: &str| {
+            for (at, _) in text.match_indices(marker) {
+                let rest = &text[at + marker.len()..];
+                let end = rest.find(['"', '`', '$']).unwrap_or(rest.len());
+                let numbered = rest[end..].starts_with("\" +") || rest[end..].starts_with("${");
+                ids.push((rest[..end].to_string(), numbered));
+            }
+        };
+        for (_, template) in DEFAULT_TEMPLATES {
+            collect(template, " id=\"");
+        }
+        for (name, bytes) in DEFAULT_STATIC {
+            if name.ends_with(".js") {
+                let script = String::from_utf8_lossy(bytes);
+                for marker in [
+                    "id = \"",
+                    "id: \"",
+                    "id: `",
+                    ".id || \"",
+                    "getElementById(\"",
+                ] {
+                    collect(&script, marker);
+                }
+            }
+        }
+        ids
+    }
+
+    #[test]
+    fn every_id_the_default_theme_gives_its_elements_is_kept_from_pages() {
+        let ids = default_theme_ids();
+        assert!(ids.len() >= 10, "{ids:?}");
+        for (id, numbered) in ids {
+            // `home-{{ group.id }}`: the integration groups of `compose::views`.
+            let examples: Vec<String> = if let Some((start, _)) = id.split_once("{{") {
+                ["mattermost", "community"]
+                    .map(|group| format!("{start}{group}"))
+                    .into()
+            } else if numbered {
+                vec![format!("{id}0"), format!("{id}0-0")]
+            } else {
+                vec![id.clone()]
+            };
+            assert!(
+                examples
+                    .iter()
+                    .any(|example| crate::markdown::sanitize::is_theme_id(example)),
+                "the theme's id {id:?} is not in markdown::sanitize's THEME_IDS: a heading could take it"
+            );
+        }
+    }
+
     #[test]
     fn inline_scripts_are_hashed_as_browsers_hash_them() {
         let hashes = inline_script_hashes_of(

@@ -165,6 +165,7 @@ fn add_page(
         alias: None,
         rel_path,
         source,
+        last_updated: None,
     });
     id
 }
@@ -267,7 +268,42 @@ pub(super) fn classify_integration(
     if versions.first().is_none_or(|v| !v.is_current()) {
         return None;
     }
-    Some(integration_of(config, snapshot, versions))
+    let default_index = default_version_index(config, &versions, diagnostics);
+    let mut integration = integration_of(config, snapshot, versions);
+    integration.default_index = default_index;
+    Some(integration)
+}
+
+/// The index of the version `default_version` names (0, the current version, when unset);
+/// a label no published version has is an error located in `site.toml`, and readers then
+/// land on the current version.
+fn default_version_index(
+    config: &IntegrationConfig,
+    versions: &[Version],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> usize {
+    let Some(wanted) = &config.default_version else {
+        return 0;
+    };
+    let bare = |label: &str| label.strip_prefix('v').unwrap_or(label).to_string();
+    let found = versions
+        .iter()
+        .position(|version| bare(version.label.as_str()) == bare(&wanted.value));
+    found.unwrap_or_else(|| {
+        let labels: Vec<&str> = versions.iter().map(|v| v.label.as_str()).collect();
+        diagnostics.push(Diagnostic::error(
+            Location::file(crate::config::CONFIG_FILE)
+                .with_line(wanted.line)
+                .with_column(wanted.column),
+            format!(
+                "integrations.default_version {:?} of integration {} is not one of its published versions ({}); set it to one of them, or remove it to land on the newest",
+                wanted.value,
+                config.id,
+                labels.join(", ")
+            ),
+        ));
+        0
+    })
 }
 
 /// The versions worth classifying, current first, then archives newest first; an archive
@@ -497,6 +533,7 @@ fn claim_pages(
             continue;
         }
         let id = add_page(set, pages, owner, file.clone(), rel_path);
+        pages[id].last_updated = found.page_dates.get(&file.path).copied();
         if file.path == found.docs.landing {
             landing = Some(id);
         }
@@ -612,6 +649,8 @@ fn integration_of(
         default_branch: snapshot.default_branch.clone(),
         versions,
         skipped_branches: snapshot.skipped_branches.clone(),
+        default_index: 0,
+        docs_url: config.docs_url.clone(),
     }
 }
 

@@ -17,6 +17,8 @@ impl Catalog {
             &integration.name,
             &integration.description,
             &integration.default_branch,
+            integration.default_index,
+            &integration.docs_url,
         )
             .hash(&mut hasher);
         for version in &integration.versions {
@@ -30,7 +32,7 @@ impl Catalog {
     }
 
     /// A hash of one version's own content: commit, manifest, pages and files with their
-    /// blobs, redirects.
+    /// blobs (and the pages' dates), redirects.
     pub fn version_content(&self, integration: usize, version: usize) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -44,7 +46,8 @@ impl Catalog {
         self.pages[version.landing].rel_path.hash(&mut hasher);
         version.summary.as_ref().map(|s| &s.blob).hash(&mut hasher);
         for &page in &version.docs.pages {
-            (&self.pages[page].rel_path, &self.pages[page].source.blob).hash(&mut hasher);
+            let page = &self.pages[page];
+            (&page.rel_path, &page.source.blob, page.last_updated).hash(&mut hasher);
         }
         for asset in &version.docs.assets {
             (&asset.output_path, &asset.source.blob).hash(&mut hasher);

@@ -80,11 +80,22 @@ pub struct Integration {
     /// Current first, then archived versions newest first.
     pub versions: Vec<Version>,
     pub skipped_branches: Vec<String>,
+    /// Index in `versions` of the version readers land on (`default_version` in
+    /// `site.toml`): the index card, `/integrations/<id>/` and the banners send them there.
+    /// 0 (the current version) unless set.
+    pub default_index: usize,
+    /// Where the current documentation lives when not here (`docs_url`).
+    pub docs_url: Option<String>,
 }
 
 impl Integration {
     pub fn current(&self) -> &Version {
         &self.versions[0]
+    }
+
+    /// The version readers land on: `default_version`, else the current one.
+    pub fn default_version(&self) -> &Version {
+        &self.versions[self.default_index]
     }
 
     /// `integrations/<id>/`.
@@ -175,6 +186,9 @@ pub struct Page {
     /// current version has it, else in the newest version that has it (`a/index.html` as
     /// `a/`).
     pub canonical: String,
+    /// When its file last changed on its version's ref (committer time, seconds since the
+    /// epoch); `None` for the portal's pages and uncommitted edits.
+    pub last_updated: Option<i64>,
 }
 
 /// A file copied next to the pages that reference it.
@@ -378,6 +392,30 @@ impl Catalog {
     }
 }
 
+/// `June 1, 2023` for `2023-06-01` (English whatever the locale: the output must not
+/// depend on the machine building it); `None` for anything not such a date.
+pub(crate) fn spell_date(iso_date: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut parts = iso_date.splitn(3, '-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    let month = MONTHS.get(month.parse::<usize>().ok()?.checked_sub(1)?)?;
+    let day: u32 = day.parse().ok()?;
+    Some(format!("{month} {day}, {year}"))
+}
+
 /// `YYYY-MM-DD` (UTC) of a Unix time, for "last updated" (no time zone database needed).
 pub(crate) fn format_date(unix_seconds: i64) -> String {
     // Howard Hinnant's civil-from-days algorithm.
@@ -402,6 +440,19 @@ pub(crate) fn format_date(unix_seconds: i64) -> String {
 #[cfg(test)]
 mod date_tests {
     use super::format_date;
+
+    #[test]
+    fn dates_are_spelled_in_english() {
+        use super::spell_date;
+        assert_eq!(spell_date("2023-06-01").as_deref(), Some("June 1, 2023"));
+        assert_eq!(
+            spell_date("1999-12-31").as_deref(),
+            Some("December 31, 1999")
+        );
+        assert_eq!(spell_date("2023-13-01"), None);
+        assert_eq!(spell_date("2023-00-01"), None);
+        assert_eq!(spell_date("yesterday"), None);
+    }
 
     #[test]
     fn unix_times_format_as_calendar_dates() {

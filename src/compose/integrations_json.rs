@@ -30,6 +30,12 @@ struct IntegrationJson<'a> {
     default_branch: &'a str,
     url: String,
     current_version: String,
+    /// The version readers land on (`default_version`, else the current one).
+    default_version: String,
+    /// Its landing page.
+    default_url: String,
+    /// Where the current documentation lives when not here.
+    docs_url: Option<&'a str>,
     versions: Vec<VersionJson<'a>>,
 }
 
@@ -78,6 +84,9 @@ fn integration_json<'a>(base: &BaseUrl, integration: &'a Integration) -> Integra
         default_branch: &integration.default_branch,
         url: base.join(&integration.latest_dir()),
         current_version: integration.current().label.to_string(),
+        default_version: integration.default_version().label.to_string(),
+        default_url: base.join(&integration.default_version().public_dir),
+        docs_url: integration.docs_url.as_deref(),
         versions: integration
             .versions
             .iter()

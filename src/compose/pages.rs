@@ -37,6 +37,23 @@ struct DocView<'a> {
     canonical: String,
     /// False when the canonical URL is another page's: search engines should skip this copy.
     indexable: bool,
+    /// When the page's file last changed on its version's ref.
+    last_updated: Option<DateView>,
+}
+
+/// A day, for a `<time>` element: `2023-06-01` and `June 1, 2023`.
+#[derive(Serialize)]
+struct DateView {
+    iso: String,
+    text: String,
+}
+
+impl DateView {
+    fn of(unix_seconds: i64) -> Option<DateView> {
+        let iso = crate::catalog::format_date(unix_seconds);
+        let text = crate::catalog::spell_date(&iso)?;
+        Some(DateView { iso, text })
+    }
 }
 
 #[derive(Serialize)]
@@ -51,12 +68,23 @@ struct VersionLink {
     has_page: bool,
 }
 
+/// The banner above a version's pages: where this version stands against the one readers
+/// land on, and where the current documentation lives when not here.
 #[derive(Serialize)]
 struct BannerView {
+    /// `older` or `newer` than the version readers land on, or `default` for that version
+    /// itself (whose banner only names `docs_url`).
+    kind: &'static str,
+    /// The label of the version readers land on.
     current_label: String,
     url: String,
-    /// Whether `url` is this same page in the current version (else its landing page).
+    /// Whether `url` is this same page in that version (else its landing page).
     same_page: bool,
+    /// Whether `default_version` chose that version (the banner calls it recommended; else
+    /// it is the current, newest one).
+    chosen: bool,
+    /// Where the current documentation lives when not here (`docs_url`).
+    docs_url: Option<String>,
 }
 
 /// A page's sidebar: the navigation's groups, this page marked.
@@ -151,7 +179,7 @@ pub(super) fn compose_page(
             let mut context = DocPageContext {
                 site: SiteView::for_page(inputs.config, &page.output_path),
                 page: doc_view(inputs, page_id, Some((integration_ref, version_ref))),
-                integration: integration_view(integration_ref, &page.output_path),
+                integration: integration_view(catalog, integration_ref, &page.output_path),
                 version: version_view(catalog, version_ref, &page.output_path),
                 versions: switcher(
                     catalog,
@@ -163,7 +191,7 @@ pub(super) fn compose_page(
                 banner: banner(
                     catalog,
                     integration_ref,
-                    version_ref,
+                    version,
                     &page.rel_path,
                     &page.output_path,
                 ),
@@ -255,7 +283,7 @@ pub(super) fn contents_page(
     let version_view = version_view(catalog, version, &path);
     let context = ContentsContext {
         site: SiteView::for_page(inputs.config, &path),
-        integration: integration_view(integration, &path),
+        integration: integration_view(inputs.catalog, integration, &path),
         breadcrumbs: vec![
             LinkView {
                 title: "Integrations".to_string(),
@@ -306,9 +334,14 @@ fn doc_view<'a>(
         match &version.origin {
             crate::source::Origin::Tag { .. } => None,
             origin => Some(format!(
-                "{web}/edit/{}/{}",
-                origin.short_name(),
-                crate::paths::percent_encode_path(&page.source.path)
+                "{}{}/{}",
+                web.trim_end_matches('/'),
+                if is_gitlab(web) { "/-/edit" } else { "/edit" },
+                crate::paths::percent_encode_path(&format!(
+                    "{}/{}",
+                    origin.short_name(),
+                    page.source.path
+                ))
             )),
         }
     });
@@ -320,7 +353,9 @@ fn doc_view<'a>(
                 page_title: &inputs.titles[page_id],
                 integration: &integration.name,
                 version: version.label.as_str(),
-                page_url: &inputs.config.site.base_url.join(&page.public_path),
+                // The version's own address, which stays valid after the next release
+                // (a `latest/` one would then show other docs).
+                page_url: &inputs.config.site.base_url.join(&page.output_path),
                 source: &format!("{}:{}", version.origin.short_name(), page.source.path),
             },
         ))
@@ -340,6 +375,7 @@ fn doc_view<'a>(
         report_url,
         canonical: inputs.config.site.base_url.join(canonical),
         indexable,
+        last_updated: page.last_updated.and_then(DateView::of),
     }
 }
 
@@ -369,12 +405,7 @@ fn report_problem_url(web_url: &str, report: &ProblemReport) -> String {
         report.page_title, report.integration, report.version, report.page_url, report.source
     );
     let web_url = web_url.trim_end_matches('/');
-    let is_gitlab = web_url
-        .split("://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .is_some_and(|host| host.split('.').any(|label| label == "gitlab"));
-    if is_gitlab {
+    if is_gitlab(web_url) {
         format!(
             "{web_url}/-/issues/new?issue%5Btitle%5D={}&issue%5Bdescription%5D={}",
             encode(&title),
@@ -387,6 +418,16 @@ fn report_problem_url(web_url: &str, report: &ProblemReport) -> String {
             encode(&body)
         )
     }
+}
+
+/// Whether a repository's web address is on GitLab (gitlab.com or a host named gitlab.…),
+/// whose edit and new-issue pages sit under `/-/`.
+fn is_gitlab(web_url: &str) -> bool {
+    web_url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .is_some_and(|host| host.split('.').any(|label| label == "gitlab"))
 }
 
 /// Where a version sends readers for the page at `rel_path`: that page, or, when the
@@ -423,22 +464,33 @@ fn switcher(
         .collect()
 }
 
+/// The banner of a page of the version at `version_index`: none on the version readers
+/// land on (as Docusaurus shows none on its `lastVersion`) unless the current docs live
+/// elsewhere (`docs_url`); older versions send readers to that version, and so do versions
+/// newer than a `default_version` (unreleased or development docs).
 fn banner(
     catalog: &Catalog,
     integration: &Integration,
-    version: &Version,
+    version_index: usize,
     rel_path: &str,
     from: &str,
 ) -> Option<BannerView> {
-    if version.is_current() {
-        return None;
-    }
-    let current = integration.current();
-    let (target, same_page) = public_target(catalog, current, rel_path);
+    let default_index = integration.default_index;
+    let kind = match version_index.cmp(&default_index) {
+        std::cmp::Ordering::Equal if integration.docs_url.is_none() => return None,
+        std::cmp::Ordering::Equal => "default",
+        std::cmp::Ordering::Greater => "older",
+        std::cmp::Ordering::Less => "newer",
+    };
+    let target = integration.default_version();
+    let (url, same_page) = public_target(catalog, target, rel_path);
     Some(BannerView {
-        current_label: current.label.to_string(),
-        url: relative_url(from, &target),
+        kind,
+        current_label: target.label.to_string(),
+        url: relative_url(from, &url),
         same_page,
+        chosen: default_index > 0,
+        docs_url: integration.docs_url.clone(),
     })
 }
 

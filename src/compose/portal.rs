@@ -3,7 +3,10 @@
 
 use serde::Serialize;
 
-use super::views::{GroupView, IntegrationView, SiteView, integration_groups, integration_view};
+use super::views::{
+    GroupView, IntegrationView, SiteView, default_landing_path, integration_groups,
+    integration_view,
+};
 use super::{Inputs, OutputFile, render};
 use crate::catalog::{INTEGRATIONS_DIR, Integration, Version, canonical_site_path};
 use crate::paths::relative_url;
@@ -31,14 +34,14 @@ pub(super) fn render_index(inputs: &Inputs) -> anyhow::Result<OutputFile> {
     ))
 }
 
-/// `integrations/<id>/index.html`: on to `latest/`.
+/// `integrations/<id>/index.html`: on to `latest/`, or to the `default_version`'s folder.
 pub(super) fn render_redirect(
     inputs: &Inputs,
     integration: &Integration,
 ) -> anyhow::Result<OutputFile> {
     let path = format!("{}index.html", integration.dir());
-    let target = format!("{}index.html", integration.latest_dir());
-    redirect_page(inputs, &path, &integration.name, &target)
+    let target = default_landing_path(inputs.catalog, integration);
+    redirect_page(inputs, &path, &integration.name, target)
 }
 
 /// A page at `path` that sends readers (and search engines) on to the site path `target`.
@@ -133,7 +136,7 @@ pub(super) fn render_versions_page(
         .collect();
     let context = VersionsContext {
         site: SiteView::for_page(inputs.config, &path),
-        integration: integration_view(integration, &path),
+        integration: integration_view(inputs.catalog, integration, &path),
         versions,
         canonical: inputs.config.site.base_url.join(&path),
     };

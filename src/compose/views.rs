@@ -58,15 +58,23 @@ pub(super) struct IntegrationView<'a> {
     pub(super) managed_by: ManagedBy,
     pub(super) managed_label: &'static str,
     pub(super) deployments: Vec<DeploymentView>,
-    /// Relative URL of the integration's `latest/` landing page.
+    /// Relative URL of the landing page of the version readers land on: `latest/`, or
+    /// the `default_version`'s folder.
     pub(super) url: String,
     /// Relative URL of the integration's version history page.
     pub(super) versions_url: String,
+    /// The label of the version readers land on (the current one unless
+    /// `default_version` names another).
     pub(super) current_version: String,
+    /// How many versions besides that one.
     pub(super) older_versions: usize,
-    /// Day of the current version's last docs commit, `YYYY-MM-DD`.
+    /// Whether some of those are newer than it (`default_version` names an older one).
+    pub(super) has_newer_versions: bool,
+    /// Day of that version's last docs commit, `YYYY-MM-DD`.
     pub(super) updated: String,
     pub(super) web_url: Option<&'a str>,
+    /// Where the current documentation lives when not here (`docs_url`).
+    pub(super) docs_url: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -126,6 +134,7 @@ pub(super) fn version_view<'a>(
 }
 
 pub(super) fn integration_view<'a>(
+    catalog: &Catalog,
     integration: &'a Integration,
     from: &str,
 ) -> IntegrationView<'a> {
@@ -143,13 +152,21 @@ pub(super) fn integration_view<'a>(
                 label: d.label(),
             })
             .collect(),
-        url: relative_url(from, &format!("{}index.html", integration.latest_dir())),
+        url: relative_url(from, default_landing_path(catalog, integration)),
         versions_url: relative_url(from, &versions_page_path(integration)),
-        current_version: integration.current().label.to_string(),
+        current_version: integration.default_version().label.to_string(),
         older_versions: integration.versions.len() - 1,
-        updated: integration.current().updated_on(),
+        has_newer_versions: integration.default_index > 0,
+        updated: integration.default_version().updated_on(),
         web_url: integration.web_url.as_deref(),
+        docs_url: integration.docs_url.as_deref(),
     }
+}
+
+/// The site path readers land on for an integration: the landing page of its
+/// `default_version` (`latest/index.html` unless set).
+pub(super) fn default_landing_path<'c>(catalog: &'c Catalog, integration: &Integration) -> &'c str {
+    &catalog.pages[integration.default_version().landing].public_path
 }
 
 pub(super) fn link_to(inputs: &Inputs, page_id: usize, from: &str) -> LinkView {
@@ -183,7 +200,7 @@ pub(super) fn integration_groups<'a>(inputs: &'a Inputs, from: &str) -> Vec<Grou
                 .integrations
                 .iter()
                 .filter(|i| i.managed_by == managed_by)
-                .map(|i| integration_view(i, from))
+                .map(|i| integration_view(inputs.catalog, i, from))
                 .collect();
             integrations.sort_by(|a, b| {
                 a.name

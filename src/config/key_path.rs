@@ -186,20 +186,36 @@ fn wrong_type(message: &str) -> Option<String> {
     }
     let rest = message.strip_prefix("invalid type: ")?;
     let (found, expected) = rest.split_once(", expected ")?;
-    let in_toml_words = |text: &str| {
-        text.replace("a sequence", "a list")
-            .replace("sequence", "list")
-            .replace("a map", "a table")
-            .replace("map", "table")
-            .replace("i64", "an integer")
-            .replace("u64", "an integer")
-            .replace('`', "")
-    };
-    Some(format!(
-        "wrong type: expected {}, found {}",
-        in_toml_words(expected),
-        in_toml_words(found)
-    ))
+    // serde's words for the kinds of value; only they are translated, never what the
+    // writer typed (`found string "roadmap"` keeps "roadmap" as written).
+    fn kind_in_toml_words(kind: &str) -> &str {
+        match kind {
+            "sequence" => "list",
+            "map" => "table",
+            "i64" | "u64" | "i32" | "u32" | "u16" | "u8" => "integer",
+            other => other,
+        }
+    }
+    let expected_words: Vec<&str> = expected
+        .split(' ')
+        .map(|word| match word {
+            "a" | "an" => word,
+            kind => kind_in_toml_words(kind),
+        })
+        .collect();
+    let expected = expected_words.join(" ").replace("a integer", "an integer");
+    let (kind, value) = found.split_once(' ').unwrap_or((found, ""));
+    let value = value
+        .strip_prefix('`')
+        .and_then(|inner| inner.strip_suffix('`'))
+        .unwrap_or(value);
+    let found = [kind_in_toml_words(kind), value]
+        .iter()
+        .filter(|part| !part.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(format!("wrong type: expected {expected}, found {found}"))
 }
 
 /// `missing field `repo`` → `repo`.
@@ -295,6 +311,19 @@ mod tests {
         assert!(
             message.contains("(this table takes \"title\" or \"theme\")"),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn the_value_written_is_quoted_as_written() {
+        assert_eq!(
+            wrong_type("invalid type: string \"roadmap sequence i64\", expected a sequence")
+                .unwrap(),
+            "wrong type: expected a list, found string \"roadmap sequence i64\""
+        );
+        assert_eq!(
+            wrong_type("invalid type: integer `5`, expected a string").unwrap(),
+            "wrong type: expected a string, found integer 5"
         );
     }
 

@@ -22,7 +22,8 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::line_and_column;
 
 pub use settings::{
-    Deployment, IntegrationConfig, ManagedBy, RepoLocation, RepositoryLimits, SiteConfig,
+    BuildSettings, Deployment, IntegrationConfig, ManagedBy, RepoLocation, RepositoryLimits,
+    SiteConfig,
 };
 pub(crate) use sizes::describe_size;
 pub use urls::{BaseUrl, redact_url};
@@ -149,7 +150,7 @@ pub fn parse(text: &str, root: &Path, file: &Path) -> Result<SiteConfig, ConfigE
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::settings::DEFAULT_MAX_VERSIONS;
+    use crate::config::settings::{DEFAULT_MAX_VERSIONS, Located};
 
     const MINIMAL: &str = r#"
 [site]
@@ -259,6 +260,35 @@ repo = "repos/jira"
                 .ends_with(": the required table or key \"site\" is missing; add it"),
             "{}",
             error_text("[build]\n")
+        );
+    }
+
+    #[test]
+    fn default_version_keeps_where_it_is_written_and_docs_url_must_be_absolute() {
+        let text = format!(
+            "{MINIMAL}default_version = \"3.0.1\"\ndocs_url = \"https://docs.mattermost.com/jira\"\n"
+        );
+        let jira = parse_text(&text).unwrap().integrations.remove(0);
+        assert_eq!(
+            jira.default_version,
+            Some(Located {
+                value: "3.0.1".to_string(),
+                line: 11,
+                column: 19,
+            })
+        );
+        assert_eq!(
+            jira.docs_url.as_deref(),
+            Some("https://docs.mattermost.com/jira")
+        );
+        let problem = only_problem(&format!("{MINIMAL}docs_url = \"docs/jira\"\n"));
+        assert_eq!((problem.line, problem.column), (11, 12));
+        assert!(
+            problem
+                .message
+                .starts_with("integrations.docs_url \"docs/jira\" is not an absolute URL"),
+            "{}",
+            problem.message
         );
     }
 

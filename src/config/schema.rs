@@ -89,4 +89,6 @@ pub(super) struct RawIntegration {
     pub(super) web_url: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) legacy_urls: Vec<Spanned<String>>,
+    pub(super) default_version: Option<Spanned<String>>,
+    pub(super) docs_url: Option<Spanned<String>>,
 }

@@ -110,6 +110,21 @@ pub struct IntegrationConfig {
     pub version_tags: Vec<VersionPattern>,
     pub web_url: Option<String>,
     pub legacy_urls: Vec<String>,
+    /// The version readers land on (`default_version`), when not the newest; checked
+    /// against the versions once they are read (`catalog`), so it keeps where it is written.
+    pub default_version: Option<Located<String>>,
+    /// Where the current documentation lives when not in this portal (`docs_url`): an
+    /// absolute http(s) URL.
+    pub docs_url: Option<String>,
+}
+
+/// A value of `site.toml` that can only be checked once more is known (the versions of a
+/// repository), with the line and column it is written at, for the error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub line: u32,
+    pub column: u32,
 }
 
 /// Where an integration's repository lives.

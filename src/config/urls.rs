@@ -98,6 +98,26 @@ pub(super) fn is_http_url(text: &str) -> bool {
     text.starts_with("https://") || text.starts_with("http://")
 }
 
+/// Whether `text` is an absolute http(s) URL with a host and no user name or password, as
+/// an address published to readers must be (`docs_url`); else why not.
+pub(super) fn absolute_http_url(text: &str) -> Result<(), &'static str> {
+    let url = Url::parse(text).map_err(|_| "is not an absolute URL")?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err("is not an http(s) URL");
+    }
+    // The URL standard reads `https:///docs` as host `docs`; an address means what it says.
+    let host_written = text
+        .split_once("://")
+        .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
+    if !host_written || url.host_str().is_none() || text.contains(char::is_whitespace) {
+        return Err("has no host or contains spaces");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("must not contain a user name or password (it is published)");
+    }
+    Ok(())
+}
+
 /// Schemes libgit2 fetches from.
 const REMOTE_SCHEMES: [&str; 6] = ["https", "http", "ssh", "git", "file", "git+ssh"];
 
@@ -297,6 +317,18 @@ mod tests {
         );
         assert_eq!(web_url_of("ssh://git@github.com/o/r.git"), None);
         assert_eq!(web_url_of("https://x@github.com/o/r.git"), None);
+    }
+
+    #[test]
+    fn a_published_address_must_be_absolute_http_without_credentials() {
+        assert_eq!(absolute_http_url("https://docs.mattermost.com/a#b"), Ok(()));
+        assert_eq!(absolute_http_url("http://x.org"), Ok(()));
+        assert!(absolute_http_url("/integrate/jira").is_err());
+        assert!(absolute_http_url("docs.mattermost.com").is_err());
+        assert!(absolute_http_url("ftp://x.org/").is_err());
+        assert!(absolute_http_url("javascript:alert(1)").is_err());
+        assert!(absolute_http_url("https://user:pw@x.org/").is_err());
+        assert!(absolute_http_url("https:///path").is_err());
     }
 
     #[test]

@@ -15,10 +15,13 @@ use super::ConfigProblem;
 use super::schema::{RawBuild, RawConfig, RawIntegration, RawSite, RawSize};
 use super::settings::{
     BuildSettings, DEFAULT_MAX_ASSET_SIZE, DEFAULT_MAX_PAGE_SIZE, DEFAULT_MAX_VERSIONS, Deployment,
-    IntegrationConfig, RepoLocation, RepositoryLimits, SearchSettings, SiteConfig, SiteSettings,
+    IntegrationConfig, Located, RepoLocation, RepositoryLimits, SearchSettings, SiteConfig,
+    SiteSettings,
 };
 use super::sizes::parse_size;
-use super::urls::{BaseUrl, check_remote_url, is_http_url, is_url, web_url_of};
+use super::urls::{
+    BaseUrl, absolute_http_url, check_remote_url, is_http_url, is_url, redact_url, web_url_of,
+};
 use crate::diagnostics::line_and_column;
 use crate::version::VersionPattern;
 
@@ -261,6 +264,8 @@ impl<'a> Validator<'a> {
         let docs_dir = raw.docs_dir.and_then(|dir| self.docs_dir(dir));
         let web_url = self.web_url(raw.web_url, &repo);
         let legacy_urls = self.legacy_urls(raw.legacy_urls);
+        let default_version = raw.default_version.and_then(|v| self.default_version(v));
+        let docs_url = raw.docs_url.and_then(|url| self.docs_url(url));
         IntegrationConfig {
             id,
             name: raw.name.filter(|n| !n.trim().is_empty()),
@@ -274,6 +279,46 @@ impl<'a> Validator<'a> {
             version_tags,
             web_url,
             legacy_urls,
+            default_version,
+            docs_url,
+        }
+    }
+
+    /// The version as written, located: whether the repository has it is known only once
+    /// its versions are read (`catalog` checks it there).
+    fn default_version(&mut self, raw: Spanned<String>) -> Option<Located<String>> {
+        let (line, column) = line_and_column(self.text, raw.span().start);
+        let value = raw.get_ref().trim();
+        if value.is_empty() {
+            self.problem(
+                raw.span(),
+                "integrations.default_version is empty: give a version label such as \"3.0.1\", or remove the key to land on the newest version".to_string(),
+            );
+            return None;
+        }
+        Some(Located {
+            value: value.to_string(),
+            line,
+            column,
+        })
+    }
+
+    /// An absolute http(s) address with a host and no credentials: it is published on
+    /// the index and on every page's banner.
+    fn docs_url(&mut self, raw: Spanned<String>) -> Option<String> {
+        let text = raw.get_ref().trim();
+        match absolute_http_url(text) {
+            Ok(()) => Some(text.to_string()),
+            Err(why) => {
+                self.problem(
+                    raw.span(),
+                    format!(
+                        "integrations.docs_url {:?} {why}; give an absolute http(s) URL such as \"https://docs.mattermost.com/integrate/jira.html\"",
+                        redact_url(text)
+                    ),
+                );
+                None
+            }
         }
     }
 

@@ -689,6 +689,7 @@ struct Renderer<'a, 'c> {
     title: Option<String>,
     toc: Vec<TocEntry>,
     anchors: Vec<String>,
+    /// Heading ids given so far, each with the next `-N` suffix to try for it.
     used_ids: std::collections::HashMap<String, usize>,
     links: Vec<LinkSource>,
     /// Start tags in the page's own HTML and in GitBook blocks, for [`Renderer::depth_bound`].
@@ -722,11 +723,7 @@ impl<'c> Renderer<'c, 'c> {
             title: None,
             toc: Vec::new(),
             anchors: Vec::new(),
-            // The theme's own landmark ids are taken: a heading "Content" gets `content-1`.
-            used_ids: sanitize::RESERVED_IDS
-                .iter()
-                .map(|id| (id.to_string(), 1))
-                .collect(),
+            used_ids: std::collections::HashMap::new(),
             links: Vec::new(),
             raw_start_tags: 0,
             open_depth: 0,
@@ -1095,16 +1092,25 @@ impl<'a> Renderer<'a, '_> {
         self.event_offsets.resize(self.events.len(), heading.offset);
     }
 
+    /// `base`, or `base-1`, `base-2`, … : the first that no earlier heading of the page took
+    /// (a heading "Setup 1" after two "Setup" gets `setup-1-1`, as on GitHub) and that is not
+    /// the theme's own (a heading "Sidebar" gets `sidebar-1`, the theme keeps `id="sidebar"`).
     fn unique_id(&mut self, base: &str) -> String {
         let base = if base.is_empty() { "section" } else { base };
-        let count = self.used_ids.entry(base.to_string()).or_insert(0);
-        let id = if *count == 0 {
-            base.to_string()
-        } else {
-            format!("{base}-{count}")
-        };
-        *count += 1;
-        id
+        let mut count = self.used_ids.get(base).copied().unwrap_or(0);
+        loop {
+            let candidate = if count == 0 {
+                base.to_string()
+            } else {
+                format!("{base}-{count}")
+            };
+            count += 1;
+            if !self.used_ids.contains_key(&candidate) && !sanitize::is_theme_id(&candidate) {
+                self.used_ids.insert(base.to_string(), count);
+                self.used_ids.entry(candidate.clone()).or_insert(1);
+                return candidate;
+            }
+        }
     }
 }
 
@@ -1453,6 +1459,43 @@ mod tests {
         );
         let ids: Vec<_> = out.toc.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["2-configuration", "sub", "sub-1", "sub-2"]);
+    }
+
+    #[test]
+    fn headings_never_take_the_theme_s_ids_and_the_toc_links_the_ids_given() {
+        let out = render(
+            "## Sidebar\n\n## Content\n\n## Search results\n\n## Tab 0 1\n\n## Tab completion\n\n## Sidebar\n",
+            true,
+        );
+        let ids: Vec<_> = out.toc.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "sidebar-1",
+                "content-1",
+                "search-results-1",
+                "tab-0-1-1",
+                "tab-completion",
+                "sidebar-2"
+            ]
+        );
+        for id in ids {
+            assert!(
+                out.html.contains(&format!("<h2 id=\"{id}\">"))
+                    && out.html.contains(&format!("href=\"#{id}\"")),
+                "{id}: {}",
+                out.html
+            );
+            assert!(out.anchors.iter().any(|anchor| anchor == id), "{id}");
+        }
+        assert!(!out.html.contains("id=\"sidebar\""), "{}", out.html);
+    }
+
+    #[test]
+    fn a_numbered_id_is_not_given_twice() {
+        let out = render("## Setup\n\n## Setup\n\n## Setup 1\n\n## Setup-1-1\n", true);
+        let ids: Vec<_> = out.toc.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["setup", "setup-1", "setup-1-1", "setup-1-1-1"]);
     }
 
     #[test]

@@ -32,10 +32,51 @@ const ALLOWED_CLASS_PREFIXES: &[&str] = &[
     "api-",
 ];
 
-/// Ids the theme uses for its own landmarks and that its script looks up; a page must not
-/// repeat them (an element `id="page-map"` in a page would make the theme's script read
-/// the page's text as its data and add links to the page).
-pub const RESERVED_IDS: &[&str] = &["content", "sidebar", "page-map", "page-elsewhere"];
+/// Ids the default theme's templates and scripts give their own elements (landmarks, the
+/// search box, the data its script reads); a page must not repeat them: two `id="sidebar"`
+/// make the drawer button and the skip link point at the wrong one, and an element
+/// `id="page-map"` in a page would make the theme's script read the page's text as its data.
+/// `home-…` and `group-…` are the integration groups of `compose::views`.
+const THEME_IDS: &[&str] = &[
+    "content",
+    "sidebar",
+    "page-map",
+    "page-elsewhere",
+    "search-input",
+    "search-panel",
+    "search-status",
+    "search-results",
+    "home-mattermost",
+    "home-community",
+    "group-mattermost",
+    "group-community",
+];
+
+/// Ids the theme's scripts number at run time: the prefix, then this many numbers joined by
+/// `-` (`tab-0-1`). Only that exact shape is reserved, so a heading "Tab completion" keeps
+/// `tab-completion` and a heading "Tab 1 2" gets `tab-1-2-1`.
+const NUMBERED_THEME_IDS: &[(&str, usize)] = &[
+    ("tab-", 2),
+    ("tabpanel-", 2),
+    ("nav-expand-", 1),
+    ("nav-list-", 1),
+    ("search-option-", 1),
+];
+
+/// Whether `id` is one the theme uses for its own elements (see [`THEME_IDS`]), which a
+/// page's headings and HTML must leave to it.
+pub(crate) fn is_theme_id(id: &str) -> bool {
+    THEME_IDS.contains(&id)
+        || NUMBERED_THEME_IDS.iter().any(|(prefix, numbers)| {
+            id.strip_prefix(prefix).is_some_and(|rest| {
+                let parts: Vec<&str> = rest.split('-').collect();
+                parts.len() == *numbers
+                    && parts
+                        .iter()
+                        .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+            })
+        })
+}
 
 fn sanitizer() -> &'static Builder<'static> {
     static SANITIZER: OnceLock<Builder<'static>> = OnceLock::new();
@@ -81,7 +122,7 @@ fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Optio
                 .collect();
             (!kept.is_empty()).then(|| Cow::Owned(kept.join(" ")))
         }
-        (_, "id") if RESERVED_IDS.contains(&value) => None,
+        (_, "id") if is_theme_id(value) => None,
         // Task-list checkboxes only: no text or password fields on a docs page.
         ("input", "type") => Some(Cow::Borrowed("checkbox")),
         ("input", "disabled") => Some(Cow::Borrowed("")),
@@ -577,6 +618,29 @@ mod tests {
             assert!(!clean.contains(&format!("id=\"{taken}\"")), "{clean}");
         }
         assert!(clean.contains("id=\"mine\""), "{clean}");
+    }
+
+    #[test]
+    fn numbered_theme_ids_are_reserved_in_their_exact_shape_only() {
+        for taken in [
+            "sidebar",
+            "search-input",
+            "tab-0-1",
+            "tabpanel-2-10",
+            "nav-list-3",
+        ] {
+            assert!(is_theme_id(taken), "{taken}");
+        }
+        for free in [
+            "tab-completion",
+            "tab-1",
+            "tab-0-1-1",
+            "nav-list-",
+            "nav-list-x",
+            "sidebar-1",
+        ] {
+            assert!(!is_theme_id(free), "{free}");
+        }
     }
 
     /// The published bytes of an SVG, as text, and what was removed.

@@ -16,8 +16,9 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, anyhow, bail};
 
-use crate::config::{self, CONFIG_FILE, ID_RULE, SiteConfig, is_valid_id};
+use crate::config::{self, CONFIG_FILE, ID_RULE, RepoLocation, SiteConfig, is_valid_id};
 pub use crate::config::{Deployment, ManagedBy};
+use crate::escape::shell_word;
 use crate::scaffold::{Fill, Template};
 use crate::source::{MANIFEST_FILES, Manifest, parse_manifest, repository_folders};
 use entry::Entry;
@@ -67,6 +68,7 @@ pub fn scaffold(options: &NewOptions) -> anyhow::Result<Scaffolded> {
         .map_err(|err| anyhow!("{err}\nsite.toml does not load as it is; fix it first"))?;
     check_id(&text, &site_toml, &config, &options.id)?;
     let workdir = working_tree(&options.repo)?;
+    refuse_configured_repository(&text, &site_toml, &config, &workdir)?;
     let template = Template::load(&options.root, &config.site.theme)?;
     let docs_relative = new_docs_dir(&template, &workdir, &options.repo)?;
     let docs_dir = workdir.join(&docs_relative);
@@ -141,10 +143,11 @@ impl Scaffolded {
              added to {site_toml}:\n\n{entry}\n\
              next steps:\n\
              \x20 1. fill in the pages: replace the *italic* placeholders, follow the <!-- guidance --> comments\n\
-             \x20 2. commit them, since `portico build` reads committed docs only (the checked-out branch):\n\
+             \x20 2. commit them: `portico build` reads committed docs only, and `serve` and `check --repo`\n\
+             \x20    read a repository once it has a first commit:\n\
              \x20      git -C {repo} add {docs} && git -C {repo} commit -m \"Docs: start from the portal's template\"\n\
              \x20 3. preview the portal while you edit (serve shows uncommitted edits too): {portico} serve\n\
-             \x20 4. check the docs as the plugin's CI will: portico check --repo {repo}\n",
+             \x20 4. check the docs as the plugin's CI will: {portico} check --repo {repo}\n",
             count = self.pages.len(),
             docs_path = options.repo.join(&self.docs_dir).display(),
             pages = self.pages.join(", "),
@@ -152,6 +155,33 @@ impl Scaffolded {
             entry = self.entry,
         )
     }
+}
+
+/// Refuses a repository that an integration of the portal already reads: its docs are
+/// published already, and new docs would replace them.
+fn refuse_configured_repository(
+    text: &str,
+    site_toml: &Path,
+    config: &SiteConfig,
+    workdir: &Path,
+) -> anyhow::Result<()> {
+    for integration in &config.integrations {
+        let RepoLocation::Local(path) = &integration.repo else {
+            continue;
+        };
+        if fs::canonicalize(path).is_ok_and(|path| path == workdir) {
+            let line = entry::line_of_id(text, &integration.id)
+                .map(|line| format!(":{line}"))
+                .unwrap_or_default();
+            bail!(
+                "{}{line}: integration {:?} already reads the repository {}; its docs are published already (edit them there), so nothing was written",
+                site_toml.display(),
+                integration.id,
+                workdir.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A valid id that no integration has yet.
@@ -244,19 +274,16 @@ fn given(value: &Option<String>) -> Option<&str> {
         .filter(|text| !text.is_empty())
 }
 
-/// The repository as `site.toml` names it: relative to its folder when inside it.
+/// The repository as `site.toml` names it: relative to its folder (`repos/orbit`,
+/// `../plugins/orbit`) when the two share more than the file system's root, so that the
+/// portal and its repositories can move together; else absolute.
 fn repo_as_written(root: &Path, workdir: &Path) -> anyhow::Result<String> {
     let root =
         fs::canonicalize(root).with_context(|| format!("cannot resolve {}", root.display()))?;
-    let written = match workdir.strip_prefix(&root) {
-        Ok(relative) if relative.as_os_str().is_empty() => ".".to_string(),
-        Ok(relative) => relative
-            .components()
-            .map(|part| part.as_os_str().to_str())
-            .collect::<Option<Vec<_>>>()
-            .map(|parts| parts.join("/"))
-            .unwrap_or_default(),
-        Err(_) => workdir.to_str().unwrap_or_default().to_string(),
+    let written = match relative_path(&root, workdir) {
+        Some(relative) if relative.is_empty() => ".".to_string(),
+        Some(relative) => relative,
+        None => workdir.to_str().unwrap_or_default().to_string(),
     };
     if written.is_empty() {
         bail!(
@@ -265,6 +292,30 @@ fn repo_as_written(root: &Path, workdir: &Path) -> anyhow::Result<String> {
         );
     }
     Ok(written)
+}
+
+/// `to` relative to the folder `from` (both canonical), with `..` where needed; `None`
+/// when they share nothing but the root, or a name is not UTF-8.
+fn relative_path(from: &Path, to: &Path) -> Option<String> {
+    let names = |path: &Path| -> Option<Vec<String>> {
+        path.components()
+            .filter_map(|part| match part {
+                Component::Normal(name) => Some(name.to_str().map(str::to_string)),
+                _ => None,
+            })
+            .collect()
+    };
+    let (from, to) = (names(from)?, names(to)?);
+    let shared = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    if shared == 0 {
+        return None;
+    }
+    let ups = std::iter::repeat_n("..".to_string(), from.len() - shared);
+    Some(
+        ups.chain(to[shared..].iter().cloned())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
 }
 
 /// `Mattermost` / `the community`, as the template's sentences read.
@@ -358,19 +409,6 @@ fn replace_file(file: &Path, before: &str, after: &str) -> anyhow::Result<()> {
     })
 }
 
-/// `text` as one word for a POSIX shell: as it is when it is safe, else single-quoted.
-fn shell_word(text: &str) -> String {
-    let safe = !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"/._-+:@,=".contains(&b));
-    if safe {
-        text.to_string()
-    } else {
-        format!("'{}'", text.replace('\'', "'\\''"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,7 +426,7 @@ mod tests {
     }
 
     #[test]
-    fn the_repository_is_named_relative_to_the_portal_when_inside_it() {
+    fn the_repository_is_named_relative_to_the_portal() {
         let portal = tempfile::tempdir().unwrap();
         let inside = portal.path().join("repos/orbit");
         fs::create_dir_all(&inside).unwrap();
@@ -397,11 +435,19 @@ mod tests {
             repo_as_written(portal.path(), &inside).unwrap(),
             "repos/orbit"
         );
-        let elsewhere = tempfile::tempdir().unwrap();
-        let elsewhere = fs::canonicalize(elsewhere.path()).unwrap();
+        let beside = fs::canonicalize(portal.path())
+            .unwrap()
+            .with_file_name("plugins");
         assert_eq!(
-            repo_as_written(portal.path(), &elsewhere).unwrap(),
-            elsewhere.to_str().unwrap()
+            relative_path(
+                &fs::canonicalize(portal.path()).unwrap(),
+                &beside.join("orbit")
+            ),
+            Some("../plugins/orbit".to_string())
+        );
+        assert_eq!(
+            relative_path(Path::new("/srv/portal"), Path::new("/home/me/orbit")),
+            None
         );
     }
 

@@ -68,6 +68,8 @@ pub enum FindingKind {
     SettingsWithoutDocs,
     /// The docs did not change across a whole release cycle.
     StaleDocs,
+    /// The default branch's manifest names an older version than the newest release.
+    ManifestBehindReleases,
     /// The repository could not be read.
     Unreadable,
 }
@@ -268,11 +270,47 @@ impl IntegrationAudit<'_, '_> {
         versions
     }
 
+    /// The current version: the current docs' label, or the newest release when the
+    /// manifest on the default branch lags behind the release tags (a finding: the portal
+    /// labels the current docs with the manifest's stale version).
+    fn current_version(&mut self) -> VersionLabel {
+        let labelled = self.current.label.to_major_minor();
+        let newest = self
+            .releases
+            .iter()
+            .filter(|release| release.is_tag())
+            .max_by(|a, b| a.label.cmp(&b.label))
+            .cloned();
+        match newest {
+            Some(newest)
+                if newest.label.to_major_minor() > labelled
+                    && self.current.manifest_version.is_some() =>
+            {
+                let message = format!(
+                    "{} {labelled}: the manifest on the default branch {} says version {}, but {} ({}) is a newer release: set the manifest's version to the release these docs describe, or the portal labels them {labelled}",
+                    self.integration.id,
+                    self.branches.default_branch,
+                    self.current.manifest_version.as_deref().unwrap_or_default(),
+                    newest.describe(),
+                    newest.date(),
+                );
+                self.warn(
+                    FindingKind::ManifestBehindReleases,
+                    &labelled,
+                    message,
+                    None,
+                );
+                newest.label.to_major_minor()
+            }
+            _ => labelled,
+        }
+    }
+
     /// Released versions older than the current one, whose docs changed since, with no
     /// archive branch.
     fn missing_archives(&mut self) {
         let id = self.integration.id.clone();
-        let current = self.current.label.to_major_minor();
+        let current = self.current_version();
         let older: Vec<VersionLabel> = self
             .versions()
             .into_keys()

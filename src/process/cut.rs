@@ -16,10 +16,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail};
 use git2::{Oid, Repository};
 
+use super::cut_command;
 use super::releases::{self, History, MAX_HISTORY, Marker, short};
-use super::{cut_command, shell_word};
 use crate::catalog::format_date;
 use crate::config::{self, IntegrationConfig, RepoLocation, SiteConfig, redact_url};
+use crate::escape::shell_word;
 use crate::source::inspect::{self, Branches};
 use crate::version::VersionLabel;
 
@@ -43,12 +44,7 @@ pub struct CutRequest {
 pub fn cut(request: &CutRequest) -> anyhow::Result<String> {
     let config = config::load(&request.root)?;
     let integration = find_integration(&config, &request.id)?;
-    let label = VersionLabel::parse(&request.version).ok_or_else(|| {
-        anyhow!(
-            "{:?} is not a version label: a label is numbers separated by dots, such as 4.2 (a minor version, archived as one branch) or 4.2.1; a leading v is dropped (v4.2 is 4.2)",
-            request.version
-        )
-    })?;
+    let label = archive_label(&request.version)?;
     let path = repository_path(request, integration)?;
     let repo = inspect::open(&path).map_err(|message| match &request.repo {
         Some(_) => anyhow!("--repo: {message}"),
@@ -70,7 +66,17 @@ pub fn cut(request: &CutRequest) -> anyhow::Result<String> {
         );
     }
     refuse_existing(&repo, &path, &branches, &branch, &label)?;
+    let current = inspect::current(&repo, integration, branches.tip)
+        .map_err(|message| anyhow!("integration {}: {message}", integration.id))?;
     let target = choose_target(&repo, integration, &branches, &label, request.at.as_deref())?;
+    if target.unreleased && label.to_major_minor() != current.label.to_major_minor() {
+        bail!(
+            "{} {label} was never released: no release tag of {label} and no manifest version {label} on {} (releases: {}); an archive keeps the docs of a released version, so nothing was created. Check the version, or pass --at REF to archive that commit anyway",
+            integration.id,
+            branches.default_branch,
+            target.releases
+        );
+    }
     if !request.dry_run {
         let commit = repo.find_commit(target.commit)?;
         repo.branch(&branch, &commit, false).map_err(|err| {
@@ -81,7 +87,33 @@ pub fn cut(request: &CutRequest) -> anyhow::Result<String> {
             )
         })?;
     }
-    Ok(report(request, &path, &repo, &branch, &target))
+    let mut text = report(request, &path, &repo, &branch, &target);
+    if label.to_major_minor() == current.label.to_major_minor() {
+        text.push_str(&format!(
+            "note: {label} is the current version (the default branch {}): until the default branch documents the next version, the portal keeps publishing it as {label} and warns that {branch} is shadowed by it\n",
+            branches.default_branch
+        ));
+    }
+    Ok(text)
+}
+
+/// VERSION as an archive's label: `major.minor` or `major.minor.patch`, numbers without
+/// leading zeros (a leading `v` is dropped), so that one version has one spelling.
+fn archive_label(version: &str) -> anyhow::Result<VersionLabel> {
+    let digits = version.strip_prefix('v').unwrap_or(version);
+    let parts: Vec<&str> = digits.split('.').collect();
+    let well_formed = (2..=3).contains(&parts.len())
+        && parts.iter().all(|part| {
+            !part.is_empty()
+                && part.bytes().all(|byte| byte.is_ascii_digit())
+                && (part.len() == 1 || !part.starts_with('0'))
+        });
+    match VersionLabel::parse(digits).filter(|_| well_formed) {
+        Some(label) => Ok(label),
+        None => bail!(
+            "{version:?} is not a version to archive: give major.minor, such as 4.2 (a minor version, archived as one branch), or major.minor.patch such as 4.2.1; numbers without leading zeros, a leading v is dropped (v4.2 is 4.2)"
+        ),
+    }
 }
 
 /// The integration `id`, or an error naming the closest configured id.
@@ -118,6 +150,7 @@ fn repository_path(
     integration: &IntegrationConfig,
 ) -> anyhow::Result<PathBuf> {
     if let Some(path) = &request.repo {
+        check_clone(path, integration)?;
         return Ok(path.clone());
     }
     match &integration.repo {
@@ -144,6 +177,101 @@ fn repository_path(
                 cut_command(&request.root, &words)
             )
         }
+    }
+}
+
+/// Refuses a `--repo` that is not the integration's repository: the same folder as a
+/// local `repo`, or a clone with a remote whose URL is the integration's.
+fn check_clone(path: &Path, integration: &IntegrationConfig) -> anyhow::Result<()> {
+    match &integration.repo {
+        RepoLocation::Local(configured) => {
+            let same = match (configured.canonicalize(), path.canonicalize()) {
+                (Ok(configured), Ok(given)) => configured == given,
+                _ => false,
+            };
+            if !same {
+                bail!(
+                    "--repo {}: integration {} reads the local repository {}, not this one; drop --repo to cut there",
+                    path.display(),
+                    integration.id,
+                    configured.display()
+                );
+            }
+        }
+        RepoLocation::Remote(url) => {
+            let wanted = repository_address(url);
+            let remotes = remote_urls(path);
+            if !remotes
+                .iter()
+                .any(|(_, remote)| repository_address(remote) == wanted)
+            {
+                let listed: Vec<String> = remotes
+                    .iter()
+                    .map(|(name, remote)| format!("{name} = {}", redact_url(remote)))
+                    .collect();
+                bail!(
+                    "--repo {}: not a clone of integration {}'s repository {} (its remotes: {}); clone that repository, or add it as a remote of this one",
+                    path.display(),
+                    integration.id,
+                    redact_url(url),
+                    if listed.is_empty() {
+                        "none".to_string()
+                    } else {
+                        listed.join(", ")
+                    }
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The remotes of the repository at `path`: (name, URL).
+fn remote_urls(path: &Path) -> Vec<(String, String)> {
+    let Ok(repo) = inspect::open(path) else {
+        return Vec::new();
+    };
+    let Ok(names) = repo.remotes() else {
+        return Vec::new();
+    };
+    names
+        .iter()
+        .flatten()
+        .flatten()
+        .filter_map(|name| {
+            let remote = repo.find_remote(name).ok()?;
+            Some((name.to_string(), remote.url().ok()?.to_string()))
+        })
+        .collect()
+}
+
+/// A repository URL reduced to what names the repository, so that the forms git accepts
+/// for one repository compare equal: `https://github.com/o/r.git`, `git@github.com:o/r`,
+/// `ssh://git@github.com/o/r/` all give `github.com/o/r` (lowercase host).
+fn repository_address(url: &str) -> String {
+    let url = url.trim();
+    let without_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    // scp-like `user@host:path` (no scheme) separates host and path with a colon.
+    let normalized = if url.contains("://") {
+        without_scheme.to_string()
+    } else {
+        without_scheme.replacen(':', "/", 1)
+    };
+    let after_user = normalized
+        .split_once('@')
+        .filter(|(user, _)| !user.contains('/'))
+        .map_or(normalized.as_str(), |(_, rest)| rest);
+    let trimmed = after_user.trim_end_matches('/');
+    let trimmed = trimmed.strip_suffix(".git").unwrap_or(trimmed);
+    match trimmed.split_once('/') {
+        Some((host, rest)) => {
+            let host = host
+                .rsplit_once(':')
+                .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+                .map_or(host, |(host, _)| host);
+            format!("{}/{rest}", host.to_lowercase())
+        }
+        None => trimmed.to_lowercase(),
     }
 }
 
@@ -177,16 +305,21 @@ fn refuse_existing(
             continue;
         };
         if tracked == branch {
-            return Err(exists(&format!("{remote}/{branch} (remote-tracking)")));
+            return Err(anyhow!(
+                "{}; if it was deleted on {remote}, run git -C {} fetch --prune {remote} first",
+                exists(&format!("{remote}/{branch} (remote-tracking)")),
+                shell_word(&path.to_string_lossy())
+            ));
         }
     }
-    if let Some((_, origin)) = branches
+    // `2.1.0-docs` beside `2.1-docs` would archive one minor version twice.
+    if let Some((archived, origin)) = branches
         .archives
         .iter()
-        .find(|(archived, _)| archived == label)
+        .find(|(archived, _)| archived.to_major_minor() == label.to_major_minor())
     {
         bail!(
-            "version {label} is already archived by branch {} in {}, so nothing was created",
+            "version {label} is already archived by branch {} (version {archived}) in {}, so nothing was created: one archive per minor version",
             origin.ref_name(),
             path.display()
         );
@@ -198,6 +331,10 @@ fn refuse_existing(
 struct Target {
     commit: Oid,
     time: i64,
+    /// No release of the version was found (the tip was chosen for want of one).
+    unreleased: bool,
+    /// The releases found, for the refusal of an unreleased version (`1.0, 2.0` or `none`).
+    releases: String,
     /// `v4.2.3`, `master`, the REF as given.
     name: String,
     why: String,
@@ -217,7 +354,7 @@ fn choose_target(
             .and_then(|object| object.peel_to_commit())
             .map_err(|_| {
                 anyhow!(
-                    "REF {at:?} does not exist in {}: give a branch, tag or commit of that repository",
+                    "REF {at:?} does not exist in {} or is not a commit: give a branch, tag or commit of that repository",
                     repo.workdir().unwrap_or(repo.path()).display()
                 )
             })?;
@@ -226,16 +363,21 @@ fn choose_target(
             time: commit.committer().when().seconds(),
             name: at.to_string(),
             why: "as asked by --at".to_string(),
+            unreleased: false,
+            releases: String::new(),
         });
     }
     let default_branch = &branches.default_branch;
-    let mut release =
-        releases::archive_point(&releases::release_tags(repo, integration), label).cloned();
+    let tags = releases::release_tags(repo, integration);
+    let mut release = releases::archive_point(&tags, label).cloned();
+    let mut known = tags;
     if release.is_none() {
         // Only without a tag is the history walked for manifest versions.
         let history = History::walk(repo, branches.tip, None, MAX_HISTORY)
             .map_err(|message| anyhow!("integration {}: {message}", integration.id))?;
-        release = releases::archive_point(&history.manifest_releases(), label).cloned();
+        let manifest_releases = history.manifest_releases();
+        release = releases::archive_point(&manifest_releases, label).cloned();
+        known = releases::merge(known, manifest_releases);
     }
     if let Some(release) = release {
         let last = repo.find_commit(release.last_commit)?;
@@ -261,12 +403,20 @@ fn choose_target(
             time: last.committer().when().seconds(),
             name,
             why,
+            unreleased: false,
+            releases: String::new(),
         });
     }
     let tip = repo.find_commit(branches.tip)?;
+    let mut versions: Vec<VersionLabel> = known.iter().map(|r| r.label.to_major_minor()).collect();
+    versions.dedup();
+    let versions: Vec<String> = versions.iter().map(ToString::to_string).collect();
     Ok(Target {
         commit: branches.tip,
         time: tip.committer().when().seconds(),
+        // With no release at all, the tip is what there is to archive.
+        unreleased: !known.is_empty(),
+        releases: versions.join(", "),
         name: default_branch.clone(),
         why: format!(
             "the tip of {default_branch}: no release tag of {label} and no manifest version of {label} on {default_branch}"
@@ -348,6 +498,39 @@ mod tests {
         assert!(err.contains("did you mean \"github\"?"), "{err}");
         assert!(err.contains("(integrations: jira, zoom, github)"), "{err}");
         assert_eq!(find_integration(&config, "zoom").unwrap().id, "zoom");
+    }
+
+    #[test]
+    fn archive_labels_have_one_spelling() {
+        for good in ["4.2", "v4.2", "4.2.1", "0.9", "10.0.12"] {
+            assert!(archive_label(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "2", "01.2", "1.2.3.4", "2.1-docs", "latest", "v", "1..2", "1.02",
+        ] {
+            let err = archive_label(bad).unwrap_err().to_string();
+            assert!(err.contains("major.minor"), "{bad}: {err}");
+        }
+        assert_eq!(archive_label("v4.2").unwrap().to_string(), "4.2");
+    }
+
+    #[test]
+    fn clone_urls_of_one_repository_compare_equal() {
+        let address = "github.com/o/r";
+        for url in [
+            "https://github.com/o/r.git",
+            "https://GitHub.com/o/r/",
+            "git@github.com:o/r.git",
+            "ssh://git@github.com:22/o/r",
+            "https://user:token@github.com/o/r",
+        ] {
+            assert_eq!(repository_address(url), address, "{url}");
+        }
+        assert_ne!(repository_address("https://github.com/o/other"), address);
+        assert_eq!(
+            repository_address("file:///srv/git/plugin.git"),
+            repository_address("file:///srv/git/plugin")
+        );
     }
 
     #[test]

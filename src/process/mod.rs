@@ -13,6 +13,8 @@ mod releases;
 
 use std::path::Path;
 
+use crate::escape::shell_word;
+
 /// The `portico version cut` command line with `words` after `cut` (the id, the version,
 /// options), and `--root` when the portal is not the current folder.
 fn cut_command(root: &Path, words: &[&str]) -> String {
@@ -26,19 +28,6 @@ fn cut_command(root: &Path, words: &[&str]) -> String {
         command.push_str(&shell_word(&root.to_string_lossy()));
     }
     command
-}
-
-/// `text` as one word for a POSIX shell: as it is when that is safe, else single-quoted.
-fn shell_word(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"/._-+:@=,".contains(&b));
-    if plain {
-        text.to_string()
-    } else {
-        format!("'{}'", text.replace('\'', r"'\''"))
-    }
 }
 
 #[cfg(test)]

@@ -50,6 +50,13 @@ impl Release {
     pub(crate) fn describe(&self) -> String {
         match &self.marker {
             Marker::Tag(tag) => tag.clone(),
+            // The archive point and the changes since are counted from its last commit.
+            Marker::Manifest(file) if self.last_commit != self.commit => format!(
+                "{file} {} from {} to {}",
+                self.label,
+                short(self.commit),
+                short(self.last_commit)
+            ),
             Marker::Manifest(file) => {
                 format!("{file} {} at {}", self.label, short(self.commit))
             }
@@ -215,11 +222,7 @@ impl<'r> History<'r> {
 
     /// The ids at the watched paths of `tree` (reading a manifest not seen before).
     fn watched_in(&mut self, tree: &Tree) -> Watched {
-        let docs = self
-            .docs_path
-            .as_deref()
-            .and_then(|path| tree.get_path(Path::new(path)).ok())
-            .map(|entry| entry.id());
+        let docs = docs_identity(self.docs_path.as_deref(), tree);
         let manifest = MANIFEST_FILES.iter().find_map(|&name| {
             let entry = tree.get_name(name)?;
             (entry.kind() == Some(ObjectType::Blob)).then(|| (entry.id(), name))
@@ -308,6 +311,53 @@ impl<'r> History<'r> {
                 None => commit.time > release.time,
             })
             .count()
+    }
+}
+
+/// Root landing pages, as the build finds them when docs live at the repository root.
+const ROOT_LANDING_PAGES: &[&str] = &["README.md", "readme.md", "Readme.md", "index.md"];
+/// Where README-era docs keep the pages their landing page links to.
+const LINKED_PAGES_DIR: &str = "docs";
+
+/// One id that changes exactly when the docs of `tree` change, for docs found at
+/// `docs_path` at the tip. Older commits may have had another layout: where the tip's docs
+/// folder is absent, the root landing page stands for the docs (README-era releases before a
+/// `docs/` folder); when the tip's docs are the root landing page, the `docs/` folder its
+/// pages usually live in counts too (a root README linking `docs/guide.md`).
+fn docs_identity(docs_path: Option<&str>, tree: &Tree) -> Option<Oid> {
+    let id_at = |path: &str| tree.get_path(Path::new(path)).ok().map(|entry| entry.id());
+    let root_landing = || ROOT_LANDING_PAGES.iter().find_map(|page| id_at(page));
+    let has_landing = |folder: &str| {
+        ROOT_LANDING_PAGES
+            .iter()
+            .chain(&["SUMMARY.md"])
+            .any(|page| id_at(&format!("{folder}/{page}")).is_some())
+    };
+    let mut ids: Vec<Oid> = Vec::new();
+    let docs_at_root = docs_path.is_some_and(|path| !path.contains('/') && path.ends_with(".md"));
+    match docs_path.and_then(id_at) {
+        // The folder was the docs root then only if it had a landing page or a SUMMARY.md;
+        // else the root README was (with the folder's pages it links to).
+        Some(id) if !docs_at_root && !has_landing(docs_path.unwrap_or_default()) => {
+            ids.extend(root_landing());
+            ids.push(id);
+        }
+        Some(id) => ids.push(id),
+        None => ids.extend(root_landing()),
+    }
+    if docs_at_root {
+        ids.extend(id_at(LINKED_PAGES_DIR));
+    }
+    match ids.as_slice() {
+        [] => None,
+        [id] => Some(*id),
+        several => {
+            let joined: Vec<u8> = several
+                .iter()
+                .flat_map(|id| id.as_bytes().to_vec())
+                .collect();
+            Oid::hash_object(ObjectType::Blob, &joined).ok()
+        }
     }
 }
 

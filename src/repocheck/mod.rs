@@ -123,6 +123,8 @@ impl RepoCheck {
         };
         let read = ReadOptions {
             only_work_tree: true,
+            // Nothing is published, so no page needs its date.
+            page_dates: source::PageDates::Skip,
             ..ReadOptions::default()
         };
         let discard = Discard::default();

@@ -65,9 +65,14 @@ pub(crate) fn choose(root: &Path, work_tree: &Path) -> anyhow::Result<(SiteConfi
     ))
 }
 
-/// A check writes nothing: no search index (whose cache would be written).
+/// A check writes nothing: no search index (whose cache would be written). It reads the
+/// working tree alone, so a `default_version` naming an archive has nothing to be checked
+/// against (`build` checks it).
 fn only_checks(mut config: SiteConfig) -> SiteConfig {
     config.search.enabled = false;
+    for integration in &mut config.integrations {
+        integration.default_version = None;
+    }
     config
 }
 

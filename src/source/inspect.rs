@@ -59,6 +59,8 @@ pub(crate) struct Current {
     /// The path whose git id changes exactly when the docs change: the docs folder, or the
     /// landing page of docs kept at the repository root; `None` without docs.
     pub(crate) docs_path: Option<String>,
+    /// The manifest's `version` at the tip, when it has one (the label's source then).
+    pub(crate) manifest_version: Option<String>,
 }
 
 /// The current version at `tip`, as the build labels it and finds its docs.
@@ -80,5 +82,6 @@ pub(crate) fn current(
     Ok(Current {
         label: label_at(repo, integration, version.as_deref(), tip),
         docs_path: docs_path(&reader, integration),
+        manifest_version: version,
     })
 }

@@ -12,6 +12,7 @@ mod fetch;
 mod fingerprint;
 pub(crate) mod inspect;
 mod manifest;
+mod page_dates;
 mod refs;
 mod repo;
 mod text;
@@ -36,6 +37,7 @@ pub(crate) use fingerprint::of_inputs as fingerprint;
 #[doc(hidden)]
 pub use manifest::parse as parse_manifest;
 pub use manifest::{MANIFEST_FILES, Manifest};
+pub use page_dates::PageDates;
 pub use repo::repository_folders;
 pub(crate) use repo::work_tree_of;
 pub use tree::is_editor_leftover;
@@ -92,6 +94,9 @@ pub struct VersionSnapshot {
     pub commit_time: i64,
     /// Read from the working tree (uncommitted edits included) rather than the commit.
     pub from_work_tree: bool,
+    /// When each page last changed on this version's ref (committer time, seconds since
+    /// the epoch), by repository path; a page with uncommitted edits has none.
+    pub page_dates: BTreeMap<String, i64>,
     /// What reading this version found (kept so that a reused version reports it again).
     pub diagnostics: Vec<Diagnostic>,
     pub manifest: Option<Manifest>,
@@ -215,6 +220,9 @@ pub struct ReadOptions {
     /// CI checkout of a pull request included), and nothing of the portal's `content/`:
     /// `portico check --repo` checks one repository's docs as they are on disk.
     pub only_work_tree: bool,
+    /// Whether pages are dated from git history, and whether the dates are kept in
+    /// `cache_dir` for the next build.
+    pub page_dates: PageDates,
 }
 
 /// What changed since the previous read, so that the rest is reused (`portico serve`).
@@ -259,7 +267,7 @@ pub fn aggregate_with(
                 index,
                 integration,
                 options,
-                config.build.limits,
+                &config.build,
                 sources.integrations[index].as_ref().ok(),
                 mirrors.get(&index),
             ),
@@ -267,7 +275,7 @@ pub fn aggregate_with(
                 index,
                 integration,
                 options,
-                config.build.limits,
+                &config.build,
                 None,
                 mirrors.get(&index),
             ),

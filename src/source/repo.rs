@@ -8,10 +8,11 @@ use rayon::prelude::*;
 
 use super::docs::read_docs;
 use super::manifest::{self, MANIFEST_FILES, Manifest};
+use super::page_dates::{DateCache, PageDates, page_dates};
 use super::refs::{PlannedVersion, ReadPlan, current_label, read_refs, work_tree_plan};
 use super::tree::{BlobCache, Files, TreeReader, WorkTree};
 use super::{ReadOptions, RepoSnapshot, SourceError, VersionSnapshot};
-use crate::config::{IntegrationConfig, RepoLocation, RepositoryLimits};
+use crate::config::{BuildSettings, IntegrationConfig, RepoLocation, RepositoryLimits};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::version::VersionLabel;
 
@@ -24,10 +25,11 @@ pub(super) fn read_integration(
     index: usize,
     integration: &IntegrationConfig,
     options: ReadOptions,
-    limits: RepositoryLimits,
+    build: &BuildSettings,
     previous: Option<&RepoSnapshot>,
     mirror: Option<&Result<std::path::PathBuf, String>>,
 ) -> Outcome {
+    let limits = build.limits;
     let mut diagnostics = Vec::new();
     let fail = |message: String| SourceError {
         integration: integration.id.clone(),
@@ -61,7 +63,7 @@ pub(super) fn read_integration(
                 integration,
                 plan,
                 options,
-                limits,
+                build,
                 previous,
                 &mut diagnostics,
             )
@@ -139,7 +141,7 @@ fn read_versions(
     integration: &IntegrationConfig,
     plan: ReadPlan,
     options: ReadOptions,
-    limits: RepositoryLimits,
+    build: &BuildSettings,
     previous: Option<&RepoSnapshot>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<VersionsRead, String> {
@@ -157,7 +159,8 @@ fn read_versions(
                 integration,
                 default_branch: &plan.default_branch,
                 options,
-                limits,
+                limits: build.limits,
+                cache_dir: &build.cache_dir,
                 blobs: &blobs,
             };
             read.planned(planned)
@@ -205,6 +208,8 @@ struct VersionRead<'a> {
     default_branch: &'a str,
     options: ReadOptions,
     limits: RepositoryLimits,
+    /// Where page dates are kept between builds.
+    cache_dir: &'a Path,
     blobs: &'a BlobCache,
 }
 
@@ -285,12 +290,29 @@ impl VersionRead<'_> {
         diagnostics.extend(problems);
         let mut docs = docs?;
         docs.left_out = left_out;
+        let dates_cache = DateCache::of(
+            self.cache_dir,
+            self.options.page_dates,
+            &integration.id,
+            &planned.origin.ref_name(),
+        );
+        let page_dates = match self.options.page_dates {
+            PageDates::Skip => Default::default(),
+            _ => page_dates(
+                repo,
+                &commit,
+                &docs.pages,
+                from_work_tree,
+                dates_cache.as_ref(),
+            ),
+        };
         Some(VersionSnapshot {
             label: planned.label.clone().unwrap_or_else(VersionLabel::latest),
             origin: planned.origin.clone(),
             commit: planned.commit.to_string(),
             commit_time: commit.committer().when().seconds(),
             from_work_tree,
+            page_dates,
             diagnostics: Vec::new(),
             manifest,
             docs,

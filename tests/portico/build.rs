@@ -152,6 +152,14 @@ fn pages_of_a_repository_with_a_web_address_link_to_a_filled_in_new_issue() {
         "{decoded}"
     );
     assert!(page.contains(">Report a problem with this page</a>"));
+    // The current version's report names its versioned address, not latest/ (which shows
+    // other docs after the next release).
+    let current = fx.output("integrations/jira/latest/setup/installation.html");
+    assert!(
+        current
+            .contains("docs.example.com%2Fintegrations%2Fjira%2F3.2%2Fsetup%2Finstallation.html"),
+        "{current}"
+    );
     // Without a web address there is nowhere to open an issue.
     let poll = fx.output("integrations/poll/1.5/index.html");
     assert!(!poll.contains("report-problem"), "{poll}");
@@ -1101,4 +1109,24 @@ fn every_integration_has_a_version_history_page() {
         fx.output("integrations/index.html")
             .contains("href=\"jira/versions.html\">+1 older version</a>")
     );
+}
+
+#[test]
+fn a_closed_output_pipe_ends_a_command_without_a_panic() {
+    use std::process::{Command, Stdio};
+    let fx = standard_portal();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
+        .arg("--root")
+        .arg(fx.root())
+        .arg("list")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes away before `list` prints (as `portico list | head -0` would).
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(output.status.code(), Some(101), "{stderr}");
 }

@@ -13,6 +13,7 @@ mod hostile_repos;
 mod hostile_review;
 mod hostile_serve;
 mod incremental;
+mod landing;
 mod navigation;
 mod pipeline;
 mod process_audit;

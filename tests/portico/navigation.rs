@@ -265,3 +265,70 @@ fn a_docs_file_cannot_take_the_name_of_the_list_of_all_pages() {
     );
     assert!(!fx.has_output("integrations/named/latest/_contents.html"));
 }
+
+#[test]
+fn headings_named_like_the_theme_s_landmarks_get_ids_of_their_own_and_links_follow() {
+    let fx = Fixture::new();
+    fx.repo("jira", "main").commit(
+        "main",
+        &[
+            (
+                "docs/README.md",
+                "# Overview\n\n## Sidebar\n\nThe panel.\n\n## Content\n\nThe pages.\n",
+            ),
+            (
+                "docs/links.md",
+                "# Links\n\n[The panel](README.md#sidebar-1)\n",
+            ),
+            (
+                "docs/stale.md",
+                "# Stale\n\n[The panel](README.md#sidebar)\n",
+            ),
+        ],
+    );
+    fx.site("[[integrations]]\nid = \"jira\"\nname = \"Jira\"\nrepo = \"repos/jira\"\nmanaged_by = \"mattermost\"\ndeployments = [\"cloud\"]\n");
+    let run = fx.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // `#sidebar` is the theme's navigation, not the heading: a link to it is reported.
+    let warnings = run.warnings();
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert!(
+        warnings[0].contains("stale.md") && warnings[0].contains("#sidebar"),
+        "{}",
+        run.stderr
+    );
+
+    let page = fx.output("integrations/jira/latest/index.html");
+    for (theme_id, heading_id, title) in [
+        ("sidebar", "sidebar-1", "Sidebar"),
+        ("content", "content-1", "Content"),
+    ] {
+        assert_eq!(
+            page.matches(&format!("id=\"{theme_id}\"")).count(),
+            1,
+            "{page}"
+        );
+        assert!(
+            page.contains(&format!("<h2 id=\"{heading_id}\">{title}")),
+            "{page}"
+        );
+        assert!(
+            page.contains(&format!("<a href=\"#{heading_id}\">{title}</a>")),
+            "the TOC entry: {page}"
+        );
+    }
+    let links = fx.output("integrations/jira/latest/links.html");
+    assert!(links.contains("href=\"index.html#sidebar-1\""), "{links}");
+
+    // The switcher's accessible name is its visible text, then what it does.
+    let start = page.find("<summary").expect("a version switcher");
+    let summary = &page[start..start + page[start..].find("</summary>").unwrap()];
+    assert!(!summary.contains("aria-label"), "{summary}");
+    assert_eq!(
+        strip_tags(summary)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        "latest: choose another version"
+    );
+}

@@ -373,3 +373,58 @@ fn remote_integrations_are_read_from_their_mirror() {
     assert_eq!(run.code, 0, "{run:?}");
     prints(&run, "no 1.0-docs branch");
 }
+
+#[test]
+fn a_manifest_behind_the_release_tags_is_reported_and_the_tags_decide_what_is_older() {
+    let fx = Fixture::new();
+    let mut repo = fx.repo("jira", "master");
+    // The manifest never moved past 1.0.0 while the releases were tagged.
+    for (version, text) in [("1.0.0", "one"), ("1.1.0", "two"), ("2.0.0", "three")] {
+        repo.commit(
+            "master",
+            &[
+                ("plugin.json", &manifest("1.0.0")),
+                ("docs/README.md", &format!("# Jira {text}\n")),
+            ],
+        )
+        .tag(&format!("v{version}"));
+    }
+    site(&fx, "");
+    let run = audit(&fx, &[]);
+    prints(
+        &run,
+        "the manifest on the default branch master says version 1.0.0, but v2.0.0",
+    );
+    prints(&run, "jira 1.0 released (v1.0.0");
+    prints(&run, "jira 1.1 released (v1.1.0");
+    assert!(!run.stderr.contains("jira 2.0 released"), "{}", run.stderr);
+}
+
+#[test]
+fn readme_era_docs_count_the_pages_the_readme_links_and_the_readme_before_a_docs_folder() {
+    let fx = Fixture::new();
+    let mut repo = fx.repo("jira", "master");
+    // Releases whose docs are the root README and the docs/ page it links to (no
+    // docs/README.md): a change to the linked page is a docs change.
+    let schema = |n: u32| {
+        format!(
+            r#"{{"id": "jira", "version": "1.{n}.0", "settings_schema": {{"settings": [{{"key": "K{n}"}}]}}}}"#
+        )
+    };
+    for n in 0..3 {
+        repo.commit(
+            "master",
+            &[
+                ("plugin.json", &schema(n)),
+                ("README.md", "# Jira\n\nSee [the guide](docs/guide.md).\n"),
+                ("docs/guide.md", &format!("# Guide\n\nSettings K0..K{n}.\n")),
+            ],
+        )
+        .tag(&format!("v1.{n}.0"));
+    }
+    site(&fx, "");
+    let run = audit(&fx, &[]);
+    prints(&run, "jira 1.0 released (v1.0.0");
+    prints(&run, "jira 1.1 released (v1.1.0");
+    assert!(!run.stderr.contains("settings_schema"), "{}", run.stderr);
+}

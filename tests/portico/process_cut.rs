@@ -295,15 +295,44 @@ fn an_existing_branch_is_refused_by_name_local_or_remote_tracking() {
 #[test]
 fn a_version_that_is_not_a_label_is_refused_saying_what_a_label_is() {
     let fx = released_portal();
-    for bad in ["4.x", "latest", "4.2-rc1", ""] {
+    for bad in [
+        "4.x", "latest", "4.2-rc1", "", "4", "04.2", "4.2.0.1", "4.2-docs",
+    ] {
         refused(
             &fx.run(&["version", "cut", "jira", bad]),
             &[
-                "is not a version label",
-                "numbers separated by dots, such as 4.2",
+                "is not a version to archive",
+                "give major.minor, such as 4.2",
             ],
         );
     }
+    assert!(!has_branch(&fx, "4-docs") && !has_branch(&fx, "04.2-docs"));
+}
+
+#[test]
+fn a_version_never_released_is_refused_unless_at_names_the_commit() {
+    let fx = released_portal();
+    refused(
+        &fx.run(&["version", "cut", "jira", "4.7"]),
+        &["jira 4.7 was never released", "pass --at REF"],
+    );
+    assert!(!has_branch(&fx, "4.7-docs"));
+    let run = fx.run(&["version", "cut", "jira", "4.7", "--at", "master"]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn a_minor_version_is_archived_once() {
+    let fx = released_portal();
+    assert_eq!(fx.run(&["version", "cut", "jira", "4.2"]).code, 0);
+    refused(
+        &fx.run(&["version", "cut", "jira", "4.2.3"]),
+        &[
+            "already archived by branch",
+            "one archive per minor version",
+        ],
+    );
+    assert!(!has_branch(&fx, "4.2.3-docs"));
 }
 
 #[test]
@@ -340,8 +369,21 @@ fn a_url_integration_needs_a_local_clone_and_says_how_to_get_one() {
         ],
     );
 
-    // With --repo, a local clone is used.
+    // --repo must be a clone of that repository: one of its remotes has its URL.
     let clone = fx.path("repos/jira");
+    let run = fx.run(&[
+        "version",
+        "cut",
+        "jira",
+        "4.2",
+        "--repo",
+        clone.to_str().unwrap(),
+    ]);
+    refused(&run, &["not a clone of integration jira's repository"]);
+    assert!(!has_branch(&fx, "4.2-docs"));
+    git(&fx)
+        .remote("origin", "git@github.com:example/mattermost-plugin-jira")
+        .unwrap();
     let run = fx.run(&[
         "version",
         "cut",

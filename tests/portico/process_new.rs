@@ -153,7 +153,7 @@ fn new_scaffolds_the_docs_appends_the_entry_and_the_committed_docs_build() {
     assert!(run.stdout.contains("serve"), "{}", run.stdout);
     assert!(
         run.stdout
-            .contains(&format!("portico check --repo {}", path_arg(&orbit))),
+            .contains(&format!("check --repo {}", path_arg(&orbit))),
         "{}",
         run.stdout
     );
@@ -227,6 +227,32 @@ fn new_refuses_an_existing_id_naming_its_line() {
         1,
         "site.toml:8: integration \"jira\" already exists",
     );
+}
+
+#[test]
+fn new_refuses_a_repository_the_portal_already_reads() {
+    let fx = portal();
+    let jira = fx.path("repos/jira");
+    fx.repo("jira", "main").checkout();
+    refused(
+        &fx,
+        &["jira-two", "--repo", path_arg(&jira)],
+        1,
+        "site.toml:8: integration \"jira\" already reads the repository",
+    );
+}
+
+#[test]
+fn new_names_a_repository_beside_the_portal_relatively() {
+    let fx = portal();
+    let portal_dir = fx.path("portal");
+    std::fs::create_dir_all(&portal_dir).unwrap();
+    std::fs::copy(fx.path("site.toml"), portal_dir.join("site.toml")).unwrap();
+    let orbit = fx.path("repos/orbit");
+    let run = run_in(&portal_dir, &["new", "orbit", "--repo", path_arg(&orbit)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let site = std::fs::read_to_string(portal_dir.join("site.toml")).unwrap();
+    assert!(site.contains("repo = \"../repos/orbit\""), "{site}");
 }
 
 #[test]
