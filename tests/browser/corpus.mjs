@@ -94,14 +94,14 @@ function buildRepositories(root) {
 
 /**
  * A portal of every corpus integration under `root` (plus the `extra` site.toml entries, for
- * repositories the caller made under `root/repos`), built with `portico build`. Returns the
- * folder of the built site.
+ * repositories the caller made under `root/repos`), titled `title`, built with `portico build`.
+ * Returns the folder of the built site.
  */
-export function buildCorpusPortal(root, extra = []) {
+export function buildCorpusPortal(root, extra = [], { title = "Corpus Portal" } = {}) {
   const entries = buildRepositories(root);
   writeFileSync(join(root, "site.toml"), [
     "[site]",
-    'title = "Corpus Portal"',
+    `title = ${JSON.stringify(title)}`,
     'base_url = "https://docs.example.com/"',
     "",
     ...entries,

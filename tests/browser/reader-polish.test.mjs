@@ -7,10 +7,9 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { appendFileSync } from "node:fs";
 import { join } from "node:path";
-import { launchBrowser, openPage, portico, seriousViolations, serveStatic, tempDir, write } from "./support.mjs";
-import { makeCorpusPortal } from "./corpus-portal.mjs";
+import { launchBrowser, openPage, seriousViolations, serveStatic, tempDir, write } from "./support.mjs";
+import { buildCorpusPortal } from "./corpus.mjs";
 
 let work, server, base, browser;
 
@@ -69,15 +68,15 @@ function git(cwd, ...args) {
 
 before(async () => {
   work = tempDir("portico-polish-");
-  makeCorpusPortal(work.dir);
   const samples = join(work.dir, "repos", "samples");
   write(samples, "docs/README.md", SAMPLES);
   git(samples, "init", "-q", "-b", "master");
   git(samples, "add", "-A");
   git(samples, "commit", "-q", "-m", "samples");
-  appendFileSync(join(work.dir, "site.toml"), '\n[[integrations]]\nid = "samples"\nrepo = "repos/samples"\nmanaged_by = "community"\ndeployments = ["self-managed"]\n');
-  execFileSync(portico, ["build", "--root", work.dir], { stdio: "ignore" });
-  ({ server, base } = await serveStatic(join(work.dir, "public")));
+  const entry = '[[integrations]]\nid = "samples"\nrepo = "repos/samples"\nmanaged_by = "community"\ndeployments = ["self-managed"]\n';
+  // A real portal's title, long enough to test on a phone.
+  const site = buildCorpusPortal(work.dir, [entry], { title: "Mattermost Integrations" });
+  ({ server, base } = await serveStatic(site));
   browser = await launchBrowser();
 });
 
