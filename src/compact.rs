@@ -6,8 +6,8 @@
 //! embedded default theme goes through here (a portal's own theme files are published as
 //! they are), and only in ways that cannot change meaning: CSS loses comments and the
 //! whitespace around `{`, `}`, `;` and `,` (strings kept as written); a script loses its
-//! whole-line `//` comments and indentation, unless it holds a template literal, whose
-//! lines are text. Each file keeps its opening comment, which names it.
+//! whole-line `//` comments and indentation, unless it holds a string spanning lines
+//! (a template literal, a line continued with `\`), whose lines are text. Each file keeps its opening comment, which names it.
 
 /// The bytes to publish for the built-in static file `name`.
 pub(crate) fn default_static_file(name: &str, bytes: &[u8]) -> Vec<u8> {
@@ -16,7 +16,7 @@ pub(crate) fn default_static_file(name: &str, bytes: &[u8]) -> Vec<u8> {
     };
     if name.ends_with(".css") {
         compact_css(text).into_bytes()
-    } else if name.ends_with(".js") && !has_template_literal(text) {
+    } else if name.ends_with(".js") && !has_multiline_string(text) {
         compact_script(text).into_bytes()
     } else {
         bytes.to_vec()
@@ -83,12 +83,13 @@ fn string_length(text: &str, quote: char) -> usize {
     text.len()
 }
 
-/// Whether `script` has a backtick outside its whole-line comments: a template literal,
-/// whose lines may not be touched.
-fn has_template_literal(script: &str) -> bool {
-    script
-        .lines()
-        .any(|line| !line.trim_start().starts_with("//") && line.contains('`'))
+/// Whether `script` has a string spanning lines, whose lines may not be touched: a backtick
+/// outside its whole-line comments (a template literal), or a line continued with `\`.
+fn has_multiline_string(script: &str) -> bool {
+    script.lines().any(|line| {
+        let code = !line.trim_start().starts_with("//");
+        code && (line.contains('`') || line.ends_with('\\'))
+    })
 }
 
 /// `script` without its whole-line comments (but the opening ones), blank lines and
@@ -137,6 +138,8 @@ mod tests {
     fn scripts_with_template_literals_and_other_files_are_published_as_they_are() {
         let module = b"// M.\nconst a = `\n  // text\n`;\n";
         assert_eq!(default_static_file("search.js", module), module);
+        let continued = b"// M.\nvar a = \"x\\\n  y\";\n";
+        assert_eq!(default_static_file("a.js", continued), continued);
         let commented = b"// M.\nvar a;\n  // `code` in a comment\n  var b;\n";
         assert_eq!(
             default_static_file("a.js", commented),
