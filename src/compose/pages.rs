@@ -153,20 +153,8 @@ pub(super) fn compose_page(
                 page: doc_view(inputs, page_id, Some((integration_ref, version_ref))),
                 integration: integration_view(integration_ref, &page.output_path),
                 version: version_view(catalog, version_ref, &page.output_path),
-                versions: switcher(
-                    catalog,
-                    integration_ref,
-                    version,
-                    &page.rel_path,
-                    &page.output_path,
-                ),
-                banner: banner(
-                    catalog,
-                    integration_ref,
-                    version_ref,
-                    &page.rel_path,
-                    &page.output_path,
-                ),
+                versions: switcher(catalog, integration_ref, version, page_id),
+                banner: banner(catalog, integration_ref, version, page_id),
                 sidebar: SidebarView::of(inputs, sidebars, page_id),
                 breadcrumbs: breadcrumbs(inputs, integration_ref, version_ref, navigation, page_id),
                 previous: navigation
@@ -389,12 +377,21 @@ fn report_problem_url(web_url: &str, report: &ProblemReport) -> String {
     }
 }
 
-/// Where a version sends readers for the page at `rel_path`: that page, or, when the
-/// version does not have it, its landing page; and whether it has it.
-fn public_target(catalog: &Catalog, version: &Version, rel_path: &str) -> (String, bool) {
-    match version.docs.page_at(rel_path) {
-        Some(page) => (catalog.pages[page].public_path.clone(), true),
-        None => (catalog.pages[version.landing].public_path.clone(), false),
+/// Where the version at `version` sends readers for `page` (of another version): that
+/// page there, under whatever name it has (renames followed), or, when the version does
+/// not have it, its landing page; and whether it has it.
+fn public_target(
+    catalog: &Catalog,
+    integration: &Integration,
+    version: usize,
+    page: usize,
+) -> (String, bool) {
+    match integration.same_pages.in_version(page, version) {
+        Some(same) => (catalog.pages[same].public_path.clone(), true),
+        None => {
+            let landing = integration.versions[version].landing;
+            (catalog.pages[landing].public_path.clone(), false)
+        }
     }
 }
 
@@ -403,15 +400,15 @@ fn switcher(
     catalog: &Catalog,
     integration: &Integration,
     selected: usize,
-    rel_path: &str,
-    from: &str,
+    page: usize,
 ) -> Vec<VersionLink> {
+    let from = &catalog.pages[page].output_path;
     integration
         .versions
         .iter()
         .enumerate()
         .map(|(index, version)| {
-            let (target, present) = public_target(catalog, version, rel_path);
+            let (target, present) = public_target(catalog, integration, index, page);
             VersionLink {
                 label: version.label.to_string(),
                 url: relative_url(from, &target),
@@ -426,18 +423,17 @@ fn switcher(
 fn banner(
     catalog: &Catalog,
     integration: &Integration,
-    version: &Version,
-    rel_path: &str,
-    from: &str,
+    version: usize,
+    page: usize,
 ) -> Option<BannerView> {
-    if version.is_current() {
+    if integration.versions[version].is_current() {
         return None;
     }
     let current = integration.current();
-    let (target, same_page) = public_target(catalog, current, rel_path);
+    let (target, same_page) = public_target(catalog, integration, 0, page);
     Some(BannerView {
         current_label: current.label.to_string(),
-        url: relative_url(from, &target),
+        url: relative_url(&catalog.pages[page].output_path, &target),
         same_page,
     })
 }

@@ -13,6 +13,7 @@ mod fingerprint;
 pub(crate) mod inspect;
 mod manifest;
 mod refs;
+mod renames;
 mod repo;
 mod text;
 mod tree;
@@ -36,6 +37,7 @@ pub(crate) use fingerprint::of_inputs as fingerprint;
 #[doc(hidden)]
 pub use manifest::parse as parse_manifest;
 pub use manifest::{MANIFEST_FILES, Manifest};
+pub use renames::{TreeRenames, newest_first};
 pub use repo::repository_folders;
 pub(crate) use repo::work_tree_of;
 pub use tree::is_editor_leftover;
@@ -79,6 +81,9 @@ pub struct RepoSnapshot {
     pub versions: Vec<VersionSnapshot>,
     /// Branches shaped like archives (`*-docs*`) that match no pattern, for `portico list`.
     pub skipped_branches: Vec<String>,
+    /// Which page became which between each version and the next older one, in the order
+    /// of [`newest_first`] (see `renames`).
+    pub renames: Vec<TreeRenames>,
 }
 
 /// One version of one integration: a commit and the docs read from its tree.
@@ -186,6 +191,9 @@ pub struct DocsSnapshot {
     /// the repository, a submodule, missing from the object database), with why; each
     /// was also a warning.
     pub left_out: BTreeMap<String, String>,
+    /// Git id of the docs folder's tree in the version's commit (the committed one, also
+    /// when the pages were read from a working tree): what renames are found between.
+    pub tree: Option<String>,
 }
 
 /// A file read from git (or from `content/`).
