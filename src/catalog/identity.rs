@@ -242,10 +242,13 @@ fn join_aliases(
     }
 }
 
+/// A line of a file, and what is wrong there.
+type LinedMessage = (u32, String);
+
 /// A page's front matter `aliases` with the line each is on, or the line and message of
 /// why they cannot be read; `None` without any (front matter that is not YAML at all is
 /// the renderer's to report).
-fn aliases(text: &str) -> Option<Result<Vec<(String, u32)>, (u32, String)>> {
+fn aliases(text: &str) -> Option<Result<Vec<(String, u32)>, LinedMessage>> {
     let yaml = crate::markdown::front_matter_yaml(text)?;
     if !yaml.contains(ALIASES) {
         return None;

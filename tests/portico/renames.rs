@@ -309,3 +309,49 @@ fn a_docs_folder_moved_to_the_repository_root_keeps_its_pages() {
         ("../latest/index.html".to_string(), true)
     );
 }
+
+#[test]
+fn serve_s_rebuild_follows_an_alias_added_while_serving() {
+    use portico::testing::site::{Changes, ReadOptions, Site, files};
+    let fx = Fixture::new();
+    let mut repo = fx.repo("jira", "master");
+    repo.commit(
+        "1.0-docs",
+        &[
+            ("docs/README.md", "# Jira\n"),
+            ("docs/old.md", "# Old\n\nThe old words.\n"),
+        ],
+    );
+    let current = |front: &str| {
+        let new = format!("{front}# New\n\nEntirely different words about it.\n");
+        [
+            ("docs/README.md".to_string(), "# Jira\n".to_string()),
+            ("docs/new.md".to_string(), new),
+        ]
+    };
+    let commit = |repo: &mut crate::fixture::Repo, files: [(String, String); 2]| {
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        repo.commit_on_top("master", "1.0-docs", &files);
+    };
+    commit(&mut repo, current(""));
+    fx.site(&integration(""));
+    let options = crate::incremental::options(&fx, "serve-cache");
+    let mut site = Site::assemble(&options, ReadOptions::default()).unwrap();
+    // Neither version's set of pages changes, and the archive not at all: only which page
+    // of the current version its page is.
+    commit(&mut repo, current("---\naliases: [old.md]\n---\n"));
+    let changes = Changes {
+        integrations: [0].into_iter().collect(),
+        ..Changes::default()
+    };
+    crate::incremental::assert_rebuild_equals_clean(&fx, &mut site, changes, "alias");
+    let page = files(&site)
+        .into_iter()
+        .find(|(path, _)| path == "integrations/jira/1.0/old.html")
+        .map(|(_, bytes)| String::from_utf8(bytes).unwrap())
+        .unwrap();
+    assert_eq!(entry(&page, "latest").0, "../latest/new.html");
+}
