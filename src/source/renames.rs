@@ -19,6 +19,8 @@ use crate::diagnostics::{Diagnostic, Location};
 /// How similar (percent) a deleted and an added file must be to count as one renamed: git's
 /// default.
 const SIMILARITY: u16 = 50;
+/// How many deleted and added pages (each) are compared for similarity at most.
+const RENAME_LIMIT: usize = 4_000;
 
 /// The moves between two docs trees (ids as hex): each `(old path, new path)`, relative to
 /// the older and the newer docs folder.
@@ -106,7 +108,9 @@ fn moves(
     }
     let mut diff = repo.diff_tree_to_tree(Some(&older), Some(&newer), Some(&mut options))?;
     let mut find = DiffFindOptions::new();
-    find.renames(true).rename_threshold(SIMILARITY);
+    find.renames(true)
+        .rename_threshold(SIMILARITY)
+        .rename_limit(RENAME_LIMIT);
     diff.find_similar(Some(&mut find))?;
     let path = |file: git2::DiffFile| {
         file.path()

@@ -63,7 +63,7 @@ test("switching versions from a heading lands on that heading in the renamed pag
   await context.close();
 });
 
-test("a heading chosen after loading is kept too, and never on a link to a landing page", async () => {
+test("a heading chosen after loading is kept too, by the banner as well, never on a link to a landing page", async () => {
   const { page, context } = await openPage(browser, `${base}integrations/jira/2.3/end-user-guide/faq.html`);
   const missing = page.locator("details.version-switcher a.missing");
   const firstHeading = await page.locator("article :is(h1, h2, h3)[id]").first().getAttribute("id");
@@ -77,6 +77,9 @@ test("a heading chosen after loading is kept too, and never on a link to a landi
   const link = renamed.page.locator("details.version-switcher a", { hasText: "3.0" });
   await renamed.page.waitForFunction(() => /#/.test(document.querySelector("details.version-switcher a:not(.missing)").href));
   assert.match(await link.evaluate((a) => a.href), new RegExp(`/latest/administrator-guide/permissions\\.html#${heading}$`));
+  // The archived banner's "read this page in 3.0" keeps it too.
+  const banner = renamed.page.locator(".archived-banner a");
+  assert.match(await banner.evaluate((a) => a.href), new RegExp(`/latest/administrator-guide/permissions\\.html#${heading}$`));
   await renamed.context.close();
 });
 

@@ -171,9 +171,15 @@
     // Switching keeps the place: links to this page in other versions carry the #anchor
     // being read (the page there shows that heading if it has it, its top otherwise).
     var keepAnchor = function () {
+      var samePage = {};
       links().forEach(function (link) {
         if (link.classList.contains("missing") || link.closest(".all-versions")) return;
-        link.href = link.href.split("#")[0] + location.hash;
+        link.href = samePage[link.href.split("#")[0]] = link.href.split("#")[0] + location.hash;
+      });
+      // The archived banner's link, when it is this page in the current version.
+      each(".archived-banner a", function (link) {
+        var kept = samePage[link.href.split("#")[0]];
+        if (kept) link.href = kept;
       });
     };
     keepAnchor();
