@@ -156,6 +156,8 @@ pub(super) fn link(
             if distance > 1 {
                 continue;
             }
+            // No moves between versions whose docs trees are the same, or that were not
+            // consecutive when read (a version between them left out): paths alone join.
             let moves = renames.iter().find(|r| {
                 Some(&r.newer) == newer.docs_tree.as_ref()
                     && Some(&r.older) == older.docs_tree.as_ref()

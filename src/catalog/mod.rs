@@ -9,8 +9,9 @@
 //!
 //! This file owns the catalog's types, its constants, the [`classify`] entry and the
 //! addresses computed once every version is known; `classify` sorts sources into doc sets
-//! and output paths, `hashes` summarizes an integration or a version for reuse between
-//! builds, and `links` resolves the links written in a page.
+//! and output paths, `identity` says which page of each version every page is (following
+//! git's renames and front matter `aliases`), `hashes` summarizes an integration or a
+//! version for reuse between builds, and `links` resolves the links written in a page.
 
 mod classify;
 mod hashes;

@@ -3,8 +3,9 @@
 //! Input: the validated [`SiteConfig`]. Output: [`Sources`], owned bytes and metadata only,
 //! so every later stage is git-free and can run in parallel. This is the only module that
 //! touches git2. It decides which refs are versions (default branch, `version_branches`,
-//! `version_tags`), which folder of each version holds the docs, and which files the docs
-//! reference; it does not order versions or decide URLs (that is `catalog`).
+//! `version_tags`), which folder of each version holds the docs, which files the docs
+//! reference, and which pages git sees renamed between consecutive versions (`renames`); it
+//! does not decide URLs or which page is which (that is `catalog`).
 
 mod content;
 mod docs;
