@@ -295,6 +295,11 @@ fn split_front_matter(text: &str) -> (Option<&str>, &str, u32) {
     (None, text, 1)
 }
 
+/// A page's YAML front matter without its `---` lines: its first line is the file's second.
+pub fn front_matter_yaml(text: &str) -> Option<&str> {
+    split_front_matter(text).0
+}
+
 /// A page's title without rendering it: front matter `title:`, else the first `# Heading`
 /// outside code. For cards that name another page (`{% content-ref %}`).
 pub fn title_hint(text: &str) -> Option<String> {

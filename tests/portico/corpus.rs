@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::fixture::{Fixture, Repo};
 
 /// `tests/corpus` in this repository, or `$PORTICO_CORPUS` (to try a newer corpus).
-fn corpus_dir() -> PathBuf {
+pub fn corpus_dir() -> PathBuf {
     let dir = std::env::var_os("PORTICO_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus"));
@@ -48,7 +48,7 @@ struct IndexEntry {
     repo: String,
 }
 
-fn files_of(dir: &Path) -> FileSet {
+pub fn files_of(dir: &Path) -> FileSet {
     let mut files = FileSet::new();
     for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
         if entry.file_type().is_file() {

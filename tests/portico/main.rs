@@ -21,6 +21,7 @@ mod process_check_repo;
 mod process_cut;
 mod process_new;
 mod remote;
+mod renames;
 mod search;
 mod serve;
 mod versions;
