@@ -35,6 +35,7 @@ mod config;
 pub mod demo;
 mod diagnostics;
 mod escape;
+mod image_size;
 mod last_build;
 mod linkcheck;
 pub mod list;
