@@ -19,6 +19,7 @@ mod process_audit;
 mod process_check_repo;
 mod process_cut;
 mod process_new;
+mod readme_era;
 mod remote;
 mod search;
 mod serve;
