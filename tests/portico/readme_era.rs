@@ -4,6 +4,7 @@
 
 use crate::corpus::{corpus_dir, files_of};
 use crate::fixture::{Fixture, TINY_PNG, strip_tags};
+use crate::navigation::{previous_next, sidebar};
 
 /// An integration entry of `site.toml`.
 fn entry(id: &str, managed_by: &str) -> String {
@@ -125,25 +126,6 @@ fn jira_2_3() -> Fixture {
     corpus_repo(&fx, "jira", "jira/2.3");
     fx.site(&entry("jira", "mattermost"));
     fx
-}
-
-fn sidebar(page: &str) -> &str {
-    let start = page.find("<nav class=\"sidebar\"").expect("a sidebar");
-    &page[start..start + page[start..].find("</nav>").expect("its end")]
-}
-
-/// (previous, next) link targets of a page.
-fn previous_next(page: &str) -> (Option<String>, Option<String>) {
-    let part = &page[page.find("<nav class=\"prev-next\"").expect("prev-next")..];
-    let part = &part[..part.find("</nav>").unwrap()];
-    let target = |class: &str| {
-        let start = format!("<a class=\"{class}\" href=\"");
-        part.find(&start).map(|at| {
-            let rest = &part[at + start.len()..];
-            rest[..rest.find('"').unwrap()].to_string()
-        })
-    };
-    (target("prev"), target("next"))
 }
 
 #[test]
