@@ -90,8 +90,11 @@ fn contains_ignoring_case(text: &str, needle: &str) -> bool {
 
 /// Marks for removal each collapsible element that holds only white space, `<br>` and
 /// removed pieces, at least one: innermost first, so that a paragraph of links of badges
-/// goes with them.
+/// goes with them. An outer element's scan jumps over each range already removed, so
+/// deep nesting costs no more than its pieces.
 fn collapse_emptied(html: &str, pieces: &[Piece], removed: &mut [bool]) {
+    // For the first piece of a collapsed element: one past its end tag.
+    let mut past: Vec<usize> = (1..=pieces.len()).collect();
     for start in (0..pieces.len()).rev() {
         let Some(name) = pieces[start].start_tag() else {
             continue;
@@ -104,6 +107,8 @@ fn collapse_emptied(html: &str, pieces: &[Piece], removed: &mut [bool]) {
         while let Some(piece) = pieces.get(next) {
             if removed[next] {
                 held_badge = true;
+                next = past[next];
+                continue;
             } else if !(piece.kind == Kind::Text && html[piece.range.clone()].trim().is_empty()
                 || piece.start_tag() == Some("br"))
             {
@@ -113,6 +118,7 @@ fn collapse_emptied(html: &str, pieces: &[Piece], removed: &mut [bool]) {
         }
         if held_badge && pieces.get(next).is_some_and(|p| p.end_tag() == Some(name)) {
             removed[start..=next].fill(true);
+            past[start] = next + 1;
         }
     }
 }
@@ -302,11 +308,15 @@ fn pieces(html: &str) -> Vec<Piece> {
         at = end;
         if kind == Kind::Start && RAW_TEXT.iter().any(|raw| name.eq_ignore_ascii_case(raw)) {
             // Its text runs to its end tag.
-            let closing = format!("</{}", name.to_ascii_lowercase());
             at = html[end..]
-                .to_ascii_lowercase()
-                .find(&closing)
-                .map_or(html.len(), |found| end + found);
+                .match_indices("</")
+                .map(|(found, _)| end + found)
+                .find(|&close| {
+                    html.as_bytes()
+                        .get(close + 2..close + 2 + name.len())
+                        .is_some_and(|tag| tag.eq_ignore_ascii_case(name.as_bytes()))
+                })
+                .unwrap_or(html.len());
         }
         text_start = end;
     }
@@ -508,6 +518,22 @@ mod tests {
             tokens.token(3)
         )));
         assert!(out.contains("width=\"50%\" loading=\"lazy\""), "{out}");
+    }
+
+    #[test]
+    fn deeply_nested_badges_collapse_in_one_pass() {
+        let depth = 20_000;
+        let html = format!(
+            "{}<img src=\"https://img.shields.io/x\">{}<p>kept</p>",
+            "<span>".repeat(depth),
+            "</span>".repeat(depth)
+        );
+        assert_eq!(finished(&html), "<p>kept</p>");
+        let styles = "<style>a{}</style>".repeat(20_000);
+        assert_eq!(
+            finished(&format!("{styles}<img src=x>")).len(),
+            styles.len() + 43
+        );
     }
 
     #[test]
