@@ -305,3 +305,39 @@ fn images_state_their_file_s_size_and_load_lazily_without_overriding_their_autho
     }
     assert!(!community_images[5].contains("height"));
 }
+
+#[test]
+fn raw_html_badges_go_too_in_trusted_and_community_docs() {
+    let fx = Fixture::new();
+    let readme = "# Plugin\n\n<p align=\"center\">\n  <a href=\"https://circleci.com/gh/o/r\"><img src=\"https://circleci.com/gh/o/r.svg?style=svg\"></a>\n  <img alt=\"Release\" src=\"https://img.shields.io/github/v/release/o/r\">\n</p>\n\n<div align=\"center\">\n\n[![Go Report Card](https://goreportcard.com/badge/github.com/o/r)](https://goreportcard.com/report/github.com/o/r)\n\n</div>\n\nBuild: <a href=\"https://github.com/o/r/actions\"><img src=\"https://github.com/o/r/actions/workflows/ci.yml/badge.svg\"></a> is green.\n\n<p align=\"center\"><img src=\"https://example.com/screen.png\" alt=\"Screen\"></p>\n\nThe rest.\n";
+    for id in ["trusted", "community"] {
+        fx.repo(id, "main").commit("main", &[("README.md", readme)]);
+    }
+    fx.site(&format!(
+        "{}{}",
+        entry("trusted", "mattermost"),
+        entry("community", "community")
+    ));
+    fx.build_ok(&[]);
+    for id in ["trusted", "community"] {
+        let html = fx.output(&format!("integrations/{id}/latest/index.html"));
+        let article = &html[html.find("<article").unwrap()..html.find("</article>").unwrap()];
+        for gone in [
+            "circleci.com",
+            "shields.io",
+            "goreportcard",
+            "badge.svg",
+            "align=\"center\">\n</p>",
+        ] {
+            assert!(!article.contains(gone), "{id}: {gone} in {article}");
+        }
+        assert!(!article.contains("<div"), "{id}: {article}");
+        assert!(article.contains("Build:  is green."), "{id}: {article}");
+        assert!(
+            article
+                .contains("src=\"https://example.com/screen.png\" alt=\"Screen\" loading=\"lazy\""),
+            "{id}: {article}"
+        );
+        assert!(article.contains("The rest."));
+    }
+}
