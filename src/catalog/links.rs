@@ -256,6 +256,13 @@ impl LinkResolver for PageLinks<'_> {
         set.assets.get(asset).map(|a| a.source.bytes.len() as u64)
     }
 
+    fn image_size(&self, asset: usize) -> Option<(u32, u32)> {
+        let set = self.catalog.doc_set(self.page().owner);
+        set.assets
+            .get(asset)
+            .and_then(|a| crate::image_size::dimensions(&a.source.bytes))
+    }
+
     fn resolve(&self, dest: &str, kind: LinkKind) -> Resolution {
         let page = self.page();
         let set = self.catalog.doc_set(page.owner);

@@ -20,6 +20,7 @@ mod process_audit;
 mod process_check_repo;
 mod process_cut;
 mod process_new;
+mod readme_era;
 mod remote;
 mod renames;
 mod search;
