@@ -36,6 +36,7 @@ mod config;
 pub mod demo;
 mod diagnostics;
 mod escape;
+mod image_size;
 mod last_build;
 mod linkcheck;
 pub mod list;
@@ -411,8 +412,11 @@ pub(crate) fn stages(
     // Titles come from content (first heading) or navigation, so navigation is built
     // between rendering and composing.
     clock.start("navigate and check links");
-    let (navigation, found) =
-        nav::build_site(&catalog, &|page| nav::content_title(&rendered.parsed[page]));
+    let (navigation, found) = nav::build_site(
+        &catalog,
+        &|page| nav::content_title(&rendered.parsed[page]),
+        &|page| rendered.pages_reached_from(&catalog, page),
+    );
     diagnostics.extend(found);
     let titles = nav::page_titles(&catalog, &rendered.parsed, &navigation);
     let link_problems = linkcheck::check(&catalog, &rendered);

@@ -44,9 +44,12 @@ pub struct SiteNavigation {
 
 /// Builds the navigation of the portal pages and of every version, in parallel.
 /// `content_title` is the title a page's own content gives it (front matter, first H1).
+/// `pages_reached_from` gives the pages a page links to or includes, to find the pages
+/// SUMMARY.md leaves unreachable (see [`more_pages`]).
 pub fn build_site(
     catalog: &Catalog,
     content_title: &(dyn Fn(usize) -> Option<String> + Sync),
+    pages_reached_from: &(dyn Fn(usize) -> Vec<usize> + Sync),
 ) -> (SiteNavigation, Vec<Diagnostic>) {
     use rayon::prelude::*;
     let title_of = |page: usize| {
@@ -66,9 +69,9 @@ pub fn build_site(
                 catalog,
                 &catalog.portal,
                 None,
-                landing,
-                "Home",
+                (landing, "Home"),
                 &title_of,
+                pages_reached_from,
                 &Location::default(),
             );
             diagnostics.extend(found);
@@ -100,9 +103,9 @@ pub fn build_site(
                         summary
                             .as_ref()
                             .map(|(path, text)| (path.as_str(), text.as_str())),
-                        version.landing,
-                        &landing_title,
+                        (version.landing, &landing_title),
                         &title_of,
+                        pages_reached_from,
                         &here,
                     );
                     found_all.extend(found);
@@ -490,13 +493,14 @@ impl Iterator for Children<'_> {
 
 /// Builds the navigation of a version's docs: from SUMMARY.md if present, else the tree.
 /// `title_of` gives the title a page has from its content (first heading, front matter).
+/// `landing` is the landing page and its entry's title.
 pub fn build(
     catalog: &Catalog,
     set: &DocSet,
     summary: Option<(&str, &str)>,
-    landing: usize,
-    landing_title: &str,
+    (landing, landing_title): (usize, &str),
     title_of: &dyn Fn(usize) -> String,
+    pages_reached_from: &dyn Fn(usize) -> Vec<usize>,
     here: &Location,
 ) -> (Navigation, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
@@ -537,6 +541,11 @@ pub fn build(
                     });
                 }
             }
+            let unreached = unreachable_pages(set, landing, &groups, pages_reached_from);
+            if let Some((group, warning)) = more_pages(catalog, &unreached, title_of) {
+                groups.push(group);
+                diagnostics.push(Diagnostic::warning(file_location(), warning));
+            }
             groups
         }
         None => vec![NavGroup {
@@ -545,6 +554,88 @@ pub fn build(
         }],
     };
     (Navigation::new(groups), diagnostics)
+}
+
+/// The title of the sidebar group that lists the pages SUMMARY.md leaves unreachable.
+pub(crate) const MORE_PAGES: &str = "More pages";
+/// How many of those pages the warning names.
+const MORE_PAGES_NAMED: usize = 10;
+
+/// The pages of `set` that a reader cannot reach: in no entry of `groups`, and linked (or
+/// included) by no page reachable from one or from the landing page, by any chain of links.
+fn unreachable_pages(
+    set: &DocSet,
+    landing: usize,
+    groups: &[NavGroup],
+    pages_reached_from: &dyn Fn(usize) -> Vec<usize>,
+) -> Vec<usize> {
+    let mut reached = std::collections::HashSet::from([landing]);
+    // Iterative: a SUMMARY.md may nest thousands deep.
+    let mut items: Vec<&NavItem> = groups.iter().flat_map(|g| &g.items).collect();
+    while let Some(item) = items.pop() {
+        reached.extend(item.page);
+        items.extend(&item.children);
+    }
+    let mut queue: Vec<usize> = reached.iter().copied().collect();
+    while let Some(page) = queue.pop() {
+        for next in pages_reached_from(page) {
+            if reached.insert(next) {
+                queue.push(next);
+            }
+        }
+    }
+    set.pages
+        .iter()
+        .copied()
+        .filter(|page| !reached.contains(page))
+        .collect()
+}
+
+/// The "More pages" group for pages SUMMARY.md leaves unreachable (by title), and the
+/// warning naming them; `None` when there are none. Published, such a page should be
+/// found: today's Jira 2.3 FAQ, its longest page, is in no SUMMARY.md and linked from nowhere.
+fn more_pages(
+    catalog: &Catalog,
+    unreached: &[usize],
+    title_of: &dyn Fn(usize) -> String,
+) -> Option<(NavGroup, String)> {
+    if unreached.is_empty() {
+        return None;
+    }
+    let mut items: Vec<NavItem> = unreached
+        .iter()
+        .map(|&page| NavItem {
+            title: title_of(page),
+            page: Some(page),
+            children: Vec::new(),
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        a.title
+            .to_lowercase()
+            .cmp(&b.title.to_lowercase())
+            .then(a.page.cmp(&b.page))
+    });
+    let mut named: Vec<&str> = unreached
+        .iter()
+        .take(MORE_PAGES_NAMED)
+        .map(|&page| catalog.pages[page].source.path.as_str())
+        .collect();
+    named.sort_unstable();
+    let more = match unreached.len().saturating_sub(MORE_PAGES_NAMED) {
+        0 => String::new(),
+        more => format!(" and {more} more"),
+    };
+    let warning = format!(
+        "{} page(s) are in no SUMMARY.md entry and linked from no page a reader can reach: {}{more}; they were added to the navigation under \"{MORE_PAGES}\": add them to SUMMARY.md (or delete them)",
+        unreached.len(),
+        named.join(", "),
+    );
+    let group = NavGroup {
+        title: Some(MORE_PAGES.to_string()),
+        items,
+    };
+    Some((group, warning))
 }
 
 fn resolve_items(

@@ -85,6 +85,26 @@ impl RenderedPages {
         hasher.finish()
     }
 
+    /// The pages `page` links to, or pulls in with `{% include %}`: how readers (and
+    /// navigation) reach pages that SUMMARY.md does not list.
+    pub fn pages_reached_from(&self, catalog: &Catalog, page: usize) -> Vec<usize> {
+        let linked = self.linked[page]
+            .links
+            .iter()
+            .filter_map(|link| match &link.resolution {
+                markdown::Resolution::Rewritten {
+                    target: markdown::LinkTarget::Page { output_path, .. },
+                    ..
+                } => catalog.page_at_output(output_path),
+                _ => None,
+            });
+        let set = catalog.doc_set(catalog.pages[page].owner);
+        let included = self.parsed[page]
+            .included_paths()
+            .filter_map(|path| set.find_page(path, false));
+        linked.chain(included).collect()
+    }
+
     /// Whether the disk caches may be written (not for `check`).
     pub fn caches_writable(&self) -> bool {
         self.writable

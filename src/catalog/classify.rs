@@ -313,28 +313,24 @@ fn published_versions<'s>(
     snapshot: &'s RepoSnapshot,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<&'s VersionSnapshot> {
-    let mut snapshots: Vec<_> = snapshot.versions.iter().collect();
-    let current = snapshots.remove(0);
-    snapshots.sort_by(|a, b| b.label.cmp(&a.label));
-    let mut ordered = vec![current];
-    for archived in snapshots {
-        if archived.label == current.label {
-            // A release tag of the current line is the current version; only a branch
-            // with the current label is a mistake worth a warning.
-            if matches!(archived.origin, Origin::Tag { .. }) {
-                continue;
-            }
-            diagnostics.push(Diagnostic::warning(
-                Location::integration(&config.id).with_version(format!("{} ({})", archived.label, archived.origin.describe())),
-                format!(
-                    "has the same label as the current version ({}, from {}), which shadows it; delete the branch or fix the manifest version",
-                    current.label,
-                    current.origin.describe()
-                ),
-            ));
-            continue;
-        }
-        ordered.push(archived);
+    let (ordered, shadowed) = crate::source::newest_first(&snapshot.versions);
+    let Some(current) = ordered.first() else {
+        return ordered;
+    };
+    // A release tag of the current line is the current version; only a branch with the
+    // current label is a mistake worth a warning.
+    for archived in shadowed
+        .iter()
+        .filter(|archived| !matches!(archived.origin, Origin::Tag { .. }))
+    {
+        diagnostics.push(Diagnostic::warning(
+            Location::integration(&config.id).with_version(format!("{} ({})", archived.label, archived.origin.describe())),
+            format!(
+                "has the same label as the current version ({}, from {}), which shadows it; delete the branch or fix the manifest version",
+                current.label,
+                current.origin.describe()
+            ),
+        ));
     }
     ordered
 }
@@ -398,6 +394,7 @@ fn classify_version(
         landing,
         docs: set,
         redirects,
+        docs_tree: found.docs.tree.clone(),
         // Known once every version is (`assign_addresses`).
         public_dir: String::new(),
         alias_dir: None,
@@ -651,6 +648,8 @@ fn integration_of(
         skipped_branches: snapshot.skipped_branches.clone(),
         default_index: 0,
         docs_url: config.docs_url.clone(),
+        // Known once the versions are (`identity::link`).
+        same_pages: Default::default(),
     }
 }
 

@@ -6,8 +6,8 @@ use super::Catalog;
 
 impl Catalog {
     /// A hash of what the pages of every version of an integration show about the others:
-    /// version labels and refs, each version's set of pages (switchers, banners,
-    /// canonical URLs), the current manifest (names). When it is unchanged, a version whose
+    /// version labels and refs, each version's set of pages and which page of the others
+    /// each is (switchers, banners, canonical URLs), the current manifest (names). When it is unchanged, a version whose
     /// own content is unchanged composes to the same bytes.
     pub fn integration_shape(&self, integration: usize) -> u64 {
         use std::hash::{Hash, Hasher};
@@ -25,6 +25,14 @@ impl Catalog {
             (version.label.as_str(), version.origin.ref_name()).hash(&mut hasher);
             for &page in &version.docs.pages {
                 self.pages[page].rel_path.hash(&mut hasher);
+            }
+        }
+        // Which page of each version every page is (renames, aliases): switchers, banners
+        // and canonical URLs follow it.
+        for identity in integration.same_pages.identities() {
+            identity.len().hash(&mut hasher);
+            for &(version, page) in identity {
+                (version, &self.pages[page].rel_path).hash(&mut hasher);
             }
         }
         format!("{:?}", integration.current().manifest).hash(&mut hasher);

@@ -199,15 +199,26 @@ impl PageLinks<'_> {
         let path = paths::percent_decode(path.split('?').next().unwrap_or_default());
         let page = self.page();
         let integration = &self.catalog.integrations[index];
-        let version = match page.owner {
+        let version_index = match page.owner {
             Owner::Version {
                 integration: own,
                 version,
-            } if own == index => &integration.versions[version],
-            _ => integration.current(),
+            } if own == index => version,
+            _ => 0,
         };
-        let found = paths::join(&version.docs.root, &path)
-            .and_then(|joined| version.docs.find_page(&joined, links::names_folder(&path)));
+        let version = &integration.versions[version_index];
+        let folder = links::names_folder(&path);
+        let find_in = |version: &super::Version| {
+            paths::join(&version.docs.root, &path)
+                .and_then(|joined| version.docs.find_page(&joined, folder))
+        };
+        // The old address may name the page as another version called it (renamed since).
+        let found = find_in(version).or_else(|| {
+            integration.versions.iter().find_map(|other| {
+                let page = find_in(other)?;
+                integration.same_pages.in_version(page, version_index)
+            })
+        });
         Some(match found {
             Some(target) => self.to_page(target, fragment),
             None => Resolution::Broken {
@@ -243,6 +254,13 @@ impl LinkResolver for PageLinks<'_> {
     fn asset_size(&self, asset: usize) -> Option<u64> {
         let set = self.catalog.doc_set(self.page().owner);
         set.assets.get(asset).map(|a| a.source.bytes.len() as u64)
+    }
+
+    fn image_size(&self, asset: usize) -> Option<(u32, u32)> {
+        let set = self.catalog.doc_set(self.page().owner);
+        set.assets
+            .get(asset)
+            .and_then(|a| crate::image_size::dimensions(&a.source.bytes))
     }
 
     fn resolve(&self, dest: &str, kind: LinkKind) -> Resolution {

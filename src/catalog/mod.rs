@@ -9,11 +9,13 @@
 //!
 //! This file owns the catalog's types, its constants, the [`classify`] entry and the
 //! addresses computed once every version is known; `classify` sorts sources into doc sets
-//! and output paths, `hashes` summarizes an integration or a version for reuse between
-//! builds, and `links` resolves the links written in a page.
+//! and output paths, `identity` says which page of each version every page is (following
+//! git's renames and front matter `aliases`), `hashes` summarizes an integration or a
+//! version for reuse between builds, and `links` resolves the links written in a page.
 
 mod classify;
 mod hashes;
+mod identity;
 mod links;
 
 use std::collections::{BTreeSet, HashMap};
@@ -25,6 +27,7 @@ use crate::output_paths::PathBudget;
 use crate::source::{DocsLayout, Manifest, Origin, SourceFile, Sources};
 use crate::version::VersionLabel;
 
+pub use identity::SamePages;
 pub use links::PageLinks;
 
 /// The folder of the integrations index and of every integration's docs.
@@ -86,6 +89,8 @@ pub struct Integration {
     pub default_index: usize,
     /// Where the current documentation lives when not here (`docs_url`).
     pub docs_url: Option<String>,
+    /// Which page of each version every page is, following renames (see `identity`).
+    pub same_pages: SamePages,
 }
 
 impl Integration {
@@ -124,6 +129,8 @@ pub struct Version {
     /// `.gitbook.yaml` redirects that lead to a page: (old output path inside the version
     /// folder, such as `old/page.html`, target page id).
     pub redirects: Vec<(String, usize)>,
+    /// Git id of the docs folder's tree: renames are found between these.
+    pub docs_tree: Option<String>,
     /// Where readers are sent for this version's pages: `latest/` for the current version
     /// (the stable address), else the version's own folder (see [`assign_addresses`]).
     pub public_dir: String,
@@ -287,7 +294,7 @@ pub fn classify(config: &SiteConfig, sources: &Sources) -> (Catalog, Vec<Diagnos
     for snapshot in sources.integrations.iter().flatten() {
         let index = integrations.len();
         let integration = &config.integrations[snapshot.integration];
-        if let Some(classified) = classify::classify_integration(
+        if let Some(mut classified) = classify::classify_integration(
             integration,
             snapshot,
             index,
@@ -295,6 +302,8 @@ pub fn classify(config: &SiteConfig, sources: &Sources) -> (Catalog, Vec<Diagnos
             &mut pages,
             &mut diagnostics,
         ) {
+            classified.same_pages =
+                identity::link(&classified, &snapshot.renames, &pages, &mut diagnostics);
             integrations.push(classified);
         }
     }
@@ -343,24 +352,12 @@ fn assign_addresses(integrations: &mut [Integration], pages: &mut [Page]) {
                 asset.alias = alias;
             }
         }
-        // The newest version holding a page names its canonical address.
-        let mut canonical: HashMap<&str, String> = HashMap::new();
+        // The newest version holding a page (under any of its names) names its canonical
+        // address.
         for version in &integration.versions {
             for &page in &version.docs.pages {
-                canonical
-                    .entry(pages[page].rel_path.as_str())
-                    .or_insert_with(|| canonical_site_path(&pages[page].public_path));
-            }
-        }
-        let canonical: HashMap<String, String> = canonical
-            .into_iter()
-            .map(|(rel_path, path)| (rel_path.to_string(), path))
-            .collect();
-        for version in &integration.versions {
-            for &page in &version.docs.pages {
-                if let Some(path) = canonical.get(&pages[page].rel_path) {
-                    pages[page].canonical = path.clone();
-                }
+                let newest = integration.same_pages.newest(page);
+                pages[page].canonical = canonical_site_path(&pages[newest].public_path);
             }
         }
     }

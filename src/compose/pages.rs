@@ -181,20 +181,8 @@ pub(super) fn compose_page(
                 page: doc_view(inputs, page_id, Some((integration_ref, version_ref))),
                 integration: integration_view(catalog, integration_ref, &page.output_path),
                 version: version_view(catalog, version_ref, &page.output_path),
-                versions: switcher(
-                    catalog,
-                    integration_ref,
-                    version,
-                    &page.rel_path,
-                    &page.output_path,
-                ),
-                banner: banner(
-                    catalog,
-                    integration_ref,
-                    version,
-                    &page.rel_path,
-                    &page.output_path,
-                ),
+                versions: switcher(catalog, integration_ref, version, page_id),
+                banner: banner(catalog, integration_ref, version, page_id),
                 sidebar: SidebarView::of(inputs, sidebars, page_id),
                 breadcrumbs: breadcrumbs(inputs, integration_ref, version_ref, navigation, page_id),
                 previous: navigation
@@ -430,12 +418,21 @@ fn is_gitlab(web_url: &str) -> bool {
         .is_some_and(|host| host.split('.').any(|label| label == "gitlab"))
 }
 
-/// Where a version sends readers for the page at `rel_path`: that page, or, when the
-/// version does not have it, its landing page; and whether it has it.
-fn public_target(catalog: &Catalog, version: &Version, rel_path: &str) -> (String, bool) {
-    match version.docs.page_at(rel_path) {
-        Some(page) => (catalog.pages[page].public_path.clone(), true),
-        None => (catalog.pages[version.landing].public_path.clone(), false),
+/// Where the version at `version` sends readers for `page` (of another version): that
+/// page there, under whatever name it has (renames followed), or, when the version does
+/// not have it, its landing page; and whether it has it.
+fn public_target(
+    catalog: &Catalog,
+    integration: &Integration,
+    version: usize,
+    page: usize,
+) -> (String, bool) {
+    match integration.same_pages.in_version(page, version) {
+        Some(same) => (catalog.pages[same].public_path.clone(), true),
+        None => {
+            let landing = integration.versions[version].landing;
+            (catalog.pages[landing].public_path.clone(), false)
+        }
     }
 }
 
@@ -444,15 +441,15 @@ fn switcher(
     catalog: &Catalog,
     integration: &Integration,
     selected: usize,
-    rel_path: &str,
-    from: &str,
+    page: usize,
 ) -> Vec<VersionLink> {
+    let from = &catalog.pages[page].output_path;
     integration
         .versions
         .iter()
         .enumerate()
         .map(|(index, version)| {
-            let (target, present) = public_target(catalog, version, rel_path);
+            let (target, present) = public_target(catalog, integration, index, page);
             VersionLink {
                 label: version.label.to_string(),
                 url: relative_url(from, &target),
@@ -472,8 +469,7 @@ fn banner(
     catalog: &Catalog,
     integration: &Integration,
     version_index: usize,
-    rel_path: &str,
-    from: &str,
+    page: usize,
 ) -> Option<BannerView> {
     let default_index = integration.default_index;
     let kind = match version_index.cmp(&default_index) {
@@ -483,11 +479,11 @@ fn banner(
         std::cmp::Ordering::Less => "newer",
     };
     let target = integration.default_version();
-    let (url, same_page) = public_target(catalog, target, rel_path);
+    let (url, same_page) = public_target(catalog, integration, default_index, page);
     Some(BannerView {
         kind,
         current_label: target.label.to_string(),
-        url: relative_url(from, &url),
+        url: relative_url(&catalog.pages[page].output_path, &url),
         same_page,
         chosen: default_index > 0,
         docs_url: integration.docs_url.clone(),

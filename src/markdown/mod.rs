@@ -5,12 +5,14 @@
 //! (first H1), the table of contents, the anchors the page defines, and every link it
 //! makes with the line it was written on, for the portal-wide link check. GitHub-flavoured
 //! (tables, strikethrough, task lists, footnotes, alerts), GitBook blocks via `gitbook`,
-//! code via `highlight`, raw HTML URLs via `html`, community pages through `sanitize`.
+//! code via `highlight`, raw HTML URLs via `html`, community pages through `sanitize`,
+//! status badges left out and images made lazy and sized via `images`.
 //! Never touches files, git or other pages.
 
 pub mod gitbook;
 pub mod highlight;
 pub mod html;
+pub(crate) mod images;
 pub mod links;
 pub mod nesting;
 pub mod sanitize;
@@ -80,6 +82,12 @@ pub trait LinkResolver {
 
     /// The size in bytes of one of the page's files, for `{% file %}` download links.
     fn asset_size(&self, _asset: usize) -> Option<u64> {
+        None
+    }
+
+    /// The width and height in pixels one of the page's files states, if it is an image
+    /// that states them, for `<img width height>`.
+    fn image_size(&self, _asset: usize) -> Option<(u32, u32)> {
         None
     }
 }
@@ -180,6 +188,13 @@ impl Parsed {
     /// The body, for the rendering cache to write and spill.
     pub(crate) fn body_mut(&mut self) -> &mut SlottedHtml {
         &mut self.body
+    }
+
+    /// The files `{% include %}` pulled in, by source path.
+    pub fn included_paths(&self) -> impl Iterator<Item = &str> {
+        self.includes
+            .iter()
+            .filter_map(|used| used.found.as_ref().ok().map(|(path, _)| path.as_str()))
     }
 
     /// Whether `{% include %}` would pull in the same files through `includes`: when it
@@ -293,6 +308,11 @@ fn split_front_matter(text: &str) -> (Option<&str>, &str, u32) {
         offset += line.len();
     }
     (None, text, 1)
+}
+
+/// A page's YAML front matter without its `---` lines: its first line is the file's second.
+pub fn front_matter_yaml(text: &str) -> Option<&str> {
+    split_front_matter(text).0
 }
 
 /// A page's title without rendering it: front matter `title:`, else the first `# Heading`
@@ -412,7 +432,7 @@ pub fn parse(text: &str, context: &ParseContext) -> Parsed {
     );
     problems.extend(pre.problems.iter().cloned());
 
-    let renderer = Renderer::run(&pre, Tokens::for_text(&text));
+    let mut renderer = Renderer::run(&pre, Tokens::for_text(&text));
     let mut html = String::with_capacity(pre.text.len() * 2);
     if context.trusted {
         pulldown_cmark::html::push_html(&mut html, renderer.events.into_iter());
@@ -443,6 +463,15 @@ pub fn parse(text: &str, context: &ParseContext) -> Parsed {
             ));
         }
     }
+    // After sanitizing, which would drop `decoding` and cannot see through slot tokens.
+    let html = images::finish(
+        html,
+        &mut images::PageSlots {
+            tokens: &renderer.tokens,
+            slots: &mut renderer.slots,
+            links: &renderer.links,
+        },
+    );
     Parsed {
         body: slots::cut(&html, &renderer.tokens, renderer.slots.len()),
         slots: renderer.slots,
@@ -551,6 +580,16 @@ fn fill(slot: &Slot, links: &[LinkUse], resolver: &dyn LinkResolver) -> String {
             };
             escape::escape_html(title.as_deref().unwrap_or(&link.written))
         }
+        Fill::ImageSize { width, height } => match &link.resolution {
+            Resolution::Rewritten {
+                target: LinkTarget::Asset(asset),
+                ..
+            } => resolver
+                .image_size(*asset)
+                .map(|file| slots::image_size_attributes(file, width, height))
+                .unwrap_or_default(),
+            _ => String::new(),
+        },
         Fill::FileSize => match &link.resolution {
             Resolution::Rewritten {
                 target: LinkTarget::Asset(asset),

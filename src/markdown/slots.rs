@@ -32,6 +32,13 @@ pub(crate) enum Fill {
     PageTitle,
     /// The size of the file a `{% file %}` offers for download (text).
     FileSize,
+    /// The `width` and `height` attributes an image's file tells (with a leading space),
+    /// or the one of them its author left out, in proportion to the other: the author's
+    /// values are recorded here.
+    ImageSize {
+        width: Option<u32>,
+        height: Option<u32>,
+    },
 }
 
 /// One slot: which of the page's links fills it, and how.
@@ -59,6 +66,15 @@ impl Tokens {
     /// The token of slot `index`.
     pub fn token(&self, index: usize) -> String {
         format!("{}{index}q", self.prefix)
+    }
+
+    /// The slot whose token `value` (an attribute's value) is, if it is one of ours.
+    pub fn slot_of(&self, value: &str) -> Option<usize> {
+        value
+            .strip_prefix(&self.prefix)?
+            .strip_suffix('q')?
+            .parse()
+            .ok()
     }
 }
 
@@ -254,6 +270,25 @@ pub(crate) fn attribute_value(value: &str) -> String {
     out
 }
 
+/// The attributes of an [`Fill::ImageSize`] slot for an image file of `file` pixels
+/// (width, height): both, or the one the author left out, keeping the file's proportions.
+pub(crate) fn image_size_attributes(
+    file: (u32, u32),
+    width: Option<u32>,
+    height: Option<u32>,
+) -> String {
+    let (file_width, file_height) = (u64::from(file.0.max(1)), u64::from(file.1.max(1)));
+    // Rounded to the nearest pixel, never 0.
+    let scaled =
+        |given: u32, times: u64, by: u64| ((u64::from(given) * times + by / 2) / by).max(1);
+    match (width, height) {
+        (None, None) => format!(" width=\"{}\" height=\"{}\"", file.0, file.1),
+        (Some(width), None) => format!(" height=\"{}\"", scaled(width, file_height, file_width)),
+        (None, Some(height)) => format!(" width=\"{}\"", scaled(height, file_width, file_height)),
+        (Some(_), Some(_)) => String::new(),
+    }
+}
+
 /// `1536` → `1.5 KB`.
 pub(crate) fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["bytes", "KB", "MB", "GB"];
@@ -330,6 +365,36 @@ mod tests {
         ] {
             assert!(!is_inert_destination(active), "{active:?}");
         }
+    }
+
+    #[test]
+    fn image_sizes_fill_what_the_author_left_out_in_proportion() {
+        assert_eq!(
+            image_size_attributes((640, 480), None, None),
+            " width=\"640\" height=\"480\""
+        );
+        assert_eq!(
+            image_size_attributes((640, 480), Some(320), None),
+            " height=\"240\""
+        );
+        assert_eq!(
+            image_size_attributes((640, 480), None, Some(120)),
+            " width=\"160\""
+        );
+        assert_eq!(image_size_attributes((640, 480), Some(1), Some(1)), "");
+        assert_eq!(
+            image_size_attributes((100_000, 1), Some(u32::MAX), None),
+            " height=\"42950\""
+        );
+    }
+
+    #[test]
+    fn a_token_names_its_slot_and_nothing_else_does() {
+        let tokens = Tokens::for_text("page");
+        assert_eq!(tokens.slot_of(&tokens.token(12)), Some(12));
+        assert_eq!(tokens.slot_of("a.png"), None);
+        assert_eq!(tokens.slot_of(&Tokens::for_text("other").token(1)), None);
+        assert_eq!(tokens.slot_of(&format!("{}x", tokens.token(1))), None);
     }
 
     #[test]

@@ -98,6 +98,7 @@ pub(super) fn read_docs(
         redirects: gitbook_redirects(gitbook.as_ref()),
         // Filled in by the caller, once everything of the version is read.
         left_out: BTreeMap::new(),
+        tree: None,
     })
 }
 

@@ -3,8 +3,9 @@
 //! Input: the validated [`SiteConfig`]. Output: [`Sources`], owned bytes and metadata only,
 //! so every later stage is git-free and can run in parallel. This is the only module that
 //! touches git2. It decides which refs are versions (default branch, `version_branches`,
-//! `version_tags`), which folder of each version holds the docs, and which files the docs
-//! reference; it does not order versions or decide URLs (that is `catalog`).
+//! `version_tags`), which folder of each version holds the docs, which files the docs
+//! reference, and which pages git sees renamed between consecutive versions (`renames`); it
+//! does not decide URLs or which page is which (that is `catalog`).
 
 mod content;
 mod docs;
@@ -14,6 +15,7 @@ pub(crate) mod inspect;
 mod manifest;
 mod page_dates;
 mod refs;
+mod renames;
 mod repo;
 mod text;
 mod tree;
@@ -38,6 +40,7 @@ pub(crate) use fingerprint::of_inputs as fingerprint;
 pub use manifest::parse as parse_manifest;
 pub use manifest::{MANIFEST_FILES, Manifest};
 pub use page_dates::PageDates;
+pub use renames::{TreeRenames, newest_first};
 pub use repo::repository_folders;
 pub(crate) use repo::work_tree_of;
 pub use tree::is_editor_leftover;
@@ -81,6 +84,9 @@ pub struct RepoSnapshot {
     pub versions: Vec<VersionSnapshot>,
     /// Branches shaped like archives (`*-docs*`) that match no pattern, for `portico list`.
     pub skipped_branches: Vec<String>,
+    /// Which page became which between each version and the next older one, in the order
+    /// of [`newest_first`] (see `renames`).
+    pub renames: Vec<TreeRenames>,
 }
 
 /// One version of one integration: a commit and the docs read from its tree.
@@ -191,6 +197,9 @@ pub struct DocsSnapshot {
     /// the repository, a submodule, missing from the object database), with why; each
     /// was also a warning.
     pub left_out: BTreeMap<String, String>,
+    /// Git id of the docs folder's tree in the version's commit (the committed one, also
+    /// when the pages were read from a working tree): what renames are found between.
+    pub tree: Option<String>,
 }
 
 /// A file read from git (or from `content/`).

@@ -10,6 +10,7 @@ use super::docs::read_docs;
 use super::manifest::{self, MANIFEST_FILES, Manifest};
 use super::page_dates::{DateCache, PageDates, page_dates};
 use super::refs::{PlannedVersion, ReadPlan, current_label, read_refs, work_tree_plan};
+use super::renames::{self, TreeRenames};
 use super::tree::{BlobCache, Files, TreeReader, WorkTree};
 use super::{ReadOptions, RepoSnapshot, SourceError, VersionSnapshot};
 use crate::config::{BuildSettings, IntegrationConfig, RepoLocation, RepositoryLimits};
@@ -73,11 +74,12 @@ pub(super) fn read_integration(
             })
         })
         .map(
-            |(default_branch, versions, skipped_branches)| RepoSnapshot {
+            |(default_branch, versions, skipped_branches, renames)| RepoSnapshot {
                 integration: index,
                 default_branch,
                 versions,
                 skipped_branches,
+                renames,
             },
         );
     (result, diagnostics)
@@ -133,7 +135,7 @@ pub(crate) fn open(path: &Path) -> Result<Repository, String> {
     })
 }
 
-type VersionsRead = (String, Vec<VersionSnapshot>, Vec<String>);
+type VersionsRead = (String, Vec<VersionSnapshot>, Vec<String>, Vec<TreeRenames>);
 
 /// Reads every planned version (in parallel), then names the current one.
 fn read_versions(
@@ -183,7 +185,14 @@ fn read_versions(
     };
     let repo = open(path)?;
     label_current(&repo, integration, current, diagnostics);
-    Ok((plan.default_branch, versions, plan.skipped_branches))
+    let renames =
+        renames::between_versions(&repo, &integration.id, &versions, previous, diagnostics);
+    Ok((
+        plan.default_branch,
+        versions,
+        plan.skipped_branches,
+        renames,
+    ))
 }
 
 /// The version an earlier read (while serving) made of the same commit, unless the
@@ -278,6 +287,7 @@ impl VersionRead<'_> {
                 .flatten()
         };
         let from_work_tree = work_tree.is_some();
+        let commit_tree = tree.id();
         let files = match work_tree {
             Some(dir) => Files::WorkTree(WorkTree::new(repo, dir)),
             None => Files::Commit(tree),
@@ -306,6 +316,7 @@ impl VersionRead<'_> {
                 dates_cache.as_ref(),
             ),
         };
+        docs.tree = docs_tree(repo, commit_tree, &docs.root);
         Some(VersionSnapshot {
             label: planned.label.clone().unwrap_or_else(VersionLabel::latest),
             origin: planned.origin.clone(),
@@ -318,6 +329,16 @@ impl VersionRead<'_> {
             docs,
         })
     }
+}
+
+/// The id of the tree of the docs folder `root` (`""` for the whole tree) of a commit's tree.
+fn docs_tree(repo: &Repository, commit_tree: git2::Oid, root: &str) -> Option<String> {
+    if root.is_empty() {
+        return Some(commit_tree.to_string());
+    }
+    let tree = repo.find_tree(commit_tree).ok()?;
+    let entry = tree.get_path(Path::new(root)).ok()?;
+    (entry.kind() == Some(git2::ObjectType::Tree)).then(|| entry.id().to_string())
 }
 
 /// Gives the current version (first) its label, and names it so in what reading it found,

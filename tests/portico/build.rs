@@ -30,7 +30,7 @@ fn standard_portal() -> Fixture {
             ),
             (
                 "docs/SUMMARY.md",
-                "* [Overview](README.md)\n* [Installation](setup/installation.md)\n",
+                "* [Overview](README.md)\n* [Installation](setup/installation.md)\n* [Legacy](only-in-2.1.md)\n",
             ),
             (
                 "docs/setup/installation.md",
@@ -62,7 +62,7 @@ fn standard_portal() -> Fixture {
             ("plugin.yaml", b"id: poll\nname: Poll\ndescription: Polls from YAML\nversion: 1.5.0\n"),
             (
                 "README.md",
-                b"# Poll\n\n<script>alert('x')</script>\n\n<a href=\"https://example.com\" onclick=\"steal()\">site</a> <a href=\"javascript:alert(1)\">js</a>\n\n<img src=\"docs/shot.png\" width=\"300\">\n\nSee [usage](docs/usage.md) and [contributing](CONTRIBUTING.md).\n",
+                b"# Poll\n\n<script>alert('x')</script>\n\n<a href=\"https://example.com\" onclick=\"steal()\">site</a> <a href=\"javascript:alert(1)\">js</a>\n\n<img src=\"docs/shot.png\" width=\"300\" height=\"300\" loading=\"lazy\" decoding=\"async\">\n\nSee [usage](docs/usage.md) and [contributing](CONTRIBUTING.md).\n",
             ),
             ("docs/usage.md", b"# Usage\n\n`/poll \"Lunch?\" Pizza Sushi`\n"),
             // A real PNG: community files are published only when their content is what
@@ -388,7 +388,7 @@ fn community_html_is_sanitized_and_mattermost_html_is_trusted() {
         assert!(!article.contains(bad), "{bad} reached the page: {article}");
     }
     assert!(
-        article.contains("<img src=\"docs/shot.png\" width=\"300\">"),
+        article.contains("<img src=\"docs/shot.png\" width=\"300\" height=\"300\" loading=\"lazy\" decoding=\"async\">"),
         "{article}"
     );
     let trusted = fx.output("integrations/trusted/latest/index.html");

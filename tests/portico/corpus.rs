@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::fixture::{Fixture, Repo};
 
 /// `tests/corpus` in this repository, or `$PORTICO_CORPUS` (to try a newer corpus).
-fn corpus_dir() -> PathBuf {
+pub(crate) fn corpus_dir() -> PathBuf {
     let dir = std::env::var_os("PORTICO_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus"));
@@ -48,7 +48,7 @@ struct IndexEntry {
     repo: String,
 }
 
-fn files_of(dir: &Path) -> FileSet {
+pub(crate) fn files_of(dir: &Path) -> FileSet {
     let mut files = FileSet::new();
     for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
         if entry.file_type().is_file() {
@@ -185,6 +185,18 @@ const EXPECTED_WARNINGS: &[(&str, &str, &str, &str)] = &[
         "docs/setup/configuration.md:61",
         "../admininstrator-guide/notification-management.md",
         "Jira 3.0 renamed the misspelt admininstrator-guide/ folder but kept this link",
+    ),
+    (
+        "jira",
+        "docs/SUMMARY.md",
+        "3 page(s) are in no SUMMARY.md entry and linked from no page a reader can reach: docs/administrator-guide/frequently-asked-questions-faq.md, docs/development/help-and-support.md, docs/end-user-guide/faq.md;",
+        "Jira 2.3 publishes its FAQ (its longest page) and two others that neither SUMMARY.md nor any page links: they are listed under More pages",
+    ),
+    (
+        "jira",
+        "docs/SUMMARY.md",
+        "2 page(s) are in no SUMMARY.md entry and linked from no page a reader can reach: docs/end-user-guide/interacting-with-forms.md, docs/help-and-support.md;",
+        "Jira 3.0.1 left two pages out of SUMMARY.md (its SUMMARY.md lists development/help-and-support.md instead)",
     ),
     (
         "jira",

@@ -413,7 +413,7 @@ fn links_as_real_docs_write_them() {
         "href=\"https://github.com/example/x/blob/master/LICENSE\">license",
         "href=\"https://github.com/example/x/blob/master/server/plugin.go\">source",
         "<a href=\"setup/configuration.html\">raw</a>",
-        "<img src=\"_gitbook/assets/image%20%281%29.png\" width=\"300\">",
+        "<img src=\"_gitbook/assets/image%20%281%29.png\" width=\"300\" loading=\"lazy\" decoding=\"async\">",
     ] {
         assert!(html.contains(expected), "{expected} missing from {html}");
     }
@@ -497,7 +497,7 @@ fn gitbook_era_html_looks_right_and_placeholders_stay_visible() {
     );
     assert!(html.contains("<details>\n<summary>More</summary>"));
     assert!(html.contains("<strong>markdown</strong>"));
-    assert!(html.contains("<figure><img src=\"_gitbook/assets/a.png\" alt=\"Shot\"><figcaption><p>A <mark>caption</mark></p></figcaption></figure>"), "{html}");
+    assert!(html.contains("<figure><img src=\"_gitbook/assets/a.png\" alt=\"Shot\" loading=\"lazy\" decoding=\"async\"><figcaption><p>A <mark>caption</mark></p></figcaption></figure>"), "{html}");
 }
 
 #[test]

@@ -327,7 +327,7 @@ fn no_published_file_from_a_community_repository_can_run_script() {
     // Raw HTML images of publishable files still show.
     let page = fx.output("integrations/hostile/latest/index.html");
     assert!(
-        page.contains("<img src=\"prefixed.svg\" width=\"20\">"),
+        page.contains("<img src=\"prefixed.svg\" width=\"20\" height=\"20\" loading=\"lazy\" decoding=\"async\">"),
         "{page}"
     );
     assert_eq!(

@@ -229,7 +229,7 @@ fn warm_builds_after_each_kind_of_edit_equal_clean_builds_and_nothing_changed_wr
     }
 }
 
-fn options(fx: &Fixture, cache: &str) -> BuildOptions {
+pub(crate) fn options(fx: &Fixture, cache: &str) -> BuildOptions {
     BuildOptions {
         root: fx.root().to_path_buf(),
         quiet: true,
@@ -242,7 +242,12 @@ fn options(fx: &Fixture, cache: &str) -> BuildOptions {
 }
 
 /// `serve`'s rebuild after `changes` holds what a fresh assembly of the same inputs holds.
-fn assert_rebuild_equals_clean(fx: &Fixture, site: &mut Site, changes: Changes, step: &str) {
+pub(crate) fn assert_rebuild_equals_clean(
+    fx: &Fixture,
+    site: &mut Site,
+    changes: Changes,
+    step: &str,
+) {
     site.rebuild(&changes).unwrap();
     let clean = Site::assemble(
         &options(fx, &format!("clean-{step}")),

@@ -25,7 +25,7 @@ fn nested_portal() -> Fixture {
     fx
 }
 
-fn sidebar(page: &str) -> &str {
+pub(crate) fn sidebar(page: &str) -> &str {
     let start = page.find("<nav class=\"sidebar\"").expect("a sidebar");
     &page[start..start + page[start..].find("</nav>").expect("its end")]
 }
@@ -90,7 +90,7 @@ fn the_current_page_is_marked_and_the_sections_above_it_open() {
 }
 
 /// (previous, next) link targets of a page.
-fn previous_next(page: &str) -> (Option<String>, Option<String>) {
+pub(crate) fn previous_next(page: &str) -> (Option<String>, Option<String>) {
     let part = &page[page.find("<nav class=\"prev-next\"").expect("prev-next")..];
     let part = &part[..part.find("</nav>").unwrap()];
     let target = |class: &str| {

@@ -237,6 +237,22 @@
     document.addEventListener("click", function (event) {
       if (details.open && !details.contains(event.target)) details.open = false;
     });
+    // Switching keeps the place: links to this page in other versions carry the #anchor
+    // being read (the page there shows that heading if it has it, its top otherwise).
+    var keepAnchor = function () {
+      var samePage = {};
+      links().forEach(function (link) {
+        if (link.classList.contains("missing") || link.closest(".all-versions")) return;
+        link.href = samePage[link.href.split("#")[0]] = link.href.split("#")[0] + location.hash;
+      });
+      // The archived banner's link, when it is this page in the current version.
+      each(".archived-banner a", function (link) {
+        var kept = samePage[link.href.split("#")[0]];
+        if (kept) link.href = kept;
+      });
+    };
+    keepAnchor();
+    window.addEventListener("hashchange", keepAnchor);
   });
 
   // GitBook tabs: a tab list over the panels.
@@ -344,8 +360,11 @@
         };
         if (found.length) {
           heading.textContent = "This page exists in these versions of the " + integration.name + " docs:";
+          // A page renamed in some versions is there under its name in that version.
+          var moved = {};
+          ((integration.moved || {})[page] || []).forEach(function (entry) { moved[entry[0]] = entry[1]; });
           found.forEach(function (index) {
-            link(integration.name + " " + integration.versions[index] + (index === 0 ? " (latest)" : ""), folder(index) + page);
+            link(integration.name + " " + integration.versions[index] + (index === 0 ? " (latest)" : ""), folder(index) + (moved[index] || page));
           });
         } else {
           heading.textContent = "The " + integration.name + " docs have no such page in any version.";
