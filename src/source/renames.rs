@@ -117,18 +117,108 @@ fn moves(
             .and_then(|path| path.to_str())
             .map(|path| path.replace('\\', "/"))
     };
-    let mut moves: Vec<(String, String)> = diff
-        .deltas()
-        .filter(|delta| delta.status() == Delta::Renamed)
-        .filter_map(|delta| Some((path(delta.old_file())?, path(delta.new_file())?)))
-        .collect();
+    let mut moves: Vec<(String, String)> = Vec::new();
+    let mut deleted: Vec<String> = Vec::new();
+    let mut added: std::collections::BTreeSet<String> = Default::default();
+    for delta in diff.deltas() {
+        match delta.status() {
+            Delta::Renamed => {
+                if let (Some(old), Some(new)) = (path(delta.old_file()), path(delta.new_file())) {
+                    moves.push((old, new));
+                }
+            }
+            Delta::Deleted => deleted.extend(path(delta.old_file())),
+            Delta::Added => added.extend(path(delta.new_file())),
+            _ => {}
+        }
+    }
+    moves.extend(folder_moves(&moves, &deleted, &added));
     moves.sort();
     Ok(moves)
+}
+
+/// Pages that moved with their folder but changed too much for git to pair them by
+/// content (a stub rewritten, a page mostly new): when git paired `old/a.md` with
+/// `new/a.md`, the folder `old` became `new` (as git's own merge infers directory renames),
+/// so a deleted `old/b.md` is `new/b.md` when that was added. A folder whose pages went to
+/// several folders is left alone.
+fn folder_moves(
+    moves: &[(String, String)],
+    deleted: &[String],
+    added: &std::collections::BTreeSet<String>,
+) -> Vec<(String, String)> {
+    let split = |path: &str| -> (String, String) {
+        match path.rsplit_once('/') {
+            Some((folder, name)) => (folder.to_string(), name.to_string()),
+            None => (String::new(), path.to_string()),
+        }
+    };
+    let mut folders: std::collections::BTreeMap<String, Option<String>> = Default::default();
+    for (old, new) in moves {
+        let ((old_folder, old_name), (new_folder, new_name)) = (split(old), split(new));
+        if old_name == new_name && old_folder != new_folder {
+            folders
+                .entry(old_folder)
+                .and_modify(|known| {
+                    if known.as_deref() != Some(new_folder.as_str()) {
+                        *known = None;
+                    }
+                })
+                .or_insert(Some(new_folder));
+        }
+    }
+    deleted
+        .iter()
+        .filter_map(|old| {
+            let (folder, name) = split(old);
+            let new_folder = folders.get(&folder)?.as_deref()?;
+            let new = if new_folder.is_empty() {
+                name
+            } else {
+                format!("{new_folder}/{name}")
+            };
+            added.contains(&new).then(|| (old.clone(), new))
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_follow_their_folder_when_git_paired_a_sibling() {
+        let moves = vec![(
+            "admininstrator-guide/permissions.md".to_string(),
+            "administrator-guide/permissions.md".to_string(),
+        )];
+        let deleted = vec![
+            "admininstrator-guide/slash-commands.md".to_string(),
+            "admininstrator-guide/gone.md".to_string(),
+            "other/slash-commands.md".to_string(),
+        ];
+        let added: std::collections::BTreeSet<String> = [
+            "administrator-guide/slash-commands.md".to_string(),
+            "new-page.md".to_string(),
+        ]
+        .into();
+        assert_eq!(
+            folder_moves(&moves, &deleted, &added),
+            [(
+                "admininstrator-guide/slash-commands.md".to_string(),
+                "administrator-guide/slash-commands.md".to_string()
+            )]
+        );
+        // A folder whose pages went two ways infers nothing.
+        let split = vec![
+            moves[0].clone(),
+            (
+                "admininstrator-guide/a.md".to_string(),
+                "elsewhere/a.md".to_string(),
+            ),
+        ];
+        assert!(folder_moves(&split, &deleted, &added).is_empty());
+    }
 
     /// A tree of `files` written into `repo`, with folders.
     fn tree(repo: &Repository, files: &[(&str, &str)]) -> String {

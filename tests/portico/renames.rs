@@ -79,6 +79,20 @@ fn the_real_jira_typo_fix_is_followed_both_ways_with_banner_and_canonical() {
         entry(&troubleshooting, "3.0").0,
         "../../latest/administrator-guide/troubleshooting.html"
     );
+    // Pages rewritten too much for git to pair them by content moved with their folder.
+    for page in ["notification-management", "administrator-slash-commands"] {
+        let old = fx.output(&format!(
+            "integrations/jira/2.3/admininstrator-guide/{page}.html"
+        ));
+        assert_eq!(
+            entry(&old, "3.0"),
+            (
+                format!("../../latest/administrator-guide/{page}.html"),
+                true
+            ),
+            "{page}"
+        );
+    }
 }
 
 #[test]
