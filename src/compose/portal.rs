@@ -8,7 +8,7 @@ use super::views::{
     integration_view,
 };
 use super::{Inputs, OutputFile, render};
-use crate::catalog::{INTEGRATIONS_DIR, Integration, Version, canonical_site_path};
+use crate::catalog::{INTEGRATIONS_DIR, Integration, Version};
 use crate::paths::relative_url;
 
 pub(super) fn render_index(inputs: &Inputs) -> anyhow::Result<OutputFile> {
@@ -41,15 +41,19 @@ pub(super) fn render_redirect(
 ) -> anyhow::Result<OutputFile> {
     let path = format!("{}index.html", integration.dir());
     let target = default_landing_path(inputs.catalog, integration);
-    redirect_page(inputs, &path, &integration.name, target)
+    let landing = &inputs.catalog.pages[integration.default_version().landing];
+    redirect_page(inputs, &path, &integration.name, target, &landing.canonical)
 }
 
-/// A page at `path` that sends readers (and search engines) on to the site path `target`.
+/// A page at `path` that sends readers on to the site path `target`, and search engines to
+/// the canonical address of that page (`canonical`, a site path), the same one the page
+/// itself names: a redirect never disagrees with its target about which copy to rank.
 fn redirect_page(
     inputs: &Inputs,
     path: &str,
     title: &str,
     target: &str,
+    canonical: &str,
 ) -> anyhow::Result<OutputFile> {
     #[derive(Serialize)]
     struct RedirectContext<'a> {
@@ -62,11 +66,7 @@ fn redirect_page(
         site: SiteView::for_page(inputs.config, path),
         title,
         target: crate::paths::relative_url(path, target),
-        canonical: inputs
-            .config
-            .site
-            .base_url
-            .join(&canonical_site_path(target)),
+        canonical: inputs.config.site.base_url.join(canonical),
     };
     Ok(OutputFile::new(
         path.to_string(),
@@ -84,9 +84,21 @@ pub(super) fn version_redirects(
         let title = &inputs.titles[*target];
         let page = &inputs.catalog.pages[*target];
         let path = format!("{}{from}", version.docs.dir);
-        files.push(redirect_page(inputs, &path, title, &page.output_path)?);
+        files.push(redirect_page(
+            inputs,
+            &path,
+            title,
+            &page.output_path,
+            &page.canonical,
+        )?);
         if let (Some(alias), Some(alias_target)) = (version.alias_of(&path), &page.alias) {
-            files.push(redirect_page(inputs, &alias, title, alias_target)?);
+            files.push(redirect_page(
+                inputs,
+                &alias,
+                title,
+                alias_target,
+                &page.canonical,
+            )?);
         }
     }
     Ok(files)

@@ -93,7 +93,21 @@ fn default_version_drives_the_index_card_the_redirect_and_the_banners() {
         redirect.contains("content=\"0; url=3.0.1/index.html\""),
         "{redirect}"
     );
-    assert!(redirect.contains("href=\"https://docs.example.com/integrations/jira/3.0.1/\""));
+    // Its canonical address is the one the page it leads to names (the newest copy, as
+    // SPEC.md wants): a redirect never disagrees with its target.
+    let landing = fx.output("integrations/jira/3.0.1/index.html");
+    let canonical_of = |html: &str| {
+        html.split("rel=\"canonical\" href=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .map(str::to_string)
+    };
+    assert_eq!(
+        canonical_of(&redirect),
+        canonical_of(&landing),
+        "{redirect}"
+    );
+    assert!(canonical_of(&redirect).is_some());
 
     // `latest/` still names the newest version.
     assert!(
