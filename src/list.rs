@@ -70,7 +70,7 @@ pub fn list(options: &BuildOptions) -> anyhow::Result<Listing> {
                 },
                 version.origin.describe(),
                 &version.commit[..version.commit.len().min(10)],
-                version.updated_on(),
+                version.updated_on(&catalog.pages),
                 version.docs.pages.len()
             );
         }

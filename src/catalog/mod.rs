@@ -158,9 +158,17 @@ impl Version {
         Some(format!("{alias_dir}{rest}"))
     }
 
-    /// The day of the version's commit, `YYYY-MM-DD` (UTC).
-    pub fn updated_on(&self) -> String {
-        format_date(self.commit_time)
+    /// The day its docs last changed, `YYYY-MM-DD` (UTC): the newest "last updated" of its
+    /// pages (what their footers say), else the day of the version's commit (pages not dated,
+    /// as `list` reads them).
+    pub fn updated_on(&self, pages: &[Page]) -> String {
+        let newest_page = self
+            .docs
+            .pages
+            .iter()
+            .filter_map(|&page| pages.get(page)?.last_updated)
+            .max();
+        format_date(newest_page.unwrap_or(self.commit_time))
     }
 
     /// `2.3 (branch jira-docs-2.3)`: for diagnostics.

@@ -142,7 +142,7 @@ pub(super) fn render_versions_page(
                 .manifest
                 .as_ref()
                 .and_then(|m| m.min_server_version.as_deref()),
-            updated: version.updated_on(),
+            updated: version.updated_on(&inputs.catalog.pages),
             ref_name: version.origin.ref_name(),
         })
         .collect();

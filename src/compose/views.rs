@@ -157,7 +157,7 @@ pub(super) fn integration_view<'a>(
         current_version: integration.default_version().label.to_string(),
         older_versions: integration.versions.len() - 1,
         has_newer_versions: integration.default_index > 0,
-        updated: integration.default_version().updated_on(),
+        updated: integration.default_version().updated_on(&catalog.pages),
         web_url: integration.web_url.as_deref(),
         docs_url: integration.docs_url.as_deref(),
     }

@@ -344,6 +344,14 @@ fn every_page_shows_when_its_file_last_changed_on_its_versions_branch() {
     );
     assert_eq!(date("3.2/faq.html"), date("latest/faq.html"));
 
+    // The index card says when the docs last changed (the FAQ, 2020-09-16), not when the
+    // branch last moved (code, 2020-09-17).
+    let index = fx.output("integrations/index.html");
+    assert!(
+        index.contains("Docs updated <time datetime=\"2020-09-16\">"),
+        "{index}"
+    );
+
     // The sitemap says the same of each canonical address.
     let sitemap = fx.output("sitemap.xml");
     assert!(
