@@ -194,6 +194,9 @@ fn join_aliases(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let versions = &integration.versions;
+    // (claiming version, page claimed) → the claiming page's path and line: two pages of one
+    // version cannot both be the same older page.
+    let mut claimed: HashMap<(usize, usize), (String, u32)> = HashMap::new();
     for (index, version) in versions.iter().enumerate() {
         for &page in &version.docs.pages {
             let source = &pages[page].source;
@@ -226,6 +229,18 @@ fn join_aliases(
                         continue;
                     };
                     known = true;
+                    if let Some((first, first_line)) = claimed.get(&(index, found))
+                        && *first != source.path
+                    {
+                        diagnostics.push(Diagnostic::warning(
+                            here().with_line(line),
+                            format!(
+                                "{ALIASES}: {alias:?} is claimed by {first} (line {first_line}) too; one page of a version can be the same page as {alias:?}, so this alias is ignored: remove it from one of them",
+                            ),
+                        ));
+                        continue;
+                    }
+                    claimed.insert((index, found), (source.path.clone(), line));
                     if other_index > index {
                         joiner.join(page, found);
                     }

@@ -259,6 +259,8 @@ fn aliases_link_pages_git_cannot_and_override_what_it_found() {
             ),
             ("docs/bad.md", "---\ntitle: Bad\naliases: old-name.md\n---\n# Bad\n"),
             ("docs/unknown.md", "---\naliases:\n  - never-was.md\n---\n# Unknown\n"),
+            // A second claim on the 2.0 FAQ is refused with both places named.
+            ("docs/zz-also-faq.md", "---\naliases: [faq.md]\n---\n# Also the FAQ\n"),
         ],
     );
     fx.site(&integration(""));
@@ -276,7 +278,13 @@ fn aliases_link_pages_git_cannot_and_override_what_it_found() {
     assert_eq!(entry(&new, "2.0").0, "../2.0/old-name.html");
 
     let warnings = run.warnings();
-    assert_eq!(warnings.len(), 2, "{}", run.stderr);
+    assert_eq!(warnings.len(), 3, "{}", run.stderr);
+    assert!(
+        warnings.iter().any(|w| w.contains(
+            "docs/zz-also-faq.md:2: aliases: \"faq.md\" is claimed by docs/help/faq.md (line 4) too"
+        )),
+        "{warnings:?}"
+    );
     assert!(
         warnings
             .iter()
