@@ -43,8 +43,45 @@ pub(crate) fn page_problems(catalog: &Catalog, rendered: &RenderedPages) -> Vec<
                 message.clone(),
             ));
         }
+        diagnostics.extend(deployments_outside_integration(catalog, page, parsed));
     }
     diagnostics
+}
+
+/// Markings naming a deployment the page's integration is not available on (its
+/// `deployments` in `site.toml`): checked here, where the integration is known, so that a
+/// page's rendering stays a function of its text.
+fn deployments_outside_integration(
+    catalog: &Catalog,
+    page: usize,
+    parsed: &crate::markdown::Parsed,
+) -> Vec<Diagnostic> {
+    let Owner::Version { integration, .. } = catalog.pages[page].owner else {
+        return Vec::new();
+    };
+    let integration = &catalog.integrations[integration];
+    let marks = &parsed.deployments;
+    let page_marks = marks
+        .page
+        .iter()
+        .map(|deployment| (marks.page_line, *deployment));
+    page_marks
+        .chain(marks.sections.iter().copied())
+        .filter(|(_, deployment)| !integration.deployments.contains(deployment))
+        .map(|(line, deployment)| {
+            Diagnostic::warning(
+                page_location(catalog, page).with_line(line),
+                format!(
+                    "deployment {:?} is marked, but integration {} is not available on it (site.toml deployments: {}); remove the marking or add {:?} to its deployments",
+                    deployment.id(),
+                    integration.id,
+                    crate::markdown::deployments::attribute_value(&integration.deployments)
+                        .unwrap_or_else(|| "none".to_string()),
+                    deployment.id()
+                ),
+            )
+        })
+        .collect()
 }
 
 pub fn check(catalog: &Catalog, rendered: &RenderedPages) -> Vec<Diagnostic> {

@@ -73,6 +73,27 @@ pub struct RenderedPages {
 }
 
 impl RenderedPages {
+    /// The deployments a page is for (its front matter `deployments:`, known values only,
+    /// sorted), empty when the page is for every deployment of its integration. What the
+    /// page's label, `data-deployments`, sidebar and previous/next marks and search
+    /// documents read.
+    pub fn page_deployments(&self, page: usize) -> &[crate::config::Deployment] {
+        &self.parsed[page].deployments.page
+    }
+
+    /// [`Self::page_deployments`] as the HTML contract writes it (`cloud self-managed`), or
+    /// `None` for an unmarked page.
+    pub fn page_deployments_attribute(&self, page: usize) -> Option<String> {
+        crate::markdown::deployments::attribute_value(self.page_deployments(page))
+    }
+
+    /// [`Self::page_deployments_attribute`] of every page, by page id (for the sidebar).
+    pub fn page_deployments_attributes(&self) -> Vec<Option<String>> {
+        (0..self.parsed.len())
+            .map(|page| self.page_deployments_attribute(page))
+            .collect()
+    }
+
     pub fn fresh_count(&self) -> usize {
         self.fresh.iter().filter(|fresh| **fresh).count()
     }

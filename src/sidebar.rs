@@ -49,14 +49,22 @@ pub(crate) struct PageSidebar {
 /// pages, written once before the pages are composed.
 pub(crate) struct Sidebars {
     portal: HashMap<String, SharedSidebar>,
+    /// By page id: the `data-deployment` its links carry (`cloud`), for a marked page.
+    page_deployments: Vec<Option<String>>,
     /// `versions[integration][version]`; empty for a navigation too large to inline.
     versions: Vec<Vec<HashMap<String, SharedSidebar>>>,
 }
 
 impl Sidebars {
-    pub(crate) fn new(catalog: &Catalog, navigation: &SiteNavigation) -> Self {
+    /// `page_deployments[page]` is the `data-deployment` of links to a marked page.
+    pub(crate) fn new(
+        catalog: &Catalog,
+        navigation: &SiteNavigation,
+        page_deployments: Vec<Option<String>>,
+    ) -> Self {
+        let marks = page_deployments.as_slice();
         // The portal's own pages are the portal's: always inlined.
-        let portal = by_folder(catalog, &navigation.portal, &catalog.portal.pages);
+        let portal = by_folder(catalog, &navigation.portal, &catalog.portal.pages, marks);
         let versions = catalog
             .integrations
             .par_iter()
@@ -68,7 +76,7 @@ impl Sidebars {
                     .zip(navs)
                     .map(|(version, nav)| {
                         if inlines_whole(nav) {
-                            by_folder(catalog, nav, &version.docs.pages)
+                            by_folder(catalog, nav, &version.docs.pages, marks)
                         } else {
                             HashMap::new()
                         }
@@ -76,7 +84,11 @@ impl Sidebars {
                     .collect()
             })
             .collect();
-        Sidebars { portal, versions }
+        Sidebars {
+            portal,
+            page_deployments,
+            versions,
+        }
     }
 
     /// The sidebar of `page`: a marked copy of its folder's shared sidebar, or a bounded
@@ -105,9 +117,12 @@ impl Sidebars {
                 contents: None,
             },
             (None, Some(dir)) if !inlines_whole(nav) => PageSidebar {
-                html: bounded(nav, page, &|to| {
-                    relative_url(output_path, &catalog.pages[to].output_path)
-                }),
+                html: bounded(
+                    nav,
+                    page,
+                    &|to| relative_url(output_path, &catalog.pages[to].output_path),
+                    &self.page_deployments,
+                ),
                 contents: Some((
                     relative_url(output_path, &format!("{dir}{CONTENTS_PAGE}")),
                     nav.page_count(),
@@ -115,9 +130,11 @@ impl Sidebars {
             },
             // Not reached: every page's folder has a shared sidebar when it inlines.
             (None, _) => PageSidebar {
-                html: SharedSidebar::new(nav, &|to| {
-                    relative_url(output_path, &catalog.pages[to].output_path)
-                })
+                html: SharedSidebar::with_deployments(
+                    nav,
+                    &|to| relative_url(output_path, &catalog.pages[to].output_path),
+                    &self.page_deployments,
+                )
                 .marked_for(nav, page),
                 contents: None,
             },
@@ -130,6 +147,7 @@ fn by_folder(
     catalog: &Catalog,
     nav: &Navigation,
     pages: &[usize],
+    page_deployments: &[Option<String>],
 ) -> HashMap<String, SharedSidebar> {
     let mut shared = HashMap::new();
     for &page in pages {
@@ -137,9 +155,11 @@ fn by_folder(
         shared
             .entry(parent_dir(from).to_string())
             .or_insert_with(|| {
-                SharedSidebar::new(nav, &|to| {
-                    relative_url(from, &catalog.pages[to].output_path)
-                })
+                SharedSidebar::with_deployments(
+                    nav,
+                    &|to| relative_url(from, &catalog.pages[to].output_path),
+                    page_deployments,
+                )
             });
     }
     shared
@@ -147,11 +167,18 @@ fn by_folder(
 
 /// The full tree of a version's navigation as read from the version's own folder, for its
 /// list of all pages.
-pub(crate) fn full_tree(catalog: &Catalog, nav: &Navigation, version_dir: &str) -> String {
+pub(crate) fn full_tree(
+    catalog: &Catalog,
+    nav: &Navigation,
+    version_dir: &str,
+    page_deployments: &[Option<String>],
+) -> String {
     let from = format!("{version_dir}{CONTENTS_PAGE}");
-    SharedSidebar::new(nav, &|to| {
-        relative_url(&from, &catalog.pages[to].output_path)
-    })
+    SharedSidebar::with_deployments(
+        nav,
+        &|to| relative_url(&from, &catalog.pages[to].output_path),
+        page_deployments,
+    )
     .html
 }
 
@@ -185,8 +212,20 @@ pub(crate) struct SharedSidebar {
 
 impl SharedSidebar {
     /// Writes the whole of `nav`; `url_of(page)` is the page's URL from where it is read.
+    #[cfg(test)]
     pub(crate) fn new(nav: &Navigation, url_of: &dyn Fn(usize) -> String) -> Self {
+        Self::with_deployments(nav, url_of, &[])
+    }
+
+    /// As `new`, links to a marked page carrying its `page_deployments[page]` (see
+    /// [`Sidebars::new`]).
+    pub(crate) fn with_deployments(
+        nav: &Navigation,
+        url_of: &dyn Fn(usize) -> String,
+        page_deployments: &[Option<String>],
+    ) -> Self {
         let mut writer = Writer::new(nav, url_of);
+        writer.page_deployments = page_deployments;
         writer.spots = Some(Vec::with_capacity(nav.entries().len()));
         for group in 0..nav.groups().len() {
             writer.group(group, group > 0, &mut (nav.groups()[group].entries.clone()));
@@ -248,8 +287,14 @@ fn class_splice(mark: Mark, has_children: bool) -> &'static str {
 /// group, the entries above it (at most [`ANCESTORS_SHOWN`]), its siblings within
 /// [`SIBLINGS_AROUND`] and its first [`CHILDREN_SHOWN`] children, marked. A page the
 /// navigation does not list gets the first entries of the first group.
-pub(crate) fn bounded(nav: &Navigation, page: usize, url_of: &dyn Fn(usize) -> String) -> String {
+pub(crate) fn bounded(
+    nav: &Navigation,
+    page: usize,
+    url_of: &dyn Fn(usize) -> String,
+    page_deployments: &[Option<String>],
+) -> String {
     let mut writer = Writer::new(nav, url_of);
+    writer.page_deployments = page_deployments;
     let Some(current) = nav.first_entry(page) else {
         if !nav.groups().is_empty() {
             let shown: Vec<usize> = nav
@@ -297,6 +342,8 @@ struct Writer<'a> {
     spots: Option<Vec<MarkSpots>>,
     /// Marks written directly, when writing for one page.
     mark: Option<Box<dyn Fn(usize) -> Mark + 'a>>,
+    /// By page id: the `data-deployment` of links to a marked page (empty: none marked).
+    page_deployments: &'a [Option<String>],
 }
 
 impl<'a> Writer<'a> {
@@ -307,6 +354,7 @@ impl<'a> Writer<'a> {
             out: String::new(),
             spots: None,
             mark: None,
+            page_deployments: &[],
         }
     }
 
@@ -374,6 +422,11 @@ impl<'a> Writer<'a> {
                 self.out.push_str("<a href=\"");
                 self.out.push_str(&escape_html(&(self.url_of)(page)));
                 self.out.push('"');
+                if let Some(Some(deployment)) = self.page_deployments.get(page) {
+                    self.out.push_str(" data-deployment=\"");
+                    self.out.push_str(&escape_html(deployment));
+                    self.out.push('"');
+                }
                 let at = self.out.len();
                 if mark == Mark::Current {
                     self.out.push_str(CURRENT_ATTRIBUTE);
@@ -471,7 +524,7 @@ mod tests {
     #[test]
     fn a_bounded_navigation_shows_ancestors_nearby_siblings_and_first_children() {
         let nav = wide();
-        let html = bounded(&nav, 10, &url);
+        let html = bounded(&nav, 10, &url, &[]);
         let links: Vec<&str> = html
             .split("<a href=\"")
             .skip(1)
@@ -504,12 +557,12 @@ mod tests {
             title: None,
             items: vec![deepest],
         }]);
-        let html = bounded(&nav, 5000, &url);
+        let html = bounded(&nav, 5000, &url, &[]);
         assert_eq!(html.matches("<li").count(), ANCESTORS_SHOWN + 1);
         assert_eq!(html.matches("<ul>").count(), html.matches("</ul>").count());
         assert!(html.contains("aria-current=\"page\">Leaf</a>"));
         // A page the navigation does not list gets the first entries.
-        let unlisted = bounded(&nav, 99_999, &url);
+        let unlisted = bounded(&nav, 99_999, &url, &[]);
         assert!(unlisted.contains(">L0</a>") && !unlisted.contains("aria-current"));
     }
 }

@@ -141,7 +141,11 @@ impl Sink for Discard {
 /// the site). Fails only when a template fails to render or the sink cannot store a file.
 pub fn compose(inputs: &Inputs, sink: &dyn Sink) -> anyhow::Result<()> {
     let catalog = inputs.catalog;
-    let sidebars = Sidebars::new(catalog, inputs.navigation);
+    let sidebars = Sidebars::new(
+        catalog,
+        inputs.navigation,
+        inputs.rendered.page_deployments_attributes(),
+    );
     (0..catalog.pages.len())
         .into_par_iter()
         .try_for_each(|page| -> anyhow::Result<()> {

@@ -39,6 +39,16 @@ struct DocView<'a> {
     indexable: bool,
     /// When the page's file last changed on its version's ref.
     last_updated: Option<DateView>,
+    /// The page's `data-deployments` (`cloud`, `cloud self-managed`), if it is marked.
+    deployments: Option<String>,
+}
+
+/// A previous/next link: a [`LinkView`] with the target page's deployments, if marked.
+#[derive(Serialize)]
+struct NavLinkView {
+    #[serde(flatten)]
+    link: LinkView,
+    deployment: Option<String>,
 }
 
 /// A day, for a `<time>` element: `2023-06-01` and `June 1, 2023`.
@@ -127,8 +137,8 @@ struct DocPageContext<'a> {
     banner: Option<BannerView>,
     sidebar: SidebarView,
     breadcrumbs: Vec<LinkView>,
-    previous: Option<LinkView>,
-    next: Option<LinkView>,
+    previous: Option<NavLinkView>,
+    next: Option<NavLinkView>,
 }
 
 #[derive(Serialize)]
@@ -284,7 +294,12 @@ pub(super) fn contents_page(
         ],
         version: version_view,
         pages: with_thousands(nav.page_count()),
-        tree: sidebar::full_tree(catalog, nav, &version.docs.dir),
+        tree: sidebar::full_tree(
+            catalog,
+            nav,
+            &version.docs.dir,
+            &inputs.rendered.page_deployments_attributes(),
+        ),
         canonical: inputs
             .config
             .site
@@ -364,6 +379,7 @@ fn doc_view<'a>(
         canonical: inputs.config.site.base_url.join(canonical),
         indexable,
         last_updated: page.last_updated.and_then(DateView::of),
+        deployments: inputs.rendered.page_deployments_attribute(page_id),
     }
 }
 
@@ -492,12 +508,15 @@ fn banner(
 
 /// A link to `page` titled as the sidebar lists it (SUMMARY.md's words, which may differ
 /// from the page's own heading), so that previous/next name what the sidebar names.
-fn nav_link_to(inputs: &Inputs, navigation: &Navigation, page: usize, from: &str) -> LinkView {
+fn nav_link_to(inputs: &Inputs, navigation: &Navigation, page: usize, from: &str) -> NavLinkView {
     let mut link = link_to(inputs, page, from);
     if let Some(title) = navigation.title(page) {
         link.title = title.to_string();
     }
-    link
+    NavLinkView {
+        link,
+        deployment: inputs.rendered.page_deployments_attribute(page),
+    }
 }
 
 fn breadcrumbs(

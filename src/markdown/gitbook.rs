@@ -13,6 +13,7 @@
 //! defused). Unknown tags are dropped with a warning (their inner text stays), so no
 //! literal `{% … %}` reaches a page.
 
+use super::deployments;
 use crate::escape::escape_html;
 
 /// The rewritten source and where each of its lines came from.
@@ -27,6 +28,8 @@ pub struct Preprocessed {
     pub problems: Vec<(u32, String)>,
     /// Destinations named by blocks (`content-ref`, `file`), as written.
     pub references: Vec<String>,
+    /// Every `{% deployment %}` section with a known value, as (source line, deployment).
+    pub deployment_sections: Vec<(u32, crate::config::Deployment)>,
 }
 
 impl Preprocessed {
@@ -303,6 +306,7 @@ impl Processor<'_> {
                 line_no,
             ),
             "code" => self.open_code(&tag, indent, line_no),
+            "deployment" => self.open_deployment(&tag, indent, line_no),
             "endcode" => self.close("code", indent, line_no),
             "embed" | "file" | "content-ref" | "page-ref" => {
                 self.start_pending(tag, indent, line_no)
@@ -333,6 +337,33 @@ impl Processor<'_> {
         self.emit(indent, &[&marker, ""], line_no);
     }
 
+    /// `{% deployment "cloud" %}`: a labelled section (see `deployments`). An unknown value
+    /// is reported and its content shown unmarked; the block still pairs with its end tag.
+    fn open_deployment(&mut self, tag: &Tag, indent: &str, line_no: u32) {
+        let written = tag.first_argument().unwrap_or_default();
+        let Some(deployment) = deployments::known(&written) else {
+            self.problem(
+                line_no,
+                deployments::unknown_value_message(&written, "{% deployment %}"),
+            );
+            self.open.push(OpenBlock {
+                name: "deployment",
+                line: line_no,
+                close: "",
+            });
+            self.out.push_line("", line_no);
+            return;
+        };
+        self.out.deployment_sections.push((line_no, deployment));
+        let [wrapper, label] = deployments::section_open_html(deployment);
+        self.open.push(OpenBlock {
+            name: "deployment",
+            line: line_no,
+            close: "</div>",
+        });
+        self.emit(indent, &[&wrapper, &label, ""], line_no);
+    }
+
     /// The end of a known block closes it; an unknown tag is reported (once, at its start)
     /// and only its inner text is kept.
     fn other_tag(&mut self, name: &str, indent: &str, line_no: u32) {
@@ -345,6 +376,7 @@ impl Processor<'_> {
                 "swagger-description",
                 "swagger-parameter",
                 "swagger-response",
+                "deployment",
             ]
             .into_iter()
             .find(|known| *known == ended)
@@ -1074,5 +1106,67 @@ mod tests {
         let out = run("a\nb\n");
         assert_eq!(out.text, "a\nb\n");
         assert_eq!(out.source_lines, [1, 2, 3]);
+    }
+
+    #[test]
+    fn deployment_sections_are_labelled_wrappers_that_nest_with_hints() {
+        use crate::config::Deployment;
+        let out = run(concat!(
+            "a\n",
+            "{% deployment \"cloud\" %}\n",
+            "{% hint style=\"info\" %}\n",
+            "**Pre-installed**\n",
+            "{% endhint %}\n",
+            "{% enddeployment %}\n",
+            "{% hint style=\"warning\" %}\n",
+            "{% deployment \"self-managed\" %}\n",
+            "Upload it.\n",
+            "{% enddeployment %}\n",
+            "{% endhint %}\n",
+        ));
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        assert!(!out.text.contains("{%"));
+        assert!(out.text.contains(concat!(
+            "<div class=\"deployment-section\" data-deployment=\"cloud\">\n",
+            "<p class=\"deployment-label\">Cloud only</p>\n\n",
+            "<div class=\"hint hint-info\" role=\"note\">"
+        )));
+        assert!(out.text.contains(
+            "<div class=\"deployment-section\" data-deployment=\"self-managed\">\n<p class=\"deployment-label\">Self-managed only</p>"
+        ));
+        assert_eq!(
+            out.deployment_sections,
+            [(2, Deployment::Cloud), (8, Deployment::SelfManaged)]
+        );
+        assert_eq!(
+            out.text.matches("<div").count(),
+            out.text.matches("</div>").count()
+        );
+    }
+
+    #[test]
+    fn deployment_markers_inside_code_are_text() {
+        let fenced = run("```\n{% deployment \"cloud\" %}\n{% enddeployment %}\n```\n");
+        assert!(fenced.text.contains("{% deployment \"cloud\" %}"));
+        assert!(fenced.deployment_sections.is_empty());
+        let inline = run("Write `{% deployment \"cloud\" %}` to mark a section.\n");
+        assert!(inline.deployment_sections.is_empty());
+        assert!(inline.problems.is_empty());
+    }
+
+    #[test]
+    fn unknown_and_unbalanced_deployment_blocks_are_reported_at_their_line() {
+        let unknown = run("x\n{% deployment \"moon\" %}\ny\n{% enddeployment %}\n");
+        assert_eq!(unknown.problems.len(), 1);
+        assert_eq!(unknown.problems[0].0, 2);
+        assert!(unknown.problems[0].1.contains("\"moon\""));
+        assert!(!unknown.text.contains("{%") && !unknown.text.contains("data-deployment"));
+        let unclosed = run("x\n{% deployment \"cloud\" %}\ny\n");
+        assert_eq!(unclosed.problems[0].0, 2);
+        assert!(unclosed.problems[0].1.contains("never closed"));
+        assert!(unclosed.text.trim_end().ends_with("</div>"));
+        let stray = run("x\n\n{% enddeployment %}\n");
+        assert_eq!(stray.problems[0].0, 3);
+        assert!(!stray.text.contains("{%"));
     }
 }

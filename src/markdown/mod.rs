@@ -9,6 +9,7 @@
 //! status badges left out and images made lazy and sized via `images`.
 //! Never touches files, git or other pages.
 
+pub mod deployments;
 pub mod gitbook;
 pub mod highlight;
 pub mod html;
@@ -145,6 +146,9 @@ pub struct Parsed {
     pub links: Vec<LinkSource>,
     /// Problems in the page itself, as (line, message).
     pub problems: Vec<(u32, String)>,
+    /// What the page marks as deployment-specific, with the lines (checked against the
+    /// integration's deployments by the link stage).
+    pub deployments: deployments::PageDeployments,
     /// What `{% include %}` pulled in, to tell whether this rendering is right for the same
     /// text in another version.
     includes: Vec<IncludeUse>,
@@ -277,6 +281,9 @@ pub struct LinkUse {
 pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
+    /// `deployments: [cloud]`: the deployments the whole page is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployments: Option<deployments::Written>,
 }
 
 fn parser_options() -> Options {
@@ -431,6 +438,16 @@ pub fn parse(text: &str, context: &ParseContext) -> Parsed {
         },
     );
     problems.extend(pre.problems.iter().cloned());
+    let page_line = yaml.map(deployments::front_matter_line).unwrap_or(1);
+    let page_deployments = deployments::PageDeployments {
+        page: deployments::from_front_matter(
+            front_matter.deployments.as_ref(),
+            page_line,
+            &mut problems,
+        ),
+        page_line,
+        sections: pre.deployment_sections.clone(),
+    };
 
     let mut renderer = Renderer::run(&pre, Tokens::for_text(&text));
     let mut html = String::with_capacity(pre.text.len() * 2);
@@ -472,6 +489,12 @@ pub fn parse(text: &str, context: &ParseContext) -> Parsed {
             links: &renderer.links,
         },
     );
+    // The label goes in after sanitizing: it is Portico's own markup.
+    let html = if page_deployments.page.is_empty() {
+        html
+    } else {
+        deployments::page_label_html(&page_deployments.page) + &html
+    };
     Parsed {
         body: slots::cut(&html, &renderer.tokens, renderer.slots.len()),
         slots: renderer.slots,
@@ -481,6 +504,7 @@ pub fn parse(text: &str, context: &ParseContext) -> Parsed {
         anchors: renderer.anchors,
         links: renderer.links,
         problems,
+        deployments: page_deployments,
         includes: includes.used.into_inner(),
     }
 }

@@ -30,6 +30,7 @@ const ALLOWED_CLASS_PREFIXES: &[&str] = &[
     "content-ref",
     "file-",
     "api-",
+    "deployment-",
 ];
 
 /// Ids the default theme's templates and scripts give their own elements (landmarks, the
@@ -94,6 +95,7 @@ fn sanitizer() -> &'static Builder<'static> {
                 "aria-level",
             ])
             .add_tag_attributes("table", ["data-view"])
+            .add_tag_attributes("div", ["data-deployment"])
             .add_tag_attributes("a", ["download"])
             .add_tag_attributes("img", ["width", "height", "align", "loading"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
@@ -123,6 +125,10 @@ fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Optio
             (!kept.is_empty()).then(|| Cow::Owned(kept.join(" ")))
         }
         (_, "id") if is_theme_id(value) => None,
+        // Only the values the theme's script knows: never an author's text.
+        ("div", "data-deployment") => {
+            super::deployments::known(value).map(|deployment| Cow::Borrowed(deployment.id()))
+        }
         // Task-list checkboxes only: no text or password fields on a docs page.
         ("input", "type") => Some(Cow::Borrowed("checkbox")),
         ("input", "disabled") => Some(Cow::Borrowed("")),

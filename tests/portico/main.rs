@@ -3,6 +3,7 @@
 
 mod build;
 mod corpus;
+mod deployments;
 mod fixture;
 mod fuzz;
 mod gitbook;
