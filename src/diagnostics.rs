@@ -16,8 +16,22 @@ use std::fmt;
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// A suggestion (a heuristic that may be wrong): printed as `hint:`, never counted as a
+    /// warning, so `--strict` does not fail on it.
+    Hint,
     Warning,
     Error,
+}
+
+impl Severity {
+    /// `hint`, `warning`, `error`: how diagnostics print it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Hint => "hint",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
 }
 
 /// Where a problem is: as much of integration → version (branch) → file → line as is known.
@@ -155,6 +169,14 @@ impl Diagnostic {
         }
     }
 
+    pub fn hint(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            location,
+            severity: Severity::Hint,
+            message: message.into(),
+        }
+    }
+
     pub fn error(location: Location, message: impl Into<String>) -> Self {
         Diagnostic {
             location,
@@ -166,10 +188,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        };
+        let severity = self.severity.name();
         let location = self.location.to_string();
         let message = printable(&self.message);
         if location.is_empty() {

@@ -34,6 +34,7 @@ mod compact;
 mod compose;
 mod config;
 pub mod demo;
+mod deployment_check;
 mod diagnostics;
 mod escape;
 mod image_size;
@@ -408,6 +409,9 @@ pub(crate) fn stages(
     clock.start("render");
     let rendered = render::render_all(config, &catalog, render_cache);
     diagnostics.extend(linkcheck::page_problems(&catalog, &rendered));
+    diagnostics.extend(deployment_check::unmarked_install_hints(
+        &catalog, &rendered,
+    ));
 
     // Titles come from content (first heading) or navigation, so navigation is built
     // between rendering and composing.

@@ -110,6 +110,7 @@ impl Annotations {
     /// it is the repository `check --repo` reads from the checkout ([`Self::with_repository`]).
     pub fn diagnostic(&self, diagnostic: &Diagnostic) -> String {
         let command = match diagnostic.severity {
+            Severity::Hint => "notice",
             Severity::Warning => "warning",
             Severity::Error => "error",
         };

@@ -1,5 +1,7 @@
 //! `integrations.json`: every integration with its versions and URLs, for other tools.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::Inputs;
@@ -51,6 +53,9 @@ struct VersionJson<'a> {
     min_server_version: Option<&'a str>,
     url: String,
     pages: usize,
+    /// The version's pages for one deployment only, by deployment (`cloud` →
+    /// `["setup.html"]`, paths relative to `url`); empty when no page is marked.
+    deployment_pages: BTreeMap<&'static str, Vec<String>>,
 }
 
 /// Every integration with its versions and URLs, for other tools.
@@ -65,7 +70,7 @@ pub(super) fn integrations_json(inputs: &Inputs) -> anyhow::Result<Vec<u8>> {
             .catalog
             .integrations
             .iter()
-            .map(|integration| integration_json(base, integration))
+            .map(|integration| integration_json(inputs, integration))
             .collect(),
     };
     let mut json = json_for_the_web(serde_json::to_string_pretty(&document)?).into_bytes();
@@ -73,7 +78,8 @@ pub(super) fn integrations_json(inputs: &Inputs) -> anyhow::Result<Vec<u8>> {
     Ok(json)
 }
 
-fn integration_json<'a>(base: &BaseUrl, integration: &'a Integration) -> IntegrationJson<'a> {
+fn integration_json<'a>(inputs: &Inputs, integration: &'a Integration) -> IntegrationJson<'a> {
+    let base = &inputs.config.site.base_url;
     IntegrationJson {
         id: &integration.id,
         name: &integration.name,
@@ -90,12 +96,12 @@ fn integration_json<'a>(base: &BaseUrl, integration: &'a Integration) -> Integra
         versions: integration
             .versions
             .iter()
-            .map(|version| version_json(base, version))
+            .map(|version| version_json(inputs, base, version))
             .collect(),
     }
 }
 
-fn version_json<'a>(base: &BaseUrl, version: &'a Version) -> VersionJson<'a> {
+fn version_json<'a>(inputs: &Inputs, base: &BaseUrl, version: &'a Version) -> VersionJson<'a> {
     VersionJson {
         label: version.label.to_string(),
         current: version.is_current(),
@@ -112,5 +118,10 @@ fn version_json<'a>(base: &BaseUrl, version: &'a Version) -> VersionJson<'a> {
             .and_then(|m| m.min_server_version.as_deref()),
         url: base.join(&version.docs.dir),
         pages: version.docs.pages.len(),
+        deployment_pages: crate::deployment_check::deployment_pages(
+            inputs.catalog,
+            inputs.rendered,
+            version,
+        ),
     }
 }

@@ -75,6 +75,9 @@ pub(super) struct IntegrationView<'a> {
     pub(super) web_url: Option<&'a str>,
     /// Where the current documentation lives when not here (`docs_url`).
     pub(super) docs_url: Option<&'a str>,
+    /// For the index card: how many pages of the version readers land on are for one
+    /// deployment only (`Cloud-only pages: 2`); filled in by the index only.
+    pub(super) deployment_page_counts: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -160,6 +163,7 @@ pub(super) fn integration_view<'a>(
         updated: integration.default_version().updated_on(&catalog.pages),
         web_url: integration.web_url.as_deref(),
         docs_url: integration.docs_url.as_deref(),
+        deployment_page_counts: Vec::new(),
     }
 }
 
@@ -200,7 +204,14 @@ pub(super) fn integration_groups<'a>(inputs: &'a Inputs, from: &str) -> Vec<Grou
                 .integrations
                 .iter()
                 .filter(|i| i.managed_by == managed_by)
-                .map(|i| integration_view(inputs.catalog, i, from))
+                .map(|i| IntegrationView {
+                    deployment_page_counts: crate::deployment_check::deployment_page_counts(
+                        inputs.catalog,
+                        inputs.rendered,
+                        i.default_version(),
+                    ),
+                    ..integration_view(inputs.catalog, i, from)
+                })
                 .collect();
             integrations.sort_by(|a, b| {
                 a.name

@@ -91,10 +91,7 @@ impl Finding {
 impl fmt::Display for Finding {
     /// `warning: jira 2.4 released (…)`: the message names the integration already.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        };
+        let severity = self.severity.name();
         write!(f, "{severity}: {}", printable(&self.message))
     }
 }

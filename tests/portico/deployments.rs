@@ -161,3 +161,68 @@ fn community_html_cannot_forge_a_deployment_value() {
         "{html}"
     );
 }
+
+#[test]
+fn the_index_and_integrations_json_list_deployment_specific_pages_per_version() {
+    let fx = portal(&marked_docs(), BOTH, false);
+    fx.build_ok(&[]);
+    let json: serde_json::Value =
+        serde_json::from_str(&fx.output("integrations.json")).expect("valid JSON");
+    let version = &json["integrations"][0]["versions"][0];
+    assert_eq!(
+        version["deployment_pages"],
+        serde_json::json!({"cloud": ["setup.html"], "self-managed": ["upload.html"]})
+    );
+    let index = strip_tags(&fx.output("integrations/index.html"));
+    assert!(
+        index.contains("Cloud-only pages: 1 · Self-managed-only pages: 1"),
+        "{index}"
+    );
+    // Nothing marked, nothing listed.
+    let plain = portal(&[("docs/README.md", "# X\n\nHello.\n")], BOTH, false);
+    plain.build_ok(&[]);
+    let json: serde_json::Value =
+        serde_json::from_str(&plain.output("integrations.json")).expect("valid JSON");
+    assert_eq!(
+        json["integrations"][0]["versions"][0]["deployment_pages"],
+        serde_json::json!({})
+    );
+    assert!(
+        !plain
+            .output("integrations/index.html")
+            .contains("-only pages")
+    );
+}
+
+#[test]
+fn an_unmarked_installation_page_gets_a_hint_that_never_fails_the_build() {
+    let install = "# X\n\n## Installation\n\nUpload the plugin in the System Console.\n";
+    let fx = portal(&[("docs/README.md", install)], BOTH, false);
+    let run = fx.run(&["check", "--strict"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.warnings().is_empty(), "{}", run.stderr);
+    assert!(
+        run.stderr.lines().any(|line| line.starts_with("hint: ")
+            && line.contains("README.md")
+            && line.contains("{% deployment \"self-managed\" %}")),
+        "{}",
+        run.stderr
+    );
+    let built = fx.build_ok(&["--strict"]);
+    assert!(built.stderr.contains("hint: "), "{}", built.stderr);
+    // Marked, or available on one deployment only, or not about installing: no hint.
+    let marked = install.replace(
+        "Upload the plugin in the System Console.\n",
+        "{% deployment \"self-managed\" %}\nUpload the plugin in the System Console.\n{% enddeployment %}\n",
+    );
+    for (text, deployments) in [
+        (marked.as_str(), BOTH),
+        (install, "[\"self-managed\"]"),
+        ("# X\n\n## Usage\n\nUpload a file.\n", BOTH),
+    ] {
+        let fx = portal(&[("docs/README.md", text)], deployments, false);
+        let run = fx.run(&["check"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(!run.stderr.contains("hint:"), "{text}: {}", run.stderr);
+    }
+}
