@@ -60,7 +60,7 @@ pub(crate) fn deployment_page_counts(
         .collect()
 }
 
-/// Hints (never warnings) for installation pages of integrations available on both
+/// Hints (never warnings) for the current version's installation pages of integrations available on both
 /// deployments that mention the System Console or an upload and mark nothing: the reader on
 /// the other deployment is likely sent through steps that are not theirs.
 pub(crate) fn unmarked_install_hints(
@@ -69,7 +69,13 @@ pub(crate) fn unmarked_install_hints(
 ) -> Vec<Diagnostic> {
     let mut hints = Vec::new();
     for (page, parsed) in rendered.parsed.iter().enumerate() {
-        let Owner::Version { integration, .. } = catalog.pages[page].owner else {
+        // The current version only: that is where writers fix the docs (an archive's
+        // pages are what that release said).
+        let Owner::Version {
+            integration,
+            version: 0,
+        } = catalog.pages[page].owner
+        else {
             continue;
         };
         let available = &catalog.integrations[integration].deployments;
@@ -92,6 +98,10 @@ pub(crate) fn unmarked_install_hints(
             continue;
         }
         let text = rendered.html(catalog, page).to_lowercase();
+        // A page naming Cloud as well speaks of both already (tabs, a sentence for each).
+        if text.contains("cloud") {
+            continue;
+        }
         let Some(word) = ONE_DEPLOYMENT_WORDS
             .iter()
             .find(|word| text.contains(*word))
@@ -101,7 +111,7 @@ pub(crate) fn unmarked_install_hints(
         hints.push(Diagnostic::hint(
             page_location(catalog, page),
             format!(
-                "this installation page mentions {word:?} (one deployment's steps?) but marks nothing, and the integration is available on Cloud and self-managed; mark the steps with {{% deployment \"self-managed\" %}} … {{% enddeployment %}} (or front matter deployments: [self-managed]) so Cloud readers can hide them"
+                "this installation page mentions {word:?} (one deployment's steps?) but marks nothing, and the integration is available on Cloud and self-managed; mark the steps with {{% deployment \"self-managed\" %}} … {{% enddeployment %}} (or front matter deployments: [self-managed]) so Cloud readers can hide them, or say what Cloud readers do"
             ),
         ));
     }

@@ -210,7 +210,8 @@ fn an_unmarked_installation_page_gets_a_hint_that_never_fails_the_build() {
     );
     let built = fx.build_ok(&["--strict"]);
     assert!(built.stderr.contains("hint: "), "{}", built.stderr);
-    // Marked, or available on one deployment only, or not about installing: no hint.
+    // Marked, available on one deployment only, naming Cloud too, or not about installing:
+    // no hint.
     let marked = install.replace(
         "Upload the plugin in the System Console.\n",
         "{% deployment \"self-managed\" %}\nUpload the plugin in the System Console.\n{% enddeployment %}\n",
@@ -218,6 +219,10 @@ fn an_unmarked_installation_page_gets_a_hint_that_never_fails_the_build() {
     for (text, deployments) in [
         (marked.as_str(), BOTH),
         (install, "[\"self-managed\"]"),
+        (
+            "# Install\n\nOn Cloud it is there; elsewhere upload it in the System Console.\n",
+            BOTH,
+        ),
         ("# X\n\n## Usage\n\nUpload a file.\n", BOTH),
     ] {
         let fx = portal(&[("docs/README.md", text)], deployments, false);
@@ -225,4 +230,26 @@ fn an_unmarked_installation_page_gets_a_hint_that_never_fails_the_build() {
         assert_eq!(run.code, 0, "{}", run.stderr);
         assert!(!run.stderr.contains("hint:"), "{text}: {}", run.stderr);
     }
+}
+
+#[test]
+fn the_demo_shows_cloud_and_self_managed_sections_without_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("tour");
+    let run = crate::fixture::run_in(dir.path(), &["demo", target.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.warnings().is_empty(), "{}", run.stderr);
+    assert!(!run.stderr.contains("hint:"), "{}", run.stderr);
+    let setup = std::fs::read_to_string(target.join("public/integrations/zoom/latest/setup.html"))
+        .expect("the Zoom sample's setup page");
+    for deployment in ["cloud", "self-managed"] {
+        assert!(
+            setup.contains(&format!(
+                "<div class=\"deployment-section\" data-deployment=\"{deployment}\">"
+            )),
+            "{setup}"
+        );
+    }
+    assert!(setup.contains("data-integration-deployments=\"cloud self-managed\""));
+    assert!(!strip_tags(&setup).contains("{%"));
 }
