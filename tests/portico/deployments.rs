@@ -68,6 +68,8 @@ fn sections_are_wrapped_and_labelled_and_markers_never_show() {
         assert_eq!(text.matches("{% deployment").count(), 1, "{text}");
         assert!(!text.contains("enddeployment"));
         assert!(html.contains("data-integration-deployments=\"cloud self-managed\""));
+        let versions = fx.output("integrations/x/versions.html");
+        assert!(versions.contains("data-integration-deployments=\"cloud self-managed\""));
     }
 }
 
