@@ -99,6 +99,9 @@ pub(crate) struct Fill<'a> {
     pub managed_by: &'a str,
     /// Human names: "Cloud and self-managed servers".
     pub deployments: &'a str,
+    /// The integration's deployments: the template's `{% deployment %}` blocks for any
+    /// other are left out (they would be warnings in the new docs).
+    pub available: &'a [crate::config::Deployment],
 }
 
 impl Template {
@@ -225,13 +228,39 @@ impl Fill<'_> {
                 filled = filled.replace(&spelling, value);
             }
         }
-        filled
+        without_other_deployments(&filled, self.available)
     }
+}
+
+/// `text` without its `{% deployment "…" %}` … `{% enddeployment %}` blocks (each tag on a
+/// line of its own, as the template writes them) for deployments not in `available`.
+fn without_other_deployments(text: &str, available: &[crate::config::Deployment]) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut skipping = false;
+    for line in text.split_inclusive('\n') {
+        let tag = line.trim();
+        if skipping {
+            skipping = tag != "{% enddeployment %}";
+            continue;
+        }
+        let other = tag
+            .strip_prefix("{% deployment \"")
+            .and_then(|rest| rest.strip_suffix("\" %}"))
+            .and_then(crate::markdown::deployments::known)
+            .is_some_and(|deployment| !available.contains(&deployment));
+        if other {
+            skipping = true;
+        } else {
+            kept.push_str(line);
+        }
+    }
+    kept
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Deployment;
 
     fn fill() -> Fill<'static> {
         Fill {
@@ -240,7 +269,19 @@ mod tests {
             description: "Track satellites.",
             managed_by: "the community",
             deployments: "Cloud and self-managed servers",
+            available: &[Deployment::Cloud, Deployment::SelfManaged],
         }
+    }
+
+    #[test]
+    fn deployment_blocks_for_other_deployments_are_left_out() {
+        let text = "a\n{% deployment \"self-managed\" %}\nupload\n{% enddeployment %}\nb\n{% deployment \"cloud\" %}\nc\n{% enddeployment %}\n";
+        assert_eq!(
+            without_other_deployments(text, &[Deployment::Cloud]),
+            "a\nb\n{% deployment \"cloud\" %}\nc\n{% enddeployment %}\n"
+        );
+        let both = [Deployment::Cloud, Deployment::SelfManaged];
+        assert_eq!(without_other_deployments(text, &both), text);
     }
 
     #[test]

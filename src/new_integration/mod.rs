@@ -108,6 +108,7 @@ pub fn scaffold(options: &NewOptions) -> anyhow::Result<Scaffolded> {
         description: description.unwrap_or(&placeholder),
         managed_by: managed_by_text(options.managed_by),
         deployments: &deployments_text(&deployments),
+        available: &deployments,
     });
     let created = write_docs(&workdir, &docs_dir, &pages)?;
     if let Err(err) = replace_file(&site_toml, &text, &new_text) {

@@ -255,3 +255,56 @@ fn the_demo_shows_cloud_and_self_managed_sections_without_warnings() {
     assert!(setup.contains("data-integration-deployments=\"cloud self-managed\""));
     assert!(!strip_tags(&setup).contains("{%"));
 }
+
+#[test]
+fn the_contribution_template_marks_its_upload_note_for_the_deployments_chosen() {
+    let fx = Fixture::new();
+    fx.site("");
+    for (id, deployments) in [("both", "cloud,self-managed"), ("cloudy", "cloud")] {
+        let mut repo = fx.repo(id, "main");
+        repo.commit("main", &[("plugin.json", "{}")]).checkout();
+        let repo_path = fx.path(&format!("repos/{id}"));
+        let run = fx.run(&[
+            "new",
+            id,
+            "--repo",
+            repo_path.to_str().unwrap(),
+            "--deployments",
+            deployments,
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let docs = repo_path.join("docs");
+        let pages: Vec<(String, String)> = std::fs::read_dir(&docs)
+            .unwrap()
+            .map(|entry| {
+                let name = entry.unwrap().file_name().into_string().unwrap();
+                let text = std::fs::read_to_string(docs.join(&name)).unwrap();
+                (format!("docs/{name}"), text)
+            })
+            .collect();
+        let setup = &pages
+            .iter()
+            .find(|(path, _)| path == "docs/setup.md")
+            .unwrap()
+            .1;
+        // Only a deployment of the integration is marked: no warning in new docs.
+        assert_eq!(
+            setup.contains("{% deployment \"self-managed\" %}"),
+            id == "both",
+            "{setup}"
+        );
+        let files: Vec<(&str, &str)> = pages
+            .iter()
+            .map(|(path, text)| (path.as_str(), text.as_str()))
+            .collect();
+        repo.commit("main", &files);
+    }
+    let run = fx.build_ok(&["--strict"]);
+    assert!(run.warnings().is_empty(), "{}", run.stderr);
+    assert!(!run.stderr.contains("hint:"), "{}", run.stderr);
+    let setup = fx.output("integrations/both/latest/setup.html");
+    assert!(
+        setup.contains("data-deployment=\"self-managed\""),
+        "{setup}"
+    );
+}
