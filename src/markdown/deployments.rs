@@ -94,9 +94,10 @@ pub enum Written {
 }
 
 impl Written {
+    /// The values written (`deployments: cloud, self-managed` read as two).
     pub fn values(&self) -> Vec<&str> {
         match self {
-            Written::One(value) => vec![value.as_str()],
+            Written::One(value) => value.split(',').map(str::trim).collect(),
             Written::Many(values) => values.iter().map(String::as_str).collect(),
         }
     }
@@ -165,6 +166,12 @@ mod tests {
             from_front_matter(Some(&one), 2, &mut problems),
             [Deployment::Cloud]
         );
+        let listed = Written::One("self-managed, cloud".into());
+        assert_eq!(
+            from_front_matter(Some(&listed), 2, &mut problems),
+            [Deployment::Cloud, Deployment::SelfManaged]
+        );
+        assert_eq!(problems.len(), 1);
     }
 
     #[test]
