@@ -7,6 +7,8 @@
     Array.prototype.forEach.call((scope || document).querySelectorAll(selector), callback);
   };
 
+  // This script's address, to load the modules beside it (only known while it first runs).
+  var scriptSource = document.currentScript ? document.currentScript.src : location.href;
   var header = document.querySelector(".site-header");
   var headerHeight = function () { return header ? header.offsetHeight : 0; };
 
@@ -32,110 +34,30 @@
   }
 
   // Cloud and self-managed (issue 14): on an integration available on both, the reader picks
-  // the deployment they run (remembered; `?deployment=` from a support link wins and is kept).
-  // Sections for the other deployment collapse to their label and a "show" button, links to
-  // its pages get a tag, and its pages say so on top. "Both", or no choice, changes nothing.
+  // the deployment they run, remembered (`?deployment=` from a support link wins and is kept).
+  // What a choice changes is deployments.js's (beside this file), loaded once one is made;
+  // where modules cannot load (file://), everything stays shown. Private mode remembers nothing.
   var deploymentMarks = null;
-  var offered = (document.body.getAttribute("data-integration-deployments") || "").split(" ");
   var choiceSlot = document.querySelector(".deployment-choice");
-  if (choiceSlot && offered.indexOf("cloud") !== -1 && offered.indexOf("self-managed") !== -1) {
-    var deploymentNames = { both: "Both", cloud: "Cloud", "self-managed": "Self-managed" };
-    var choice = null;
-    try { choice = localStorage.getItem("portico.deployment"); } catch (e) { /* private mode */ }
+  if (choiceSlot && /cloud.*self|self.*cloud/.test(document.body.getAttribute("data-integration-deployments"))) {
     var asked = new URLSearchParams(location.search).get("deployment");
-    if (deploymentNames[asked]) {
-      choice = asked;
-      try { localStorage.setItem("portico.deployment", asked); } catch (e) { /* private mode */ }
-    }
-    if (!deploymentNames[choice]) choice = "both";
-    // Marked for the other deployment only: `values` (space-separated) lack the choice.
-    var forOtherDeployment = function (values) {
-      return choice !== "both" && !!values && values.split(" ").indexOf(choice) === -1;
-    };
-    var tagOf = function (values) {
-      return values.split(" ").map(function (v) { return deploymentNames[v] || v; }).join(", ");
-    };
-    deploymentMarks = function (scope) {
-      each("a[data-deployment]", function (link) {
-        var values = link.getAttribute("data-deployment");
-        var tag = link.querySelector(".deployment-tag");
-        var off = forOtherDeployment(values);
-        link.classList.toggle("deployment-elsewhere", off);
-        if (off && !tag) {
-          tag = document.createElement("span");
-          tag.className = "deployment-tag";
-          tag.textContent = tagOf(values);
-          link.appendChild(tag);
-        }
-        if (tag) tag.hidden = !off;
-      }, scope);
-    };
-    var sectionCount = 0;
-    var applyDeployment = function () {
-      root.setAttribute("data-deployment-choice", choice);
-      each(".deployment-section", function (section) {
-        var label = section.querySelector(":scope > .deployment-label");
-        if (!label) return;
-        var body = section.querySelector(":scope > .deployment-body");
-        if (!body) {
-          // The section's content in one element that `hidden` takes out of reading and focus.
-          body = document.createElement("div");
-          body.className = "deployment-body";
-          body.id = "deployment-body-" + sectionCount++;
-          while (label.nextSibling) body.appendChild(label.nextSibling);
-          section.appendChild(body);
-          var toggle = document.createElement("span");
-          toggle.className = "deployment-toggle";
-          toggle.innerHTML = ' — <button type="button" aria-expanded="false"></button>';
-          var button = toggle.querySelector("button");
-          button.setAttribute("aria-controls", body.id);
-          button.addEventListener("click", function () {
-            body.hidden = !body.hidden;
-            button.setAttribute("aria-expanded", body.hidden ? "false" : "true");
-            button.textContent = body.hidden ? "show" : "hide";
-          });
-          label.appendChild(toggle);
-        }
-        var off = forOtherDeployment(section.getAttribute("data-deployment"));
-        var control = label.querySelector(".deployment-toggle");
-        section.classList.toggle("deployment-collapsed", off);
-        control.hidden = !off;
-        body.hidden = off;
-        control.firstElementChild.setAttribute("aria-expanded", off ? "false" : "true");
-        control.firstElementChild.textContent = "show";
-      });
-      var notice = document.querySelector(".deployment-notice");
-      var page = document.querySelector("#content [data-deployments]");
-      if (page && forOtherDeployment(page.getAttribute("data-deployments"))) {
-        if (!notice) {
-          notice = document.createElement("p");
-          notice.className = "deployment-notice";
-          page.parentNode.insertBefore(notice, page);
-        }
-        notice.textContent = "This page is for " + tagOf(page.getAttribute("data-deployments")) +
-          " only; you chose " + deploymentNames[choice] + ".";
-      } else if (notice) {
-        notice.remove();
+    choiceSlot.innerHTML = '<label for="deployment-choice">Deployment</label><select id="deployment-choice">' +
+      ["Both", "Cloud", "Self-managed"].map(function (name) { return "<option value=" + name.toLowerCase() + ">" + name; }).join("") + "</select>";
+    var picker = choiceSlot.lastChild;
+    var applyChoice = function (remember) {
+      if (!picker.value) picker.value = "both";
+      try { if (remember) localStorage.setItem("portico.deployment", picker.value); } catch (e) {}
+      root.setAttribute("data-deployment-choice", picker.value);
+      if (picker.value !== "both" || deploymentMarks) {
+        import(new URL("deployments.js", scriptSource).href)
+          .then(function (module) { deploymentMarks = module.apply(picker.value); }, function () {});
       }
-      deploymentMarks(document);
     };
-    var picker = document.createElement("select");
-    picker.id = "deployment-choice";
-    Object.keys(deploymentNames).forEach(function (value) {
-      picker.add(new Option(deploymentNames[value], value, false, value === choice));
-    });
-    picker.addEventListener("change", function () {
-      choice = picker.value;
-      try { localStorage.setItem("portico.deployment", choice); } catch (e) { /* private mode */ }
-      applyDeployment();
-    });
-    var pickerLabel = document.createElement("label");
-    pickerLabel.htmlFor = picker.id;
-    pickerLabel.textContent = "Deployment";
-    choiceSlot.appendChild(pickerLabel);
-    choiceSlot.appendChild(picker);
+    try { picker.value = localStorage.getItem("portico.deployment"); } catch (e) {}
+    if (/^(cloud|self-managed|both)$/.test(asked)) picker.value = asked;
     choiceSlot.hidden = false;
-    applyDeployment();
+    picker.addEventListener("change", function () { applyChoice(true); });
+    applyChoice(picker.value === asked);
   }
 
   // Search: the box shows with JavaScript only; `/` (outside text fields) and Ctrl+K / Cmd+K
@@ -143,7 +65,7 @@
   var searchBox = document.querySelector(".search[data-search-root]");
   var searchInput = searchBox && searchBox.querySelector("input");
   if (searchInput) {
-    var searchScript = new URL("search.js", document.currentScript ? document.currentScript.src : location.href).href;
+    var searchScript = new URL("search.js", scriptSource).href;
     var searchLoading = null;
     var loadSearch = function () {
       searchLoading = searchLoading || import(searchScript).then(function (module) {
@@ -226,7 +148,7 @@
   // part around it; full-nav.js (beside this file) swaps in the whole.
   var fullNav = sidebar && sidebar.getAttribute("data-full-nav");
   if (fullNav) {
-    import(new URL("full-nav.js", document.currentScript ? document.currentScript.src : location.href).href)
+    import(new URL("full-nav.js", scriptSource).href)
       .then(function (module) { module.start(sidebar, fullNav, enhanceSidebar); })
       .catch(function () { /* file:// loads no modules: the part and its link stay */ });
   }
