@@ -12,6 +12,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { launchBrowser, makePortal, openPage, portico, seriousViolations, serveStatic, tempDir, write } from "./support.mjs";
 
@@ -87,6 +88,11 @@ const SECTIONS = `<p>Both deployments read this.</p>
     <div class="deployment-section" data-deployment="self-managed"><p class="deployment-label">Self-managed only</p><p>Upload the plugin in the <a href="server-setup.html">System Console</a>.</p></div>`;
 
 function writeContract(site) {
+  // A built page given the contract's markup: its Content-Security-Policy and header as built.
+  const built = readFileSync(join(site, "integrations/jira/latest/install.html"), "utf8")
+    .replace('<body class="doc-page"', '<body class="doc-page" data-integration-deployments="cloud self-managed"')
+    .replace('<article class="markdown">', `<article class="markdown">${SECTIONS}`);
+  write(site, "integrations/jira/latest/contract-install.html", built);
   write(site, "contract/install.html", contractPage({
     title: "Install", content: SECTIONS,
     previous: ["cloud-setup.html", "Cloud setup", "cloud"], next: ["server-setup.html", "Server setup", "self-managed"],
@@ -242,6 +248,19 @@ test("no serious or critical accessibility violations with the control present a
     assert.deepEqual(await seriousViolations(page), [], `server setup (${colorScheme})`);
     await context.close();
   }
+});
+
+test("on a built page (its Content-Security-Policy) the control loads and applies the choice", async () => {
+  const { page, context } = await open("integrations/jira/latest/contract-install.html?deployment=cloud");
+  const refused = [];
+  page.on("console", (message) => { if (/Content.Security.Policy|Refused/i.test(message.text())) refused.push(message.text()); });
+  await page.reload();
+  await applied(page, "cloud");
+  const view = await readerView(page);
+  assert.deepEqual(view.sections.map((s) => [s.deployment, s.contentVisible]), [["cloud", true], ["self-managed", false]]);
+  assert.equal(await page.locator(".deployment-toggle button").first().evaluate((b) => getComputedStyle(b).borderRadius), "4px", "deployments.css applies");
+  assert.deepEqual(refused, []);
+  await context.close();
 });
 
 test("a built portal: markers never show as text, and choosing Cloud collapses the self-managed section", async (t) => {
