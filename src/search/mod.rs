@@ -106,9 +106,7 @@ pub(crate) fn index(
         passages_per_part: PASSAGES_PER_PART,
         groups,
         current,
-        deployments: deployments_of(&documents, |page| {
-            page_deployments(&rendered.parsed[page].front_matter)
-        }),
+        deployments: deployments_of(&documents, |page| page_deployments(&rendered.parsed[page])),
     };
     // Two dictionaries may hold the same chunk (a portal of one version); one file serves
     // (the sink keeps the first of a path, and chunks are named by their content).
@@ -273,10 +271,12 @@ struct Meta {
 
 /// The deployments a page's front matter marks it for (`deployments: [cloud]`, issue 14).
 ///
-/// The hook for the renderer's reading of that key, which is not on this branch (the
-/// "depmark" side of issue 14 adds it to [`crate::markdown::FrontMatter`]): until then no
+/// The hook for the renderer's reading of that key, which is not on this branch: the
+/// "depmark" side of issue 14 records it as `parsed.deployments.page` (a list of
+/// `config::Deployment`), and this becomes
+/// `parsed.deployments.page.iter().map(|d| d.id().to_string()).collect()`. Until then no
 /// page is marked, and meta.json has no `deployments`.
-fn page_deployments(_front_matter: &crate::markdown::FrontMatter) -> Vec<String> {
+fn page_deployments(_parsed: &crate::markdown::Parsed) -> Vec<String> {
     Vec::new()
 }
 
