@@ -40,24 +40,25 @@
   var deploymentMarks = null;
   var choiceSlot = document.querySelector(".deployment-choice");
   if (choiceSlot && /cloud.*self|self.*cloud/.test(document.body.getAttribute("data-integration-deployments"))) {
-    var asked = new URLSearchParams(location.search).get("deployment");
     choiceSlot.innerHTML = '<label for="deployment-choice">Deployment</label><select id="deployment-choice">' +
-      ["Both", "Cloud", "Self-managed"].map(function (name) { return "<option value=" + name.toLowerCase() + ">" + name; }).join("") + "</select>";
+      "<option value=both>Both<option value=cloud>Cloud<option value=self-managed>Self-managed</select>";
     var picker = choiceSlot.lastChild;
-    var applyChoice = function (remember) {
-      if (!picker.value) picker.value = "both";
-      try { if (remember) localStorage.setItem("portico.deployment", picker.value); } catch (e) {}
+    var rememberChoice = function () { try { localStorage.setItem("portico.deployment", picker.value); } catch (e) {} };
+    var applyChoice = function () {
       root.setAttribute("data-deployment-choice", picker.value);
       if (picker.value !== "both" || deploymentMarks) {
         import(new URL("deployments.js", scriptSource).href)
           .then(function (module) { deploymentMarks = module.apply(picker.value); }, function () {});
       }
     };
-    try { picker.value = localStorage.getItem("portico.deployment"); } catch (e) {}
-    if (/^(cloud|self-managed|both)$/.test(asked)) picker.value = asked;
+    // An unknown value selects nothing (an empty value).
+    picker.value = new URLSearchParams(location.search).get("deployment");
+    if (picker.value) rememberChoice();
+    else try { picker.value = localStorage.getItem("portico.deployment"); } catch (e) {}
+    if (!picker.value) picker.value = "both";
     choiceSlot.hidden = false;
-    picker.addEventListener("change", function () { applyChoice(true); });
-    applyChoice(picker.value === asked);
+    picker.addEventListener("change", function () { rememberChoice(); applyChoice(); });
+    applyChoice();
   }
 
   // Search: the box shows with JavaScript only; `/` (outside text fields) and Ctrl+K / Cmd+K
