@@ -56,7 +56,9 @@ fn compact_css(css: &str) -> String {
             }
             space = false;
         } else {
-            let after_separator = out.is_empty() || out.ends_with(['{', '}', ';', ',', '\n']);
+            // After a colon a space never matters (declarations, pseudo-classes, media
+            // features), so it goes too; one before a colon is a combinator and stays.
+            let after_separator = out.is_empty() || out.ends_with(['{', '}', ';', ',', ':', '\n']);
             if space && !after_separator {
                 out.push(' ');
             }
@@ -121,7 +123,7 @@ mod tests {
         let css = "/* Theme. */\n.a :is(h1, h2) > b {\n  content: \" · \" ;\n  margin: calc(var(--x) + .5rem) 0;\n}\n/* Why. */\n@media (max-width: 72rem) { .c { font: 1rem/1.5 a, b; } }\n.d::before { content: attr(data-label) \": \"; }\n";
         assert_eq!(
             compact_css(css),
-            "/* Theme. */\n.a :is(h1,h2) > b{content: \" · \";margin: calc(var(--x) + .5rem) 0}\n@media (max-width: 72rem){.c{font: 1rem/1.5 a,b}\n}\n.d::before{content: attr(data-label) \": \"}\n"
+            "/* Theme. */\n.a :is(h1,h2) > b{content:\" · \";margin:calc(var(--x) + .5rem) 0}\n@media (max-width:72rem){.c{font:1rem/1.5 a,b}\n}\n.d::before{content:attr(data-label) \": \"}\n"
         );
     }
 

@@ -88,6 +88,14 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         "full-nav.js",
         include_bytes!("../themes/default/static/full-nav.js"),
     ),
+    (
+        "deployments.js",
+        include_bytes!("../themes/default/static/deployments.js"),
+    ),
+    (
+        "deployments.css",
+        include_bytes!("../themes/default/static/deployments.css"),
+    ),
 ];
 
 pub struct Theme {

@@ -106,6 +106,7 @@ pub(crate) fn index(
         passages_per_part: PASSAGES_PER_PART,
         groups,
         current,
+        deployments: deployments_of(&documents, |page| page_deployments(&rendered.parsed[page])),
     };
     // Two dictionaries may hold the same chunk (a portal of one version); one file serves
     // (the sink keeps the first of a path, and chunks are named by their content).
@@ -261,6 +262,37 @@ struct Meta {
     groups: Vec<Group>,
     /// The dictionary of every group's current version (`d/<name>.json`).
     current: String,
+    /// Deployment (`cloud`, `self-managed`) → the documents whose page is marked for it
+    /// (issue 14), ascending; absent when no page is marked. The reader's side ranks the
+    /// pages of the deployment the reader chose first.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    deployments: BTreeMap<String, Vec<usize>>,
+}
+
+/// The deployments a page's front matter marks it for (`deployments: [cloud]`, issue 14).
+///
+/// The hook for the renderer's reading of that key, which is not on this branch: the
+/// "depmark" side of issue 14 records it as `parsed.deployments.page` (a list of
+/// `config::Deployment`), and this becomes
+/// `parsed.deployments.page.iter().map(|d| d.id().to_string()).collect()`. Until then no
+/// page is marked, and meta.json has no `deployments`.
+fn page_deployments(_parsed: &crate::markdown::Parsed) -> Vec<String> {
+    Vec::new()
+}
+
+/// meta.json's `deployments`: each deployment named by `deployments_of_page` (for a
+/// document's page) → the ids of the documents marked for it.
+fn deployments_of(
+    documents: &[Document],
+    deployments_of_page: impl Fn(usize) -> Vec<String>,
+) -> BTreeMap<String, Vec<usize>> {
+    let mut by_deployment: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (id, document) in documents.iter().enumerate() {
+        for deployment in deployments_of_page(document.page) {
+            by_deployment.entry(deployment).or_default().push(id);
+        }
+    }
+    by_deployment
 }
 
 /// An integration (or the portal's own pages, last, with `id` empty and the site's title): its documents are
@@ -693,6 +725,25 @@ mod tests {
             }
         }
         numbers
+    }
+
+    #[test]
+    fn deployments_list_the_documents_marked_for_each_in_id_order() {
+        let document = |page| Document {
+            page,
+            title: String::new(),
+            urls: Vec::new(),
+        };
+        let documents = [document(10), document(11), document(12)];
+        let marks = |page| match page {
+            10 => vec!["self-managed".to_string()],
+            12 => vec!["cloud".to_string(), "self-managed".to_string()],
+            _ => Vec::new(),
+        };
+        let listed = deployments_of(&documents, marks);
+        assert_eq!(listed["cloud"], vec![2]);
+        assert_eq!(listed["self-managed"], vec![0, 2]);
+        assert!(deployments_of(&documents, |_| Vec::new()).is_empty());
     }
 
     #[test]

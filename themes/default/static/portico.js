@@ -7,6 +7,8 @@
     Array.prototype.forEach.call((scope || document).querySelectorAll(selector), callback);
   };
 
+  // This script's address, to load the modules beside it (only known while it first runs).
+  var scriptSource = document.currentScript ? document.currentScript.src : location.href;
   var header = document.querySelector(".site-header");
   var headerHeight = function () { return header ? header.offsetHeight : 0; };
 
@@ -31,12 +33,40 @@
     });
   }
 
+  // Cloud and self-managed (issue 14): on an integration available on both, the reader picks
+  // the deployment they run, remembered (`?deployment=` from a support link wins and is kept).
+  // What a choice changes is deployments.js's (beside this file), loaded once one is made;
+  // where modules cannot load (file://), everything stays shown. Private mode remembers nothing.
+  var deploymentMarks = null;
+  var choiceSlot = document.querySelector(".deployment-choice");
+  if (choiceSlot && /cloud.*self|self.*cloud/.test(document.body.getAttribute("data-integration-deployments"))) {
+    choiceSlot.innerHTML = '<label for="deployment-choice">Deployment</label><select id="deployment-choice">' +
+      "<option value=both>Both<option value=cloud>Cloud<option value=self-managed>Self-managed</select>";
+    var picker = choiceSlot.lastChild;
+    var rememberChoice = function () { try { localStorage.setItem("portico.deployment", picker.value); } catch (e) {} };
+    var applyChoice = function () {
+      root.setAttribute("data-deployment-choice", picker.value);
+      if (picker.value !== "both" || deploymentMarks) {
+        import(new URL("deployments.js", scriptSource).href)
+          .then(function (module) { deploymentMarks = module.apply(picker.value); }, function () {});
+      }
+    };
+    // An unknown value selects nothing (an empty value).
+    picker.value = new URLSearchParams(location.search).get("deployment");
+    if (picker.value) rememberChoice();
+    else try { picker.value = localStorage.getItem("portico.deployment"); } catch (e) {}
+    if (!picker.value) picker.value = "both";
+    choiceSlot.hidden = false;
+    picker.addEventListener("change", function () { rememberChoice(); applyChoice(); });
+    applyChoice();
+  }
+
   // Search: the box shows with JavaScript only; `/` (outside text fields) and Ctrl+K / Cmd+K
   // focus it. The search code (search.js, beside this file) loads on first use.
   var searchBox = document.querySelector(".search[data-search-root]");
   var searchInput = searchBox && searchBox.querySelector("input");
   if (searchInput) {
-    var searchScript = new URL("search.js", document.currentScript ? document.currentScript.src : location.href).href;
+    var searchScript = new URL("search.js", scriptSource).href;
     var searchLoading = null;
     var loadSearch = function () {
       searchLoading = searchLoading || import(searchScript).then(function (module) {
@@ -108,6 +138,7 @@
       button.addEventListener("click", function () { set(item.classList.contains("collapsed")); });
       item.insertBefore(button, list);
     }, scope);
+    if (deploymentMarks) deploymentMarks(scope);
     var current = scope.querySelector('[aria-current="page"]');
     if (current && scope.scrollHeight > scope.clientHeight) {
       scope.scrollTop += current.getBoundingClientRect().top - scope.getBoundingClientRect().top - scope.clientHeight / 3;
@@ -118,7 +149,7 @@
   // part around it; full-nav.js (beside this file) swaps in the whole.
   var fullNav = sidebar && sidebar.getAttribute("data-full-nav");
   if (fullNav) {
-    import(new URL("full-nav.js", document.currentScript ? document.currentScript.src : location.href).href)
+    import(new URL("full-nav.js", scriptSource).href)
       .then(function (module) { module.start(sidebar, fullNav, enhanceSidebar); })
       .catch(function () { /* file:// loads no modules: the part and its link stay */ });
   }

@@ -339,17 +339,30 @@ function inScope(scope, result) {
 }
 
 function rank(a, b) {
-  return b.matched - a.matched || b.score - a.score || a.doc - b.doc;
+  return a.otherDeployment - b.otherDeployment || b.matched - a.matched || b.score - a.score || a.doc - b.doc;
+}
+
+/**
+ * Whether `doc` is a page for another deployment than the one the reader chose in the header
+ * (portico.js sets `data-deployment-choice` on <html>): meta.json's optional `deployments`
+ * lists, per deployment, the documents marked for it. Such pages rank after the others.
+ */
+function forOtherDeployment(meta, doc) {
+  const choice = document.documentElement.getAttribute("data-deployment-choice");
+  if (!meta.deployments || !choice || choice === "both") return 0;
+  const marked = Object.keys(meta.deployments).filter((name) => meta.deployments[name].includes(doc));
+  return marked.length && !marked.includes(choice) ? 1 : 0;
 }
 
 /** The results of `scope`: documents matching every word, else the best partial matches. */
-function select(scored, scope) {
+function select(scored, scope, meta) {
   const complete = [];
   const partial = [];
   for (const result of scored) {
     const shownVersion = inScope(scope, result);
     if (shownVersion < 0) continue;
-    (result.complete ? complete : partial).push({ ...result, shownVersion });
+    const otherDeployment = forOtherDeployment(meta, result.doc);
+    (result.complete ? complete : partial).push({ ...result, shownVersion, otherDeployment });
   }
   return { complete: complete.sort(rank), partial: partial.sort(rank) };
 }
@@ -624,12 +637,12 @@ export function start(box) {
   /** The results to show for the current scope, the status line, and any offer. */
   function answerFor(scored, wanted) {
     const scope = currentScope();
-    const { complete, partial } = select(scored, scope);
+    const { complete, partial } = select(scored, scope, meta);
     const count = (n) => (n === 1 ? "1 result" : `${n} results`);
     if (complete.length) return { results: complete, message: `${count(complete.length)} in ${scope.label}` };
     if (scope.kind === "version") {
       const wider = scopes.find((s) => s.kind === "integration");
-      const elsewhere = wider ? select(scored, wider).complete : [];
+      const elsewhere = wider ? select(scored, wider, meta).complete : [];
       if (elsewhere.length) {
         const versions = [...new Set(elsewhere.flatMap((r) => r.versions))].filter((v) => v !== scope.version).sort((a, b) => a - b);
         const labels = versions.map((v) => scope.group.versions[v]).filter(Boolean);
