@@ -269,15 +269,15 @@ struct Meta {
     deployments: BTreeMap<String, Vec<usize>>,
 }
 
-/// The deployments a page's front matter marks it for (`deployments: [cloud]`, issue 14).
-///
-/// The hook for the renderer's reading of that key, which is not on this branch: the
-/// "depmark" side of issue 14 records it as `parsed.deployments.page` (a list of
-/// `config::Deployment`), and this becomes
-/// `parsed.deployments.page.iter().map(|d| d.id().to_string()).collect()`. Until then no
-/// page is marked, and meta.json has no `deployments`.
-fn page_deployments(_parsed: &crate::markdown::Parsed) -> Vec<String> {
-    Vec::new()
+/// The deployments a page's front matter marks it for (`deployments: [cloud]`), as
+/// meta.json's `deployments` lists them for ranking.
+fn page_deployments(parsed: &crate::markdown::Parsed) -> Vec<String> {
+    parsed
+        .deployments
+        .page
+        .iter()
+        .map(|deployment| deployment.id().to_string())
+        .collect()
 }
 
 /// meta.json's `deployments`: each deployment named by `deployments_of_page` (for a
