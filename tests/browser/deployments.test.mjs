@@ -190,6 +190,24 @@ test("choosing Cloud collapses self-managed sections to a note with a show butto
   await context.close();
 });
 
+test("a link to a heading inside a collapsed section opens it; each show button names its section", async () => {
+  const { page, context } = await open("contract/install.html");
+  await page.evaluate(() => {
+    const section = document.querySelector(".deployment-section[data-deployment='self-managed']");
+    section.insertAdjacentHTML("beforeend", '<h3 id="upload-steps">Upload steps</h3><p>Step one.</p>');
+  });
+  await choose(page, "cloud");
+  const heading = page.locator("#upload-steps");
+  assert.equal(await heading.isVisible(), false, "collapsed with its section");
+  const button = page.locator(".deployment-section[data-deployment='self-managed'] button");
+  assert.equal(await button.getAttribute("aria-label"), "show Self-managed section");
+  await page.evaluate(() => { location.hash = "#upload-steps"; });
+  await heading.waitFor({ state: "visible" });
+  assert.equal(await button.getAttribute("aria-expanded"), "true");
+  assert.equal(await button.getAttribute("aria-label"), "hide Self-managed section");
+  await context.close();
+});
+
 test("the choice survives navigation and visits; a page for the other deployment says so on top", async () => {
   const { page, context } = await open("contract/install.html");
   await choose(page, "cloud");

@@ -27,15 +27,38 @@ function prepare(section, label) {
   const button = document.createElement("button");
   button.type = "button";
   button.setAttribute("aria-controls", body.id);
-  button.addEventListener("click", () => {
-    body.hidden = !body.hidden;
-    button.setAttribute("aria-expanded", String(!body.hidden));
-    button.textContent = body.hidden ? "show" : "hide";
-  });
+  button.addEventListener("click", () => show(body, body.hidden));
   toggle.append(" — ", button);
   label.append(toggle);
   return body;
 }
+
+/** Shows or hides a section's content, saying so on its button. */
+function show(body, shown) {
+  body.hidden = !shown;
+  const button = body.parentNode.querySelector(":scope > .deployment-label button");
+  if (!button) return;
+  const word = shown ? "hide" : "show";
+  const which = NAMES[body.parentNode.getAttribute("data-deployment")] || "";
+  button.textContent = word;
+  button.setAttribute("aria-label", `${word} ${which} section`.replace("  ", " "));
+  button.setAttribute("aria-expanded", String(shown));
+}
+
+/** A link to a heading inside a collapsed section opens that section and goes there. */
+function reveal(hash) {
+  const id = decodeURIComponent((hash || "").slice(1));
+  const target = id && document.getElementById(id);
+  const body = target && target.closest(".deployment-body[hidden]");
+  if (!body) return;
+  show(body, true);
+  target.scrollIntoView();
+}
+addEventListener("hashchange", () => reveal(location.hash));
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest('a[href^="#"]');
+  if (link) reveal(link.getAttribute("href"));
+});
 
 function collapse(choice) {
   for (const section of document.querySelectorAll(".deployment-section")) {
@@ -46,9 +69,7 @@ function collapse(choice) {
     const button = label.querySelector(".deployment-toggle button");
     section.classList.toggle("deployment-collapsed", off);
     button.parentNode.hidden = !off;
-    body.hidden = off;
-    button.setAttribute("aria-expanded", String(!off));
-    button.textContent = "show";
+    show(body, !off);
   }
 }
 
@@ -68,6 +89,7 @@ function notice(choice) {
 export function apply(choice) {
   collapse(choice);
   notice(choice);
+  reveal(location.hash);
   const mark = (scope) => {
     for (const link of scope.querySelectorAll("a[data-deployment]")) {
       const values = link.getAttribute("data-deployment");
