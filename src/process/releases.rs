@@ -81,32 +81,16 @@ pub(crate) fn short(commit: Oid) -> String {
 /// Every release tag of the repository, one per label (oldest first).
 pub(crate) fn release_tags(repo: &Repository, integration: &IntegrationConfig) -> Vec<Release> {
     let patterns = version::release_tag_patterns(&integration.version_tags);
-    let mut tags: Vec<Release> = Vec::new();
-    let Ok(references) = repo.references_glob("refs/tags/*") else {
-        return tags;
-    };
-    for reference in references.flatten() {
-        let Some(tag) = reference
-            .name()
-            .ok()
-            .and_then(|name| name.strip_prefix("refs/tags/"))
-        else {
-            continue;
-        };
-        let Some(label) = version::match_any(&patterns, tag) else {
-            continue;
-        };
-        // A tag of a tree or a blob marks no release.
-        if let Ok(commit) = reference.peel_to_commit() {
-            tags.push(Release {
-                label,
-                marker: Marker::Tag(tag.to_string()),
-                commit: commit.id(),
-                time: commit.committer().when().seconds(),
-                last_commit: commit.id(),
-            });
-        }
-    }
+    let mut tags: Vec<Release> = crate::source::release_tags(repo, &patterns)
+        .into_iter()
+        .map(|tag| Release {
+            label: tag.label,
+            marker: Marker::Tag(tag.name),
+            commit: tag.commit,
+            time: tag.time,
+            last_commit: tag.commit,
+        })
+        .collect();
     sort_unique(&mut tags);
     tags
 }

@@ -15,6 +15,7 @@ pub(crate) mod inspect;
 mod manifest;
 mod page_dates;
 mod refs;
+pub(crate) use refs::release_tags;
 mod renames;
 mod repo;
 mod text;

@@ -369,27 +369,13 @@ pub(super) fn label_at(
     if let Some(label) = manifest_version.and_then(VersionLabel::major_minor_of) {
         return label;
     }
+    // The configured tag patterns and the usual release shapes (`v4.7.0`, `4.7.0`) alike.
     let mut patterns = integration.version_tags.clone();
-    for default in ["v{version}", "{version}"] {
-        patterns.push(VersionPattern::parse(default).expect("built-in pattern is valid"));
-    }
-    let mut tags: Vec<(VersionLabel, Oid)> = Vec::new();
-    if let Ok(references) = repo.references_glob("refs/tags/*") {
-        for reference in references.flatten() {
-            let Some(name) = reference
-                .name()
-                .ok()
-                .and_then(|n| n.strip_prefix("refs/tags/"))
-            else {
-                continue;
-            };
-            if let Some(label) = version::match_any(&patterns, name)
-                && let Ok(commit) = reference.peel_to_commit()
-            {
-                tags.push((label, commit.id()));
-            }
-        }
-    }
+    patterns.extend(version::release_tag_patterns(&[]));
+    let mut tags: Vec<(VersionLabel, Oid)> = release_tags(repo, &patterns)
+        .into_iter()
+        .map(|tag| (tag.label, tag.commit))
+        .collect();
     tags.sort_by(|a, b| b.0.cmp(&a.0));
     tags.into_iter()
         .find(|(_, commit)| {
@@ -397,4 +383,40 @@ pub(super) fn label_at(
         })
         .map(|(label, _)| label.to_major_minor())
         .unwrap_or_else(VersionLabel::latest)
+}
+
+/// A tag that marks a release: its label by the first pattern it matches, its name, and the
+/// commit it points at.
+pub(crate) struct ReleaseTag {
+    pub(crate) label: VersionLabel,
+    pub(crate) name: String,
+    pub(crate) commit: Oid,
+    /// Committer time of the commit, seconds since the epoch.
+    pub(crate) time: i64,
+}
+
+/// Every tag matching one of `patterns` (in the repository's order); a tag of a tree or a
+/// blob marks no release and is left out.
+pub(crate) fn release_tags(repo: &Repository, patterns: &[VersionPattern]) -> Vec<ReleaseTag> {
+    let Ok(references) = repo.references_glob("refs/tags/*") else {
+        return Vec::new();
+    };
+    references
+        .flatten()
+        .filter_map(|reference| {
+            let name = reference
+                .name()
+                .ok()?
+                .strip_prefix("refs/tags/")?
+                .to_string();
+            let label = version::match_any(patterns, &name)?;
+            let commit = reference.peel_to_commit().ok()?;
+            Some(ReleaseTag {
+                label,
+                name,
+                commit: commit.id(),
+                time: commit.committer().when().seconds(),
+            })
+        })
+        .collect()
 }
